@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// DCMTK 3.6.7 and OpenJPEG 2.5 from Debian (Scripts/setup installs them). Only the libraries whose
+// symbols the shim calls are listed; their own dependencies come in through DT_NEEDED.
+let nativeLibraries: [LinkerSetting] =
+    ["dcmsr", "dcmjpls", "dcmjpeg", "dcmdata", "oflog", "ofstd", "openjp2"].map { .linkedLibrary($0) }
+
+let package = Package(
+    name: "ctdose",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ctdose", targets: ["ctdose"]),
+        .library(name: "ArchiveScan", targets: ["ArchiveScan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The only C++ in the project: a plain-C API over DCMTK. No logic.
+        .target(
+            name: "CDCMTK",
+            cxxSettings: [.define("NDEBUG", .when(configuration: .release))],
+            linkerSettings: nativeLibraries
+        ),
+        // Safe Swift value types over CDCMTK. The only importer of CDCMTK.
+        .target(name: "DICOMBridge", dependencies: ["CDCMTK", "DoseModel"]),
+        // Pure Swift from here on: none of these modules sees DCMTK.
+        .target(name: "DoseModel"),
+        .target(name: "PixelAnalysis"),
+        .target(name: "DosePhysics"),
+        .target(
+            name: "QualityMeasures",
+            dependencies: ["DosePhysics"],
+            resources: [.copy("Data")]
+        ),
+        .target(
+            name: "ArchiveScan",
+            dependencies: [
+                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ctdose",
+            dependencies: [
+                "ArchiveScan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
+        .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
+        .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
+        .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics"]),
+        .testTarget(name: "ArchiveScanTests", dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,2 @@
+import DICOMBridge
+public enum ArchiveScanPlaceholder {}

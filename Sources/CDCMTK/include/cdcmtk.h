@@ -1,0 +1,146 @@
+// cdcmtk.h: the plain-C face of DCMTK 3.6.7 (and OpenJPEG 2.5 for JPEG 2000) used by ctdose.
+//
+// Rules of this boundary:
+// - No C++ exception and no DCMTK type crosses it. Every call returns a cdcm_status and, on failure,
+//   fills a caller-owned cdcm_error with a specific message.
+// - No memory allocated here is handed to the caller: bulk data goes into caller buffers, strings are
+//   either copied into caller buffers or borrowed for the duration of one callback.
+// - No interpretation: which tags matter, what SR concepts mean, how values are validated all live in
+//   Swift. The shim opens, looks up, decodes and walks.
+// - One cdcm_file per thread at a time (DCMTK objects are not shareable). Parsing recurses on nested
+//   sequences: call cdcm_open / cdcm_close on a thread with a large stack (DICOMBridge does).
+#ifndef CDCMTK_H
+#define CDCMTK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    CDCM_OK = 0,
+    CDCM_ERR_ARGUMENT = 1,     // bad argument from the caller
+    CDCM_ERR_IO = 2,           // cannot open / read the file
+    CDCM_ERR_NOT_DICOM = 3,    // no DICOM structure could be parsed
+    CDCM_ERR_NOT_FOUND = 4,    // element / item absent
+    CDCM_ERR_TYPE = 5,         // element has a VR the call cannot serve
+    CDCM_ERR_UNSUPPORTED = 6,  // e.g. transfer syntax without a decoder
+    CDCM_ERR_DECODE = 7,       // codec or parser failure
+    CDCM_ERR_BUFFER = 8,       // caller buffer too small; `needed` says how large
+    CDCM_ERR_INTERNAL = 9,     // a C++ exception or an impossible state
+} cdcm_status;
+
+typedef struct {
+    int32_t code;          // a cdcm_status
+    char message[512];     // NUL-terminated, specific (DCMTK's condition text plus captured log lines)
+} cdcm_error;
+
+typedef struct cdcm_file cdcm_file;
+
+/// Once per process before any other call (idempotent, thread-safe): registers the RLE, JPEG and
+/// JPEG-LS decoders, silences DCMTK's stderr logger and installs the per-thread log capture.
+void cdcm_init(void);
+
+enum {
+    CDCM_OPEN_STOP_BEFORE_PIXELS = 1u << 0,  // parse only up to (7FE0,0010)
+};
+
+/// Opens and parses a DICOM file (Part 10, or a bare dataset without meta header).
+cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_error *err);
+void cdcm_close(cdcm_file *file);
+
+/// Warnings DCMTK logged while this file was opened (one per line). Copies into buf; BUFFER + needed
+/// when too small. An empty string when there were none.
+cdcm_status cdcm_open_warnings(cdcm_file *file, char *buf, size_t len, size_t *needed);
+
+/// Transfer syntax UID the dataset was read with (from the meta header, or detected).
+cdcm_status cdcm_transfer_syntax(cdcm_file *file, char *buf, size_t len, cdcm_error *err);
+
+// ---------------------------------------------------------------------------------------------
+// Element access by path.
+//
+// A path addresses an element at any depth: tags[0] is a top-level tag, and for each further level
+// items[k] is the item index (0-based) inside the sequence tags[k] and tags[k+1] is a tag inside that
+// item. So depth = number of tags, and `items` has depth - 1 entries (may be NULL when depth == 1).
+// Tags are (group << 16) | element.
+// ---------------------------------------------------------------------------------------------
+
+/// Whole value as text (all values joined by '\'), as DCMTK renders it for the VR. Binary VRs
+/// (OB/OW/UN...) are refused with TYPE. BUFFER + needed when buf is too small.
+cdcm_status cdcm_get_string(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                            char *buf, size_t len, size_t *needed, cdcm_error *err);
+
+/// Numeric values (US/SS/UL/SL/FL/FD/DS/IS, and AT as integers). Writes up to `capacity` values and sets
+/// `count` to the number of values present. A DS/IS value that does not parse as a number gives TYPE.
+cdcm_status cdcm_get_numbers(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                             double *out, size_t capacity, size_t *count, cdcm_error *err);
+
+/// Number of items in the sequence at the path. NOT_FOUND if absent, TYPE if not a sequence.
+cdcm_status cdcm_item_count(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                            size_t *count, cdcm_error *err);
+
+/// Length in bytes of the value at the path as declared in the file (0xFFFFFFFF = undefined).
+cdcm_status cdcm_value_length(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                              uint64_t *length, cdcm_error *err);
+
+// ---------------------------------------------------------------------------------------------
+// Pixels.
+// ---------------------------------------------------------------------------------------------
+
+typedef struct {
+    uint32_t rows, columns, frames;
+    uint16_t bits_allocated, bits_stored, high_bit, pixel_representation, samples_per_pixel;
+    uint8_t has_pixel_data;       // (7FE0,0010) present
+    uint8_t encapsulated;         // compressed (pixel sequence)
+    uint64_t pixel_data_length;   // declared length of native pixel data (0xFFFFFFFF for encapsulated)
+    uint64_t file_size;           // bytes in the file on disk
+    char photometric[32];
+    char transfer_syntax[72];
+} cdcm_image_info;
+
+cdcm_status cdcm_image_info_get(cdcm_file *file, cdcm_image_info *info, cdcm_error *err);
+
+/// Decodes one frame to stored values, sign-extended per Pixel Representation and masked to Bits
+/// Stored, into a caller buffer of rows * columns * samples_per_pixel int32 values. Native, deflated,
+/// big endian, RLE, JPEG (baseline, extended, lossless), JPEG-LS and JPEG 2000 (through OpenJPEG).
+/// Other syntaxes give UNSUPPORTED with "unsupported transfer syntax <UID>".
+cdcm_status cdcm_decode_frame(cdcm_file *file, uint32_t frame, int32_t *out, size_t count, cdcm_error *err);
+
+// ---------------------------------------------------------------------------------------------
+// Structured-report content tree, walked over the raw ContentSequence (no IOD validation, so
+// non-conformant vendor reports are read as they are; interpretation happens in Swift).
+// ---------------------------------------------------------------------------------------------
+
+typedef struct {
+    uint32_t index;            // pre-order index, root container = 0
+    int32_t parent;            // index of the parent item, -1 for the root
+    uint32_t depth;            // root = 0
+    const char *relationship;  // (0040,A010), "" if absent
+    const char *value_type;    // (0040,A040), "" if absent (e.g. by-reference items)
+    const char *concept_value; const char *concept_scheme; const char *concept_meaning;  // (0040,A043)
+    const char *code_value; const char *code_scheme; const char *code_meaning;           // (0040,A168) CODE
+    const char *numeric_value;     // (0040,A30A) of (0040,A300), raw DS text, may be multi-valued
+    const char *unit_value; const char *unit_scheme; const char *unit_meaning;           // (0040,08EA)
+    double floating_value;         // (0040,A161) when has_floating_value
+    uint8_t has_floating_value;
+    const char *text_value;        // (0040,A160) TEXT
+    const char *uid_value;         // (0040,A124) UIDREF
+    const char *datetime_value;    // (0040,A120) DATETIME, or (0040,A121)+(0040,A122) DATE/TIME
+    const char *person_name;       // (0040,A123) PNAME
+    const char *referenced_item;   // (0040,DB73) as "1\2\3" for by-reference items
+} cdcm_sr_item;
+
+typedef void (*cdcm_sr_visitor)(const cdcm_sr_item *item, void *context);
+
+/// Walks the document root (the dataset's own concept name + ContentSequence, recursively) in
+/// pre-order. Items deeper than max_depth are not visited and counted in `skipped_deeper`.
+cdcm_status cdcm_sr_walk(cdcm_file *file, uint32_t max_depth, cdcm_sr_visitor visitor, void *context,
+                         uint32_t *visited, uint32_t *skipped_deeper, cdcm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

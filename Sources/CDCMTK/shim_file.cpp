@@ -1,0 +1,264 @@
+// Opening files, DCMTK set-up, log capture and element access by path.
+#include "shim_internal.hpp"
+
+#include "dcmtk/dcmdata/dcrledrg.h"
+#include "dcmtk/dcmjpeg/djdecode.h"
+#include "dcmtk/dcmjpls/djdecode.h"
+#include "dcmtk/oflog/oflog.h"
+#include "dcmtk/oflog/spi/logevent.h"
+
+#include <mutex>
+#include <sys/stat.h>
+
+namespace {
+
+thread_local std::string *log_sink = nullptr;
+
+/// Routes DCMTK log events to the calling thread's sink instead of stderr.
+class ThreadLogAppender : public dcmtk::log4cplus::Appender {
+  public:
+    void close() override {}
+
+  protected:
+    void append(const dcmtk::log4cplus::spi::InternalLoggingEvent &event) override {
+        if (log_sink == nullptr || log_sink->size() > 4096) return;
+        if (!log_sink->empty()) log_sink->push_back('\n');
+        log_sink->append(event.getMessage().c_str());
+    }
+};
+
+}  // namespace
+
+namespace cdcm {
+
+void set_error(cdcm_error *err, cdcm_status code, const std::string &text) {
+    if (err == nullptr) return;
+    err->code = code;
+    std::strncpy(err->message, text.c_str(), sizeof(err->message) - 1);
+    err->message[sizeof(err->message) - 1] = '\0';
+}
+
+void capture_log(std::string *sink) { log_sink = sink; }
+
+cdcm_status copy_out(const std::string &value, char *buf, size_t len, size_t *needed) {
+    if (needed) *needed = value.size() + 1;
+    if (buf == nullptr || len < value.size() + 1) return CDCM_ERR_BUFFER;
+    std::memcpy(buf, value.c_str(), value.size() + 1);
+    return CDCM_OK;
+}
+
+static std::string tag_text(uint32_t tag) {
+    char text[16];
+    std::snprintf(text, sizeof(text), "(%04X,%04X)", tag >> 16, tag & 0xFFFF);
+    return text;
+}
+
+cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                         DcmElement **out, cdcm_error *err) {
+    if (file == nullptr || tags == nullptr || depth == 0 || (depth > 1 && items == nullptr)) {
+        set_error(err, CDCM_ERR_ARGUMENT, "invalid element path");
+        return CDCM_ERR_ARGUMENT;
+    }
+    DcmItem *item = file->format.getDataset();
+    for (size_t k = 0; k + 1 < depth; ++k) {
+        DcmSequenceOfItems *sequence = nullptr;
+        if (item->findAndGetSequence(tag_key(tags[k]), sequence).bad() || sequence == nullptr) {
+            set_error(err, CDCM_ERR_NOT_FOUND, "sequence " + tag_text(tags[k]) + " not found");
+            return CDCM_ERR_NOT_FOUND;
+        }
+        if (items[k] >= sequence->card()) {
+            set_error(err, CDCM_ERR_NOT_FOUND, "item " + std::to_string(items[k]) + " of " + tag_text(tags[k]) + " not found");
+            return CDCM_ERR_NOT_FOUND;
+        }
+        item = sequence->getItem(items[k]);
+        if (item == nullptr) {
+            set_error(err, CDCM_ERR_NOT_FOUND, "item missing in " + tag_text(tags[k]));
+            return CDCM_ERR_NOT_FOUND;
+        }
+    }
+    DcmElement *element = nullptr;
+    if (item->findAndGetElement(tag_key(tags[depth - 1]), element, OFFalse).bad() || element == nullptr) {
+        set_error(err, CDCM_ERR_NOT_FOUND, "element " + tag_text(tags[depth - 1]) + " not found");
+        return CDCM_ERR_NOT_FOUND;
+    }
+    *out = element;
+    return CDCM_OK;
+}
+
+}  // namespace cdcm
+
+extern "C" {
+
+void cdcm_init(void) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        DcmRLEDecoderRegistration::registerCodecs();
+        DJDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+        dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
+        root.removeAllAppenders();
+        root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new ThreadLogAppender()));
+        root.setLogLevel(dcmtk::log4cplus::WARN_LOG_LEVEL);
+    });
+}
+
+cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (path == nullptr || out == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "path and out are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    *out = nullptr;
+    struct stat info;
+    if (stat(path, &info) != 0) {
+        cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot stat file: ") + std::strerror(errno));
+        return CDCM_ERR_IO;
+    }
+    auto *file = new cdcm_file();
+    file->file_size = static_cast<uint64_t>(info.st_size);
+    cdcm::capture_log(&file->warnings);
+    OFCondition status;
+    if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
+        status = file->format.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                                               ERM_autoDetect, DCM_PixelData);
+    } else {
+        status = file->format.loadFile(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    }
+    cdcm::capture_log(nullptr);
+    if (status.bad()) {
+        std::string message = status.text();
+        if (!file->warnings.empty()) message += " (" + file->warnings.substr(0, 300) + ")";
+        cdcm_status code = status == EC_InvalidStream || status == EC_StreamNotifyClient ? CDCM_ERR_NOT_DICOM : CDCM_ERR_DECODE;
+        if (status == EC_InvalidFilename) code = CDCM_ERR_IO;
+        cdcm::set_error(err, code, message);
+        delete file;
+        return code;
+    }
+    *out = file;
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+void cdcm_close(cdcm_file *file) {
+    try {
+        delete file;
+    } catch (...) {
+    }
+}
+
+cdcm_status cdcm_open_warnings(cdcm_file *file, char *buf, size_t len, size_t *needed) {
+    if (file == nullptr) return CDCM_ERR_ARGUMENT;
+    try {
+        return cdcm::copy_out(file->warnings, buf, len, needed);
+    } catch (...) {
+        return CDCM_ERR_INTERNAL;
+    }
+}
+
+cdcm_status cdcm_transfer_syntax(cdcm_file *file, char *buf, size_t len, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (file == nullptr || buf == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "file and buffer are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    DcmXfer xfer(file->format.getDataset()->getOriginalXfer());
+    size_t needed = 0;
+    cdcm_status status = cdcm::copy_out(xfer.getXferID(), buf, len, &needed);
+    if (status != CDCM_OK) cdcm::set_error(err, status, "buffer too small for transfer syntax UID");
+    return status;
+    CDCM_GUARD_END(err)
+}
+
+static bool is_binary(DcmEVR vr) {
+    switch (vr) {
+        case EVR_OB: case EVR_OW: case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV: case EVR_UN:
+        case EVR_SQ: case EVR_pixelSQ: case EVR_ox: case EVR_px: case EVR_pixelItem:
+            return true;
+        default:
+            return false;
+    }
+}
+
+cdcm_status cdcm_get_string(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                            char *buf, size_t len, size_t *needed, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    DcmElement *element = nullptr;
+    cdcm_status status = cdcm::find_element(file, tags, items, depth, &element, err);
+    if (status != CDCM_OK) return status;
+    if (is_binary(element->ident())) {
+        cdcm::set_error(err, CDCM_ERR_TYPE, std::string("element has binary VR ") + DcmVR(element->getVR()).getVRName());
+        return CDCM_ERR_TYPE;
+    }
+    OFString value;
+    OFCondition condition = element->getOFStringArray(value);
+    if (condition.bad()) {
+        cdcm::set_error(err, CDCM_ERR_DECODE, condition.text());
+        return CDCM_ERR_DECODE;
+    }
+    status = cdcm::copy_out(std::string(value.c_str(), value.size()), buf, len, needed);
+    if (status == CDCM_ERR_BUFFER) cdcm::set_error(err, status, "buffer too small");
+    return status;
+    CDCM_GUARD_END(err)
+}
+
+cdcm_status cdcm_get_numbers(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                             double *out, size_t capacity, size_t *count, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    DcmElement *element = nullptr;
+    cdcm_status status = cdcm::find_element(file, tags, items, depth, &element, err);
+    if (status != CDCM_OK) return status;
+    const unsigned long vm = element->getVM();
+    if (count) *count = vm;
+    for (unsigned long i = 0; i < vm && i < capacity; ++i) {
+        OFCondition condition;
+        double value = 0;
+        switch (element->ident()) {
+            case EVR_US: { Uint16 v = 0; condition = element->getUint16(v, i); value = v; break; }
+            case EVR_SS: { Sint16 v = 0; condition = element->getSint16(v, i); value = v; break; }
+            case EVR_UL: { Uint32 v = 0; condition = element->getUint32(v, i); value = v; break; }
+            case EVR_SL: { Sint32 v = 0; condition = element->getSint32(v, i); value = v; break; }
+            case EVR_FL: { Float32 v = 0; condition = element->getFloat32(v, i); value = v; break; }
+            case EVR_FD: { Float64 v = 0; condition = element->getFloat64(v, i); value = v; break; }
+            case EVR_DS: { Float64 v = 0; condition = element->getFloat64(v, i); value = v; break; }
+            case EVR_IS: { Sint32 v = 0; condition = element->getSint32(v, i); value = v; break; }
+            default:
+                cdcm::set_error(err, CDCM_ERR_TYPE, std::string("element is not numeric (VR ") + DcmVR(element->getVR()).getVRName() + ")");
+                return CDCM_ERR_TYPE;
+        }
+        if (condition.bad()) {
+            cdcm::set_error(err, CDCM_ERR_TYPE, std::string("value ") + std::to_string(i) + " is not a number: " + condition.text());
+            return CDCM_ERR_TYPE;
+        }
+        out[i] = value;
+    }
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+cdcm_status cdcm_item_count(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                            size_t *count, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    DcmElement *element = nullptr;
+    cdcm_status status = cdcm::find_element(file, tags, items, depth, &element, err);
+    if (status != CDCM_OK) return status;
+    if (element->ident() != EVR_SQ) {
+        cdcm::set_error(err, CDCM_ERR_TYPE, "element is not a sequence");
+        return CDCM_ERR_TYPE;
+    }
+    *count = static_cast<DcmSequenceOfItems *>(element)->card();
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+cdcm_status cdcm_value_length(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                              uint64_t *length, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    DcmElement *element = nullptr;
+    cdcm_status status = cdcm::find_element(file, tags, items, depth, &element, err);
+    if (status != CDCM_OK) return status;
+    *length = element->getLength();
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+}  // extern "C"

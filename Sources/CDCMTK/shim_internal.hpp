@@ -1,0 +1,48 @@
+// Internal to the shim: the handle type and small helpers shared by the shim's .cpp files.
+#pragma once
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+#include "include/cdcmtk.h"
+
+#include <cstring>
+#include <string>
+
+struct cdcm_file {
+    DcmFileFormat format;
+    std::string warnings;
+    uint64_t file_size = 0;
+};
+
+namespace cdcm {
+
+/// Copies `text` into a fixed-size error message (truncating) and sets the code.
+void set_error(cdcm_error *err, cdcm_status code, const std::string &text);
+
+/// Starts / stops capturing DCMTK log lines of the calling thread into `sink` (nullptr stops).
+void capture_log(std::string *sink);
+
+/// Copies a string into a caller buffer with the BUFFER protocol.
+cdcm_status copy_out(const std::string &value, char *buf, size_t len, size_t *needed);
+
+/// Resolves a path (see cdcmtk.h) to an element; fills err on failure.
+cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                         DcmElement **out, cdcm_error *err);
+
+inline DcmTagKey tag_key(uint32_t tag) {
+    return DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF));
+}
+
+}  // namespace cdcm
+
+#define CDCM_GUARD_BEGIN try {
+#define CDCM_GUARD_END(err)                                                                     \
+    }                                                                                           \
+    catch (const std::exception &e) {                                                           \
+        cdcm::set_error(err, CDCM_ERR_INTERNAL, std::string("internal error: ") + e.what());    \
+        return CDCM_ERR_INTERNAL;                                                               \
+    }                                                                                           \
+    catch (...) {                                                                               \
+        cdcm::set_error(err, CDCM_ERR_INTERNAL, "internal error: unknown C++ exception");       \
+        return CDCM_ERR_INTERNAL;                                                               \
+    }

@@ -1,0 +1,184 @@
+import CDCMTK
+import Foundation
+
+/// One parsed DICOM file. Not shareable across threads: parallelism means one `DICOMFile` per task.
+/// Obtain it through `DICOMFile.read(_:headersOnly:_:)`, which parses, uses and frees the file on a
+/// large-stack worker so that hostile nesting cannot crash the process.
+public final class DICOMFile {
+    let handle: OpaquePointer
+    public let path: String
+
+    private init(handle: OpaquePointer, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit { cdcm_close(handle) }
+
+    /// Parses `path` and runs `body` with it; the file is freed before this returns.
+    /// - Parameter headersOnly: stop parsing at (7FE0,0010); pixels are then unavailable.
+    public static func read<T>(
+        _ path: String, headersOnly: Bool = false, _ body: (DICOMFile) throws -> T
+    ) throws -> T {
+        try LargeStackWorkers.shared.run {
+            let file = try open(path, headersOnly: headersOnly)
+            return try body(file)
+        }
+    }
+
+    private static func open(_ path: String, headersOnly: Bool) throws(DICOMError) -> DICOMFile {
+        DCMTKRuntime.initialize()
+        try DICOMSignature.check(path: path)
+        var error = cdcm_error()
+        var handle: OpaquePointer?
+        let status = cdcm_open(path, headersOnly ? UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS) : 0, &handle, &error)
+        guard status == CDCM_OK, let handle else { throw DICOMError(status: status, error: error) }
+        return DICOMFile(handle: handle, path: path)
+    }
+
+    /// What DCMTK logged while parsing (one entry per line), e.g. repaired lengths.
+    public var parseWarnings: [String] {
+        var needed = 0
+        _ = cdcm_open_warnings(handle, nil, 0, &needed)
+        guard needed > 1 else { return [] }
+        var buffer = [CChar](repeating: 0, count: needed)
+        guard cdcm_open_warnings(handle, &buffer, needed, &needed) == CDCM_OK else { return [] }
+        return String(cBuffer: buffer).split(separator: "\n").map(String.init)
+    }
+
+    public var transferSyntaxUID: String {
+        var buffer = [CChar](repeating: 0, count: 80)
+        var error = cdcm_error()
+        guard cdcm_transfer_syntax(handle, &buffer, buffer.count, &error) == CDCM_OK else { return "" }
+        return String(cBuffer: buffer)
+    }
+
+    // MARK: Element access
+
+    /// The whole value as text, trimmed of padding; nil when absent or empty.
+    public func string(_ path: TagPath) -> String? {
+        try? stringOrThrow(path)
+    }
+
+    public func string(_ tag: DICOMTag) -> String? { string(TagPath(tag)) }
+
+    /// The values of a multi-valued text element (split on '\').
+    public func strings(_ tag: DICOMTag) -> [String] {
+        guard let value = string(tag) else { return [] }
+        return value.split(separator: "\\", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    public func stringOrThrow(_ path: TagPath) throws(DICOMError) -> String? {
+        var stack = [CChar](repeating: 0, count: 256)
+        var needed = 0
+        var error = cdcm_error()
+        var status = withPath(path) { tags, items, depth in
+            cdcm_get_string(handle, tags, items, depth, &stack, stack.count, &needed, &error)
+        }
+        if status == CDCM_ERR_BUFFER {
+            stack = [CChar](repeating: 0, count: needed)
+            status = withPath(path) { tags, items, depth in
+                cdcm_get_string(handle, tags, items, depth, &stack, stack.count, &needed, &error)
+            }
+        }
+        if status == CDCM_ERR_NOT_FOUND { return nil }
+        guard status == CDCM_OK else { throw DICOMError(status: status, error: error) }
+        let text = String(cBuffer: stack).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
+        return text.isEmpty ? nil : text
+    }
+
+    /// Numeric values (binary or DS/IS); empty when absent or not numeric.
+    public func numbers(_ path: TagPath) -> [Double] {
+        var values = [Double](repeating: 0, count: 16)
+        var count = 0
+        var error = cdcm_error()
+        var status = withPath(path) { tags, items, depth in
+            cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
+        }
+        if status == CDCM_OK, count > values.count {
+            values = [Double](repeating: 0, count: count)
+            status = withPath(path) { tags, items, depth in
+                cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
+            }
+        }
+        guard status == CDCM_OK else { return [] }
+        return Array(values.prefix(count))
+    }
+
+    public func numbers(_ tag: DICOMTag) -> [Double] { numbers(TagPath(tag)) }
+    public func number(_ path: TagPath) -> Double? { numbers(path).first }
+    public func number(_ tag: DICOMTag) -> Double? { numbers(TagPath(tag)).first }
+
+    /// Items in the sequence at `path`; 0 when absent.
+    public func itemCount(_ path: TagPath) -> Int {
+        var count = 0
+        var error = cdcm_error()
+        let status = withPath(path) { tags, items, depth in
+            cdcm_item_count(handle, tags, items, depth, &count, &error)
+        }
+        return status == CDCM_OK ? count : 0
+    }
+
+    public func itemCount(_ tag: DICOMTag) -> Int { itemCount(TagPath(tag)) }
+
+    /// Declared value length in bytes; nil when absent.
+    public func valueLength(_ path: TagPath) -> UInt64? {
+        var length: UInt64 = 0
+        var error = cdcm_error()
+        let status = withPath(path) { tags, items, depth in
+            cdcm_value_length(handle, tags, items, depth, &length, &error)
+        }
+        return status == CDCM_OK ? length : nil
+    }
+
+    func withPath<R>(_ path: TagPath, _ body: (UnsafePointer<UInt32>, UnsafePointer<UInt32>?, Int) -> R) -> R {
+        let tags = path.sequences.map(\.packed) + [path.tag.packed]
+        let items = path.items.map { UInt32(clamping: $0) }
+        return tags.withUnsafeBufferPointer { tagBuffer in
+            items.withUnsafeBufferPointer { itemBuffer in
+                body(tagBuffer.baseAddress!, itemBuffer.baseAddress, tags.count)
+            }
+        }
+    }
+}
+
+/// Process-wide DCMTK set-up, done once before the first file is opened.
+enum DCMTKRuntime {
+    static let initialized: Bool = {
+        cdcm_init()
+        return true
+    }()
+
+    static func initialize() { _ = initialized }
+}
+
+extension DICOMError {
+    init(status: cdcm_status, error: cdcm_error) {
+        let message = withUnsafeBytes(of: error.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        switch status {
+        case CDCM_ERR_IO: self = .io(message)
+        case CDCM_ERR_NOT_DICOM: self = .notDICOM(message)
+        case CDCM_ERR_NOT_FOUND: self = .notFound(message)
+        case CDCM_ERR_TYPE: self = .wrongType(message)
+        case CDCM_ERR_UNSUPPORTED:
+            if let range = message.range(of: "unsupported transfer syntax ") {
+                self = .unsupportedTransferSyntax(uid: String(message[range.upperBound...]))
+            } else {
+                self = .unsupported(message)
+            }
+        case CDCM_ERR_DECODE: self = .decode(message)
+        default: self = .internalError(message)
+        }
+    }
+}
+
+extension String {
+    /// Decodes a NUL-terminated C buffer as UTF-8 (invalid bytes repaired).
+    init(cBuffer buffer: [CChar]) {
+        self = buffer.withUnsafeBytes { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct CTDose: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctdose",
+        abstract: "Audit CT radiation dose from DICOM images and dose reports."
+    )
+}
