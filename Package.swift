@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The only C++ in the project: a plain-C API over DCMTK. No logic.
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: [
                 "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -201,6 +201,49 @@ cdcm_status cdcm_get_string(cdcm_file *file, const uint32_t *tags, const uint32_
     CDCM_GUARD_END(err)
 }
 
+cdcm_status cdcm_get_bytes(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                           uint8_t *buf, size_t len, size_t *needed, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    DcmElement *element = nullptr;
+    cdcm_status status = cdcm::find_element(file, tags, items, depth, &element, err);
+    if (status != CDCM_OK) return status;
+    if (element->ident() == EVR_SQ || element->ident() == EVR_pixelSQ) {
+        cdcm::set_error(err, CDCM_ERR_TYPE, "element is a sequence");
+        return CDCM_ERR_TYPE;
+    }
+    if (element->isaString()) {
+        OFString text;
+        OFCondition condition = element->getOFStringArray(text);
+        if (condition.bad()) {
+            cdcm::set_error(err, CDCM_ERR_DECODE, condition.text());
+            return CDCM_ERR_DECODE;
+        }
+        if (needed) *needed = text.size();
+        if (buf == nullptr || len < text.size()) {
+            cdcm::set_error(err, CDCM_ERR_BUFFER, "buffer too small");
+            return CDCM_ERR_BUFFER;
+        }
+        std::memcpy(buf, text.data(), text.size());
+        return CDCM_OK;
+    }
+    const Uint32 length = element->getLength();
+    if (needed) *needed = length;
+    if (buf == nullptr || len < length) {
+        cdcm::set_error(err, CDCM_ERR_BUFFER, "buffer too small");
+        return CDCM_ERR_BUFFER;
+    }
+    if (length == 0) return CDCM_OK;
+    Uint8 *bytes = nullptr;
+    OFCondition condition = element->getUint8Array(bytes);
+    if (condition.bad() || bytes == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_DECODE, condition.bad() ? condition.text() : "no value bytes");
+        return CDCM_ERR_DECODE;
+    }
+    std::memcpy(buf, bytes, length);
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
 cdcm_status cdcm_get_numbers(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
                              double *out, size_t capacity, size_t *count, cdcm_error *err) {
     CDCM_GUARD_BEGIN

@@ -182,3 +182,40 @@ extension String {
         self = buffer.withUnsafeBytes { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }
+
+extension DICOMFile {
+    /// Raw value bytes (for private elements stored as UN); nil when absent.
+    public func bytes(_ path: TagPath) -> [UInt8]? {
+        var needed = 0
+        var error = cdcm_error()
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var status = withPath(path) { tags, items, depth in
+            cdcm_get_bytes(handle, tags, items, depth, &buffer, buffer.count, &needed, &error)
+        }
+        if status == CDCM_ERR_BUFFER, needed <= 1 << 20 {
+            buffer = [UInt8](repeating: 0, count: needed)
+            status = withPath(path) { tags, items, depth in
+                cdcm_get_bytes(handle, tags, items, depth, &buffer, buffer.count, &needed, &error)
+            }
+        }
+        guard status == CDCM_OK else { return nil }
+        return Array(buffer.prefix(needed))
+    }
+
+    /// Text of a private element (any VR, including UN), addressed by its creator and element byte,
+    /// e.g. creator "ELSCINT1", group 0x00E1, element 0x21 finds (00E1,xx21) where (00E1,00xx) = ELSCINT1.
+    public func privateText(creator: String, group: UInt16, element: UInt8, in parent: TagPath? = nil) -> String? {
+        for block in UInt16(0x10)...UInt16(0xFF) {
+            let creatorTag = DICOMTag(group, block)
+            let creatorPath = parent.map { $0.appendingSibling(creatorTag) } ?? TagPath(creatorTag)
+            guard let name = string(creatorPath) else { continue }
+            guard name == creator else { continue }
+            let valueTag = DICOMTag(group, block << 8 | UInt16(element))
+            let valuePath = parent.map { $0.appendingSibling(valueTag) } ?? TagPath(valueTag)
+            guard let raw = bytes(valuePath) else { return nil }
+            let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
+            return text.isEmpty ? nil : text
+        }
+        return nil
+    }
+}

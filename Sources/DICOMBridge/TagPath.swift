@@ -58,3 +58,15 @@ public struct TagPath: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(items)
     }
 }
+
+extension TagPath {
+    /// A path to `tag` in the same item as this path's element.
+    public func appendingSibling(_ tag: DICOMTag) -> TagPath {
+        TagPath(zip(sequences, items).map { ($0, $1) }, tag)
+    }
+
+    /// The path of item `item` of the sequence this path ends at, addressing `child`.
+    public static func item(_ sequence: DICOMTag, _ item: Int, _ child: DICOMTag) -> TagPath {
+        TagPath([(sequence, item)], child)
+    }
+}

@@ -4,6 +4,7 @@ import ArgumentParser
 struct CTDose: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctdose",
-        abstract: "Audit CT radiation dose from DICOM images and dose reports."
+        abstract: "Audit CT radiation dose from DICOM images and dose reports.",
+        subcommands: [ScanCommand.self]
     )
 }

@@ -72,6 +72,11 @@ cdcm_status cdcm_transfer_syntax(cdcm_file *file, char *buf, size_t len, cdcm_er
 cdcm_status cdcm_get_string(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
                             char *buf, size_t len, size_t *needed, cdcm_error *err);
 
+/// Raw value bytes of an element of any non-sequence VR (e.g. private text stored as UN). BUFFER +
+/// needed when buf is too small.
+cdcm_status cdcm_get_bytes(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
+                           uint8_t *buf, size_t len, size_t *needed, cdcm_error *err);
+
 /// Numeric values (US/SS/UL/SL/FL/FD/DS/IS, and AT as integers). Writes up to `capacity` values and sets
 /// `count` to the number of values present. A DS/IS value that does not parse as a number gives TYPE.
 cdcm_status cdcm_get_numbers(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,

@@ -1,0 +1,54 @@
+import DICOMBridge
+import DoseModel
+import Foundation
+
+/// What one file turned out to be.
+public enum ScannedObject: Sendable {
+    case ctImage(CTImageHeader)
+    case doseReport(DoseReport, warnings: [String])
+    /// Readable DICOM that is not a CT image or CT dose report (MR, projection X-ray dose report,
+    /// DICOMDIR, non-dose SR, …), with the reason.
+    case setAside(reason: String)
+    /// The file could not be read, with the specific reason.
+    case failed(reason: String)
+}
+
+/// Reads one file and classifies it. Never throws: every failure becomes `.failed` with its reason.
+public enum ObjectReader {
+    public static func read(path: String) -> ScannedObject {
+        do {
+            return try DICOMFile.read(path, headersOnly: true) { file in try classify(file) }
+        } catch let error as DICOMError {
+            return .failed(reason: error.description)
+        } catch {
+            return .failed(reason: "\(error)")
+        }
+    }
+
+    static func classify(_ file: DICOMFile) throws -> ScannedObject {
+        let sopClass = file.string(.sopClassUID) ?? ""
+        let modality = file.string(.modality) ?? ""
+        switch sopClass {
+        case SOPClass.ctImage, SOPClass.enhancedCTImage:
+            return .ctImage(try CTImageHeader(file: file))
+        case _ where SOPClass.structuredReports.contains(sopClass):
+            switch try file.structuredReport() {
+            case .ctDoseReport(let report): return .doseReport(report, warnings: report.readingNotes)
+            case .setAside(let reason): return .setAside(reason: reason)
+            }
+        case SOPClass.secondaryCapture where file.itemCount(.exposureDoseSequence) > 0:
+            let report = try DoseReport(philipsDoseInfo: file)
+            return .doseReport(report, warnings: report.readingNotes)
+        case SOPClass.mediaStorageDirectory:
+            return .setAside(reason: "DICOMDIR (media storage directory), not an image")
+        case "":
+            if file.string(.sopInstanceUID) == nil {
+                return .setAside(reason: "DICOM dataset without SOP Class / Instance UID")
+            }
+            return .setAside(reason: "no SOP Class UID (modality \(modality.isEmpty ? "absent" : modality))")
+        default:
+            let what = modality.isEmpty ? "SOP class \(sopClass)" : "modality \(modality), SOP class \(sopClass)"
+            return .setAside(reason: "not a CT image or CT dose report (\(what))")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import DICOMBridge
-public enum ArchiveScanPlaceholder {}

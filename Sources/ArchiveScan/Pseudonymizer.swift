@@ -1,0 +1,52 @@
+import Crypto
+import Foundation
+
+/// Replaces patient identifiers by a keyed HMAC-SHA256 pseudonym. The same key gives the same
+/// pseudonym for the same identifier across runs and machines; the key is never written to outputs.
+public struct Pseudonymizer: Sendable {
+    private let keyBytes: Data
+    /// When true, identifiers are written unchanged (explicit opt-in, `--keep-identifiers`).
+    public let keepsIdentifiers: Bool
+
+    public init(key: SymmetricKey, keepsIdentifiers: Bool = false) {
+        self.keyBytes = key.withUnsafeBytes { Data($0) }
+        self.keepsIdentifiers = keepsIdentifiers
+    }
+
+    /// Environment variable holding the key (hex or any text of ≥ 16 bytes).
+    public static let keyEnvironmentVariable = "CTDOSE_PSEUDONYM_KEY"
+
+    /// The key from `CTDOSE_PSEUDONYM_KEY`, else from `keyFile`, which is created with a random
+    /// 256-bit key (mode 0600) on first use.
+    public static func loadKey(keyFile: String) throws -> SymmetricKey {
+        if let text = ProcessInfo.processInfo.environment[keyEnvironmentVariable], text.utf8.count >= 16 {
+            return SymmetricKey(data: Data(text.utf8))
+        }
+        if let data = FileManager.default.contents(atPath: keyFile), data.count >= 16 {
+            return SymmetricKey(data: data)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let folder = (keyFile as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let data = key.withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: keyFile, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: keyFile])
+        }
+        return key
+    }
+
+    /// Default key location: `$XDG_CONFIG_HOME/ctdose/pseudonym.key` or `~/.config/ctdose/pseudonym.key`.
+    public static var defaultKeyFile: String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CONFIG_HOME"] ?? (NSHomeDirectory() + "/.config")
+        return base + "/ctdose/pseudonym.key"
+    }
+
+    /// "P-" + the first 16 hex digits of HMAC-SHA256(key, kind + ":" + value); nil for nil/empty.
+    public func pseudonym(_ value: String?, kind: String = "patient") -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        if keepsIdentifiers { return value }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((kind + ":" + value).utf8), using: SymmetricKey(data: keyBytes))
+        return "P-" + mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}

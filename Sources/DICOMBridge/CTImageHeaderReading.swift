@@ -1,0 +1,96 @@
+import DoseModel
+
+extension CTImageHeader {
+    /// Reads the CT header attributes of a classic CT image (or the frame-independent attributes of an
+    /// enhanced CT image; for those, per-frame values come from the functional groups).
+    public init(file: DICOMFile) throws(DICOMError) {
+        guard let sopInstanceUID = file.string(.sopInstanceUID) else { throw .notFound("SOP Instance UID (0008,0018) missing") }
+        guard let studyUID = file.string(.studyInstanceUID) else { throw .notFound("Study Instance UID (0020,000D) missing") }
+        self.init(
+            sopClassUID: file.string(.sopClassUID) ?? "", sopInstanceUID: sopInstanceUID,
+            studyInstanceUID: studyUID, seriesInstanceUID: file.string(.seriesInstanceUID) ?? "")
+        frameOfReferenceUID = file.string(.frameOfReferenceUID)
+        patient = PatientAttributes(file: file)
+        studyDate = file.string(.studyDate)
+        studyTime = file.string(.studyTime)
+        accessionNumber = file.string(.accessionNumber)
+        acquisitionDateTime = file.string(.acquisitionDateTime)
+            ?? file.string(.acquisitionDate).map { $0 + (file.string(.acquisitionTime) ?? "") }
+        seriesNumber = file.number(.seriesNumber).map { Int($0) }
+        instanceNumber = file.number(.instanceNumber).map { Int($0) }
+        modality = file.string(.modality)
+        equipment = Equipment(file: file)
+        institutionName = file.string(.institutionName)
+        protocolName = file.string(.protocolName)
+        studyDescription = file.string(.studyDescription)
+        seriesDescription = file.string(.seriesDescription)
+        requestedProcedureDescription = file.string(.requestedProcedureDescription)
+        bodyPartExamined = file.string(.bodyPartExamined)
+        imageType = file.strings(.imageType)
+        kvp = file.number(.kvp)
+        tubeCurrentMilliampere = file.number(.xRayTubeCurrent)
+        exposureMilliampereSeconds = file.number(.exposure)
+        exposureTimeMilliseconds = file.number(.exposureTime)
+        spiralPitchFactor = file.number(.spiralPitchFactor)
+        singleCollimationWidthMillimeters = file.number(.singleCollimationWidth)
+        totalCollimationWidthMillimeters = file.number(.totalCollimationWidth)
+        tableFeedPerRotationMillimeters = file.number(.tableFeedPerRotation)
+        convolutionKernel = file.string(.convolutionKernel)
+        sliceThicknessMillimeters = file.number(.sliceThickness)
+        reconstructionDiameterMillimeters = file.number(.reconstructionDiameter)
+        dataCollectionDiameterMillimeters = file.number(.dataCollectionDiameter)
+        gantryTiltDegrees = file.number(.gantryDetectorTilt)
+        acquisitionType = CTAcquisitionType(imageAttribute: file.string(.acquisitionType))
+        exposureModulationType = file.string(.exposureModulationType)
+        irradiationEventUID = file.string(.irradiationEventUID)
+        imagePositionMillimeters = file.numbers(.imagePositionPatient).nonEmpty(count: 3)
+        imageOrientation = file.numbers(.imageOrientationPatient).nonEmpty(count: 6)
+        pixelSpacingMillimeters = file.numbers(.pixelSpacing).nonEmpty(count: 2)
+        sliceLocationMillimeters = file.number(.sliceLocation)
+        rows = file.number(.rows).map { Int($0) }
+        columns = file.number(.columns).map { Int($0) }
+        numberOfFrames = file.number(.numberOfFrames).map { Int($0) }
+        tableHeightMillimeters = file.number(.tableHeight)
+        distanceSourceToDetectorMillimeters = file.number(.distanceSourceToDetector)
+        distanceSourceToPatientMillimeters = file.number(.distanceSourceToPatient)
+        ctdiVolMilligray = file.number(.ctdiVol)
+        if file.itemCount(.ctdiPhantomTypeCodeSequence) > 0 {
+            let code = CodedConcept(
+                file.string(.item(.ctdiPhantomTypeCodeSequence, 0, .codeValue)) ?? "",
+                file.string(.item(.ctdiPhantomTypeCodeSequence, 0, .codingSchemeDesignator)) ?? "",
+                file.string(.item(.ctdiPhantomTypeCodeSequence, 0, .codeMeaning)) ?? "")
+            ctdiPhantom = CTDIPhantom(code: code)
+        }
+        waterEquivalentDiameterMillimeters = file.number(.waterEquivalentDiameter).map { $0 * 10 }  // (0018,1271) is in cm
+        transferSyntaxUID = file.transferSyntaxUID
+    }
+}
+
+extension PatientAttributes {
+    init(file: DICOMFile) {
+        self.init()
+        patientID = file.string(.patientID)
+        patientName = file.string(.patientName)
+        birthDate = file.string(.patientBirthDate)
+        sex = file.string(.patientSex)
+        age = file.string(.patientAge)
+        sizeMeters = file.number(.patientSize)
+        weightKilograms = file.number(.patientWeight)
+    }
+}
+
+extension Equipment {
+    init(file: DICOMFile) {
+        self.init(
+            manufacturer: file.string(.manufacturer), model: file.string(.manufacturerModelName),
+            stationName: file.string(.stationName), softwareVersions: file.string(.softwareVersions),
+            deviceSerialNumber: file.string(.deviceSerialNumber))
+    }
+}
+
+extension Array where Element == Double {
+    /// Self when it has exactly `count` finite values, else nil.
+    func nonEmpty(count: Int) -> [Double]? {
+        self.count == count && allSatisfy(\.isFinite) ? self : nil
+    }
+}
