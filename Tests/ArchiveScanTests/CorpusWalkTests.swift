@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import ArchiveScan
+
+/// Walks every file under ../shared/corpus and checks, per file, what ctdose made of it: no crash,
+/// a CT image or dose report where SOURCES.md lists one, and otherwise the specific reason.
+@Suite(.enabled(if: Corpus.isAvailable, Corpus.absentMessage))
+struct CorpusWalkTests {
+    /// Files that cannot be read, with the start of the specific error each must give.
+    static let expectedFailures: [String: String] = [
+        "SOURCES.md": "not a DICOM file: no DICM prefix at byte 128 and no dataset start",
+        "malformed/GH626.dcm": "not a DICOM file: I/O suspension or premature end of stream",
+        "malformed/no_meta.dcm": "not a DICOM file: no DICM prefix at byte 128 and no dataset start",
+        "malformed/no_preamble_dicm_in_data": "not a DICOM file: I/O suspension or premature end of stream",
+        "malformed/rtplan_truncated.dcm": "not a DICOM file: Invalid stream",
+    ]
+
+    @Test func everyFileIsReadOrExplained() {
+        var outcomes: [String: ScannedObject] = [:]
+        _ = ArchiveWalker().walk([Corpus.root]) { path in
+            outcomes[String(path.dropFirst(Corpus.root.count + 1))] = ObjectReader.read(path: path)
+        }
+        #expect(outcomes.count > 300)
+        for (file, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+            switch outcome {
+            case .failed(let reason):
+                let expected = Self.expectedFailures[file]
+                #expect(expected != nil, "\(file) failed unexpectedly: \(reason)")
+                if let expected { #expect(reason.hasPrefix(expected), "\(file): \(reason)") }
+            case .setAside(let reason):
+                #expect(Self.expectedFailures[file] == nil, "\(file) should fail but was set aside: \(reason)")
+                #expect(!reason.isEmpty)
+            case .ctImage(let header):
+                #expect(Self.expectedFailures[file] == nil)
+                #expect(!header.sopInstanceUID.isEmpty && !header.studyInstanceUID.isEmpty, "\(file)")
+            case .doseReport(let report, _):
+                #expect(file.hasPrefix("dose-reports/CT-") || file.contains("philips-head-phantom"), "\(file)")
+                #expect(!report.events.isEmpty, "\(file)")
+            }
+        }
+        // CT images per SOURCES.md: the series folders are all CT Image Storage.
+        #expect(outcomes.filter { $0.key.hasPrefix("ct-series/toshiba-wholebody-phantom/") && isCT($0.value) }.count == 88)
+        #expect(outcomes.filter { $0.key.hasPrefix("ct-series/ge-head/") && isCT($0.value) }.count == 28)
+    }
+
+    @Test func deeplyNestedSequenceDoesNotCrash() {
+        // 100,000 nested sequence items: stock DCMTK's recursive parser overflows an ordinary stack.
+        let outcome = ObjectReader.read(path: Corpus.path("malformed/2026-05-06-Deeply-Nested-Sequence.dcm"))
+        switch outcome {
+        case .failed(let reason): Issue.record("unexpected failure: \(reason)")
+        default: break  // read on a large-stack worker; the process is still here to say so
+        }
+    }
+
+    @Test func scanCommandOutputsExplainEverySetAsideFile() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-corpus-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = ArchiveScanner(jobs: 2).scan([Corpus.root])
+        try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: .init(size: .bits256))).write(result)
+        let problems = try String(contentsOfFile: out + "/problems.csv", encoding: .utf8)
+        for file in Self.expectedFailures.keys { #expect(problems.contains(file), "\(file) missing from problems.csv") }
+        #expect(problems.contains("dose-reports/MG-RDSR-Hologic_2D.dcm,setAside,X-ray dose report that is not CT"))
+        let exams = try String(contentsOfFile: out + "/exams.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(exams.count == result.exams.count)
+        // Every CT dose report study is an exam: 12 RDSR/ESR files in 10 studies, plus 3 Dose Info studies.
+        #expect(result.exams.filter { $0.doseSource != nil }.count == 12)
+    }
+
+    private func isCT(_ outcome: ScannedObject) -> Bool {
+        if case .ctImage = outcome { return true }
+        return false
+    }
+}
