@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "DoseModel"),
         .target(name: "PixelAnalysis"),
         .target(name: "DosePhysics"),
+        .target(name: "DoseValidation", dependencies: ["DoseModel"]),
         .target(
             name: "QualityMeasures",
             dependencies: ["DosePhysics"],
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "ArchiveScan",
             dependencies: [
-                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures",
+                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
+        .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
         .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics"]),
         .testTarget(name: "ArchiveScanTests", dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel"]),
     ],
