@@ -70,7 +70,17 @@ public enum ExamAssembler {
             },
             series: series, doseSource: sources.isEmpty ? nil : (structured.isEmpty ? .doseInfoScreen : .doseReport),
             problems: problems)
-        if sources.isEmpty { exam.problems.append("no dose report for this study") }
+        if sources.isEmpty {
+            let derived = ImageDerivedDose.events(from: distinctImages)
+            if derived.isEmpty {
+                exam.problems.append("no dose report for this study, and no image header carries CTDIvol")
+            } else {
+                exam.events = derived.map { ExamEvent(event: $0, reportedBy: [], seriesUIDs: []) }
+                SeriesEventLinker.link(&exam.series, to: &exam.events)
+                exam.doseSource = .computedFromImageAttributes
+                exam.problems.append("no dose report for this study: \(derived.count) event(s) computed from image attributes (DCM 113867)")
+            }
+        }
         if exam.studyDate == nil, let date = firstReport?.contentDateTime { exam.studyDate = String(date.prefix(8)) }
         return exam
     }

@@ -88,7 +88,7 @@ import Testing
         let exam = ExamAssembler.assemble(images: [image("i1", series: "s", event: nil, z: 0)], reports: [])[0]
         #expect(exam.events.isEmpty)
         #expect(exam.dlpTotalMilligrayCentimeters == nil)
-        #expect(exam.problems == ["no dose report for this study"])
+        #expect(exam.problems == ["no dose report for this study, and no image header carries CTDIvol"])
     }
 
     @Test func axialDetectionToleratesGantryTilt() {
