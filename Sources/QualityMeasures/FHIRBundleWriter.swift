@@ -101,7 +101,7 @@ public enum FHIRBundleWriter {
         }
         var notes: [Annotation] = []
         if let sad = exam.sizeAdjustedDose {
-            notes.append(Annotation(text: "SAD \(sad.provisional ? "PROVISIONAL" : "") \(sad.methodText); coefficients: \(sad.coefficients.source)"))
+            notes.append(Annotation(text: "SAD\(sad.provisional ? " (PROVISIONAL)" : ""): \(sad.methodText); coefficients: \(sad.coefficients.source)"))
         }
         if let noise = exam.noise { notes.append(Annotation(text: "global noise method: \(noise.method)")) }
         return Observation(

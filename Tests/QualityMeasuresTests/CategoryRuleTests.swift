@@ -27,6 +27,15 @@ struct CategoryRuleTests {
         ("CT THORACIC AND LUMBAR SPINE", "simultaneousThoracicLumbarSpine"),
         ("CT KNEE RIGHT WO", "extremity"),
         ("CT WHOLE BODY TRAUMA", "fullBody"),
+        ("CT TRAUMA HEAD TO PELVIS", "fullBody"),
+        ("PET/CT SKULL BASE TO THIGH", "fullBody"),
+        ("CT PE STUDY", "cardiacOrChestHighDose"),
+        ("CT HEAD WWO", "headHighDose"),
+        ("CT LIVER 3 PHASE", "abdomenPelvisHighDose"),
+        ("CT HEAD/CSPINE WO", "simultaneousHeadNeckRoutineDose"),
+        ("CT ANGIO CHEST W/WO CONTRAST", "cardiacOrChestHighDose"),
+        ("CT SHOULDER LT WO", "extremity"),
+        ("CT CHEST/ABDOMEN/PELVIS W CONTRAST", "simultaneousChestAbdomenPelvis"),
     ]
 
     @Test("study descriptions", arguments: studyDescriptions)
@@ -43,6 +52,9 @@ struct CategoryRuleTests {
         #expect(assigner.assign(ExamDescriptors(protocolNames: ["LungLowDose"])).categoryId == "chestLowDose")
         #expect(assigner.assign(ExamDescriptors(protocolNames: ["HeadRoutine"])).categoryId == "headRoutineDose")
         #expect(assigner.assign(ExamDescriptors(protocolNames: ["Polytrauma"])).categoryId == "fullBody")
+        #expect(assigner.assign(ExamDescriptors(protocolNames: ["CaScore"])).categoryId == "cardiacLowDose")
+        #expect(assigner.assign(ExamDescriptors(protocolNames: ["CoronaryCTA"])).categoryId == "cardiacOrChestHighDose")
+        #expect(assigner.assign(ExamDescriptors(protocolNames: ["Thorax_Abdomen"])).categoryId == "simultaneousChestAbdomenPelvis")
     }
 
     @Test("CPT codes combine regions: 71260 + 74177 → chest-abdomen-pelvis; 71271 → chest low dose")
@@ -78,6 +90,7 @@ struct CategoryRuleTests {
         let multi = assigner.assign(ExamDescriptors(studyDescription: "CT NECK CHEST ABDOMEN PELVIS"))
         #expect(multi.categoryId == nil)
         #expect(multi.regions == ["abdomenPelvis", "chest", "neck"])
+        #expect(assigner.assign(ExamDescriptors(studyDescription: "CT GUIDED BIOPSY")).categoryId == nil)
     }
 
     @Test("a user rules file replaces the default")

@@ -89,3 +89,15 @@ struct OutputTests {
         #expect((json?["periods"] as? [Any])?.count == 1)
     }
 }
+
+@Suite("Output bundle")
+struct OutputBundleTests {
+    @Test("all files are produced; sensitivity.csv has 15 variants per analysed exam")
+    func files() throws {
+        let exams = [Fixtures.exam(uid: "1"), Fixtures.exam(uid: "2", study: "CT HEAD WO", noise: 30)]
+        let run = try MeasureOutputs.run(exams, configuration: Fixtures.configuration())
+        #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv"])
+        let rows = CSVText.parse(String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
+        #expect(rows.count == 1 + 2 * 15)
+    }
+}
