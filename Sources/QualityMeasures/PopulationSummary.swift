@@ -18,6 +18,34 @@ public struct PopulationCounts: Sendable, Codable, Hashable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case exams, initialPopulation, excludedFromInitialPopulation, denominatorExclusions, notEvaluable, denominator, numerator, rate
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        exams = try container.decode(Int.self, forKey: .exams)
+        initialPopulation = try container.decode(Int.self, forKey: .initialPopulation)
+        excludedFromInitialPopulation = try container.decode(Int.self, forKey: .excludedFromInitialPopulation)
+        denominatorExclusions = try container.decode(Int.self, forKey: .denominatorExclusions)
+        notEvaluable = try container.decode(Int.self, forKey: .notEvaluable)
+        denominator = try container.decode(Int.self, forKey: .denominator)
+        numerator = try container.decode(Int.self, forKey: .numerator)
+    }
+
+    /// Encodes the counts and the derived rate (null when the denominator is 0).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(exams, forKey: .exams)
+        try container.encode(initialPopulation, forKey: .initialPopulation)
+        try container.encode(excludedFromInitialPopulation, forKey: .excludedFromInitialPopulation)
+        try container.encode(denominatorExclusions, forKey: .denominatorExclusions)
+        try container.encode(notEvaluable, forKey: .notEvaluable)
+        try container.encode(denominator, forKey: .denominator)
+        try container.encode(numerator, forKey: .numerator)
+        try container.encode(rate, forKey: .rate)
+    }
+
     public mutating func add(_ reason: VerdictReason) {
         exams += 1
         guard reason.inInitialPopulation else {

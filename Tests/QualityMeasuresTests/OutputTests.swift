@@ -86,7 +86,12 @@ struct OutputTests {
         #expect(text.contains("Measurement period 2025"))
         #expect(text.contains("PROVISIONAL"))
         let json = try JSONSerialization.jsonObject(with: MeasureSummaryWriter.json(report)) as? [String: Any]
-        #expect((json?["periods"] as? [Any])?.count == 1)
+        let periods = try #require(json?["periods"] as? [[String: Any]])
+        #expect(periods.count == 1)
+        // in population: 1.2.3.1 in range, 1.2.3.2 missing noise, 1.2.3.3 uncategorized → denominator 1, numerator 0, rate 0
+        let all = try #require(periods[0]["allExams"] as? [String: Any])
+        #expect(all["denominator"] as? Int == 1 && all["numerator"] as? Int == 0 && all["rate"] as? Double == 0)
+        #expect(all["notEvaluable"] as? Int == 2 && all["excludedFromInitialPopulation"] as? Int == 1)
     }
 }
 
@@ -99,5 +104,23 @@ struct OutputBundleTests {
         #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv"])
         let rows = CSVText.parse(String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
         #expect(rows.count == 1 + 2 * 15)
+    }
+}
+
+@Suite("SSDE labelling in measure.csv")
+struct SSDELabelTests {
+    @Test("head exam: 32 cm phantom is flagged and no SSDE is given; 16 cm phantom gives SSDE labelled unverified")
+    func headLabels() throws {
+        let evaluator = try ExamEvaluator(configuration: Fixtures.configuration())
+        var exam = Fixtures.exam(study: "CT HEAD WO", dw: 16)
+        let onBody = evaluator.evaluate(exam)
+        #expect(onBody.ssdeAnatomy == .head && onBody.ssde?.anyPhantomMismatch == true && onBody.ssde?.examSSDE == nil)
+        #expect(MeasureCSVWriter.row(onBody).contains { $0.contains("phantom mismatch") })
+        exam.dose.events[0].phantom = .head16Centimeter
+        let onHead = evaluator.evaluate(exam)
+        // CTDIvol 10 mGy × 1.9852·exp(−0.0486·16) = 10 × 0.912214 = 9.12 mGy
+        let row = Dictionary(uniqueKeysWithValues: zip(MeasureCSVWriter.columns, MeasureCSVWriter.row(onHead)))
+        #expect(row["ssde_mGy"] == "9.12")
+        #expect(row["ssdeNote"]?.contains("unverified") == true)
     }
 }
