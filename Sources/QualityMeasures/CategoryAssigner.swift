@@ -1,0 +1,175 @@
+import Foundation
+
+/// Why a region, modifier or explicit rule fired: the source, the text and the pattern that matched.
+public struct MatchEvidence: Sendable, Codable, Hashable {
+    public var source: DescriptorSource
+    public var text: String
+    public var pattern: String
+}
+
+/// Result of category assignment, with the trace that produced it.
+public struct CategoryAssignment: Sendable, Codable, Hashable {
+    public enum Outcome: Sendable, Codable, Hashable {
+        /// A category id (from the rules or an override).
+        case assigned(categoryId: String)
+        /// Nothing matched; the reason names every text that was examined.
+        case uncategorized(reason: String)
+    }
+
+    public var outcome: Outcome
+    /// "override", "explicit:<rule id>" or "combination:<regions>/<modifier>".
+    public var ruleDescription: String?
+    public var regions: [String]
+    public var modifier: DoseModifier
+    public var evidence: [MatchEvidence]
+
+    public var categoryId: String? {
+        if case .assigned(let id) = outcome { return id }
+        return nil
+    }
+}
+
+/// Assigns categories with a compiled rule set. Not Sendable (holds compiled regular expressions): create one per task.
+public struct CategoryAssigner {
+    struct CompiledPattern {
+        var source: String
+        var regex: NSRegularExpression
+    }
+
+    public let rules: CategoryRuleSet
+    private var compiled: [String: CompiledPattern] = [:]
+
+    public struct InvalidPattern: Error, CustomStringConvertible {
+        public var pattern: String
+        public var description: String { "invalid regular expression in category rules: \(pattern)" }
+    }
+
+    public init(rules: CategoryRuleSet) throws {
+        self.rules = rules
+        var all: [String] = rules.explicitRules.flatMap { $0.patterns ?? [] }
+        all += rules.regionDetectors.flatMap { $0.patterns ?? [] }
+        all += rules.modifierDetectors.flatMap { $0.patterns ?? [] }
+        for pattern in all where compiled[pattern] == nil {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else {
+                throw InvalidPattern(pattern: pattern)
+            }
+            compiled[pattern] = CompiledPattern(source: pattern, regex: regex)
+        }
+    }
+
+    /// Splits camelCase words, turns '_' and '^' into spaces and lowercases ("ThoraxRoutine" → "thorax routine").
+    public static func normalize(_ text: String) -> String {
+        var output = ""
+        var previous: Character?
+        for character in text {
+            if let previous, previous.isLowercase, character.isUppercase { output.append(" ") }
+            output.append(character == "_" || character == "^" ? " " : character)
+            previous = character
+        }
+        return output.lowercased()
+    }
+
+    private func firstMatch(patterns: [String], in text: String) -> String? {
+        let normalized = Self.normalize(text)
+        let range = NSRange(normalized.startIndex..., in: normalized)
+        return patterns.first { compiled[$0]?.regex.firstMatch(in: normalized, range: range) != nil }
+    }
+
+    private func textMatches(patterns: [String]?, fields: [DescriptorSource], descriptors: ExamDescriptors) -> MatchEvidence? {
+        guard let patterns, !patterns.isEmpty else { return nil }
+        for field in fields where field != .cptCode && field != .targetRegion && field != .bodyPartExamined {
+            for text in field.values(in: descriptors) {
+                if let pattern = firstMatch(patterns: patterns, in: text) {
+                    return MatchEvidence(source: field, text: text, pattern: pattern)
+                }
+            }
+        }
+        return nil
+    }
+
+    private func cptMatch(_ codes: [String]?, descriptors: ExamDescriptors) -> MatchEvidence? {
+        guard let codes else { return nil }
+        let present = descriptors.cptCodes.map { $0.trimmingCharacters(in: .whitespaces) }
+        return present.first { codes.contains($0) }.map { MatchEvidence(source: .cptCode, text: $0, pattern: "CPT \($0)") }
+    }
+
+    /// Regions found by one detector in one tier of sources.
+    private func detect(_ detector: CategoryRuleSet.RegionDetector, sources: [DescriptorSource], descriptors: ExamDescriptors) -> MatchEvidence? {
+        for source in sources {
+            switch source {
+            case .cptCode:
+                if let hit = cptMatch(detector.cptCodes, descriptors: descriptors) { return hit }
+            case .bodyPartExamined:
+                let wanted = Set((detector.bodyPartExamined ?? []).map { $0.uppercased() })
+                if let value = descriptors.bodyPartsExamined.first(where: { wanted.contains($0.trimmingCharacters(in: .whitespaces).uppercased()) }) {
+                    return MatchEvidence(source: source, text: value, pattern: "Body Part Examined \(value.uppercased())")
+                }
+            case .targetRegion:
+                let wanted = Set((detector.targetRegionCodes ?? []).map { "\($0.codeValue)^\($0.codingSchemeDesignator)" })
+                if let code = descriptors.targetRegions.first(where: { wanted.contains("\($0.codeValue)^\($0.codingSchemeDesignator)") }) {
+                    return MatchEvidence(source: source, text: "\(code.codeValue)^\(code.codingSchemeDesignator)", pattern: "Target Region code")
+                }
+            default:
+                if let hit = textMatches(patterns: detector.patterns, fields: [source], descriptors: descriptors) { return hit }
+            }
+        }
+        return nil
+    }
+
+    /// Assigns the category of one exam. `override` (a category id) bypasses the rules.
+    public func assign(_ descriptors: ExamDescriptors, override: String? = nil) -> CategoryAssignment {
+        if let override {
+            return CategoryAssignment(outcome: .assigned(categoryId: override), ruleDescription: "override", regions: [], modifier: .routine, evidence: [])
+        }
+        for rule in rules.explicitRules {
+            let hit = cptMatch(rule.cptCodes, descriptors: descriptors)
+                ?? textMatches(patterns: rule.patterns, fields: rule.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors)
+            if let hit {
+                return CategoryAssignment(
+                    outcome: .assigned(categoryId: rule.category), ruleDescription: "explicit:\(rule.id)", regions: [],
+                    modifier: .routine, evidence: [hit])
+            }
+        }
+        var regionEvidence: [(String, MatchEvidence)] = []
+        for tier in rules.regionSourceTiers {
+            regionEvidence = rules.regionDetectors.compactMap { detector in
+                detect(detector, sources: tier, descriptors: descriptors).map { (detector.region, $0) }
+            }
+            if !regionEvidence.isEmpty { break }
+        }
+        var modifierEvidence: [DoseModifier: MatchEvidence] = [:]
+        for detector in rules.modifierDetectors where modifierEvidence[detector.modifier] == nil {
+            let hit = cptMatch(detector.cptCodes, descriptors: descriptors)
+                ?? textMatches(patterns: detector.patterns, fields: detector.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors)
+            if let hit { modifierEvidence[detector.modifier] = hit }
+        }
+        let modifier = rules.modifierPrecedence.first { modifierEvidence[$0] != nil } ?? .routine
+        let regions = Array(Set(regionEvidence.map(\.0))).sorted()
+        let evidence = regionEvidence.map(\.1) + (modifierEvidence[modifier].map { [$0] } ?? [])
+        let regionSet = Set(regions)
+        if !regionSet.isEmpty,
+            let combination = rules.combinations.first(where: { Set($0.regions) == regionSet && ($0.modifier == nil || $0.modifier == modifier) })
+        {
+            return CategoryAssignment(
+                outcome: .assigned(categoryId: combination.category),
+                ruleDescription: "combination:\(combination.regions.joined(separator: "+"))/\(combination.modifier?.rawValue ?? "any")",
+                regions: regions, modifier: modifier, evidence: evidence)
+        }
+        let why = regions.isEmpty
+            ? "no body region recognised"
+            : "no combination rule for regions [\(regions.joined(separator: ", "))] with modifier \(modifier.rawValue)"
+        return CategoryAssignment(
+            outcome: .uncategorized(reason: "\(why); examined: \(Self.describe(descriptors))"), ruleDescription: nil,
+            regions: regions, modifier: modifier, evidence: evidence)
+    }
+
+    /// Every text the rules looked at, quoted exactly, for the uncategorized reason.
+    public static func describe(_ descriptors: ExamDescriptors) -> String {
+        let parts = DescriptorSource.allCases.compactMap { source -> String? in
+            let values = source.values(in: descriptors)
+            guard !values.isEmpty else { return nil }
+            return "\(source.rawValue)=" + values.map { "'\($0)'" }.joined(separator: ",")
+        }
+        return parts.isEmpty ? "(no descriptors)" : parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// sensitivity.csv: one row per exam × diameter method × DLP definition.
+public enum SensitivityCSVWriter {
+    public static let columns = [
+        "studyInstanceUID", "category", "diameterMethod", "dlpDefinition", "sizeAdjustedDose_mGycm", "verdict", "verdictFlipsForExam",
+        "reason",
+    ]
+
+    public static func csv(_ report: SensitivityReport) -> String {
+        var lines = [CSVText.line(columns)]
+        for exam in report.exams {
+            for variant in exam.variants {
+                lines.append(
+                    CSVText.line([
+                        exam.studyInstanceUID, exam.categoryDisplayName, variant.diameterMethod.rawValue, variant.dlpDefinition.rawValue,
+                        MeasureCSVWriter.number(variant.sizeAdjustedDoseMilligrayCentimeters), variant.verdict.rawValue,
+                        String(exam.verdictFlips), variant.reasonText,
+                    ]))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// All output files of a run, by file name, ready to be written by the integrator.
+public enum MeasureOutputs {
+    public static func files(_ report: MeasureReport, sensitivity: SensitivityReport?) throws -> [String: Data] {
+        var files: [String: Data] = [
+            "measure.csv": Data(MeasureCSVWriter.csv(report.exams).utf8),
+            "measure-summary.txt": Data(MeasureSummaryWriter.text(report, sensitivity: sensitivity).utf8),
+            "measure-summary.json": try MeasureSummaryWriter.json(report, sensitivity: sensitivity),
+            "measure-fhir.json": try FHIRBundleWriter.bundleJSON(report.exams),
+        ]
+        if let sensitivity { files["sensitivity.csv"] = Data(SensitivityCSVWriter.csv(sensitivity).utf8) }
+        return files
+    }
+
+    /// Runs the evaluation, the sensitivity analysis and produces every file.
+    public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration) throws
+        -> (report: MeasureReport, sensitivity: SensitivityReport, files: [String: Data])
+    {
+        let report = try MeasureEvaluation.run(exams, configuration: configuration)
+        let sensitivity = try SADSensitivity.analyse(report, configuration: configuration)
+        return (report, sensitivity, try files(report, sensitivity: sensitivity))
+    }
+}
