@@ -81,13 +81,8 @@ void fill_info(cdcm_file *file, cdcm_image_info *info) {
     DcmElement *pixels = nullptr;
     if (dataset->findAndGetElement(DCM_PixelData, pixels, OFFalse).good() && pixels != nullptr) {
         info->has_pixel_data = 1;
-        E_TransferSyntax original = EXS_Unknown;
-        const DcmRepresentationParameter *parameter = nullptr;
-        static_cast<DcmPixelData *>(pixels)->getOriginalRepresentationKey(original, parameter);
-        bool encapsulated = DcmXfer(original).isEncapsulated() || DcmXfer(dataset->getOriginalXfer()).isEncapsulated();
-        Route route = route_for(uid);
-        if (route == Route::dcmtk_codec || route == Route::jpeg2000) encapsulated = true;
-        if (route == Route::unsupported && pixels->getLength() == DCM_UndefinedLength) encapsulated = true;
+        // Only the native syntaxes are unencapsulated; any other (even one DCMTK does not know) is not.
+        const bool encapsulated = route_for(uid) != Route::native;
         info->encapsulated = encapsulated ? 1 : 0;
         info->pixel_data_length = encapsulated ? 0xFFFFFFFFull : static_cast<uint64_t>(pixels->getLength());
     }
@@ -124,9 +119,63 @@ void convert_words(const Word *words, size_t count, const StoredLayout &layout, 
     for (size_t i = 0; i < count; ++i) out[i] = layout.apply(words[i]);
 }
 
+/// Reorders colour-by-plane samples (RRR…GGG…BBB…) to colour-by-pixel (RGBRGB…) in place.
+void interleave_planes(int32_t *values, size_t count, uint32_t samples) {
+    const size_t pixels = count / samples;
+    std::vector<int32_t> planes(values, values + count);
+    for (size_t p = 0; p < pixels; ++p)
+        for (uint32_t s = 0; s < samples; ++s) values[p * samples + s] = planes[s * pixels + p];
+}
+
 cdcm_status fail(cdcm_error *err, cdcm_status code, const std::string &text) {
     cdcm::set_error(err, code, text);
     return code;
+}
+
+/// Item index (item 0 is the offset table) of the first fragment of `frame`: DCMTK's rule (offset
+/// table, or one fragment per frame), else the `frame`-th fragment that starts a codestream.
+cdcm_status frame_start_item(DcmPixelSequence *sequence, uint32_t frame, uint32_t frames,
+                             bool (*starts_codestream)(const Uint8 *, Uint32), Uint32 &item_index, cdcm_error *err) {
+    if (frame == 0) {
+        item_index = 1;
+        return CDCM_OK;
+    }
+    if (DcmCodec::determineStartFragment(frame, static_cast<Sint32>(frames), sequence, item_index).good())
+        return CDCM_OK;
+    uint32_t seen = 0;
+    const unsigned long items = sequence->card();
+    for (unsigned long k = 1; k < items; ++k) {
+        DcmPixelItem *item = nullptr;
+        Uint8 *data = nullptr;
+        if (sequence->getItem(item, k).bad() || item == nullptr || item->getUint8Array(data).bad() || data == nullptr)
+            continue;
+        if (!starts_codestream(data, item->getLength())) continue;
+        if (seen == frame) {
+            item_index = static_cast<Uint32>(k);
+            return CDCM_OK;
+        }
+        ++seen;
+    }
+    return fail(err, CDCM_ERR_DECODE, "cannot locate the fragments of frame " + std::to_string(frame) + " (no offset table, " +
+                                          std::to_string(seen) + " codestream starts found)");
+}
+
+bool starts_jpeg(const Uint8 *data, Uint32 length) { return length >= 2 && data[0] == 0xFF && data[1] == 0xD8; }
+
+bool starts_jpeg2000(const Uint8 *data, Uint32 length) {
+    static const Uint8 jp2[] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50};
+    return (length >= 4 && data[0] == 0xFF && data[1] == 0x4F && data[2] == 0xFF && data[3] == 0x51) ||
+           (length >= sizeof(jp2) && std::memcmp(data, jp2, sizeof(jp2)) == 0);
+}
+
+/// The pixel sequence of encapsulated pixel data (nullptr when not encapsulated).
+DcmPixelSequence *pixel_sequence(DcmPixelData *pixels) {
+    E_TransferSyntax original = EXS_Unknown;
+    const DcmRepresentationParameter *parameter = nullptr;
+    pixels->getOriginalRepresentationKey(original, parameter);
+    DcmPixelSequence *sequence = nullptr;
+    if (pixels->getEncapsulatedRepresentation(original, parameter, sequence).bad()) return nullptr;
+    return sequence;
 }
 
 /// Decodes through DcmPixelData::getUncompressedFrame (native data and DCMTK's codecs).
@@ -150,7 +199,21 @@ cdcm_status decode_with_dcmtk(cdcm_file *file, const cdcm_image_info &info, uint
         scratch.reset(new uint8_t[buffer_bytes]);
         target = scratch.get();
     }
-    Uint32 start_fragment = 0;
+    Uint32 start_fragment = 0;  // 0: DCMTK finds it (offset table, or one fragment per frame)
+    if (!native) {
+        DcmPixelSequence *sequence = pixel_sequence(pixels);
+        if (sequence == nullptr) return fail(err, CDCM_ERR_DECODE, "compressed pixel data is not encapsulated");
+        const bool rle = std::strcmp(info.transfer_syntax, "1.2.840.10008.1.2.5") == 0;
+        if (rle && sequence->card() > static_cast<unsigned long>(info.frames) + 1)
+            // DCMTK's RLE decoder returns wrong values for such frames instead of failing.
+            return fail(err, CDCM_ERR_DECODE, "RLE: " + std::to_string(sequence->card() - 1) + " fragments for " +
+                                                  std::to_string(info.frames) +
+                                                  " frame(s); PS3.5 G.2 requires one fragment per frame");
+        if (!rle) {
+            cdcm_status found = frame_start_item(sequence, frame, info.frames, starts_jpeg, start_fragment, err);
+            if (found != CDCM_OK) return found;
+        }
+    }
     OFString color_model;
     std::string log;
     cdcm::capture_log(&log);
@@ -173,6 +236,9 @@ cdcm_status decode_with_dcmtk(cdcm_file *file, const cdcm_image_info &info, uint
         case 4: convert_words(static_cast<const uint32_t *>(target), count, layout, out); break;
         default: return fail(err, CDCM_ERR_UNSUPPORTED, "unsupported Bits Allocated " + std::to_string(info.bits_allocated));
     }
+    // DCMTK returns colour frames in the dataset's Planar Configuration; the C API is colour-by-pixel.
+    if (info.samples_per_pixel > 1 && us_value(dataset, DCM_PlanarConfiguration, 0) == 1)
+        interleave_planes(out, count, info.samples_per_pixel);
     return CDCM_OK;
 }
 
@@ -189,12 +255,12 @@ cdcm_status gather_fragments(DcmPixelSequence *sequence, uint32_t frame, uint32_
             end = first + 1;
         } else {
             Uint32 start = 0;
-            if (DcmCodec::determineStartFragment(frame, static_cast<Sint32>(frames), sequence, start).bad())
-                return fail(err, CDCM_ERR_DECODE, "cannot locate the fragments of frame " + std::to_string(frame));
+            cdcm_status status = frame_start_item(sequence, frame, frames, starts_jpeg2000, start, err);
+            if (status != CDCM_OK) return status;
             first = start;
             Uint32 next = 0;
-            if (frame + 1 < frames &&
-                DcmCodec::determineStartFragment(frame + 1, static_cast<Sint32>(frames), sequence, next).good() &&
+            cdcm_error ignored;
+            if (frame + 1 < frames && frame_start_item(sequence, frame + 1, frames, starts_jpeg2000, next, &ignored) == CDCM_OK &&
                 next > first)
                 end = next;
         }
@@ -220,12 +286,8 @@ cdcm_status decode_jpeg2000(cdcm_file *file, const cdcm_image_info &info, uint32
     if (dataset->findAndGetElement(DCM_PixelData, element, OFFalse).bad() || element == nullptr)
         return fail(err, CDCM_ERR_NOT_FOUND, "no pixel data (7FE0,0010)");
     auto *pixels = static_cast<DcmPixelData *>(element);
-    E_TransferSyntax original = EXS_Unknown;
-    const DcmRepresentationParameter *parameter = nullptr;
-    pixels->getOriginalRepresentationKey(original, parameter);
-    DcmPixelSequence *sequence = nullptr;
-    if (pixels->getEncapsulatedRepresentation(original, parameter, sequence).bad() || sequence == nullptr)
-        return fail(err, CDCM_ERR_DECODE, "JPEG 2000 pixel data is not encapsulated");
+    DcmPixelSequence *sequence = pixel_sequence(pixels);
+    if (sequence == nullptr) return fail(err, CDCM_ERR_DECODE, "JPEG 2000 pixel data is not encapsulated");
     std::vector<uint8_t> bytes;
     cdcm_status status = gather_fragments(sequence, frame, info.frames, bytes, err);
     if (status != CDCM_OK) return status;

@@ -18,7 +18,7 @@ public final class DICOMFile {
     /// Parses `path` and runs `body` with it; the file is freed before this returns.
     /// - Parameter headersOnly: stop parsing at (7FE0,0010); pixels are then unavailable.
     public static func read<T>(
-        _ path: String, headersOnly: Bool = false, _ body: (DICOMFile) throws -> T
+        _ path: String, headersOnly: Bool = false, _ body: @escaping (DICOMFile) throws -> T
     ) throws -> T {
         try LargeStackWorkers.shared.run {
             let file = try open(path, headersOnly: headersOnly)

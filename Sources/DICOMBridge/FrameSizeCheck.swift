@@ -44,15 +44,19 @@ public enum FrameSizeCheck {
         let allFramesBytes = try product([storedFrameBytes, UInt64(image.frames)], what: "pixel data size")
         let dimensions = "\(image.rows) × \(image.columns) × \(image.samplesPerPixel) samples × \(image.bitsAllocated / 8) bytes × \(image.frames) frames = \(allFramesBytes) bytes"
 
+        // A deflated dataset can hold up to 1032 times its file size (the zlib limit).
+        let isDeflated = image.transferSyntaxUID == "1.2.840.10008.1.2.1.99"
+        let (inflatedBound, _) = image.fileSizeBytes.multipliedReportingOverflow(by: 1032)
+        let datasetBytes = isDeflated ? inflatedBound : image.fileSizeBytes
         if let declared = image.nativePixelDataLengthBytes {
-            if declared == 0xFFFF_FFFF || declared > image.fileSizeBytes {
-                throw .hostileHeader("Pixel Data (7FE0,0010) declares \(declared) bytes but the file has only \(image.fileSizeBytes) bytes")
+            if declared == 0xFFFF_FFFF || declared > datasetBytes {
+                throw .hostileHeader("Pixel Data (7FE0,0010) declares \(declared) bytes but the file has only \(image.fileSizeBytes) bytes\(isDeflated ? " (deflated, at most \(datasetBytes) inflated)" : "")")
             }
             if allFramesBytes > declared {
                 throw .hostileHeader("\(dimensions) exceeds the native pixel data length of \(declared) bytes")
             }
         }
-        if !image.isEncapsulated, allFramesBytes > image.fileSizeBytes {
+        if !image.isEncapsulated, allFramesBytes > datasetBytes {
             throw .hostileHeader("\(dimensions) exceeds the file size of \(image.fileSizeBytes) bytes")
         }
         if decodedFrameBytes > maximumDecodedFrameBytes {

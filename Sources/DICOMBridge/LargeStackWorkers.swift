@@ -18,7 +18,7 @@ public final class LargeStackWorkers: @unchecked Sendable {
     public static let shared = LargeStackWorkers(count: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
+    private var jobs: [(() -> Void)?] = []
     private var head = 0
 
     public init(count: Int) {
@@ -34,22 +34,17 @@ public final class LargeStackWorkers: @unchecked Sendable {
     }
 
     /// Runs `body` on a large-stack thread and returns its result; inline when already on one.
-    public func run<T>(_ body: () throws -> T) rethrows -> T {
+    public func run<T>(_ body: @escaping () throws -> T) throws -> T {
         if Self.currentThreadHasLargeStack { return try body() }
-        return try withoutActuallyEscaping(body) { escapable in
-            let box = ResultBox<T>()
-            let done = DispatchSemaphore(value: 0)
-            let unchecked = UncheckedSendable(escapable)
-            submit {
-                box.result = Result { try unchecked.value() }
-                done.signal()
-            }
-            done.wait()
-            switch box.result! {
-            case .success(let value): return value
-            case .failure(let error): throw error
-            }
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        let unchecked = UncheckedSendable(body)
+        submit {
+            box.result = Result { try unchecked.value() }
+            done.signal()
         }
+        done.wait()
+        return try box.result!.get()
     }
 
     /// True on the workers' own threads.
@@ -67,7 +62,8 @@ public final class LargeStackWorkers: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head >= jobs.count { condition.wait() }
-        let job = jobs[head]
+        let job = jobs[head]!
+        jobs[head] = nil
         head += 1
         if head > 1024, head * 2 > jobs.count {
             jobs.removeFirst(head)
