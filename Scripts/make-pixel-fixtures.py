@@ -22,6 +22,8 @@ from importlib import metadata
 
 import numpy as np
 import pydicom
+import pydicom.errors
+import pydicom.uid
 from pydicom.uid import UID
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -70,6 +72,17 @@ def describe(path):
     folder = rel.split(os.sep)[0]
     try:
         ds = pydicom.dcmread(path)
+    except pydicom.errors.InvalidDicomError:
+        # A bare dataset without preamble/meta (allowed by DCMTK): read it forced, and give pydicom the
+        # transfer syntax it detected from the data itself.
+        try:
+            ds = pydicom.dcmread(path, force=True)
+            if "TransferSyntaxUID" not in ds.file_meta and "PixelData" in ds:
+                ds.file_meta.TransferSyntaxUID = (
+                    pydicom.uid.ImplicitVRLittleEndian if ds.is_implicit_VR else
+                    pydicom.uid.ExplicitVRLittleEndian if ds.is_little_endian else pydicom.uid.ExplicitVRBigEndian)
+        except Exception as exc:
+            return None, f"{rel}: unreadable ({type(exc).__name__})"
     except Exception as exc:  # not DICOM / unreadable: not a fixture
         return None, f"{rel}: unreadable ({type(exc).__name__})"
     if "PixelData" not in ds:
