@@ -116,6 +116,7 @@ def describe(path):
             "sha256_int32_le": hashlib.sha256(frame.astype("<i4").tobytes()).hexdigest(),
             "samples": [[r, c, int(frame[r, c, 0])] for r, c in positions[:count]],
         })
+    hounsfield = hounsfield_facts(ds, data[0]) if samples == 1 else None
     entry = {
         "path": rel.replace(os.sep, "/"),
         "transfer_syntax": tsyntax,
@@ -125,7 +126,37 @@ def describe(path):
         "lossless": not lossy,
         "frame_values": frames,
     }
+    if hounsfield:
+        entry["hounsfield_frame0"] = hounsfield
     return entry, None
+
+
+def hounsfield_facts(ds, frame):
+    """Frame 0 in HU via pydicom's modality LUT (top-level Rescale only) and its padding count.
+
+    Padding per PS3.3 C.7.5.1.1.2: stored values equal to Pixel Padding Value, or within the range up to
+    Pixel Padding Range Limit; the value's bits are read with the image's signedness (US/SS).
+    """
+    if "RescaleSlope" not in ds or "RescaleIntercept" not in ds:
+        return None
+    from pydicom.pixels import apply_modality_lut
+    stored = frame[..., 0]
+    hu = apply_modality_lut(stored.astype(np.float64), ds)
+    facts = {"mean": float(hu.mean()), "padding_count": 0}
+    if "PixelPaddingValue" in ds:
+        def as_stored(value):
+            bits = int(ds.BitsStored)
+            raw = int(value) & ((1 << bits) - 1)
+            if int(ds.PixelRepresentation) == 1 and raw & (1 << (bits - 1)):
+                raw -= 1 << bits
+            return raw
+        low = high = as_stored(ds.PixelPaddingValue)
+        if "PixelPaddingRangeLimit" in ds:
+            limit = as_stored(ds.PixelPaddingRangeLimit)
+            low, high = min(low, limit), max(high, limit)
+        facts["padding_value_vr"] = ds["PixelPaddingValue"].VR
+        facts["padding_count"] = int(((stored >= low) & (stored <= high)).sum())
+    return facts
 
 
 def main():

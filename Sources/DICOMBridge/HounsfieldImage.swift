@@ -45,3 +45,15 @@ extension StoredFrame {
         return HounsfieldImage(rows: rows, columns: columns, hounsfieldUnits: units, isPadding: mask)
     }
 }
+
+extension DICOMFile {
+    /// Frame `index` in Hounsfield units: its rescale from the frame geometry (per-frame or shared Pixel
+    /// Value Transformation for enhanced CT, top-level Rescale for classic CT; identity when absent) and
+    /// the padding mask from (0028,0120)/(0028,0121).
+    public func hounsfieldImage(frame index: Int) throws(DICOMError) -> HounsfieldImage {
+        let image = try imageDescription()
+        let stored = try decodeFrame(index)
+        let rescale = frameGeometry(index).rescale ?? .identity
+        return try stored.hounsfieldImage(rescale: rescale, padding: pixelPadding(for: image))
+    }
+}

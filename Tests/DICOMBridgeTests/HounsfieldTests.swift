@@ -38,3 +38,28 @@ struct HounsfieldTests {
         #expect(throws: DICOMError.self) { try frame.hounsfieldImage(rescale: .identity, padding: nil) }
     }
 }
+
+/// Hounsfield units and padding of real CT files against pydicom's modality LUT (fixture JSON).
+@Suite("Hounsfield units against an independent decoder")
+struct HounsfieldCorpusTests {
+    static let files = PixelExpectations.shared.files.filter {
+        $0.hounsfieldFrame0 != nil && !PixelDecodeTests.knownRefusals.keys.contains($0.path)
+    }
+
+    @Test(
+        "frame 0 HU mean and padding count match pydicom",
+        .enabled(if: Corpus.isAvailable, Corpus.absentMessage),
+        arguments: files
+    )
+    func matchesIndependentDecoder(_ expected: PixelExpectations.File) throws {
+        let facts = try #require(expected.hounsfieldFrame0)
+        let image = try DICOMFile.read(Corpus.path(expected.path)) { file in try file.hounsfieldImage(frame: 0) }
+        let mean = image.hounsfieldUnits.reduce(0.0) { $0 + Double($1) } / Double(image.hounsfieldUnits.count)
+        if expected.lossless {
+            #expect(abs(mean - facts.mean) < 1e-3, "HU mean \(mean) vs \(facts.mean)")
+            #expect(image.paddingCount == facts.paddingCount)
+        } else {
+            #expect(abs(mean - facts.mean) <= PixelExpectations.shared.lossyTolerance.maxMeanDiff, "HU mean \(mean) vs \(facts.mean)")
+        }
+    }
+}

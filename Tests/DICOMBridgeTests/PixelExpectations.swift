@@ -27,6 +27,16 @@ struct PixelExpectations: Decodable {
         }
     }
 
+    /// Frame 0 through pydicom's modality LUT, and its padding count (see the script).
+    struct HounsfieldFacts: Decodable, Sendable {
+        let mean: Double
+        let paddingCount: Int
+        enum CodingKeys: String, CodingKey {
+            case mean
+            case paddingCount = "padding_count"
+        }
+    }
+
     struct File: Decodable, Sendable, CustomTestStringConvertible {
         let path: String
         let transferSyntax: String
@@ -36,8 +46,10 @@ struct PixelExpectations: Decodable {
         let samplesPerPixel: Int
         let lossless: Bool
         let frameValues: [FrameValues]
+        let hounsfieldFrame0: HounsfieldFacts?
         enum CodingKeys: String, CodingKey {
             case path, rows, columns, frames, lossless
+            case hounsfieldFrame0 = "hounsfield_frame0"
             case transferSyntax = "transfer_syntax"
             case samplesPerPixel = "samples_per_pixel"
             case frameValues = "frame_values"
