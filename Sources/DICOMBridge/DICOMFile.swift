@@ -32,7 +32,9 @@ public final class DICOMFile {
         var error = cdcm_error()
         var handle: OpaquePointer?
         let status = cdcm_open(path, headersOnly ? UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS) : 0, &handle, &error)
-        guard status == CDCM_OK, let handle else { throw DICOMError(status: status, error: error) }
+        guard status == CDCM_OK, let handle else {
+            throw DICOMError(status: status, error: error).reclassifyingOversizedElement(path: path)
+        }
         return DICOMFile(handle: handle, path: path)
     }
 

@@ -1,0 +1,102 @@
+/// A point or direction in the patient coordinate system, in millimetres (or unitless for directions).
+public struct PatientVector: Equatable, Sendable {
+    public var x: Double
+    public var y: Double
+    public var z: Double
+
+    public init(x: Double, y: Double, z: Double) {
+        self.x = x
+        self.y = y
+        self.z = z
+    }
+}
+
+/// Direction cosines of the first row and the first column (Image Orientation (Patient)).
+public struct FrameOrientation: Equatable, Sendable {
+    public var row: PatientVector
+    public var column: PatientVector
+}
+
+/// Pixel Spacing (0028,0030): distance between rows, then between columns, in millimetres.
+public struct PixelSpacing: Equatable, Sendable {
+    public var rowMillimeters: Double
+    public var columnMillimeters: Double
+}
+
+/// Where one frame sits and how its values convert, from top-level tags (classic CT) or from the
+/// per-frame / shared functional groups (enhanced multi-frame).
+public struct FrameGeometry: Equatable, Sendable {
+    public var frameIndex: Int
+    /// Image Position (Patient) (0020,0032): centre of the first transmitted pixel.
+    public var positionMillimeters: PatientVector?
+    public var orientation: FrameOrientation?
+    public var pixelSpacingMillimeters: PixelSpacing?
+    public var sliceThicknessMillimeters: Double?
+    public var rescale: Rescale?
+    public var ctdiVolMilligray: Double?
+}
+
+extension DICOMFile {
+    static let sharedFunctionalGroups = DICOMTag(0x5200, 0x9229)
+    static let perFrameFunctionalGroups = DICOMTag(0x5200, 0x9230)
+
+    /// True when the file carries functional groups (enhanced multi-frame IODs).
+    public var hasFunctionalGroups: Bool {
+        itemCount(Self.sharedFunctionalGroups) > 0 || itemCount(Self.perFrameFunctionalGroups) > 0
+    }
+
+    /// Geometry of frame `index`: Per-Frame Functional Groups first, then Shared, then top-level tags.
+    public func frameGeometry(_ index: Int) -> FrameGeometry {
+        let position = frameNumbers(index, macro: (0x0020, 0x9113), tag: DICOMTag(0x0020, 0x0032))
+        let orientation = frameNumbers(index, macro: (0x0020, 0x9116), tag: DICOMTag(0x0020, 0x0037))
+        let spacing = frameNumbers(index, macro: (0x0028, 0x9110), tag: DICOMTag(0x0028, 0x0030))
+        let thickness = frameNumbers(index, macro: (0x0028, 0x9110), tag: DICOMTag(0x0018, 0x0050))
+        let slope = frameNumbers(index, macro: (0x0028, 0x9145), tag: DICOMTag(0x0028, 0x1053))
+        let intercept = frameNumbers(index, macro: (0x0028, 0x9145), tag: DICOMTag(0x0028, 0x1052))
+        let ctdiVol = frameNumbers(index, macro: (0x0018, 0x9321), tag: DICOMTag(0x0018, 0x9345))
+
+        var geometry = FrameGeometry(frameIndex: index)
+        if position.count == 3 {
+            geometry.positionMillimeters = PatientVector(x: position[0], y: position[1], z: position[2])
+        }
+        if orientation.count == 6 {
+            geometry.orientation = FrameOrientation(
+                row: PatientVector(x: orientation[0], y: orientation[1], z: orientation[2]),
+                column: PatientVector(x: orientation[3], y: orientation[4], z: orientation[5]))
+        }
+        if spacing.count == 2 {
+            geometry.pixelSpacingMillimeters = PixelSpacing(rowMillimeters: spacing[0], columnMillimeters: spacing[1])
+        }
+        geometry.sliceThicknessMillimeters = thickness.first
+        if slope.first != nil || intercept.first != nil {
+            geometry.rescale = Rescale(slope: slope.first ?? 1, intercept: intercept.first ?? 0)
+        }
+        geometry.ctdiVolMilligray = ctdiVol.first
+        return geometry
+    }
+
+    /// Geometry of every frame (Number of Frames, at least one).
+    public func frameGeometries() throws(DICOMError) -> [FrameGeometry] {
+        let frames = max(1, try imageDescription().frames)
+        return (0..<frames).map(frameGeometry)
+    }
+
+    /// Values of `tag` for frame `index`: in the macro `macro` of the frame's Per-Frame Functional Groups
+    /// item, else of the Shared Functional Groups, else the top-level element. Empty when absent.
+    private func frameNumbers(_ index: Int, macro: (UInt16, UInt16), tag: DICOMTag) -> [Double] {
+        let macroTag = DICOMTag(macro.0, macro.1)
+        let perFrame = numbers(TagPath([(Self.perFrameFunctionalGroups, index), (macroTag, 0)], tag))
+        if !perFrame.isEmpty { return perFrame }
+        let shared = numbers(TagPath([(Self.sharedFunctionalGroups, 0), (macroTag, 0)], tag))
+        if !shared.isEmpty { return shared }
+        return numbers(tag)
+    }
+}
+
+extension FrameGeometry {
+    init(frameIndex: Int) {
+        self.init(
+            frameIndex: frameIndex, positionMillimeters: nil, orientation: nil, pixelSpacingMillimeters: nil,
+            sliceThicknessMillimeters: nil, rescale: nil, ctdiVolMilligray: nil)
+    }
+}

@@ -1,0 +1,59 @@
+/// Rescale Slope (0028,1053) and Rescale Intercept (0028,1052): output = stored × slope + intercept.
+public struct Rescale: Equatable, Sendable {
+    public var slope: Double
+    public var intercept: Double
+
+    public init(slope: Double, intercept: Double) {
+        self.slope = slope
+        self.intercept = intercept
+    }
+
+    public static let identity = Rescale(slope: 1, intercept: 0)
+}
+
+/// A frame in Hounsfield units with the pixels that are padding (outside the reconstructed field).
+public struct HounsfieldImage: Equatable, Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Row-major; padded pixels hold their rescaled value too, `isPadding` says which they are.
+    public let hounsfieldUnits: [Float]
+    public let isPadding: [Bool]
+
+    public var paddingCount: Int { isPadding.reduce(0) { $0 + ($1 ? 1 : 0) } }
+}
+
+extension StoredFrame {
+    /// Applies `rescale` to every stored value and marks padding by stored-value comparison.
+    /// Monochrome only: a colour frame has no Hounsfield units.
+    public func hounsfieldImage(rescale: Rescale, padding: PixelPadding?) throws(DICOMError) -> HounsfieldImage {
+        guard samplesPerPixel == 1 else {
+            throw .unsupported("Hounsfield units need a monochrome frame (Samples per Pixel \(samplesPerPixel))")
+        }
+        guard rescale.slope.isFinite, rescale.intercept.isFinite, rescale.slope != 0 else {
+            throw .wrongType("unusable rescale: slope \(rescale.slope), intercept \(rescale.intercept)")
+        }
+        let slope = rescale.slope
+        let intercept = rescale.intercept
+        let units = storedValues.map { Float(Double($0) * slope + intercept) }
+        let mask: [Bool]
+        if let padding {
+            let range = padding.storedValues
+            mask = storedValues.map { range.contains($0) }
+        } else {
+            mask = [Bool](repeating: false, count: storedValues.count)
+        }
+        return HounsfieldImage(rows: rows, columns: columns, hounsfieldUnits: units, isPadding: mask)
+    }
+}
+
+extension DICOMFile {
+    /// Frame `index` in Hounsfield units: its rescale from the frame geometry (per-frame or shared Pixel
+    /// Value Transformation for enhanced CT, top-level Rescale for classic CT; identity when absent) and
+    /// the padding mask from (0028,0120)/(0028,0121).
+    public func hounsfieldImage(frame index: Int) throws(DICOMError) -> HounsfieldImage {
+        let image = try imageDescription()
+        let stored = try decodeFrame(index)
+        let rescale = frameGeometry(index).rescale ?? .identity
+        return try stored.hounsfieldImage(rescale: rescale, padding: pixelPadding(for: image))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import DICOMBridge
+
+@Suite("Hostile and malformed headers")
+struct HostileHeaderTests {
+    /// 65535 × 65535 16-bit in a 910-byte file: a synthetic header (no file) must be refused by arithmetic.
+    @Test("65535 × 65535 native image in a 1 kB file is refused before allocation")
+    func hugeDimensionsSynthetic() {
+        let image = ImageDescription(
+            rows: 65535, columns: 65535, frames: 1, bitsAllocated: 16, bitsStored: 16, highBit: 15, isSigned: false,
+            samplesPerPixel: 1, photometricInterpretation: "MONOCHROME2", transferSyntaxUID: "1.2.840.10008.1.2.1",
+            hasPixelData: true, isEncapsulated: false, nativePixelDataLengthBytes: 256, fileSizeBytes: 910)
+        #expect(throws: DICOMError.hostileHeader("65535 × 65535 × 1 samples × 2 bytes × 1 frames = 8589672450 bytes exceeds the native pixel data length of 256 bytes")) {
+            try FrameSizeCheck.validate(image, frame: 0)
+        }
+    }
+
+    @Test("products that overflow 64 bits and zero dimensions are hostile")
+    func overflowAndZero() {
+        var image = ImageDescription(
+            rows: 65535, columns: 65535, frames: Int(Int32.max), bitsAllocated: 32, bitsStored: 32, highBit: 31, isSigned: true,
+            samplesPerPixel: 3, photometricInterpretation: "RGB", transferSyntaxUID: "1.2.840.10008.1.2.4.70",
+            hasPixelData: true, isEncapsulated: true, nativePixelDataLengthBytes: nil, fileSizeBytes: 1000)
+        #expect(throws: DICOMError.self) { try FrameSizeCheck.validate(image, frame: 0) }
+        image.rows = 0
+        #expect(throws: DICOMError.hostileHeader("Rows 0 × Columns 65535: an image needs at least one pixel")) {
+            try FrameSizeCheck.validate(image, frame: 0)
+        }
+    }
+
+    /// The corpus's hostile files (dimensions read independently with dcmdump: 65535×65535 16-bit with a
+    /// 256-byte pixel element; 46341×46341 16-bit with 9330 bytes; a 3 GiB element in a 100,000-byte file).
+    @Test(
+        "corpus files with impossible pixel sizes give .hostileHeader",
+        .enabled(if: Corpus.isAvailable, Corpus.absentMessage),
+        arguments: [
+            ("malformed/2026-05-26-oob-monochrome-65535.dcm", "65535 × 65535"),
+            ("malformed/2026-05-26-oob-monochrome-46341.dcm", "46341 × 46341"),
+            ("malformed/3gb-bulk-data-truncated", "bytes"),
+        ]
+    )
+    func corpusHostileFiles(_ relative: String, _ mentions: String) {
+        let outcome = PixelDecodeTests.outcome(of: Corpus.path(relative))
+        guard case .error(.hostileHeader(let reason)) = outcome else {
+            Issue.record("\(relative): expected .hostileHeader, got \(outcome)")
+            return
+        }
+        #expect(reason.contains(mentions), "\(reason)")
+    }
+
+    /// Every malformed file: open, describe and decode every frame without crashing the process
+    /// (including the 100,000-deep nested sequence, parsed on a large-stack worker).
+    @Test("no malformed file crashes the reader or the decoder", .enabled(if: Corpus.isAvailable, Corpus.absentMessage))
+    func malformedFilesSurvive() throws {
+        let folder = Corpus.root.appendingPathComponent("malformed")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.contains("2026-05-06-Deeply-Nested-Sequence.dcm"))
+        var outcomes: [String: String] = [:]
+        for name in names {
+            let path = folder.appendingPathComponent(name).path
+            do {
+                try DICOMFile.read(path) { file in
+                    let image = try file.imageDescription()
+                    for frame in 0..<max(1, min(image.frames, 4)) { _ = try? file.decodeFrame(frame) }
+                }
+                outcomes[name] = "read"
+            } catch let error as DICOMError {
+                #expect(!error.description.isEmpty)
+                outcomes[name] = error.description
+            }
+        }
+        #expect(outcomes.count == names.count)
+    }
+}

@@ -1,0 +1,65 @@
+import Testing
+@testable import DICOMBridge
+
+@Suite("Hounsfield units and padding")
+struct HounsfieldTests {
+    /// 2 × 3 synthetic signed frame, slope 1, intercept -1024, padding -2000 (hand-computed HU).
+    @Test("rescale and single padding value")
+    func rescaleAndPadding() throws {
+        let frame = StoredFrame(rows: 2, columns: 3, storedValues: [-2000, 0, 1024, 1000, -2000, 3071])
+        let padding = PixelPadding(value: -2000)
+        let image = try frame.hounsfieldImage(rescale: Rescale(slope: 1, intercept: -1024), padding: padding)
+        #expect(image.hounsfieldUnits == [-3024, -1024, 0, -24, -3024, 2047])
+        #expect(image.isPadding == [true, false, false, false, true, false])
+        #expect(image.paddingCount == 2)
+    }
+
+    @Test("slope 0.5 and a padding range (0028,0121) in either order")
+    func paddingRange() throws {
+        let frame = StoredFrame(rows: 1, columns: 4, storedValues: [0, 10, 11, 20])
+        let image = try frame.hounsfieldImage(rescale: Rescale(slope: 0.5, intercept: -10), padding: PixelPadding(value: 10, rangeLimit: 0))
+        #expect(image.hounsfieldUnits == [-10, -5, -4.5, 0])
+        #expect(image.isPadding == [true, true, false, false])
+    }
+
+    /// Implicit VR files read (0028,0120) as US: 63536 is -2000 for a signed 16-bit image, and 0xF830
+    /// masked to 12 bits stored is 0x830 = -2000 in 12-bit two's complement as well.
+    @Test("padding value re-read with the image's Bits Stored and signedness")
+    func paddingSignedness() {
+        #expect(PixelPadding(value: 63536, rangeLimit: nil, bitsStored: 16, isSigned: true) == PixelPadding(value: -2000))
+        #expect(PixelPadding(value: 63536, rangeLimit: nil, bitsStored: 16, isSigned: false) == PixelPadding(value: 63536))
+        #expect(PixelPadding(value: -2000, rangeLimit: nil, bitsStored: 12, isSigned: true) == PixelPadding(value: -2000))
+        #expect(PixelPadding(value: nil, rangeLimit: 5, bitsStored: 16, isSigned: true) == nil)
+    }
+
+    @Test("colour frames have no Hounsfield units")
+    func colourRefused() {
+        let frame = StoredFrame(rows: 1, columns: 1, samplesPerPixel: 3, storedValues: [1, 2, 3])
+        #expect(throws: DICOMError.self) { try frame.hounsfieldImage(rescale: .identity, padding: nil) }
+    }
+}
+
+/// Hounsfield units and padding of real CT files against pydicom's modality LUT (fixture JSON).
+@Suite("Hounsfield units against an independent decoder")
+struct HounsfieldCorpusTests {
+    static let files = PixelExpectations.shared.files.filter {
+        $0.hounsfieldFrame0 != nil && !PixelDecodeTests.knownRefusals.keys.contains($0.path)
+    }
+
+    @Test(
+        "frame 0 HU mean and padding count match pydicom",
+        .enabled(if: Corpus.isAvailable, Corpus.absentMessage),
+        arguments: files
+    )
+    func matchesIndependentDecoder(_ expected: PixelExpectations.File) throws {
+        let facts = try #require(expected.hounsfieldFrame0)
+        let image = try DICOMFile.read(Corpus.path(expected.path)) { file in try file.hounsfieldImage(frame: 0) }
+        let mean = image.hounsfieldUnits.reduce(0.0) { $0 + Double($1) } / Double(image.hounsfieldUnits.count)
+        if expected.lossless {
+            #expect(abs(mean - facts.mean) < 1e-3, "HU mean \(mean) vs \(facts.mean)")
+            #expect(image.paddingCount == facts.paddingCount)
+        } else {
+            #expect(abs(mean - facts.mean) <= PixelExpectations.shared.lossyTolerance.maxMeanDiff, "HU mean \(mean) vs \(facts.mean)")
+        }
+    }
+}
