@@ -19,6 +19,7 @@ public enum ObjectReader {
         do {
             return try DICOMFile.read(path, headersOnly: true) { file in try classify(file) }
         } catch let error as DICOMError {
+            if case .notDICOM = error { return .setAside(reason: error.description) }  // README, .txt, …
             return .failed(reason: error.description)
         } catch {
             return .failed(reason: "\(error)")

@@ -2,7 +2,10 @@
 /// suitable for problems.csv (never patient data).
 public enum DICOMError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(String)
+    /// The file does not look like DICOM at all (no preamble, no plausible dataset start).
     case notDICOM(String)
+    /// The file looks like DICOM but its structure cannot be parsed (truncated, corrupt).
+    case parse(String)
     case notFound(String)
     case wrongType(String)
     case unsupportedTransferSyntax(uid: String)
@@ -15,6 +18,7 @@ public enum DICOMError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .io(let m): return "cannot read file: \(m)"
         case .notDICOM(let m): return "not a DICOM file: \(m)"
+        case .parse(let m): return "cannot parse DICOM: \(m)"
         case .notFound(let m): return m
         case .wrongType(let m): return m
         case .unsupportedTransferSyntax(let uid): return "unsupported transfer syntax \(uid)"

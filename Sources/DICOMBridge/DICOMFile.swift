@@ -163,7 +163,7 @@ extension DICOMError {
         }
         switch status {
         case CDCM_ERR_IO: self = .io(message)
-        case CDCM_ERR_NOT_DICOM: self = .notDICOM(message)
+        case CDCM_ERR_NOT_DICOM: self = .parse(message)
         case CDCM_ERR_NOT_FOUND: self = .notFound(message)
         case CDCM_ERR_TYPE: self = .wrongType(message)
         case CDCM_ERR_UNSUPPORTED:

@@ -8,7 +8,7 @@ extension DICOMError {
     func reclassifyingOversizedElement(path: String) -> DICOMError {
         let message: String
         switch self {
-        case .notDICOM(let m), .decode(let m): message = m
+        case .notDICOM(let m), .parse(let m), .decode(let m): message = m
         default: return self
         }
         guard let marker = message.range(of: ") than remaining bytes"),
