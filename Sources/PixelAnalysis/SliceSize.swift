@@ -1,0 +1,80 @@
+import Foundation
+
+/// Patient size on one axial slice (centimetres, square centimetres).
+public struct SliceSize: Sendable, Equatable, Codable {
+    public var zMillimeters: Double
+    public var areaSquareCentimeters: Double
+    /// 2·√(A/π).
+    public var areaEquivalentDiameterCentimeters: Double
+    /// AAPM 220: Aw = Σ(HU/1000 + 1)·pixel area over the patient; Dw = 2·√(Aw/π).
+    public var waterEquivalentDiameterCentimeters: Double
+    /// Extents along the patient's y (AP) and x (lateral) axes, honouring Image Orientation.
+    public var apCentimeters: Double
+    public var lateralCentimeters: Double
+    public var truncated: Bool
+    public var truncatedOutlineFraction: Double
+
+    /// AAPM 204 effective diameter √(AP·LAT).
+    public var geometricMeanDiameterCentimeters: Double { (apCentimeters * lateralCentimeters).squareRoot() }
+    /// (AP + LAT) / 2.
+    public var arithmeticMeanDiameterCentimeters: Double { (apCentimeters + lateralCentimeters) / 2 }
+    /// AAPM 204 / ACR DIR: ED = −0.203128 + 0.4958912·(AP + LAT) (cm).
+    public var effectiveDiameterFromSumCentimeters: Double { AAPM204Conversion.fromSum(ap: apCentimeters, lateral: lateralCentimeters) }
+    /// AAPM 204 / ACR DIR LAT-only fit.
+    public var effectiveDiameterFromLateralCentimeters: Double { AAPM204Conversion.fromLateral(lateralCentimeters) }
+    /// AAPM 204 / ACR DIR AP-only fit.
+    public var effectiveDiameterFromAPCentimeters: Double { AAPM204Conversion.fromAP(apCentimeters) }
+}
+
+/// AAPM Report 204 single-dimension conversions to effective diameter, as used by the ACR DIR
+/// (../shared/reference/cms1074.md §6.1; D in cm).
+public enum AAPM204Conversion {
+    /// AAPM 204 / ACR DIR: ED = −0.203128 + 0.4958912·(AP + LAT).
+    public static func fromSum(ap: Double, lateral: Double) -> Double { -0.203128 + 0.4958912 * (ap + lateral) }
+    /// AAPM 204 / ACR DIR: ED = −3.744858 + 1.671734·AP − 0.01338955·AP².
+    public static func fromAP(_ ap: Double) -> Double { -3.744858 + 1.671734 * ap - 0.01338955 * ap * ap }
+    /// AAPM 204 / ACR DIR: ED = 5.899298 + 0.3270494·LAT + 0.009978896·LAT².
+    public static func fromLateral(_ lateral: Double) -> Double { 5.899298 + 0.3270494 * lateral + 0.009978896 * lateral * lateral }
+}
+
+public enum SliceSizeMeasurement {
+    /// Measures the patient outline on the slice. Body pixels below −1000 HU count as air (0 water).
+    public static func measure(_ slice: AxialSlice, outline: PatientOutline) -> SliceSize {
+        let columns = slice.columns
+        var count = 0
+        var waterSum = 0.0
+        // Patient coordinates are linear in (row, column): extremes per row lie at the row's first and last body pixel.
+        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+        let cs = slice.columnSpacingMillimeters, rs = slice.rowSpacingMillimeters
+        let rd = slice.rowDirection, cd = slice.columnDirection
+        for r in 0..<slice.rows {
+            var first = -1, last = -1
+            for c in 0..<columns where outline.body.pixels[r * columns + c] {
+                if first < 0 { first = c }
+                last = c
+                count += 1
+                let hu = slice.hounsfieldUnits[r * columns + c]
+                if !hu.isNaN { waterSum += max(0, Double(hu) / 1000 + 1) }
+            }
+            guard first >= 0 else { continue }
+            for c in [first, last] {
+                let x = Double(c) * cs * rd.x + Double(r) * rs * cd.x
+                let y = Double(c) * cs * rd.y + Double(r) * rs * cd.y
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        let pixelArea = slice.pixelAreaSquareMillimeters
+        let area = Double(count) * pixelArea / 100
+        let waterArea = waterSum * pixelArea / 100
+        // One pixel's footprint along each patient axis is added to the centre-to-centre extent.
+        let footprintX = abs(cs * rd.x) + abs(rs * cd.x)
+        let footprintY = abs(cs * rd.y) + abs(rs * cd.y)
+        return SliceSize(
+            zMillimeters: slice.zMillimeters, areaSquareCentimeters: area,
+            areaEquivalentDiameterCentimeters: 2 * (area / Double.pi).squareRoot(),
+            waterEquivalentDiameterCentimeters: 2 * (waterArea / Double.pi).squareRoot(),
+            apCentimeters: count > 0 ? (maxY - minY + footprintY) / 10 : 0,
+            lateralCentimeters: count > 0 ? (maxX - minX + footprintX) / 10 : 0,
+            truncated: outline.truncated, truncatedOutlineFraction: outline.truncatedOutlineFraction)
+    }
+}
