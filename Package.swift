@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "DoseValidation", dependencies: ["DoseModel"]),
         .target(
             name: "QualityMeasures",
-            dependencies: ["DosePhysics"],
+            dependencies: ["DosePhysics", "DoseModel"],
             resources: [.copy("Data")]
         ),
         .target(
@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "ctdose",
             dependencies: [
-                "ArchiveScan",
+                "ArchiveScan", "PixelAnalysis", "QualityMeasures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
-        .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics"]),
+        .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics", "DoseModel"]),
         .testTarget(name: "ArchiveScanTests", dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -13,6 +13,10 @@ public struct ScanProblem: Sendable, Codable, Equatable {
 /// Result of reading an archive: the exams and every problem.
 public struct ScanResult: Sendable {
     public var exams: [Exam]
+    /// Size and noise per analysed series, by Study Instance UID.
+    public var seriesMeasurements: [String: [SeriesMeasurement]] = [:]
+    /// Every analysed slice (slices.csv).
+    public var slices: [SliceMeasurement] = []
     public var problems: [ScanProblem]
     public var filesSeen: Int
     public var ctImages: Int
@@ -23,10 +27,13 @@ public struct ScanResult: Sendable {
 /// assembles exams. One bad file never stops the batch: it becomes a `ScanProblem`.
 public struct ArchiveScanner: Sendable {
     public var jobs: Int
+    public var pixels: PixelAnalysisSettings
     public var progress: (@Sendable (Int) -> Void)?
 
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (@Sendable (Int) -> Void)? = nil) {
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, pixels: PixelAnalysisSettings = PixelAnalysisSettings(),
+                progress: (@Sendable (Int) -> Void)? = nil) {
         self.jobs = max(1, jobs)
+        self.pixels = pixels
         self.progress = progress
     }
 
@@ -50,8 +57,18 @@ public struct ArchiveScanner: Sendable {
         var problems = collector.problems + unreadable.map { ScanProblem(path: $0.path, severity: .error, reason: $0.reason) }
         problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) }
         let exams = ExamAssembler.assemble(images: collector.images, reports: collector.reports)
-        return ScanResult(exams: exams, problems: problems, filesSeen: collector.count + unreadable.count,
-                          ctImages: collector.images.count, doseReports: collector.reports.count)
+        var result = ScanResult(exams: exams, problems: problems, filesSeen: collector.count + unreadable.count,
+                                ctImages: collector.images.count, doseReports: collector.reports.count)
+        if pixels.enabled {
+            let bySeries = Dictionary(grouping: collector.images, by: \.seriesInstanceUID)
+            let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels))
+            for exam in exams {
+                let (series, slices) = pass.measure(exam, images: bySeries)
+                result.seriesMeasurements[exam.studyInstanceUID] = series
+                result.slices.append(contentsOf: slices)
+            }
+        }
+        return result
     }
 }
 
@@ -67,7 +84,7 @@ private final class Collector: @unchecked Sendable {
         defer { lock.unlock() }
         count += 1
         switch object {
-        case .ctImage(let header): images.append(header)
+        case .ctImage(let headers): images.append(contentsOf: headers)
         case .doseReport(let report, let warnings):
             reports.append(report)
             for warning in warnings { problems.append(ScanProblem(path: path, severity: .repaired, reason: warning)) }

@@ -40,9 +40,11 @@ public struct ExamRecord: Codable, Sendable {
     public var reportedDlpTotals: [Double]
     public var doseReports: [DoseReportSummary]
     public var series: [SeriesSummary]
+    /// Size and noise from the pixels, per analysed series.
+    public var seriesMeasurements: [SeriesMeasurement]
     public var problems: [String]
 
-    public init(_ exam: Exam, pseudonymizer: Pseudonymizer) {
+    public init(_ exam: Exam, pseudonymizer: Pseudonymizer, measurements: [SeriesMeasurement] = []) {
         studyInstanceUID = exam.studyInstanceUID
         patientPseudonym = pseudonymizer.pseudonym(exam.patient.patientID)
         patientAge = exam.patient.age
@@ -70,6 +72,7 @@ public struct ExamRecord: Codable, Sendable {
         reportedDlpTotals = exam.reportedDLPTotals
         doseReports = exam.doseReports
         series = exam.series
+        seriesMeasurements = measurements
         problems = exam.problems
     }
 }

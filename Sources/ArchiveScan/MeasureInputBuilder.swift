@@ -20,16 +20,14 @@ public enum MeasureInputBuilder {
             requestedProcedureDescriptions: exam.requestedProcedureDescription.map { [$0] } ?? [],
             protocolNames: exam.protocolNames,
             seriesDescriptions: exam.series.compactMap(\.seriesDescription),
-            targetRegions: exam.events.compactMap(\.event.targetRegion).filter { !$0.value.isEmpty }.map {
-                QualityMeasures.CodedConcept(codeValue: $0.value, codingSchemeDesignator: $0.scheme, codeMeaning: $0.meaning)
-            },
+            targetRegions: exam.events.compactMap(\.event.targetRegion).filter { !$0.value.isEmpty },
             bodyPartsExamined: exam.bodyPartExamined.map { [$0] } ?? [])
         let dose = ExamDoseInput(
             dlpTotalMilligrayCentimeters: exam.reportedDLPTotals.max(),
             events: exam.events.map { item in
                 let e = item.event
                 return IrradiationEventDose(
-                    eventUID: e.irradiationEventUID, acquisitionType: acquisitionType(e.acquisitionType),
+                    eventUID: e.irradiationEventUID, acquisitionType: e.acquisitionType,
                     ctdiVolMilligray: e.ctdiVolMilligray, dlpMilligrayCentimeters: e.dlpMilligrayCentimeters,
                     phantom: phantom(e.phantom), scanningLengthCentimeters: e.scanningLengthMillimeters.map { $0 / 10 },
                     seriesKey: item.diagnosticSeriesUID)
@@ -40,22 +38,53 @@ public enum MeasureInputBuilder {
             scanner: scanner.isEmpty ? nil : scanner, descriptors: descriptors, dose: dose, size: size, noise: noise)
     }
 
-    static func acquisitionType(_ type: DoseModel.CTAcquisitionType) -> QualityMeasures.CTAcquisitionType {
-        switch type {
-        case .spiral: return .spiral
-        case .sequenced: return .sequenced
-        case .constantAngle: return .constantAngle
-        case .stationary: return .stationary
-        case .free: return .free
-        case .coneBeam, .unknown: return .unknown
-        }
-    }
-
     static func phantom(_ phantom: CTDIPhantom) -> DosimetryPhantom? {
         switch phantom {
         case .head16cm: return .head16Centimeter
         case .body32cm: return .body32Centimeter
         case .unknown: return nil
         }
+    }
+}
+
+extension MeasureInputBuilder {
+    /// The size the measure uses, from the primary series: the mid-scan axial slice, and the
+    /// localizer width as the fallback the engine applies when the slice is missing or truncated.
+    static func size(from measurement: SeriesMeasurement?) -> ExamSizeInput {
+        guard let measurement else { return ExamSizeInput() }
+        var size = ExamSizeInput()
+        if let mid = measurement.midScan {
+            size.midScanAxial = PatientSizeMeasurements(
+                waterEquivalentDiameterCentimeters: mid.waterEquivalent, areaEquivalentDiameterCentimeters: mid.areaEquivalent,
+                lateralCentimeters: mid.lateralCentimeters, apCentimeters: mid.apCentimeters,
+                truncated: measurement.midScanTruncated ?? false)
+        }
+        if let localizer = measurement.localizer {
+            size.localizer = PatientSizeMeasurements(
+                lateralCentimeters: localizer.projection == .frontal ? localizer.widthCentimeters : nil,
+                apCentimeters: localizer.projection == .lateral ? localizer.widthCentimeters : nil)
+        }
+        return size
+    }
+
+    static func noise(from measurement: SeriesMeasurement?) -> GlobalNoiseInput? {
+        guard let measurement, let value = measurement.globalNoiseTissueHounsfield else { return nil }
+        return GlobalNoiseInput(valueHounsfield: value, method: measurement.noiseMethod)
+    }
+
+    /// Measure inputs for every exam of a scan (exams without a study date cannot be placed in a
+    /// measurement period and are left out, with their UIDs returned).
+    public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer) -> (inputs: [MeasureExamInput], undated: [String]) {
+        var inputs: [MeasureExamInput] = []
+        var undated: [String] = []
+        for exam in result.exams where !exam.events.isEmpty || !exam.series.isEmpty {
+            let primary = ExamPixelPass.primary(exam, result.seriesMeasurements[exam.studyInstanceUID] ?? [])
+            if let input = input(for: exam, pseudonymizer: pseudonymizer, size: size(from: primary), noise: noise(from: primary)) {
+                inputs.append(input)
+            } else {
+                undated.append(exam.studyInstanceUID)
+            }
+        }
+        return (inputs, undated)
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 
 /// What one file turned out to be.
 public enum ScannedObject: Sendable {
-    case ctImage(CTImageHeader)
+    /// One header per image: a classic CT file holds one, an enhanced CT file one per frame.
+    case ctImage([CTImageHeader])
     case doseReport(DoseReport, warnings: [String])
     /// Readable DICOM that is not a CT image or CT dose report (MR, projection X-ray dose report,
     /// DICOMDIR, non-dose SR, …), with the reason.
@@ -31,7 +32,11 @@ public enum ObjectReader {
         let modality = file.string(.modality) ?? ""
         switch sopClass {
         case SOPClass.ctImage, SOPClass.enhancedCTImage:
-            return .ctImage(try CTImageHeader(file: file))
+            return .ctImage(try CTImageHeader.headers(file: file).map { header in
+                var located = header
+                located.filePath = file.path
+                return located
+            })
         case _ where SOPClass.structuredReports.contains(sopClass):
             switch try file.structuredReport() {
             case .ctDoseReport(let report): return .doseReport(report, warnings: report.readingNotes)

@@ -1,20 +1,27 @@
 import DoseModel
 import Foundation
+import QualityMeasures
 
 /// Writes a scan's results into an output folder: exams.jsonl, exams.csv, events.csv, problems.csv.
 /// Each file is written to a temporary name and renamed, so a reader never sees half a file.
 public struct ScanOutputWriter {
     public let folder: String
     public let pseudonymizer: Pseudonymizer
+    /// When set, the CMS CT measures are evaluated and measure.csv, measure-summary.*,
+    /// sensitivity.csv and measure-fhir.json are written too.
+    public let measures: MeasureConfiguration?
 
-    public init(folder: String, pseudonymizer: Pseudonymizer) {
+    public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
+        self.measures = measures
     }
 
     public func write(_ result: ScanResult) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let records = result.exams.map { ExamRecord($0, pseudonymizer: pseudonymizer) }
+        let records = result.exams.map {
+            ExamRecord($0, pseudonymizer: pseudonymizer, measurements: result.seriesMeasurements[$0.studyInstanceUID] ?? [])
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var jsonl = ""
@@ -25,6 +32,14 @@ public struct ScanOutputWriter {
         try save(examsCSV(records), as: "exams.csv")
         try save(eventsCSV(records), as: "events.csv")
         try save(problemsCSV(result.problems), as: "problems.csv")
+        try save(slicesCSV(result.slices), as: "slices.csv")
+        if let measures {
+            let (inputs, _) = MeasureInputBuilder.inputs(for: result, pseudonymizer: pseudonymizer)
+            let outputs = try MeasureOutputs.run(inputs, configuration: measures)
+            for (name, data) in outputs.files.sorted(by: { $0.key < $1.key }) {
+                try save(String(decoding: data, as: UTF8.self), as: name)
+            }
+        }
     }
 
     func examsCSV(_ records: [ExamRecord]) -> String {
@@ -72,6 +87,23 @@ public struct ScanOutputWriter {
         return table.text
     }
 
+    func slicesCSV(_ slices: [SliceMeasurement]) -> String {
+        var table = CSVTable(header: [
+            "seriesInstanceUID", "sopInstanceUID", "z_mm", "area_cm2", "areaEquivalentDiameter_cm", "waterEquivalentDiameter_cm",
+            "ap_cm", "lateral_cm", "truncated", "noise_hu", "airNoise_hu", "frameNumber",
+        ])
+        for s in slices.sorted(by: { ($0.seriesInstanceUID, $0.size.zMillimeters) < ($1.seriesInstanceUID, $1.size.zMillimeters) }) {
+            table.append([
+                s.seriesInstanceUID, s.sopInstanceUID, CSVTable.number(s.size.zMillimeters),
+                CSVTable.decimal(s.size.areaSquareCentimeters), CSVTable.decimal(s.size.areaEquivalentDiameterCentimeters),
+                CSVTable.decimal(s.size.waterEquivalentDiameterCentimeters), CSVTable.decimal(s.size.apCentimeters),
+                CSVTable.decimal(s.size.lateralCentimeters), s.size.truncated ? "true" : "false",
+                s.noise.tissueHounsfield.map(CSVTable.decimal), s.noise.airHounsfield.map(CSVTable.decimal), s.frameNumber.map { "\($0)" },
+            ])
+        }
+        return table.text
+    }
+
     func problemsCSV(_ problems: [ScanProblem]) -> String {
         var table = CSVTable(header: ["file", "severity", "reason"])
         for p in problems { table.append([p.path, p.severity.rawValue, p.reason]) }
@@ -104,6 +136,9 @@ struct CSVTable {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// Four decimals (pixel measurements carry no more precision than that).
+    static func decimal(_ value: Double) -> String { String(format: "%.4f", value) }
 
     /// Shortest round-tripping decimal text.
     static func number(_ value: Double) -> String {

@@ -94,3 +94,26 @@ extension Array where Element == Double {
         self.count == count && allSatisfy(\.isFinite) ? self : nil
     }
 }
+
+extension CTImageHeader {
+    /// The headers of every image in the file: one for a classic CT image, one per frame for an
+    /// enhanced CT image (position, orientation, spacing, thickness and CTDIvol from the functional groups).
+    public static func headers(file: DICOMFile) throws(DICOMError) -> [CTImageHeader] {
+        let base = try CTImageHeader(file: file)
+        guard file.hasFunctionalGroups else { return [base] }
+        let frames = max(1, file.number(.numberOfFrames).map { Int($0) } ?? 1)
+        return (0..<frames).map { index in
+            let geometry = file.frameGeometry(index)
+            var header = base
+            header.frameNumber = index + 1
+            if let p = geometry.positionMillimeters { header.imagePositionMillimeters = [p.x, p.y, p.z] }
+            if let o = geometry.orientation {
+                header.imageOrientation = [o.row.x, o.row.y, o.row.z, o.column.x, o.column.y, o.column.z]
+            }
+            if let s = geometry.pixelSpacingMillimeters { header.pixelSpacingMillimeters = [s.rowMillimeters, s.columnMillimeters] }
+            header.sliceThicknessMillimeters = geometry.sliceThicknessMillimeters ?? base.sliceThicknessMillimeters
+            header.ctdiVolMilligray = geometry.ctdiVolMilligray ?? base.ctdiVolMilligray
+            return header
+        }
+    }
+}

@@ -58,6 +58,8 @@ public struct CTImageHeader: Sendable, Codable, Equatable {
     public var ctdiPhantom: CTDIPhantom?
     public var waterEquivalentDiameterMillimeters: Double?
     public var transferSyntaxUID: String?
+    /// The file this header was read from (for the pixel pass).
+    public var filePath: String?
 
     public init(sopClassUID: String, sopInstanceUID: String, studyInstanceUID: String, seriesInstanceUID: String) {
         self.sopClassUID = sopClassUID

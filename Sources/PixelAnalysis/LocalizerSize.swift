@@ -59,9 +59,15 @@ public struct LocalizerSize: Sendable, Equatable, Codable {
 }
 
 public enum LocalizerMeasurement {
-    /// Measures the patient's extent along the image row nearest `zMillimeters`: pixels above the
-    /// midpoint between the row's background (its edge values) and its peak count as patient; the
-    /// longest run is the patient. Approximate: the patient's midplane is assumed at the isocentre.
+    /// Share of the row's contrast (peak − background) above which a pixel counts as patient. A low
+    /// share is needed: the projected path length of a round body falls to zero at its edges (at half
+    /// maximum an ellipse measures only √3/2 of its width; at 10 % it measures 99.5 %).
+    public static let edgeFraction: Float = 0.1
+
+    /// Measures the patient's extent along the image row nearest `zMillimeters`: pixels above
+    /// `edgeFraction` of the contrast between the row's background (its edge values) and its peak count
+    /// as patient; the longest run is the patient. Approximate: the patient's midplane is assumed at the
+    /// isocentre.
     public static func measure(_ image: LocalizerImage, atZ z: Double) -> LocalizerSize? {
         guard image.projection != .unknown, abs(image.columnDirection.z) > 0 else { return nil }
         let rowFloat = (z - image.originMillimeters.z) / (image.columnDirection.z * image.rowSpacingMillimeters)
@@ -71,7 +77,7 @@ public enum LocalizerMeasurement {
         let edge = max(1, image.columns / 50)
         let background = (line.prefix(edge) + line.suffix(edge)).reduce(0, +) / Float(2 * edge)
         guard let peak = line.max(), peak > background else { return nil }
-        let threshold = (background + peak) / 2
+        let threshold = background + (peak - background) * edgeFraction
         var bestLength = 0, start = -1
         for (c, value) in line.enumerated() {
             if value > threshold {
@@ -83,7 +89,7 @@ public enum LocalizerMeasurement {
         }
         guard bestLength > 0 else { return nil }
         var widthMillimeters = Double(bestLength) * image.columnSpacingMillimeters
-        var method = "localizer \(image.projection.rawValue) width at half maximum"
+        var method = "localizer \(image.projection.rawValue) width at 10 % of the row contrast"
         if image.spacingIsAtDetector, let sdd = image.sourceToDetectorMillimeters, let sod = image.sourceToPatientMillimeters, sdd > 0 {
             widthMillimeters *= sod / sdd  // magnification from detector to isocentre
             method += ", magnification \(String(format: "%.3f", sdd / sod)) removed"

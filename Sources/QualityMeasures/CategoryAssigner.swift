@@ -106,8 +106,8 @@ public struct CategoryAssigner {
                 }
             case .targetRegion:
                 let wanted = Set((detector.targetRegionCodes ?? []).map { "\($0.codeValue)^\($0.codingSchemeDesignator)" })
-                if let code = descriptors.targetRegions.first(where: { wanted.contains("\($0.codeValue)^\($0.codingSchemeDesignator)") }) {
-                    return MatchEvidence(source: source, text: "\(code.codeValue)^\(code.codingSchemeDesignator)", pattern: "Target Region code")
+                if let code = descriptors.targetRegions.first(where: { wanted.contains("\($0.value)^\($0.scheme)") }) {
+                    return MatchEvidence(source: source, text: "\(code.value)^\(code.scheme)", pattern: "Target Region code")
                 }
             default:
                 if let hit = textMatches(patterns: detector.patterns, fields: [source], descriptors: descriptors) { return hit }

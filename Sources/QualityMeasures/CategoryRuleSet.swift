@@ -13,7 +13,7 @@ public enum DescriptorSource: String, Sendable, Codable, CaseIterable {
         case .studyDescription: return descriptors.studyDescription.map { [$0] } ?? []
         case .protocolName: return descriptors.protocolNames
         case .seriesDescription: return descriptors.seriesDescriptions
-        case .targetRegion: return descriptors.targetRegions.map { "\($0.codeValue)^\($0.codingSchemeDesignator)" }
+        case .targetRegion: return descriptors.targetRegions.map { "\($0.value)^\($0.scheme)" }
         case .bodyPartExamined: return descriptors.bodyPartsExamined
         }
     }

@@ -1,18 +1,6 @@
 import DosePhysics
+import DoseModel
 import Foundation
-
-/// A coded concept matched by value + scheme (never by meaning).
-public struct CodedConcept: Sendable, Codable, Hashable {
-    public var codeValue: String
-    public var codingSchemeDesignator: String
-    public var codeMeaning: String?
-
-    public init(codeValue: String, codingSchemeDesignator: String, codeMeaning: String? = nil) {
-        self.codeValue = codeValue
-        self.codingSchemeDesignator = codingSchemeDesignator
-        self.codeMeaning = codeMeaning
-    }
-}
 
 /// The texts and codes category assignment looks at.
 public struct ExamDescriptors: Sendable, Codable, Hashable {
@@ -38,28 +26,6 @@ public struct ExamDescriptors: Sendable, Codable, Hashable {
         self.cptCodes = cptCodes
         self.targetRegions = targetRegions
         self.bodyPartsExamined = bodyPartsExamined
-    }
-}
-
-/// CT Acquisition Type (RDSR 113820, CID 10013).
-public enum CTAcquisitionType: String, Sendable, Codable, CaseIterable {
-    case spiral, sequenced
-    /// 113805 Constant Angle: localizer / scout.
-    case constantAngle
-    /// 113806 Stationary: e.g. bolus-tracking monitoring.
-    case stationary
-    case free, unknown
-
-    /// Maps CID 10013 codes (value + scheme).
-    public init(codeValue: String, codingSchemeDesignator: String) {
-        switch (codingSchemeDesignator, codeValue) {
-        case ("DCM", "113804"): self = .sequenced  // DICOM CID 10013 Sequenced Acquisition
-        case ("DCM", "113805"): self = .constantAngle  // DICOM CID 10013 Constant Angle Acquisition
-        case ("DCM", "113806"): self = .stationary  // DICOM CID 10013 Stationary Acquisition
-        case ("DCM", "113807"): self = .free  // DICOM CID 10013 Free Acquisition
-        case ("SCT", "116152004"), ("SRT", "P5-08001"): self = .spiral  // DICOM CID 10013 Spiral Acquisition
-        default: self = .unknown
-        }
     }
 }
 

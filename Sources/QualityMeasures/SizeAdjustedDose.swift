@@ -1,3 +1,4 @@
+import DoseModel
 import DosePhysics
 import Foundation
 

@@ -2,13 +2,17 @@ import ArchiveScan
 import ArgumentParser
 import Foundation
 import Logging
+import PixelAnalysis
+import QualityMeasures
 
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Read every CT image and dose report under the given paths and report each exam.",
         discussion: """
-            Writes OUT/exams.jsonl, OUT/exams.csv, OUT/events.csv and OUT/problems.csv.
+            Writes OUT/exams.jsonl, OUT/exams.csv, OUT/events.csv, OUT/slices.csv, OUT/problems.csv and the
+            CMS CT measure files OUT/measure.csv, OUT/measure-summary.txt|json, OUT/sensitivity.csv and
+            OUT/measure-fhir.json.
             problems.csv explains every file set aside (not DICOM, not CT), partly read (repaired) or
             unreadable. Exit status: 0 when no file was unreadable, 2 when at least one was (see
             problems.csv, severity "error"), 1 on a usage or output error.
@@ -16,6 +20,7 @@ struct ScanCommand: ParsableCommand {
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
               ctdose scan /archive/2025 /archive/2026 --out results --jobs 2
+              ctdose scan /archive --out results --period 2025 --care-settings settings.csv --slices every:4
             """
     )
 
@@ -34,6 +39,33 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Write patient identifiers unchanged instead of pseudonyms.")
     var keepIdentifiers = false
 
+    @Option(name: .long, help: "Slices analysed per series: all, mid (mid-scan only) or every:N.")
+    var slices: String = "all"
+
+    @Flag(name: .long, help: "Skip the pixel pass (no size, noise, SAD or measure verdicts).")
+    var headersOnly = false
+
+    @Option(name: .long, help: "HU threshold of the patient segmentation.")
+    var threshold: Float = -500
+
+    @Option(name: .long, help: "Soft-tissue window of the global noise, as LOW:HIGH HU.")
+    var noiseWindow: String = "0:100"
+
+    @Option(name: .long, help: "Measurement period: a year (2025). Default: each exam in the year of its scan date.")
+    var period: Int?
+
+    @Option(name: .long, help: "CSV with studyInstanceUID,setting (inpatient / outpatient / emergency).")
+    var careSettings: String?
+
+    @Option(name: .long, help: "Category rules file replacing the bundled default rules (JSON).")
+    var categoryRules: String?
+
+    @Option(name: .long, help: "DLP definition for SAD: allEvents, withoutLocalizers, withoutLocalizersAndMonitoring.")
+    var dlpDefinition: DLPDefinition = .allEvents
+
+    @Option(name: .long, help: "Diameter for SAD: waterEquivalent, areaEquivalent, singleDimensionAAPM204, geometricMeanAPLateral, arithmeticMeanAPLateral.")
+    var diameterMethod: DiameterMethod = .waterEquivalent
+
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.scan")
@@ -45,14 +77,34 @@ struct ScanCommand: ParsableCommand {
                 if count % 100 == 0 { FileHandle.standardError.write(Data("\r\(count) files read".utf8)) }
             }
         }
-        let scanner = ArchiveScanner(jobs: jobs, progress: progress)
+        var pixels = PixelAnalysisSettings()
+        pixels.enabled = !headersOnly
+        guard let selection = SliceSelection(parsing: slices) else {
+            throw ValidationError("--slices must be all, mid or every:N (N ≥ 1)")
+        }
+        pixels.slices = selection
+        pixels.segmentation.thresholdHounsfield = threshold
+        let window = noiseWindow.split(separator: ":").compactMap { Float($0) }
+        guard window.count == 2, window[0] < window[1] else { throw ValidationError("--noise-window must be LOW:HIGH, e.g. 0:100") }
+        pixels.noise.tissueWindowHounsfield = window[0]...window[1]
+        var measures = try MeasureConfiguration.bundledDefaults(rulesURL: categoryRules.map { URL(fileURLWithPath: $0) })
+        measures.measurementPeriod = period.map(MeasurementPeriod.year)
+        measures.dlpDefinition = dlpDefinition
+        measures.diameterMethod = diameterMethod
+        if let careSettings {
+            measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettings, encoding: .utf8))
+        }
+        let scanner = ArchiveScanner(jobs: jobs, pixels: pixels, progress: progress)
         let result = scanner.scan(paths)
         if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
-        try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: key, keepsIdentifiers: keepIdentifiers))
-            .write(result)
+        try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: key, keepsIdentifiers: keepIdentifiers),
+                             measures: measures).write(result)
         let failed = result.problems.filter { $0.severity == ScanProblem.Severity.error }.count
         let setAside = result.problems.filter { $0.severity == ScanProblem.Severity.setAside }.count
         logger.info("\(result.filesSeen) files: \(result.ctImages) CT images, \(result.doseReports) dose reports, \(result.exams.count) exams; \(failed) unreadable, \(setAside) set aside; results in \(out)")
         if failed > 0 { throw ExitCode(2) }
     }
 }
+
+extension DLPDefinition: ExpressibleByArgument {}
+extension DiameterMethod: ExpressibleByArgument {}

@@ -40,9 +40,9 @@ struct CorpusWalkTests {
                 #expect(Self.expectedFailures[file] == nil, "\(file) should fail but was set aside: \(reason)")
                 if let expected = Self.expectedSetAside[file] { #expect(reason.hasPrefix(expected), "\(file): \(reason)") }
                 #expect(!reason.isEmpty)
-            case .ctImage(let header):
+            case .ctImage(let headers):
                 #expect(Self.expectedFailures[file] == nil)
-                #expect(!header.sopInstanceUID.isEmpty && !header.studyInstanceUID.isEmpty, "\(file)")
+                #expect(!headers.isEmpty && headers.allSatisfy { !$0.sopInstanceUID.isEmpty && !$0.studyInstanceUID.isEmpty }, "\(file)")
             case .doseReport(let report, _):
                 #expect(file.hasPrefix("dose-reports/CT-") || file.contains("philips-head-phantom"), "\(file)")
                 #expect(!report.events.isEmpty, "\(file)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import QualityMeasures
+import DoseModel
 
 @Suite("Age at the start of the measurement period")
 struct AgeTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import QualityMeasures
+import DoseModel
 
 @Suite("Category rules on realistic names")
 struct CategoryRuleTests {
@@ -67,7 +68,7 @@ struct CategoryRuleTests {
     @Test("structured fallbacks: target region code and body part; series descriptions only when nothing else names a region")
     func structuredFallbacks() throws {
         let assigner = try CategoryAssigner(rules: CategoryRuleSet.bundled())
-        let target = ExamDescriptors(studyDescription: "CT EXAM", targetRegions: [CodedConcept(codeValue: "51185008", codingSchemeDesignator: "SCT")])
+        let target = ExamDescriptors(studyDescription: "CT EXAM", targetRegions: [CodedConcept("51185008", "SCT")])
         #expect(assigner.assign(target).categoryId == "chestRoutineDose")
         #expect(assigner.assign(ExamDescriptors(bodyPartsExamined: ["HEAD"])).categoryId == "headRoutineDose")
         let series = ExamDescriptors(studyDescription: "CT HEAD", seriesDescriptions: ["Lung 1.0 B70f"])

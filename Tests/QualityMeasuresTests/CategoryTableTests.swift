@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import QualityMeasures
+import DoseModel
 
 /// The 18 thresholds of cms1074.md §4.1 (AlaraCommonFunctions.cql): LA code, noise N (HU), SAD D (mGy·cm).
 let publishedThresholds: [(String, Double, Double)] = [

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import QualityMeasures
+import DoseModel
 
 @Suite("End to end")
 struct EndToEndTests {

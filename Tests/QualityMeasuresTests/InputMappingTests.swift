@@ -2,17 +2,18 @@ import Foundation
 import Testing
 
 @testable import QualityMeasures
+import DoseModel
 
 @Suite("Input code mappings")
 struct InputMappingTests {
     @Test("CT Acquisition Type codes (CID 10013) by value + scheme")
     func acquisitionTypes() {
-        #expect(CTAcquisitionType(codeValue: "113805", codingSchemeDesignator: "DCM") == .constantAngle)
-        #expect(CTAcquisitionType(codeValue: "113806", codingSchemeDesignator: "DCM") == .stationary)
-        #expect(CTAcquisitionType(codeValue: "113804", codingSchemeDesignator: "DCM") == .sequenced)
-        #expect(CTAcquisitionType(codeValue: "116152004", codingSchemeDesignator: "SCT") == .spiral)
-        #expect(CTAcquisitionType(codeValue: "P5-08001", codingSchemeDesignator: "SRT") == .spiral)
-        #expect(CTAcquisitionType(codeValue: "113805", codingSchemeDesignator: "SCT") == .unknown)
+        #expect(CTAcquisitionType(code: CodedConcept("113805", "DCM")) == .constantAngle)
+        #expect(CTAcquisitionType(code: CodedConcept("113806", "DCM")) == .stationary)
+        #expect(CTAcquisitionType(code: CodedConcept("113804", "DCM")) == .sequenced)
+        #expect(CTAcquisitionType(code: CodedConcept("116152004", "SCT")) == .spiral)
+        #expect(CTAcquisitionType(code: CodedConcept("P5-08001", "SRT")) == .spiral)
+        #expect(CTAcquisitionType(code: CodedConcept("113805", "SCT")) == .unknown)
     }
 
     @Test("dates: DICOM DA and ISO; FHIR dateTime with and without offset")

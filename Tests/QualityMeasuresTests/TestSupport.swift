@@ -2,6 +2,7 @@ import DosePhysics
 import Foundation
 
 @testable import QualityMeasures
+import DoseModel
 
 enum Fixtures {
     static func configuration(period: MeasurementPeriod? = .year(2025)) throws -> MeasureConfiguration {

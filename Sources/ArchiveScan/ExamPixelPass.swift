@@ -1,0 +1,51 @@
+import DICOMBridge
+import DoseModel
+import PixelAnalysis
+
+/// The pixel pass of a scan: for every exam, the diagnostic axial series of each event (and, for the
+/// exam's size, the one of the event with the largest DLP) is measured.
+struct ExamPixelPass {
+    let analyzer: SeriesPixelAnalyzer
+
+    /// Measures the exam's diagnostic series; call from a thread that is not a large-stack worker.
+    func measure(_ exam: Exam, images: [String: [CTImageHeader]]) -> (series: [SeriesMeasurement], slices: [SliceMeasurement]) {
+        precondition(!LargeStackWorkers.currentThreadHasLargeStack, "the pixel pass waits on the workers; run it elsewhere")
+        var done = Set<String>()
+        var series: [SeriesMeasurement] = []
+        var slices: [SliceMeasurement] = []
+        let localizerInExam = exam.series.first { $0.isLocalizer }?.seriesInstanceUID
+        for item in exam.events {
+            guard let uid = item.diagnosticSeriesUID, done.insert(uid).inserted, let members = images[uid] else { continue }
+            let localizerUID = item.localizerSeriesUID ?? localizerInExam
+            let localizer = localizerUID.flatMap { images[$0]?.first }
+            let summary = exam.series.first { $0.seriesInstanceUID == uid }
+            let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)"): "
+                + "\(summary?.isOriginal == true ? "original" : "derived"), \(summary?.sliceThicknessMillimeters.map { "\($0) mm" } ?? "unknown thickness"), "
+                + "kernel \(summary?.convolutionKernel ?? "unknown"), linked by \(summary?.linkMethod ?? "?")"
+            let (measurement, measured) = analyzer.measure(
+                series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
+            series.append(measurement)
+            slices.append(contentsOf: measured)
+        }
+        if series.isEmpty, let fallback = exam.series.filter({ $0.isAxial && !$0.isLocalizer }).max(by: { $0.imageCount < $1.imageCount }),
+           let members = images[fallback.seriesInstanceUID] {
+            // No event names a diagnostic series (no dose report and no CTDIvol): measure the largest axial series.
+            let localizer = localizerInExam.flatMap { images[$0]?.first }
+            let (measurement, measured) = analyzer.measure(
+                series: members, eventUID: nil, choice: "largest axial series (no event links a series)", localizer: localizer)
+            series.append(measurement)
+            slices.append(contentsOf: measured)
+        }
+        return (series, slices)
+    }
+
+    /// The measurement the exam-level measures use: the series of the event with the largest DLP,
+    /// else the first measured.
+    static func primary(_ exam: Exam, _ measurements: [SeriesMeasurement]) -> SeriesMeasurement? {
+        let ranked = exam.events.sorted { ($0.event.dlpMilligrayCentimeters ?? 0) > ($1.event.dlpMilligrayCentimeters ?? 0) }
+        for item in ranked {
+            if let uid = item.diagnosticSeriesUID, let m = measurements.first(where: { $0.seriesInstanceUID == uid }) { return m }
+        }
+        return measurements.first
+    }
+}

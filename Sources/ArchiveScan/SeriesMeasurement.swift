@@ -1,0 +1,74 @@
+import DoseModel
+import PixelAnalysis
+
+/// Settings of the pixel pass (`ctdose scan --slices`, segmentation and noise parameters).
+public struct PixelAnalysisSettings: Sendable {
+    public var enabled = true
+    public var slices: SliceSelection = .all
+    public var segmentation = SegmentationSettings()
+    public var noise = GlobalNoiseSettings()
+
+    public init() {}
+}
+
+/// One analysed slice (a row of slices.csv).
+public struct SliceMeasurement: Sendable, Codable {
+    public var seriesInstanceUID: String
+    public var sopInstanceUID: String
+    public var frameNumber: Int?
+    public var size: SliceSize
+    public var noise: SliceNoise
+}
+
+/// The five mid-scan diameters of the size study (arXiv 2503.06644), in centimetres.
+public struct MidScanDiameters: Sendable, Codable, Equatable {
+    /// AAPM 220 water-equivalent diameter.
+    public var waterEquivalent: Double
+    /// HU-threshold area-equivalent diameter 2√(A/π).
+    public var areaEquivalent: Double
+    /// AAPM 204 LAT-only conversion of the lateral extent.
+    public var lateralConversion: Double
+    /// √(AP·LAT) (AAPM 204 effective diameter).
+    public var geometricMeanAPLateral: Double
+    /// (AP + LAT) / 2.
+    public var arithmeticMeanAPLateral: Double
+    public var apCentimeters: Double
+    public var lateralCentimeters: Double
+
+    init(_ s: SliceSize) {
+        waterEquivalent = s.waterEquivalentDiameterCentimeters
+        areaEquivalent = s.areaEquivalentDiameterCentimeters
+        lateralConversion = s.effectiveDiameterFromLateralCentimeters
+        geometricMeanAPLateral = s.geometricMeanDiameterCentimeters
+        arithmeticMeanAPLateral = s.arithmeticMeanDiameterCentimeters
+        apCentimeters = s.apCentimeters
+        lateralCentimeters = s.lateralCentimeters
+    }
+}
+
+/// Size and noise of one analysed series.
+public struct SeriesMeasurement: Sendable, Codable {
+    public var seriesInstanceUID: String
+    public var irradiationEventUID: String?
+    /// Why this series was chosen for its event.
+    public var choice: String
+    public var imageCount: Int
+    public var analysedSliceCount: Int
+    public var sliceSelection: String
+    public var midScan: MidScanDiameters?
+    public var midScanSOPInstanceUID: String?
+    public var midScanZMillimeters: Double?
+    public var midScanTruncated: Bool?
+    public var midScanTruncatedOutlineFraction: Double?
+    public var meanWaterEquivalentDiameterCentimeters: Double?
+    public var truncatedSliceCount: Int
+    /// The localizer measurement at the mid-scan z, when a localizer was available.
+    public var localizer: LocalizerSize?
+    /// Which size the measure uses: "mid-scan axial", "localizer (…)" or "mid-scan axial, truncated".
+    public var sizeMethod: String
+    /// Mean over the analysed images of the per-image local-SD mode (HU).
+    public var globalNoiseTissueHounsfield: Double?
+    public var globalNoiseAirHounsfield: Double?
+    public var noiseMethod: String
+    public var problems: [String]
+}

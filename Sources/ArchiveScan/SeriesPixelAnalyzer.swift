@@ -1,0 +1,136 @@
+import DICOMBridge
+import DoseModel
+import Foundation
+import PixelAnalysis
+
+/// Decodes the chosen slices of a series on the large-stack workers and measures each: patient
+/// outline, size, noise. Only per-slice results are kept, so memory does not grow with the series.
+public struct SeriesPixelAnalyzer: Sendable {
+    public let settings: PixelAnalysisSettings
+
+    public init(settings: PixelAnalysisSettings) {
+        self.settings = settings
+    }
+
+    /// Measures `images` (one series), choosing slices per `settings.slices`.
+    public func measure(series images: [CTImageHeader], eventUID: String?, choice: String,
+                        localizer: CTImageHeader?) -> (SeriesMeasurement, [SliceMeasurement]) {
+        let sorted = images.filter { $0.zMillimeters != nil }.sorted { $0.zMillimeters! < $1.zMillimeters! }
+        let chosen = settings.slices.indices(sortedZ: sorted.map { $0.zMillimeters! }).map { sorted[$0] }
+        let results = ResultList(count: chosen.count)
+        let group = DispatchGroup()
+        for (index, header) in chosen.enumerated() {
+            group.enter()
+            LargeStackWorkers.shared.submit { [settings] in
+                results.set(index, Result { try Self.measureSlice(header, settings: settings) })
+                group.leave()
+            }
+        }
+        group.wait()
+        var problems: [String] = []
+        var slices: [SliceMeasurement] = []
+        for (header, result) in zip(chosen, results.values) {
+            switch result {
+            case .success(let slice): slices.append(slice)
+            case .failure(let error): problems.append("slice \(header.sopInstanceUID): \(error)")
+            case nil: break
+            }
+        }
+        if sorted.count < images.count { problems.append("\(images.count - sorted.count) image(s) without position skipped") }
+        let profile = SeriesSizeProfile(slices: slices.map(\.size))
+        let mid = profile.midScan.flatMap { m in slices.first { $0.size.zMillimeters == m.zMillimeters } }
+        var measurement = SeriesMeasurement(
+            seriesInstanceUID: images.first?.seriesInstanceUID ?? "", irradiationEventUID: eventUID, choice: choice,
+            imageCount: images.count, analysedSliceCount: slices.count, sliceSelection: "\(settings.slices)",
+            midScan: profile.midScan.map(MidScanDiameters.init), midScanSOPInstanceUID: mid?.sopInstanceUID,
+            midScanZMillimeters: profile.midScan?.zMillimeters, midScanTruncated: profile.midScan?.truncated,
+            midScanTruncatedOutlineFraction: profile.midScan?.truncatedOutlineFraction,
+            meanWaterEquivalentDiameterCentimeters: profile.meanWaterEquivalentDiameterCentimeters,
+            truncatedSliceCount: profile.truncatedSliceCount, localizer: nil, sizeMethod: "mid-scan axial",
+            globalNoiseTissueHounsfield: Self.mean(slices.compactMap(\.noise.tissueHounsfield)),
+            globalNoiseAirHounsfield: Self.mean(slices.compactMap(\.noise.airHounsfield)),
+            noiseMethod: settings.noise.description(
+                kernelPixels: slices.first?.noise.kernelPixels ?? 0,
+                spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
+            problems: problems)
+        if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, let localizer {
+            do {
+                measurement.localizer = try Self.measureLocalizer(localizer, atZ: z)
+            } catch {
+                measurement.problems.append("localizer \(localizer.sopInstanceUID): \(error)")
+            }
+        }
+        if profile.midScan == nil || profile.midScan?.truncated == true {
+            if let fallback = measurement.localizer {
+                measurement.sizeMethod = "localizer (\(fallback.method))"
+            } else {
+                measurement.sizeMethod = profile.midScan == nil ? "none" : "mid-scan axial, truncated"
+            }
+        }
+        return (measurement, slices)
+    }
+
+    static func measureSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
+        guard let path = header.filePath else { throw DICOMError.notFound("no file path for the image") }
+        let frame = (header.frameNumber ?? 1) - 1
+        let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: frame) }
+        let slice = try axialSlice(image, header: header)
+        let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)
+        return SliceMeasurement(
+            seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
+            size: SliceSizeMeasurement.measure(slice, outline: outline),
+            noise: GlobalNoise.measure(slice, body: outline.body, settings: settings.noise))
+    }
+
+    static func axialSlice(_ image: HounsfieldImage, header: CTImageHeader) throws -> AxialSlice {
+        guard let spacing = header.pixelSpacingMillimeters, spacing.allSatisfy({ $0 > 0 }) else {
+            throw DICOMError.notFound("Pixel Spacing (0028,0030) missing or zero")
+        }
+        let o = header.imageOrientation ?? [1, 0, 0, 0, 1, 0]
+        var values = image.hounsfieldUnits
+        for i in values.indices where image.isPadding[i] { values[i] = .nan }
+        var circle: (centerColumn: Double, centerRow: Double, radiusPixels: Double)?
+        if let diameter = header.reconstructionDiameterMillimeters, diameter > 0 {
+            let width = Double(image.columns) * spacing[1]
+            circle = AxialSlice.centredFieldOfView(
+                reconstructionDiameterMillimeters: min(diameter, width), rows: image.rows, columns: image.columns,
+                columnSpacingMillimeters: spacing[1])
+        }
+        return AxialSlice(
+            rows: image.rows, columns: image.columns, hounsfieldUnits: values, rowSpacingMillimeters: spacing[0],
+            columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
+            zMillimeters: header.zMillimeters ?? 0, fieldOfViewCircle: circle)
+    }
+
+    static func measureLocalizer(_ header: CTImageHeader, atZ z: Double) throws -> LocalizerSize? {
+        guard let path = header.filePath else { return nil }
+        let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
+        guard let spacing = header.pixelSpacingMillimeters, let o = header.imageOrientation,
+              let p = header.imagePositionMillimeters else { return nil }
+        let localizer = LocalizerImage(
+            rows: image.rows, columns: image.columns, values: image.hounsfieldUnits, rowSpacingMillimeters: spacing[0],
+            columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
+            originMillimeters: (p[0], p[1], p[2]), sourceToDetectorMillimeters: header.distanceSourceToDetectorMillimeters,
+            sourceToPatientMillimeters: header.distanceSourceToPatientMillimeters)
+        return LocalizerMeasurement.measure(localizer, atZ: z)
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+}
+
+private final class ResultList: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Result<SliceMeasurement, any Error>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<SliceMeasurement, any Error>) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+}
+
+extension Array where Element == Double {
+    var middle: Double? { isEmpty ? nil : (first! + last!) / 2 }
+}
