@@ -1,0 +1,64 @@
+import DoseModel
+import Foundation
+import PixelAnalysis
+import QualityMeasures
+import Testing
+@testable import ArchiveScan
+
+/// End to end on the bundled synthetic exam (TestData/sample-exam, made by Scripts/make-sample-exam):
+/// a 32 × 24 cm water ellipse (0 HU) with Gaussian noise σ = 10 HU on a couch, CTDIvol 12.5 mGy
+/// (32 cm phantom), a localizer event of 9.6 mGy·cm and a spiral event of 150 mGy·cm.
+@Suite struct SampleExamTests {
+    static let folder: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("TestData/sample-exam").path
+
+    static let result = ArchiveScanner(jobs: 2).scan([folder])
+
+    @Test func doseReportAndLinks() throws {
+        let exam = try #require(Self.result.exams.first)
+        #expect(Self.result.exams.count == 1)
+        #expect(exam.events.count == 2)
+        #expect(exam.dlpTotalMilligrayCentimeters == 159.6)   // 9.6 + 12.5 × 12 cm
+        #expect(exam.reportedDLPTotals == [159.6])
+        #expect(exam.events.map(\.event.acquisitionType) == [.constantAngle, .spiral])
+        #expect(exam.events[1].diagnosticSeriesUID != nil)
+        #expect(exam.events[0].localizerSeriesUID != nil)
+        #expect(Self.result.problems.map(\.severity) == [.setAside])  // README.md only
+    }
+
+    @Test func sizeAndNoiseFromPixels() throws {
+        let exam = try #require(Self.result.exams.first)
+        let series = try #require(Self.result.seriesMeasurements[exam.studyInstanceUID]?.first)
+        let mid = try #require(series.midScan)
+        let exactDw = 2 * (16.0 * 12.0).squareRoot()  // 27.7128 cm: water ellipse, couch excluded
+        #expect(abs(mid.waterEquivalent - exactDw) / exactDw < 0.005)
+        #expect(abs(mid.areaEquivalent - exactDw) / exactDw < 0.005)
+        #expect(abs(mid.lateralCentimeters - 32) / 32 < 0.01)  // one 1.5 mm pixel is 0.5 %
+        #expect(abs(mid.apCentimeters - 24) / 24 < 0.01)
+        #expect(series.midScanTruncated == false)
+        #expect(series.sizeMethod == "mid-scan axial")
+        #expect(series.analysedSliceCount == 20)
+        #expect(abs(series.midScanZMillimeters! - -2.5) <= 2.5)  // z −50…45 mm: middle −2.5, slices at −5 and 0
+        #expect(abs(series.globalNoiseTissueHounsfield! - 10) / 10 < 0.05)
+        #expect(abs(series.globalNoiseAirHounsfield! - 10) / 10 < 0.05)
+        let localizer = try #require(series.localizer)
+        #expect(localizer.projection == .frontal)
+        #expect(abs(localizer.widthCentimeters - 32) / 32 < 0.02)
+    }
+
+    @Test func measureVerdictByHand() throws {
+        // SAD = DLP × exp(0.087 × (30.3 − Dw)) with DLP 159.6 (all events) and Dw ≈ 27.71 cm:
+        // 159.6 × e^(0.087 × 2.59) = 159.6 × 1.2529 ≈ 200.0 mGy·cm < 644 (Abdomen and Pelvis Routine),
+        // noise ≈ 10 HU < 29 HU → in range.
+        let key = Pseudonymizer(key: .init(size: .bits256))
+        let (inputs, undated) = MeasureInputBuilder.inputs(for: Self.result, pseudonymizer: key)
+        #expect(undated.isEmpty)
+        let configuration = try MeasureConfiguration.bundledDefaults()
+        let report = try MeasureEvaluation.run(inputs, configuration: configuration)
+        let exam = try #require(report.exams.first)
+        #expect(exam.category?.loincAnswerCode == "LA31753-9")
+        let sad = try #require(exam.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters)
+        #expect(abs(sad - 159.6 * exp(0.087 * (30.3 - 2 * (16.0 * 12.0).squareRoot()))) / sad < 0.01)
+        #expect(exam.verdict == .inRange)
+    }
+}
