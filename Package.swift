@@ -59,7 +59,11 @@ let package = Package(
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
         .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics", "DoseModel"]),
-        .testTarget(name: "ArchiveScanTests", dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel"]),
+        .testTarget(
+            name: "ArchiveScanTests",
+            dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

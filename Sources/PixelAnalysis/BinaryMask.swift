@@ -13,24 +13,33 @@ public struct BinaryMask: Sendable, Equatable {
 
     public var count: Int { pixels.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
-    /// The largest 4-connected component (empty mask when there is none).
-    public func largestComponent() -> BinaryMask {
+    /// A 4-connected component: its pixel count and bounding box (rows, columns).
+    public struct Component: Sendable, Equatable {
+        public var label: Int32
+        public var area: Int
+        public var rows: ClosedRange<Int>
+        public var columns: ClosedRange<Int>
+    }
+
+    /// Labels the 4-connected components (iterative flood fill); label 0 is background.
+    public func components() -> (labels: [Int32], components: [Component]) {
         var label = [Int32](repeating: 0, count: pixels.count)
-        var bestLabel: Int32 = 0
-        var bestSize = 0
-        var next: Int32 = 0
+        var found: [Component] = []
         var queue = [Int]()
         queue.reserveCapacity(pixels.count / 4)
         for start in pixels.indices where pixels[start] && label[start] == 0 {
-            next += 1
+            let next = Int32(found.count + 1)
             label[start] = next
             queue.removeAll(keepingCapacity: true)
             queue.append(start)
             var head = 0
+            var minRow = Int.max, maxRow = 0, minColumn = Int.max, maxColumn = 0
             while head < queue.count {
                 let p = queue[head]
                 head += 1
                 let r = p / columns, c = p % columns
+                minRow = Swift.min(minRow, r); maxRow = Swift.max(maxRow, r)
+                minColumn = Swift.min(minColumn, c); maxColumn = Swift.max(maxColumn, c)
                 if c > 0, pixels[p - 1], label[p - 1] == 0 { label[p - 1] = next; queue.append(p - 1) }
                 if c < columns - 1, pixels[p + 1], label[p + 1] == 0 { label[p + 1] = next; queue.append(p + 1) }
                 if r > 0, pixels[p - columns], label[p - columns] == 0 { label[p - columns] = next; queue.append(p - columns) }
@@ -39,12 +48,27 @@ public struct BinaryMask: Sendable, Equatable {
                     queue.append(p + columns)
                 }
             }
-            if queue.count > bestSize {
-                bestSize = queue.count
-                bestLabel = next
-            }
+            found.append(Component(label: next, area: queue.count, rows: minRow...maxRow, columns: minColumn...maxColumn))
         }
-        return BinaryMask(rows: rows, columns: columns, pixels: label.map { $0 == bestLabel && bestLabel != 0 })
+        return (label, found)
+    }
+
+    /// The pixels of the given component labels.
+    public static func selecting(_ labels: Set<Int32>, from map: [Int32], rows: Int, columns: Int) -> BinaryMask {
+        BinaryMask(rows: rows, columns: columns, pixels: map.map { $0 != 0 && labels.contains($0) })
+    }
+
+    /// The largest 4-connected component (empty mask when there is none).
+    public func largestComponent() -> BinaryMask {
+        let (labels, found) = components()
+        guard let best = found.max(by: { $0.area < $1.area }) else {
+            return BinaryMask(rows: rows, columns: columns, pixels: [Bool](repeating: false, count: pixels.count))
+        }
+        return Self.selecting([best.label], from: labels, rows: rows, columns: columns)
+    }
+
+    public static prefix func ! (mask: BinaryMask) -> BinaryMask {
+        BinaryMask(rows: mask.rows, columns: mask.columns, pixels: mask.pixels.map { !$0 })
     }
 
     /// Fills holes: every background pixel not 4-connected to the image border becomes foreground.

@@ -4,9 +4,14 @@ import Foundation
 public struct SegmentationSettings: Sendable, Equatable {
     /// Pixels above this HU are candidate patient (dicom-image-tools and AAPM 220 implementations use −500).
     public var thresholdHounsfield: Float = -500
-    /// Structures thinner than 2× this are cut before the largest component is kept: couch shells,
-    /// mattresses, blankets and cables touching the patient. 0 disables the opening.
+    /// Structures thinner than 2× this are cut off the patient: couch shells, thin mattresses,
+    /// blankets and cables touching the patient. 0 disables the opening.
     public var couchRemovalRadiusMillimeters: Double = 5
+    /// A part whose height is at most this share of its width is a couch (flat and wide), not patient.
+    public var couchMaximumHeightToWidth: Double = 0.3
+    /// Parts smaller than this share of the largest patient part are external objects; larger ones
+    /// (arms beside the torso, the second leg) belong to the patient.
+    public var minimumPartShareOfLargest: Double = 0.05
 
     public init(thresholdHounsfield: Float = -500, couchRemovalRadiusMillimeters: Double = 5) {
         self.thresholdHounsfield = thresholdHounsfield
@@ -23,8 +28,10 @@ public struct PatientOutline: Sendable {
     public let truncatedOutlineFraction: Double
 }
 
-/// Threshold, opening against the couch, largest connected component, hole filling, and the
-/// truncation check (ctdose's implementation of the AAPM 220 patient contour).
+/// Threshold; patient parts chosen at a coarse scale (erosion by `couchRemovalRadiusMillimeters`:
+/// the couch is the flat, wide part, tiny parts are external objects) and outlined at a fine scale
+/// (opening by one pixel); hole filling; the truncation check. ctdose's implementation of the AAPM 220
+/// patient contour. A slice with only a couch on it has an empty body.
 public enum PatientSegmentation {
     public static func segment(_ slice: AxialSlice, settings: SegmentationSettings = SegmentationSettings()) -> PatientOutline {
         let n = slice.rows * slice.columns
@@ -39,15 +46,36 @@ public enum PatientSegmentation {
         }
         let mask = BinaryMask(rows: slice.rows, columns: slice.columns, pixels: candidate)
         let radius = Int((settings.couchRemovalRadiusMillimeters / min(slice.rowSpacingMillimeters, slice.columnSpacingMillimeters)).rounded())
-        var body: BinaryMask
-        if radius > 0 {
-            // Opening separates thin attachments; the largest opened part, grown back inside the
-            // thresholded mask, is the patient.
-            let core = mask.eroded(radius: radius).largestComponent()
-            body = core.count > 0 ? (core.dilated(radius: radius + 1) && mask).largestComponent() : mask.largestComponent()
-        } else {
-            body = mask.largestComponent()
+        // Coarse scale: parts of the mask eroded by `radius`. Thin structures have vanished; a flat,
+        // wide part is the couch; tiny parts are external objects; the rest is patient (torso, arms, legs).
+        let (coarseLabels, parts) = mask.eroded(radius: radius).components()
+        let isCouch: (BinaryMask.Component) -> Bool = { part in
+            Double(part.rows.count) <= settings.couchMaximumHeightToWidth * Double(part.columns.count)
         }
+        let patientParts = parts.filter { !isCouch($0) }
+        let largest = patientParts.map(\.area).max() ?? 0
+        let keptLabels = Set(patientParts.filter { Double($0.area) >= settings.minimumPartShareOfLargest * Double(largest) }.map(\.label))
+        let couchLabels = Set(parts.filter(isCouch).map(\.label))
+        // Fine scale: the mask opened by one pixel (one-pixel bridges and specks removed). A fine
+        // component that holds a kept coarse part is patient, within 2·`radius` + 1 of the kept parts
+        // (thin attachments such as couch shells and cables are cut there) and away from the couch.
+        let fine = mask.eroded(radius: 1).dilated(radius: 1)
+        let (fineLabels, _) = fine.components()
+        var holdsPatient = Set<Int32>(), holdsCouch = Set<Int32>()
+        for p in coarseLabels.indices where coarseLabels[p] != 0 && fineLabels[p] != 0 {
+            if keptLabels.contains(coarseLabels[p]) { holdsPatient.insert(fineLabels[p]) }
+            if couchLabels.contains(coarseLabels[p]) { holdsCouch.insert(fineLabels[p]) }
+        }
+        let near = BinaryMask.selecting(keptLabels, from: coarseLabels, rows: slice.rows, columns: slice.columns).dilated(radius: 2 * radius + 1)
+        let selected = BinaryMask.selecting(holdsPatient, from: fineLabels, rows: slice.rows, columns: slice.columns)
+        var body = selected && near
+        if !holdsPatient.isDisjoint(with: holdsCouch) {
+            body = body && !BinaryMask.selecting(couchLabels, from: coarseLabels, rows: slice.rows, columns: slice.columns).dilated(radius: radius + 1)
+        }
+        // Lungs and other cavities enclosed by the selected tissue stay patient even where the cut
+        // above thinned their wall.
+        let cavities = selected.fillingHoles() && !selected
+        body = BinaryMask(rows: body.rows, columns: body.columns, pixels: zip(body.pixels, cavities.pixels).map { $0 || $1 })
         body = body.fillingHoles()
         let (truncated, fraction) = truncation(of: body, inField: inField)
         return PatientOutline(body: body, truncated: truncated, truncatedOutlineFraction: fraction)

@@ -1,0 +1,69 @@
+import DICOMBridge
+import DoseModel
+import Foundation
+import PixelAnalysis
+
+/// Measures individual CT image files in parallel (no exam grouping): `ctdose slices` and the pixel benchmark.
+public struct SliceBatch: Sendable {
+    public let jobs: Int
+    public let settings: PixelAnalysisSettings
+
+    public init(jobs: Int, settings: PixelAnalysisSettings) {
+        self.jobs = max(1, jobs)
+        self.settings = settings
+    }
+
+    /// One CSV line per file, in the order given.
+    public func measure(files: [String], decodeOnly: Bool) -> [String] {
+        let lines = LineList(count: files.count)
+        let slots = DispatchSemaphore(value: jobs)
+        let group = DispatchGroup()
+        for (index, path) in files.enumerated() {
+            slots.wait()
+            group.enter()
+            LargeStackWorkers.shared.submit { [settings] in
+                defer { slots.signal(); group.leave() }
+                lines.set(index, Self.line(path: path, decodeOnly: decodeOnly, settings: settings))
+            }
+        }
+        group.wait()
+        return lines.values
+    }
+
+    /// Decodes and measures one CT image file (frame 1).
+    public static func measurement(path: String, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
+        let header = try DICOMFile.read(path, headersOnly: true) { file in try CTImageHeader(file: file) }
+        var located = header
+        located.filePath = path
+        return try SeriesPixelAnalyzer.measureSlice(located, settings: settings)
+    }
+
+    static func line(path: String, decodeOnly: Bool, settings: PixelAnalysisSettings) -> String {
+        do {
+            if decodeOnly {
+                _ = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
+                return CSVTable.quote(path) + ",,,,,,,,,,"
+            }
+            let m = try measurement(path: path, settings: settings)
+            let size = m.size
+            return [CSVTable.quote(path), CSVTable.number(size.zMillimeters), CSVTable.decimal(size.areaSquareCentimeters),
+                    CSVTable.decimal(size.areaEquivalentDiameterCentimeters), CSVTable.decimal(size.waterEquivalentDiameterCentimeters),
+                    CSVTable.decimal(size.apCentimeters), CSVTable.decimal(size.lateralCentimeters), size.truncated ? "true" : "false",
+                    m.noise.tissueHounsfield.map(CSVTable.decimal) ?? "", m.noise.airHounsfield.map(CSVTable.decimal) ?? "", ""]
+                .joined(separator: ",")
+        } catch {
+            return CSVTable.quote(path) + ",,,,,,,,,," + CSVTable.quote("\(error)")
+        }
+    }
+}
+
+private final class LineList: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [String]
+    init(count: Int) { values = Array(repeating: "", count: count) }
+    func set(_ index: Int, _ line: String) {
+        lock.lock()
+        values[index] = line
+        lock.unlock()
+    }
+}
