@@ -55,7 +55,10 @@ public struct BinaryMask: Sendable, Equatable {
 
     /// The pixels of the given component labels.
     public static func selecting(_ labels: Set<Int32>, from map: [Int32], rows: Int, columns: Int) -> BinaryMask {
-        BinaryMask(rows: rows, columns: columns, pixels: map.map { $0 != 0 && labels.contains($0) })
+        let highest = Int(map.max() ?? 0)
+        var wanted = [Bool](repeating: false, count: highest + 1)
+        for label in labels where label > 0 && Int(label) <= highest { wanted[Int(label)] = true }
+        return BinaryMask(rows: rows, columns: columns, pixels: map.map { wanted[Int($0)] })
     }
 
     /// The largest 4-connected component (empty mask when there is none).
@@ -73,44 +76,106 @@ public struct BinaryMask: Sendable, Equatable {
 
     /// Fills holes: every background pixel not 4-connected to the image border becomes foreground.
     public func fillingHoles() -> BinaryMask {
-        var outside = [Bool](repeating: false, count: pixels.count)
-        var stack = [Int]()
-        func seed(_ p: Int) {
-            if !pixels[p] && !outside[p] { outside[p] = true; stack.append(p) }
+        let n = pixels.count
+        let columns = self.columns, rows = self.rows
+        var outside = [Bool](repeating: false, count: n)
+        // Each pixel is pushed at most once, so a stack of n entries never overflows.
+        var stack = [Int32](repeating: 0, count: n)
+        pixels.withUnsafeBufferPointer { mask in
+            outside.withUnsafeMutableBufferPointer { out in
+                stack.withUnsafeMutableBufferPointer { pending in
+                    var top = 0
+                    var border: [Int] = []
+                    border.reserveCapacity(2 * (rows + columns))
+                    for c in 0..<columns { border.append(c); border.append((rows - 1) * columns + c) }
+                    for r in 0..<rows { border.append(r * columns); border.append(r * columns + columns - 1) }
+                    for p in border where !mask[p] && !out[p] { out[p] = true; pending[top] = Int32(p); top += 1 }
+                    while top > 0 {
+                        top -= 1
+                        let p = Int(pending[top])
+                        let c = p % columns
+                        if c > 0, !mask[p - 1], !out[p - 1] { out[p - 1] = true; pending[top] = Int32(p - 1); top += 1 }
+                        if c < columns - 1, !mask[p + 1], !out[p + 1] { out[p + 1] = true; pending[top] = Int32(p + 1); top += 1 }
+                        if p >= columns, !mask[p - columns], !out[p - columns] {
+                            out[p - columns] = true; pending[top] = Int32(p - columns); top += 1
+                        }
+                        if p < n - columns, !mask[p + columns], !out[p + columns] {
+                            out[p + columns] = true; pending[top] = Int32(p + columns); top += 1
+                        }
+                    }
+                    for i in 0..<n { out[i] = !out[i] }
+                }
+            }
         }
-        for c in 0..<columns { seed(c); seed((rows - 1) * columns + c) }
-        for r in 0..<rows { seed(r * columns); seed(r * columns + columns - 1) }
-        while let p = stack.popLast() {
-            let r = p / columns, c = p % columns
-            if c > 0 { seed(p - 1) }
-            if c < columns - 1 { seed(p + 1) }
-            if r > 0 { seed(p - columns) }
-            if r < rows - 1 { seed(p + columns) }
-        }
-        return BinaryMask(rows: rows, columns: columns, pixels: outside.map { !$0 })
+        return BinaryMask(rows: rows, columns: columns, pixels: outside)
     }
 
-    /// Erosion with a (2r+1)² square: a pixel stays when its whole window is foreground (outside the image counts as background).
+    /// Erosion with a (2r+1)² square: a pixel stays when its whole window is foreground (outside the
+    /// image counts as background). Separable: a row pass, then a column pass, with running counts.
     public func eroded(radius: Int) -> BinaryMask {
         guard radius > 0 else { return self }
-        let sums = BoxSum(rows: rows, columns: columns) { pixels[$0] ? 1 : 0 }
-        let full = Double((2 * radius + 1) * (2 * radius + 1))
-        return BinaryMask(rows: rows, columns: columns, pixels: (0..<pixels.count).map { p in
-            pixels[p] && sums.sum(row: p / columns, column: p % columns, radius: radius) == full
-        })
+        return BinaryMask(rows: rows, columns: columns, pixels: windowTest(radius: radius) { count, full in count == full })
     }
 
     /// Dilation with a (2r+1)² square.
     public func dilated(radius: Int) -> BinaryMask {
         guard radius > 0 else { return self }
-        let sums = BoxSum(rows: rows, columns: columns) { pixels[$0] ? 1 : 0 }
-        return BinaryMask(rows: rows, columns: columns, pixels: (0..<pixels.count).map { p in
-            sums.sum(row: p / columns, column: p % columns, radius: radius) > 0
-        })
+        return BinaryMask(rows: rows, columns: columns, pixels: windowTest(radius: radius) { count, _ in count > 0 })
+    }
+
+    /// For every pixel, counts the foreground pixels in its (2r+1)² window (clipped to the image; the
+    /// full count is always (2r+1)²) and applies `keep`. Row pass then column pass, O(N) for any r.
+    private func windowTest(radius: Int, keep: (Int32, Int32) -> Bool) -> [Bool] {
+        let n = rows * columns
+        var rowCounts = [Int32](repeating: 0, count: n)
+        pixels.withUnsafeBufferPointer { source in
+            rowCounts.withUnsafeMutableBufferPointer { counts in
+                for r in 0..<rows {
+                    let base = r * columns
+                    var running: Int32 = 0
+                    // Window [c − radius, c + radius] over the row; prime with the first radius pixels.
+                    for c in 0..<min(radius, columns) where source[base + c] { running += 1 }
+                    for c in 0..<columns {
+                        let entering = c + radius, leaving = c - radius - 1
+                        if entering < columns, source[base + entering] { running += 1 }
+                        if leaving >= 0, source[base + leaving] { running -= 1 }
+                        counts[base + c] = running
+                    }
+                }
+            }
+        }
+        let full = Int32((2 * radius + 1) * (2 * radius + 1))
+        var result = [Bool](repeating: false, count: n)
+        rowCounts.withUnsafeBufferPointer { counts in
+            result.withUnsafeMutableBufferPointer { out in
+                var running = [Int32](repeating: 0, count: columns)
+                for r in 0..<min(radius, rows) { for c in 0..<columns { running[c] += counts[r * columns + c] } }
+                for r in 0..<rows {
+                    let entering = r + radius, leaving = r - radius - 1
+                    if entering < rows { let base = entering * columns; for c in 0..<columns { running[c] += counts[base + c] } }
+                    if leaving >= 0 { let base = leaving * columns; for c in 0..<columns { running[c] -= counts[base + c] } }
+                    let base = r * columns
+                    for c in 0..<columns { out[base + c] = keep(running[c], full) }
+                }
+            }
+        }
+        return result
     }
 
     public static func && (a: BinaryMask, b: BinaryMask) -> BinaryMask {
-        BinaryMask(rows: a.rows, columns: a.columns, pixels: zip(a.pixels, b.pixels).map { $0 && $1 })
+        var result = a.pixels
+        b.pixels.withUnsafeBufferPointer { other in
+            result.withUnsafeMutableBufferPointer { out in for i in out.indices where !other[i] { out[i] = false } }
+        }
+        return BinaryMask(rows: a.rows, columns: a.columns, pixels: result)
+    }
+
+    public static func || (a: BinaryMask, b: BinaryMask) -> BinaryMask {
+        var result = a.pixels
+        b.pixels.withUnsafeBufferPointer { other in
+            result.withUnsafeMutableBufferPointer { out in for i in out.indices where other[i] { out[i] = true } }
+        }
+        return BinaryMask(rows: a.rows, columns: a.columns, pixels: result)
     }
 }
 

@@ -51,36 +51,90 @@ public enum GlobalNoise {
         let kernel = settings.kernelPixels(spacingMillimeters: spacing)
         let radius = kernel / 2
         let columns = slice.columns, rows = slice.rows
-        let hu = slice.hounsfieldUnits
-        let sum = BoxSum(rows: rows, columns: columns) { hu[$0].isNaN ? 0 : Double(hu[$0]) }
-        let squares = BoxSum(rows: rows, columns: columns) { hu[$0].isNaN ? 0 : Double(hu[$0]) * Double(hu[$0]) }
-        // Windows must lie wholly in one region: inside the patient (tissue) or in air outside it.
-        let insideBody = BoxSum(rows: rows, columns: columns) { body.pixels[$0] ? 1 : 0 }
-        let air = BoxSum(rows: rows, columns: columns) { p in
-            !body.pixels[p] && slice.isInField(p / columns, p % columns) && hu[p] < settings.airBelowHounsfield ? 1 : 0
-        }
-        let full = Double(kernel * kernel)
         var tissue = Histogram(bin: settings.binHounsfield, maximum: settings.maximumStandardDeviationHounsfield)
         var outside = Histogram(bin: settings.binHounsfield, maximum: settings.maximumStandardDeviationHounsfield)
+        guard rows > kernel, columns > kernel else {
+            return SliceNoise(tissueHounsfield: nil, airHounsfield: nil, tissuePixels: 0, airPixels: 0, kernelPixels: kernel)
+        }
+        // Region of each pixel: 1 patient, 2 air outside the patient (in the field, below the air
+        // threshold), 0 neither. A window counts only when all its pixels share the centre's region.
+        var region = [UInt8](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let p = r * columns + c
+                if body.pixels[p] { region[p] = 1 }
+                else if slice.hounsfieldUnits[p] < settings.airBelowHounsfield && slice.isInField(r, c) { region[p] = 2 }
+            }
+        }
+        let sums = WindowSums(rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region)
+        let full = Double(kernel * kernel)
+        let window = settings.tissueWindowHounsfield
         for r in radius..<(rows - radius) {
             for c in radius..<(columns - radius) {
                 let p = r * columns + c
-                let value = hu[p]
-                let isTissue = body.pixels[p] && settings.tissueWindowHounsfield.contains(value)
-                let isAir = !body.pixels[p] && value < settings.airBelowHounsfield
-                guard isTissue || isAir else { continue }
-                let inRegion = isTissue ? insideBody.sum(row: r, column: c, radius: radius) : air.sum(row: r, column: c, radius: radius)
-                guard inRegion == full else { continue }
-                let s = sum.sum(row: r, column: c, radius: radius)
-                let s2 = squares.sum(row: r, column: c, radius: radius)
-                let variance = max(0, (s2 - s * s / full) / (full - 1))
-                if isTissue { tissue.add(variance.squareRoot()) } else { outside.add(variance.squareRoot()) }
+                let kind = region[p]
+                guard kind != 0 else { continue }
+                let value = slice.hounsfieldUnits[p]
+                guard kind == 2 || window.contains(value) else { continue }
+                let (s, s2, patient, air) = sums.window(row: r, column: c)
+                guard (kind == 1 ? patient : air) == Int32(kernel * kernel) else { continue }
+                let sd = max(0, (s2 - s * s / full) / (full - 1)).squareRoot()
+                if kind == 1 { tissue.add(sd) } else { outside.add(sd) }
             }
         }
         return SliceNoise(
             tissueHounsfield: tissue.count >= minimumPixels ? tissue.mode() : nil,
             airHounsfield: outside.count >= minimumPixels ? outside.mode() : nil,
             tissuePixels: tissue.count, airPixels: outside.count, kernelPixels: kernel)
+    }
+}
+
+/// Summed-area tables of HU, HU² and the two region indicators, for O(1) interior-window sums.
+struct WindowSums {
+    let width: Int
+    let radius: Int
+    private var value: [Double]
+    private var square: [Double]
+    private var patient: [Int32]
+    private var air: [Int32]
+
+    init(rows: Int, columns: Int, radius: Int, values: [Float], region: [UInt8]) {
+        width = columns + 1
+        self.radius = radius
+        let count = (rows + 1) * (columns + 1)
+        var value = [Double](repeating: 0, count: count), square = [Double](repeating: 0, count: count)
+        var patient = [Int32](repeating: 0, count: count), air = [Int32](repeating: 0, count: count)
+        for r in 0..<rows {
+            var v = 0.0, v2 = 0.0
+            var inPatient: Int32 = 0, inAir: Int32 = 0
+            for c in 0..<columns {
+                let p = r * columns + c
+                let hu = values[p].isNaN ? 0 : Double(values[p])
+                v += hu
+                v2 += hu * hu
+                if region[p] == 1 { inPatient += 1 } else if region[p] == 2 { inAir += 1 }
+                let above = r * width + c + 1, here = (r + 1) * width + c + 1
+                value[here] = value[above] + v
+                square[here] = square[above] + v2
+                patient[here] = patient[above] + inPatient
+                air[here] = air[above] + inAir
+            }
+        }
+        self.value = value
+        self.square = square
+        self.patient = patient
+        self.air = air
+    }
+
+    /// Sums over the window centred at (row, column); the window must lie inside the image.
+    @inline(__always)
+    func window(row: Int, column: Int) -> (Double, Double, Int32, Int32) {
+        let a = (row - radius) * width + column - radius
+        let b = a + 2 * radius + 1
+        let c = (row + radius + 1) * width + column - radius
+        let d = c + 2 * radius + 1
+        return (value[d] - value[b] - value[c] + value[a], square[d] - square[b] - square[c] + square[a],
+                patient[d] - patient[b] - patient[c] + patient[a], air[d] - air[b] - air[c] + air[a])
     }
 }
 

@@ -75,7 +75,7 @@ public enum PatientSegmentation {
         // Lungs and other cavities enclosed by the selected tissue stay patient even where the cut
         // above thinned their wall.
         let cavities = selected.fillingHoles() && !selected
-        body = BinaryMask(rows: body.rows, columns: body.columns, pixels: zip(body.pixels, cavities.pixels).map { $0 || $1 })
+        body = body || cavities
         body = body.fillingHoles()
         let (truncated, fraction) = truncation(of: body, inField: inField)
         return PatientOutline(body: body, truncated: truncated, truncatedOutlineFraction: fraction)
@@ -87,22 +87,26 @@ public enum PatientSegmentation {
         var outline = 0
         var touching = 0
         let rows = body.rows, columns = body.columns
-        for r in 0..<rows {
-            for c in 0..<columns where body.pixels[r * columns + c] {
-                let p = r * columns + c
-                var isOutline = false
-                var touchesEdge = false
-                for (dr, dc) in [(0, -1), (0, 1), (-1, 0), (1, 0)] {
-                    let rr = r + dr, cc = c + dc
-                    if rr < 0 || rr >= rows || cc < 0 || cc >= columns {
-                        isOutline = true; touchesEdge = true
-                    } else if !body.pixels[rr * columns + cc] {
-                        isOutline = true
-                        if !inField[rr * columns + cc] { touchesEdge = true }
+        body.pixels.withUnsafeBufferPointer { b in
+            inField.withUnsafeBufferPointer { field in
+                for r in 0..<rows {
+                    for c in 0..<columns where b[r * columns + c] {
+                        let p = r * columns + c
+                        var isOutline = false
+                        var touchesEdge = !field[p]
+                        // A neighbour beyond the image border is outside the field; one outside the body
+                        // makes this an outline pixel, and if it is also outside the field, a touching one.
+                        func check(_ inside: Bool, _ q: Int) {
+                            if !inside { isOutline = true; touchesEdge = true }
+                            else if !b[q] { isOutline = true; if !field[q] { touchesEdge = true } }
+                        }
+                        check(c > 0, p - 1)
+                        check(c < columns - 1, p + 1)
+                        check(r > 0, p - columns)
+                        check(r < rows - 1, p + columns)
+                        if isOutline { outline += 1; if touchesEdge { touching += 1 } }
                     }
                 }
-                if !inField[p] { touchesEdge = true }
-                if isOutline { outline += 1; if touchesEdge { touching += 1 } }
             }
         }
         let fraction = outline > 0 ? Double(touching) / Double(outline) : 0
