@@ -9,6 +9,14 @@ public struct PixelAnalysisSettings: Sendable {
     public var noise = GlobalNoiseSettings()
 
     public init() {}
+
+    /// Margin kept around the image content when a slice is cropped before measuring: room for the
+    /// couch-removal opening (2·radius + 3) and for air-noise windows (a kernel plus 16 pixels).
+    func cropMarginPixels(header: CTImageHeader) -> Int {
+        let spacing = header.pixelSpacingMillimeters?.min() ?? 1
+        let opening = Int((segmentation.couchRemovalRadiusMillimeters / spacing).rounded())
+        return max(2 * opening + 3, noise.kernelPixels(spacingMillimeters: spacing) + 16)
+    }
 }
 
 /// One analysed slice (a row of slices.csv).

@@ -74,7 +74,8 @@ public struct SeriesPixelAnalyzer: Sendable {
         guard let path = header.filePath else { throw DICOMError.notFound("no file path for the image") }
         let frame = (header.frameNumber ?? 1) - 1
         let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: frame) }
-        let slice = try axialSlice(image, header: header)
+        let slice = try axialSlice(image, header: header).croppedToContent(
+            thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
         let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)
         return SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
