@@ -12,6 +12,8 @@ public enum FindingCatalog {
         case .eventDLPMismatch:
             return Tolerance.text(relative: s.eventDLPRelativeTolerance, absolute: s.eventDLPAbsoluteToleranceMilligrayCentimeters,
                                   unit: QuantityText.milligrayCentimeters)
+                + "; spiral also CTDIvol × " + QuantityText.millimeters(s.spiralOverrangingAllowanceMillimeters)
+                + " (overranging); sequenced also passes as CTDIvol × total collimation (cine)"
         case .seriesCTDIvolMismatch: return p(s.seriesCTDIvolRelativeTolerance)
         case .seriesKVPMismatch: return "±" + QuantityText.kilovolts(s.kvpToleranceKilovolts)
         case .seriesTubeCurrentMismatch: return p(s.tubeCurrentRelativeTolerance)

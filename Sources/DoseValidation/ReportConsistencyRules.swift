@@ -45,7 +45,7 @@ enum ReportConsistencyRules {
         context.exam.events.indices.compactMap { index in
             let event = context.exam.events[index].event
             guard event.dlpMilligrayCentimeters == nil else { return nil }
-            let hint = event.acquisitionType.isLocalizer ? " (localizers without a CT Dose container are a known GE pattern)" : ""
+            let hint = event.acquisitionType.isLocalizer ? " (some scanners, e.g. GE, write localizers without a CT Dose container)" : ""
             return context.finding(.eventWithoutDLP, event: index,
                                    message: "\(context.describeEvent(index)) has no DLP and adds nothing to the DLP sums\(hint)",
                                    actual: "absent")

@@ -16,6 +16,10 @@ public struct ValidationSettings: Sendable, Equatable {
     public var eventDLPRelativeTolerance = 0.10
     /// Absolute floor of that tolerance (small monitoring DLPs are rounded). Default 0.5 mGy·cm.
     public var eventDLPAbsoluteToleranceMilligrayCentimeters = 0.5
+    /// For spiral events, the DLP may also differ by CTDIvol × this length: overranging is in the DLP but not
+    /// in the Scanning Length for some vendors, and the other way round for others. Default 60 mm; the
+    /// shared corpus shows 26–35 mm (Siemens, DLP below) and 32–46 mm (Philips, DLP above).
+    public var spiralOverrangingAllowanceMillimeters = 60.0
 
     // MARK: Event vs image series
     /// Relative tolerance of a series' mean header CTDIvol against its event's CTDIvol. Default 5 %.
