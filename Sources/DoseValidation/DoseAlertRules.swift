@@ -1,0 +1,92 @@
+import DoseModel
+
+/// CTDIVOL_ABOVE_NOTIFICATION_VALUE, DLP_ABOVE_NOTIFICATION_VALUE, CTDIVOL_ABOVE_ALERT_VALUE (ctdose's own
+/// comparison with configurable values), SCANNER_DOSE_NOTIFICATION, SCANNER_DOSE_ALERT (what the scanner's
+/// NEMA XR 25 Dose Check recorded, DICOM TID 10015).
+enum DoseAlertRules {
+    static func check(_ context: ExamValidationContext) -> [Finding] {
+        context.exam.events.indices.flatMap { configuredValues($0, context) + scannerDoseCheck($0, context) }
+    }
+
+    /// Localizers are not compared: the notification table is for diagnostic acquisitions.
+    static func configuredValues(_ index: Int, _ context: ExamValidationContext) -> [Finding] {
+        let event = context.exam.events[index].event
+        guard !event.acquisitionType.isLocalizer else { return [] }
+        let settings = context.settings
+        var findings: [Finding] = []
+        if let ctdi = event.ctdiVolMilligray, let alert = settings.ctdiVolAlertValueMilligray, ctdi > alert {
+            findings.append(context.finding(
+                .ctdiVolAboveAlertValue, event: index,
+                message: "\(context.describeEvent(index)) CTDIvol \(QuantityText.milligray(ctdi)) exceeds the CTDIvol alert value",
+                expected: "≤ " + QuantityText.milligray(alert), actual: QuantityText.milligray(ctdi), tolerance: "0",
+                reference: "AAPM 2011 CT dose-check alert value (unverified) unless configured"))
+        }
+        let classifier = AnatomyClassifier(settings: settings)
+        guard let category = classifier.category(of: event, in: context.exam),
+              let value = settings.notificationValues[category] else { return findings }
+        if let ctdi = event.ctdiVolMilligray, let (limit, converted) = value.ctdiVolMilligray(on: event.phantom), ctdi > limit {
+            let phantomNote = converted ? " (value converted to the \(event.phantom.rawValue) phantom with the ACR factor 2.3)" : ""
+            findings.append(context.finding(
+                .ctdiVolAboveNotificationValue, event: index,
+                message: "\(context.describeEvent(index)) CTDIvol \(QuantityText.milligray(ctdi)) exceeds the \(category.rawValue) "
+                    + "notification value\(phantomNote)",
+                expected: "≤ " + QuantityText.milligray(limit), actual: QuantityText.milligray(ctdi), tolerance: "0",
+                reference: value.reference))
+        }
+        if let dlp = event.dlpMilligrayCentimeters, let limit = value.dlpMilligrayCentimeters, dlp > limit {
+            findings.append(context.finding(
+                .dlpAboveNotificationValue, event: index,
+                message: "\(context.describeEvent(index)) DLP \(QuantityText.milligrayCentimeters(dlp)) exceeds the \(category.rawValue) "
+                    + "DLP notification value",
+                expected: "≤ " + QuantityText.milligrayCentimeters(limit), actual: QuantityText.milligrayCentimeters(dlp),
+                tolerance: "0", reference: value.reference))
+        }
+        return findings
+    }
+
+    /// An alert is recorded when an accumulated forward estimate exceeds its alert value; a notification when a
+    /// forward estimate exceeds its notification value, or when a reason for proceeding is given without either.
+    static func scannerDoseCheck(_ index: Int, _ context: ExamValidationContext) -> [Finding] {
+        guard let check = context.exam.events[index].event.doseCheck else { return [] }
+        let reasons = check.reasonsForProceeding.isEmpty ? "" : "; reason for proceeding: " + check.reasonsForProceeding.joined(separator: "; ")
+        var findings: [Finding] = []
+        let alerts = exceeded([
+            ("accumulated DLP", check.accumulatedDLPForwardEstimateMilligrayCentimeters, check.dlpAlertValueMilligrayCentimeters,
+             QuantityText.milligrayCentimeters),
+            ("accumulated CTDIvol", check.accumulatedCTDIvolForwardEstimateMilligray, check.ctdiVolAlertValueMilligray,
+             QuantityText.milligray),
+        ])
+        let notifications = exceeded([
+            ("DLP", check.dlpForwardEstimateMilligrayCentimeters, check.dlpNotificationValueMilligrayCentimeters,
+             QuantityText.milligrayCentimeters),
+            ("CTDIvol", check.ctdiVolForwardEstimateMilligray, check.ctdiVolNotificationValueMilligray, QuantityText.milligray),
+        ])
+        for (name, estimate, limit) in alerts {
+            findings.append(context.finding(
+                .scannerDoseAlert, event: index,
+                message: "\(context.describeEvent(index)): the scanner's Dose Check raised an alert: \(name) forward estimate above the alert value\(reasons)",
+                expected: "≤ " + limit, actual: estimate, tolerance: "0", reference: "scanner Dose Check (NEMA XR 25, DICOM TID 10015)"))
+        }
+        for (name, estimate, limit) in notifications {
+            findings.append(context.finding(
+                .scannerDoseNotification, event: index,
+                message: "\(context.describeEvent(index)): the scanner's Dose Check raised a notification: \(name) forward estimate above the notification value\(reasons)",
+                expected: "≤ " + limit, actual: estimate, tolerance: "0", reference: "scanner Dose Check (NEMA XR 25, DICOM TID 10015)"))
+        }
+        if alerts.isEmpty && notifications.isEmpty && !check.reasonsForProceeding.isEmpty {
+            findings.append(context.finding(
+                .scannerDoseNotification, event: index,
+                message: "\(context.describeEvent(index)): the scanner's Dose Check recorded a reason for proceeding: "
+                    + check.reasonsForProceeding.joined(separator: "; "),
+                reference: "scanner Dose Check (NEMA XR 25, DICOM TID 10015)"))
+        }
+        return findings
+    }
+
+    private static func exceeded(_ items: [(String, Double?, Double?, (Double) -> String)]) -> [(String, String, String)] {
+        items.compactMap { name, estimate, limit, unit in
+            guard let estimate, let limit, estimate > limit else { return nil }
+            return (name, unit(estimate), unit(limit))
+        }
+    }
+}
