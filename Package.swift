@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "ctdose",
             dependencies: [
-                "ArchiveScan", "PixelAnalysis", "QualityMeasures",
+                "ArchiveScan", "PixelAnalysis", "QualityMeasures", "DoseValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

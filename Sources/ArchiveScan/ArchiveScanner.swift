@@ -1,5 +1,6 @@
 import DICOMBridge
 import DoseModel
+import DoseValidation
 import Foundation
 
 /// A file that was skipped or only partly read, with the reason.
@@ -17,6 +18,8 @@ public struct ScanResult: Sendable {
     public var seriesMeasurements: [String: [SeriesMeasurement]] = [:]
     /// Every analysed slice (slices.csv).
     public var slices: [SliceMeasurement] = []
+    /// Validation findings, by Study Instance UID.
+    public var findings: [String: [Finding]] = [:]
     public var problems: [ScanProblem]
     public var filesSeen: Int
     public var ctImages: Int
@@ -28,6 +31,7 @@ public struct ScanResult: Sendable {
 public struct ArchiveScanner: Sendable {
     public var jobs: Int
     public var pixels: PixelAnalysisSettings
+    public var validation = ValidationSettings()
     public var progress: (@Sendable (Int) -> Void)?
 
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, pixels: PixelAnalysisSettings = PixelAnalysisSettings(),
@@ -59,14 +63,18 @@ public struct ArchiveScanner: Sendable {
         let exams = ExamAssembler.assemble(images: collector.images, reports: collector.reports)
         var result = ScanResult(exams: exams, problems: problems, filesSeen: collector.count + unreadable.count,
                                 ctImages: collector.images.count, doseReports: collector.reports.count)
-        if pixels.enabled {
-            let bySeries = Dictionary(grouping: collector.images, by: \.seriesInstanceUID)
-            let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels))
-            for exam in exams {
+        let bySeries = Dictionary(grouping: collector.images, by: \.seriesInstanceUID)
+        let reportsByStudy = Dictionary(grouping: collector.reports, by: \.studyInstanceUID)
+        let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels))
+        for exam in exams {
+            if pixels.enabled {
                 let (series, slices) = pass.measure(exam, images: bySeries)
                 result.seriesMeasurements[exam.studyInstanceUID] = series
                 result.slices.append(contentsOf: slices)
             }
+            result.findings[exam.studyInstanceUID] = ExamValidationPass.findings(
+                for: exam, reports: reportsByStudy[exam.studyInstanceUID] ?? [], images: bySeries,
+                measurements: result.seriesMeasurements[exam.studyInstanceUID] ?? [], settings: validation)
         }
         return result
     }

@@ -1,4 +1,5 @@
 import DICOMBridge
+import DosePhysics
 import DoseModel
 import PixelAnalysis
 
@@ -22,8 +23,9 @@ struct ExamPixelPass {
             let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)"): "
                 + "\(summary?.isOriginal == true ? "original" : "derived"), \(summary?.sliceThicknessMillimeters.map { "\($0) mm" } ?? "unknown thickness"), "
                 + "kernel \(summary?.convolutionKernel ?? "unknown"), linked by \(summary?.linkMethod ?? "?")"
-            let (measurement, measured) = analyzer.measure(
+            var (measurement, measured) = analyzer.measure(
                 series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
+            Self.addSSDE(to: &measurement, event: item.event, summary: summary)
             series.append(measurement)
             slices.append(contentsOf: measured)
         }
@@ -37,6 +39,19 @@ struct ExamPixelPass {
             slices.append(contentsOf: measured)
         }
         return (series, slices)
+    }
+
+    /// SSDE of the series: mean header CTDIvol (else the event's) × f(mean Dw), with the event's phantom.
+    static func addSSDE(to measurement: inout SeriesMeasurement, event: IrradiationEvent, summary: SeriesSummary?) {
+        guard let diameter = measurement.meanWaterEquivalentDiameterCentimeters ?? measurement.midScan?.waterEquivalent,
+              let ctdi = summary?.meanCTDIvolMilligray ?? event.ctdiVolMilligray else { return }
+        let phantom = MeasureInputBuilder.phantom(event.phantom == .unknown ? (summary?.ctdiPhantom ?? .unknown) : event.phantom)
+        let anatomy: ScannedAnatomy = phantom == .head16Centimeter ? .head : .body
+        let result = SizeSpecificDoseEstimate.compute(ctdiVolMilligray: ctdi, diameterCentimeters: diameter, phantom: phantom, anatomy: anatomy)
+        measurement.ssdeMilligray = result.ssdeMilligray
+        let source = summary?.meanCTDIvolMilligray != nil ? "image-header CTDIvol" : "event CTDIvol"
+        measurement.ssdeNote = ([source, "mean Dw", anatomy.rawValue] + result.warnings
+            + (result.usesUnverifiedCoefficients ? ["AAPM 293 head coefficients unverified"] : [])).joined(separator: "; ")
     }
 
     /// The measurement the exam-level measures use: the series of the event with the largest DLP,

@@ -1,4 +1,5 @@
 import DoseModel
+import DoseValidation
 
 /// The JSON shape of one exam in exams.jsonl (units: mGy, mGy·cm, mm, s, kV, mA). Patient
 /// identifiers appear only as pseudonyms unless the user opted in.
@@ -42,9 +43,11 @@ public struct ExamRecord: Codable, Sendable {
     public var series: [SeriesSummary]
     /// Size and noise from the pixels, per analysed series.
     public var seriesMeasurements: [SeriesMeasurement]
+    /// Cross-checks of what the scanner reported (codes in README).
+    public var findings: [Finding]
     public var problems: [String]
 
-    public init(_ exam: Exam, pseudonymizer: Pseudonymizer, measurements: [SeriesMeasurement] = []) {
+    public init(_ exam: Exam, pseudonymizer: Pseudonymizer, measurements: [SeriesMeasurement] = [], findings: [Finding] = []) {
         studyInstanceUID = exam.studyInstanceUID
         patientPseudonym = pseudonymizer.pseudonym(exam.patient.patientID)
         patientAge = exam.patient.age
@@ -73,6 +76,7 @@ public struct ExamRecord: Codable, Sendable {
         doseReports = exam.doseReports
         series = exam.series
         seriesMeasurements = measurements
+        self.findings = findings
         problems = exam.problems
     }
 }

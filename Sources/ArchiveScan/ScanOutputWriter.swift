@@ -1,4 +1,5 @@
 import DoseModel
+import DoseValidation
 import Foundation
 import QualityMeasures
 
@@ -20,7 +21,8 @@ public struct ScanOutputWriter {
     public func write(_ result: ScanResult) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let records = result.exams.map {
-            ExamRecord($0, pseudonymizer: pseudonymizer, measurements: result.seriesMeasurements[$0.studyInstanceUID] ?? [])
+            ExamRecord($0, pseudonymizer: pseudonymizer, measurements: result.seriesMeasurements[$0.studyInstanceUID] ?? [],
+                       findings: result.findings[$0.studyInstanceUID] ?? [])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -33,6 +35,7 @@ public struct ScanOutputWriter {
         try save(eventsCSV(records), as: "events.csv")
         try save(problemsCSV(result.problems), as: "problems.csv")
         try save(slicesCSV(result.slices), as: "slices.csv")
+        try save(FindingsCSV.text(result.exams.flatMap { result.findings[$0.studyInstanceUID] ?? [] }), as: "findings.csv")
         if let measures {
             let (inputs, _) = MeasureInputBuilder.inputs(for: result, pseudonymizer: pseudonymizer)
             let outputs = try MeasureOutputs.run(inputs, configuration: measures)

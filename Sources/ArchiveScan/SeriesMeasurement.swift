@@ -78,5 +78,8 @@ public struct SeriesMeasurement: Sendable, Codable {
     public var globalNoiseTissueHounsfield: Double?
     public var globalNoiseAirHounsfield: Double?
     public var noiseMethod: String
+    /// SSDE (AAPM 204 / 220 from the mean Dw over the series; AAPM 293 for head, unverified) and its CTDIvol source.
+    public var ssdeMilligray: Double?
+    public var ssdeNote: String?
     public var problems: [String]
 }

@@ -52,7 +52,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             noiseMethod: settings.noise.description(
                 kernelPixels: slices.first?.noise.kernelPixels ?? 0,
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
-            problems: problems)
+            ssdeMilligray: nil, ssdeNote: nil, problems: problems)
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, let localizer {
             do {
                 measurement.localizer = try Self.measureLocalizer(localizer, atZ: z)

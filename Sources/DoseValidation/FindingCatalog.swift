@@ -9,6 +9,7 @@ public enum FindingCatalog {
             return Tolerance.text(relative: s.totalDLPRelativeTolerance, absolute: s.totalDLPAbsoluteToleranceMilligrayCentimeters,
                                   unit: QuantityText.milligrayCentimeters)
         case .reportsDisagreeOnEvent: return p(s.reportAgreementRelativeTolerance)
+        case .doseScreenTextMismatch: return "half a unit of the last digit printed in the text (the text must be a rounding)"
         case .eventDLPMismatch:
             return Tolerance.text(relative: s.eventDLPRelativeTolerance, absolute: s.eventDLPAbsoluteToleranceMilligrayCentimeters,
                                   unit: QuantityText.milligrayCentimeters)

@@ -5,6 +5,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     case rdsrTotalMismatch = "RDSR_TOTAL_MISMATCH"
     case eventWithoutDLP = "EVENT_WITHOUT_DLP"
     case reportsDisagreeOnEvent = "REPORTS_DISAGREE_ON_EVENT"
+    case doseScreenTextMismatch = "DOSE_SCREEN_TEXT_MISMATCH"
     // Per-event DLP definition (DCM 113838)
     case eventDLPMismatch = "EVENT_DLP_MISMATCH"
     // RDSR event vs its image series
@@ -41,7 +42,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return .error
         case .eventWithoutDLP, .eventWithoutImages, .noImagesForDoseReport, .mixedPhantomsMinor, .scannerDoseNotification:
             return .info
-        case .reportsDisagreeOnEvent, .eventDLPMismatch, .seriesCTDIvolMismatch, .seriesKVPMismatch,
+        case .reportsDisagreeOnEvent, .doseScreenTextMismatch, .eventDLPMismatch, .seriesCTDIvolMismatch, .seriesKVPMismatch,
              .seriesTubeCurrentMismatch, .seriesPitchMismatch, .seriesCollimationMismatch, .seriesLongerThanScan,
              .seriesWithoutEvent, .headScanOnBodyPhantom, .bodyScanOnHeadPhantom, .mixedPhantomsSummed,
              .vendorDwMismatch, .vendorSSDEMismatch, .ctdiVolAboveNotificationValue, .dlpAboveNotificationValue,
@@ -59,6 +60,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "An irradiation event has no DLP (e.g. GE localizers without a CT Dose container); it adds nothing to the sums."
         case .reportsDisagreeOnEvent:
             return "Two dose reports of the study (cumulative or continued) give different DLP or CTDIvol for the same Irradiation Event UID; the first is kept."
+        case .doseScreenTextMismatch:
+            return "A dose screen's summary text (Philips Comments on Radiation Dose) gives a CTDIvol or DLP that is not the rounding of the value in its Exposure Dose Sequence."
         case .eventDLPMismatch:
             return "An event's DLP differs from its DCM 113838 definition (spiral: CTDIvol x scanning length; sequenced: CTDIvol x total collimation x exposure time / time per rotation; stationary/free: CTDIvol x total collimation)."
         case .seriesCTDIvolMismatch:

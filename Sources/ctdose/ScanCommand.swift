@@ -1,5 +1,6 @@
 import ArchiveScan
 import ArgumentParser
+import DoseValidation
 import Foundation
 import Logging
 import PixelAnalysis
@@ -14,8 +15,9 @@ struct ScanCommand: ParsableCommand {
             CMS CT measure files OUT/measure.csv, OUT/measure-summary.txt|json, OUT/sensitivity.csv and
             OUT/measure-fhir.json.
             problems.csv explains every file set aside (not DICOM, not CT), partly read (repaired) or
-            unreadable. Exit status: 0 when no file was unreadable, 2 when at least one was (see
-            problems.csv, severity "error"), 1 on a usage or output error.
+            unreadable; findings.csv lists the cross-checks of what the scanner reported. Exit status: 0
+            when no file was unreadable, 2 when at least one was (problems.csv, severity "error"), 3 when
+            --fail-on is given and a finding of that severity or worse exists, 1 on a usage or output error.
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
@@ -38,6 +40,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Write patient identifiers unchanged instead of pseudonyms.")
     var keepIdentifiers = false
+
+    @Option(name: .long, help: "Exit with status 3 when a finding of this severity or worse exists (info, warning, error).")
+    var failOn: FindingSeverity?
 
     @Option(name: .long, help: "Slices analysed per series: all, mid (mid-scan only) or every:N.")
     var slices: String = "all"
@@ -103,8 +108,13 @@ struct ScanCommand: ParsableCommand {
         let setAside = result.problems.filter { $0.severity == ScanProblem.Severity.setAside }.count
         logger.info("\(result.filesSeen) files: \(result.ctImages) CT images, \(result.doseReports) dose reports, \(result.exams.count) exams; \(failed) unreadable, \(setAside) set aside; results in \(out)")
         if failed > 0 { throw ExitCode(2) }
+        if let failOn, result.findings.values.contains(where: { $0.containsFinding(atOrAbove: failOn) }) {
+            logger.error("findings at or above \(failOn.rawValue): see findings.csv")
+            throw ExitCode(3)
+        }
     }
 }
 
 extension DLPDefinition: ExpressibleByArgument {}
 extension DiameterMethod: ExpressibleByArgument {}
+extension FindingSeverity: ExpressibleByArgument {}
