@@ -37,6 +37,8 @@ let package = Package(
             dependencies: ["DosePhysics", "DoseModel"],
             resources: [.copy("Data")]
         ),
+        // Self-contained HTML report (inline SVG charts) from a scan's output folder.
+        .target(name: "ScanReport", dependencies: ["ArchiveScan", "DoseModel", "QualityMeasures", "DoseValidation"]),
         .target(
             name: "ArchiveScan",
             dependencies: [
@@ -48,13 +50,14 @@ let package = Package(
         .executableTarget(
             name: "ctdose",
             dependencies: [
-                "ArchiveScan", "PixelAnalysis", "QualityMeasures", "DoseValidation",
+                "ArchiveScan", "PixelAnalysis", "QualityMeasures", "DoseValidation", "ScanReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
+        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
