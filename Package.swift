@@ -64,7 +64,10 @@ let package = Package(
         .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics", "DoseModel"]),
         .testTarget(
             name: "ArchiveScanTests",
-            dependencies: ["ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures"],
+            dependencies: [
+                "ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures", "DoseValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+import QualityMeasures
+import Testing
+@testable import ArchiveScan
+
+@Suite struct PseudonymTests {
+    @Test func stableForTheSameKeyDifferentForAnother() {
+        let key = SymmetricKey(data: Data(repeating: 7, count: 32))
+        let a = Pseudonymizer(key: key), b = Pseudonymizer(key: key)
+        let other = Pseudonymizer(key: SymmetricKey(data: Data(repeating: 8, count: 32)))
+        #expect(a.pseudonym("PAT-123") == b.pseudonym("PAT-123"))
+        #expect(a.pseudonym("PAT-123") != other.pseudonym("PAT-123"))
+        #expect(a.pseudonym("PAT-123") != a.pseudonym("PAT-124"))
+        #expect(a.pseudonym("PAT-123")?.hasPrefix("P-") == true)
+        #expect(a.pseudonym(nil) == nil && a.pseudonym("") == nil)
+        // HMAC-SHA256(key, "patient:PAT-123"), first 8 bytes, as computed by swift-crypto's reference API.
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("patient:PAT-123".utf8), using: key)
+        #expect(a.pseudonym("PAT-123") == "P-" + mac.prefix(8).map { String(format: "%02x", $0) }.joined())
+        #expect(Pseudonymizer(key: key, keepsIdentifiers: true).pseudonym("PAT-123") == "PAT-123")
+    }
+
+    @Test func keyFileIsCreatedOnceWithOwnerOnlyPermissions() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-key-\(getpid())/pseudonym.key").path
+        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
+        let first = try Pseudonymizer.loadKey(keyFile: file)
+        let second = try Pseudonymizer.loadKey(keyFile: file)
+        #expect(Pseudonymizer(key: first).pseudonym("x") == Pseudonymizer(key: second).pseudonym("x"))
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func outputsCarryNoPatientIdentifiers() throws {
+        // The sample exam's patient is PHANTOM^SAMPLE, ID SAMPLE-0001, born 19700101 (TestData/sample-exam/README.md).
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-ids-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let configuration = try MeasureConfiguration.bundledDefaults()
+        try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: .init(size: .bits256)), measures: configuration)
+            .write(SampleExamTests.result)
+        for name in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let text = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
+            for identifier in ["SAMPLE-0001", "PHANTOM^SAMPLE", "PHANTOM", "19700101"] {
+                #expect(!text.contains(identifier), "\(name) contains \(identifier)")
+            }
+        }
+    }
+}
