@@ -11,13 +11,11 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Read every CT image and dose report under the given paths and report each exam.",
         discussion: """
-            Writes OUT/exams.jsonl, OUT/exams.csv, OUT/events.csv, OUT/slices.csv, OUT/problems.csv and the
-            CMS CT measure files OUT/measure.csv, OUT/measure-summary.txt|json, OUT/sensitivity.csv and
-            OUT/measure-fhir.json.
-            problems.csv explains every file set aside (not DICOM, not CT), partly read (repaired) or
-            unreadable; findings.csv lists the cross-checks of what the scanner reported. Exit status: 0
-            when no file was unreadable, 2 when at least one was (problems.csv, severity "error"), 3 when
-            --fail-on is given and a finding of that severity or worse exists, 1 on a usage or output error.
+            Writes OUT/exams.jsonl, exams.csv, events.csv, slices.csv, findings.csv, problems.csv and the CMS CT measure files measure.csv, measure-summary.txt and .json, sensitivity.csv and measure-fhir.json (columns and units: README).
+
+            problems.csv explains every file set aside (not DICOM, not CT), partly read (repaired) or unreadable. findings.csv lists the cross-checks of what the scanner reported.
+
+            Exit status: 0 when no file was unreadable; 2 when at least one was (problems.csv, severity "error"); 3 when --fail-on is given and a finding of that severity or worse exists; 1 on a usage or output error.
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
