@@ -42,6 +42,7 @@ public struct ArchiveScanner: Sendable {
     }
 
     public func scan(_ paths: [String]) -> ScanResult {
+        AllocatorTuning.apply()
         let collector = Collector()
         let workers = LargeStackWorkers.shared
         let slots = DispatchSemaphore(value: jobs * 4)

@@ -15,6 +15,7 @@ public struct SliceBatch: Sendable {
 
     /// One CSV line per file, in the order given.
     public func measure(files: [String], decodeOnly: Bool) -> [String] {
+        AllocatorTuning.apply()
         let lines = LineList(count: files.count)
         let slots = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
