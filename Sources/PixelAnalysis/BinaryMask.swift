@@ -208,3 +208,35 @@ struct BoxSum {
         return table[r1 * width + c1] - table[r0 * width + c1] - table[r1 * width + c0] + table[r0 * width + c0]
     }
 }
+
+extension BinaryMask {
+    /// Half the resolution in each direction: a pixel is set when all of its 2 × 2 block is (so
+    /// separate structures never merge; a block cut by the image edge counts its missing pixels as unset).
+    public func downsampledByTwo() -> BinaryMask {
+        let halfRows = (rows + 1) / 2, halfColumns = (columns + 1) / 2
+        var counts = [UInt8](repeating: 0, count: halfRows * halfColumns)
+        pixels.withUnsafeBufferPointer { source in
+            counts.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rows {
+                    let base = r * columns, halfBase = (r / 2) * halfColumns
+                    for c in 0..<columns where source[base + c] { out[halfBase + c / 2] += 1 }
+                }
+            }
+        }
+        return BinaryMask(rows: halfRows, columns: halfColumns, pixels: counts.map { $0 == 4 })
+    }
+
+    /// Back to full resolution (`rows` × `columns`): each pixel copies its 2 × 2 block's value.
+    public func upsampledByTwo(rows fullRows: Int, columns fullColumns: Int) -> BinaryMask {
+        var result = [Bool](repeating: false, count: fullRows * fullColumns)
+        pixels.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { out in
+                for r in 0..<fullRows {
+                    let halfBase = (r / 2) * columns, base = r * fullColumns
+                    for c in 0..<fullColumns { out[base + c] = source[halfBase + c / 2] }
+                }
+            }
+        }
+        return BinaryMask(rows: fullRows, columns: fullColumns, pixels: result)
+    }
+}

@@ -45,10 +45,13 @@ public enum PatientSegmentation {
             }
         }
         let mask = BinaryMask(rows: slice.rows, columns: slice.columns, pixels: candidate)
-        let radius = Int((settings.couchRemovalRadiusMillimeters / min(slice.rowSpacingMillimeters, slice.columnSpacingMillimeters)).rounded())
-        // Coarse scale: parts of the mask eroded by `radius`. Thin structures have vanished; a flat,
-        // wide part is the couch; tiny parts are external objects; the rest is patient (torso, arms, legs).
-        let (coarseLabels, parts) = mask.eroded(radius: radius).components()
+        // Coarse scale, at half resolution (the decisions below need no finer detail): parts of the
+        // mask eroded by the couch-removal radius. Thin structures have vanished; a flat, wide part is
+        // the couch; tiny parts are external objects; the rest is patient (torso, arms, legs).
+        let halfSpacing = 2 * min(slice.rowSpacingMillimeters, slice.columnSpacingMillimeters)
+        let radius = max(1, Int((settings.couchRemovalRadiusMillimeters / halfSpacing).rounded()))
+        let half = mask.downsampledByTwo()
+        let (coarseLabels, parts) = half.eroded(radius: radius).components()
         let isCouch: (BinaryMask.Component) -> Bool = { part in
             Double(part.rows.count) <= settings.couchMaximumHeightToWidth * Double(part.columns.count)
         }
@@ -56,21 +59,29 @@ public enum PatientSegmentation {
         let largest = patientParts.map(\.area).max() ?? 0
         let keptLabels = Set(patientParts.filter { Double($0.area) >= settings.minimumPartShareOfLargest * Double(largest) }.map(\.label))
         let couchLabels = Set(parts.filter(isCouch).map(\.label))
+        let keptParts = BinaryMask.selecting(keptLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
+        let near = keptParts.dilated(radius: 2 * radius + 1).upsampledByTwo(rows: slice.rows, columns: slice.columns)
+        let keptFull = keptParts.upsampledByTwo(rows: slice.rows, columns: slice.columns)
+        let couchFull = BinaryMask.selecting(couchLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
+            .upsampledByTwo(rows: slice.rows, columns: slice.columns)
         // Fine scale: the mask opened by one pixel (one-pixel bridges and specks removed). A fine
-        // component that holds a kept coarse part is patient, within 2·`radius` + 1 of the kept parts
+        // component that holds a kept coarse part is patient, within 2·radius + 1 of the kept parts
         // (thin attachments such as couch shells and cables are cut there) and away from the couch.
         let fine = mask.eroded(radius: 1).dilated(radius: 1)
-        let (fineLabels, _) = fine.components()
-        var holdsPatient = Set<Int32>(), holdsCouch = Set<Int32>()
-        for p in coarseLabels.indices where coarseLabels[p] != 0 && fineLabels[p] != 0 {
-            if keptLabels.contains(coarseLabels[p]) { holdsPatient.insert(fineLabels[p]) }
-            if couchLabels.contains(coarseLabels[p]) { holdsCouch.insert(fineLabels[p]) }
+        let (fineLabels, fineParts) = fine.components()
+        var patientFlags = [Bool](repeating: false, count: fineParts.count + 1)
+        var couchFlags = [Bool](repeating: false, count: fineParts.count + 1)
+        for p in fineLabels.indices where fineLabels[p] != 0 {
+            if keptFull.pixels[p] { patientFlags[Int(fineLabels[p])] = true }
+            if couchFull.pixels[p] { couchFlags[Int(fineLabels[p])] = true }
         }
-        let near = BinaryMask.selecting(keptLabels, from: coarseLabels, rows: slice.rows, columns: slice.columns).dilated(radius: 2 * radius + 1)
+        let holdsPatient = Set(patientFlags.indices.filter { patientFlags[$0] }.map(Int32.init))
+        let holdsCouch = Set(couchFlags.indices.filter { couchFlags[$0] }.map(Int32.init))
         let selected = BinaryMask.selecting(holdsPatient, from: fineLabels, rows: slice.rows, columns: slice.columns)
         var body = selected && near
         if !holdsPatient.isDisjoint(with: holdsCouch) {
-            body = body && !BinaryMask.selecting(couchLabels, from: coarseLabels, rows: slice.rows, columns: slice.columns).dilated(radius: radius + 1)
+            let couchHalf = BinaryMask.selecting(couchLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
+            body = body && !couchHalf.dilated(radius: radius + 1).upsampledByTwo(rows: slice.rows, columns: slice.columns)
         }
         // Lungs and other cavities enclosed by the selected tissue stay patient even where the cut
         // above thinned their wall.
