@@ -20,9 +20,8 @@ struct ExamPixelPass {
             let localizerUID = item.localizerSeriesUID ?? localizerInExam
             let localizer = localizerUID.flatMap { images[$0]?.first }
             let summary = exam.series.first { $0.seriesInstanceUID == uid }
-            let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)"): "
-                + "\(summary?.isOriginal == true ? "original" : "derived"), \(summary?.sliceThicknessMillimeters.map { "\($0) mm" } ?? "unknown thickness"), "
-                + "kernel \(summary?.convolutionKernel ?? "unknown"), linked by \(summary?.linkMethod ?? "?")"
+            let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)") (linked by "
+                + "\(summary?.linkMethod ?? "?")): \(item.diagnosticSeriesChoice ?? "")"
             var (measurement, measured) = analyzer.measure(
                 series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
             Self.addSSDE(to: &measurement, event: item.event, summary: summary)

@@ -46,7 +46,19 @@ public struct ExamEvent: Sendable, Codable, Equatable {
     public var reportedBy: [String]
     public var localizerSeriesUID: String?
     public var diagnosticSeriesUID: String?
+    /// Why that series was chosen (original, kernel class, thickness, images).
+    public var diagnosticSeriesChoice: String?
     public var seriesUIDs: [String]
+
+    public init(event: IrradiationEvent, reportedBy: [String], localizerSeriesUID: String? = nil,
+                diagnosticSeriesUID: String? = nil, diagnosticSeriesChoice: String? = nil, seriesUIDs: [String]) {
+        self.event = event
+        self.reportedBy = reportedBy
+        self.localizerSeriesUID = localizerSeriesUID
+        self.diagnosticSeriesUID = diagnosticSeriesUID
+        self.diagnosticSeriesChoice = diagnosticSeriesChoice
+        self.seriesUIDs = seriesUIDs
+    }
 }
 
 /// Everything ctdose knows about one CT study (grouped by Study Instance UID).

@@ -30,7 +30,8 @@ enum SeriesSummarizer {
 /// (the last event that started at or before the series' first acquisition). Then names each event's
 /// localizer and diagnostic axial series.
 enum SeriesEventLinker {
-    static func link(_ series: inout [SeriesSummary], to events: inout [ExamEvent]) {
+    static func link(_ series: inout [SeriesSummary], to events: inout [ExamEvent],
+                     policy: DiagnosticSeriesPolicy = DiagnosticSeriesPolicy()) {
         let indexByUID = Dictionary(
             events.enumerated().compactMap { pair in pair.element.event.irradiationEventUID.map { ($0, pair.offset) } },
             uniquingKeysWith: { a, _ in a })
@@ -60,15 +61,11 @@ enum SeriesEventLinker {
         for e in events.indices {
             let members = series.filter { events[e].seriesUIDs.contains($0.seriesInstanceUID) }
             events[e].localizerSeriesUID = members.first { $0.isLocalizer }?.seriesInstanceUID
-            events[e].diagnosticSeriesUID = members
-                .filter { $0.isAxial && !$0.isLocalizer }
-                .max { rank($0) < rank($1) }?.seriesInstanceUID
+            if let choice = policy.choose(members) {
+                events[e].diagnosticSeriesUID = choice.series.seriesInstanceUID
+                events[e].diagnosticSeriesChoice = choice.reason
+            }
         }
-    }
-
-    /// Preference for the diagnostic series: original over derived, then thickest slices, then most images.
-    private static func rank(_ s: SeriesSummary) -> (Int, Double, Int) {
-        (s.isOriginal ? 1 : 0, s.sliceThicknessMillimeters ?? 0, s.imageCount)
     }
 
     /// DICOM DT / DA+TM to a comparable "YYYYMMDDHHMMSS" prefix.
