@@ -1,5 +1,6 @@
-import Foundation
+import DICOMBridge
 import DoseModel
+import Foundation
 import Testing
 @testable import ArchiveScan
 
@@ -51,6 +52,33 @@ struct CorpusWalkTests {
         // CT images per SOURCES.md: the series folders are all CT Image Storage.
         #expect(outcomes.filter { $0.key.hasPrefix("ct-series/toshiba-wholebody-phantom/") && isCT($0.value) }.count == 88)
         #expect(outcomes.filter { $0.key.hasPrefix("ct-series/ge-head/") && isCT($0.value) }.count == 28)
+    }
+
+    /// CT images whose pixels cannot be decoded, with the start of the specific error.
+    static let expectedDecodeFailures: [String: String] = [
+        // A CT Image Storage header over 100,000 nested sequence items and no pixel data element.
+        "malformed/2026-05-06-Deeply-Nested-Sequence.dcm": "decode failed: frame 0: Tag not found",
+        // One RLE frame split over four fragments, which PS3.5 G.2 forbids (DCMTK would decode it wrongly).
+        "transfer-syntaxes/fo-dicom/D_CLUNIE_CT1_RLE_FRAGS.dcm": "decode failed: RLE: 4 fragments for 1 frame(s)",
+    ]
+
+    @Test func everyCTImageDecodesToHounsfieldUnits() {
+        var checked = 0
+        _ = ArchiveWalker().walk([Corpus.root]) { path in
+            guard case .ctImage = ObjectReader.read(path: path) else { return }
+            let file = String(path.dropFirst(Corpus.root.count + 1))
+            checked += 1
+            do {
+                let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
+                #expect(Self.expectedDecodeFailures[file] == nil, "\(file) decoded but should fail")
+                #expect(image.rows > 0 && image.columns > 0 && image.hounsfieldUnits.count == image.rows * image.columns)
+            } catch {
+                let expected = Self.expectedDecodeFailures[file]
+                #expect(expected != nil, "\(file): \(error)")
+                if let expected { #expect("\(error)".hasPrefix(expected), "\(file): \(error)") }
+            }
+        }
+        #expect(checked > 200)
     }
 
     @Test func deeplyNestedSequenceDoesNotCrash() {
