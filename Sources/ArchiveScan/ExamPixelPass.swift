@@ -25,6 +25,7 @@ struct ExamPixelPass {
             var (measurement, measured) = analyzer.measure(
                 series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
             Self.addSSDE(to: &measurement, event: item.event, summary: summary)
+            measured = Self.addSSDEProfile(to: &measurement, slices: measured, event: item.event, summary: summary)
             series.append(measurement)
             slices.append(contentsOf: measured)
         }
@@ -51,6 +52,30 @@ struct ExamPixelPass {
         let source = summary?.meanCTDIvolMilligray != nil ? "image-header CTDIvol" : "event CTDIvol"
         measurement.ssdeNote = ([source, "mean Dw", anatomy.rawValue] + result.warnings
             + (result.usesUnverifiedCoefficients ? ["AAPM 293 head coefficients unverified"] : [])).joined(separator: "; ")
+    }
+
+    /// SSDE(z) per slice from each slice's own CTDIvol and Dw, and its mean over the scan (IEC 62985),
+    /// when every analysed slice header carries CTDIvol.
+    static func addSSDEProfile(to measurement: inout SeriesMeasurement, slices: [SliceMeasurement], event: IrradiationEvent,
+                               summary: SeriesSummary?) -> [SliceMeasurement] {
+        let samples = slices.compactMap { slice -> SliceDoseSample? in
+            guard let ctdi = slice.ctdiVolMilligray, slice.size.areaSquareCentimeters > 0 else { return nil }
+            return SliceDoseSample(zMillimeters: slice.size.zMillimeters, ctdiVolMilligray: ctdi,
+                                   waterEquivalentDiameterCentimeters: slice.size.waterEquivalentDiameterCentimeters)
+        }
+        let phantom = MeasureInputBuilder.phantom(event.phantom == .unknown ? (summary?.ctdiPhantom ?? .unknown) : event.phantom)
+        guard !samples.isEmpty, samples.count == slices.filter({ $0.size.areaSquareCentimeters > 0 }).count, let phantom else { return slices }
+        let fits = SSDEFitTable.standard
+        let fit = phantom == .head16Centimeter ? fits.head16CentimeterPhantom : fits.body32CentimeterPhantom
+        guard let profile = SSDEProfile.compute(samples: samples, fit: fit) else { return slices }
+        measurement.meanSSDEOfSlicesMilligray = profile.meanSSDEMilligray
+        var byZ: [Double: Double] = [:]
+        for point in profile.points { byZ[point.zMillimeters] = point.ssdeMilligray }
+        return slices.map { slice in
+            var withDose = slice
+            withDose.ssdeMilligray = byZ[slice.size.zMillimeters]
+            return withDose
+        }
     }
 
     /// The measurement the exam-level measures use: the series of the event with the largest DLP,

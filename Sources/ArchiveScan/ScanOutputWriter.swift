@@ -93,7 +93,7 @@ public struct ScanOutputWriter {
     func slicesCSV(_ slices: [SliceMeasurement]) -> String {
         var table = CSVTable(header: [
             "seriesInstanceUID", "sopInstanceUID", "z_mm", "area_cm2", "areaEquivalentDiameter_cm", "waterEquivalentDiameter_cm",
-            "ap_cm", "lateral_cm", "truncated", "noise_hu", "airNoise_hu", "frameNumber",
+            "ap_cm", "lateral_cm", "truncated", "noise_hu", "airNoise_hu", "frameNumber", "ctdiVol_mGy", "ssde_mGy",
         ])
         for s in slices.sorted(by: { ($0.seriesInstanceUID, $0.size.zMillimeters) < ($1.seriesInstanceUID, $1.size.zMillimeters) }) {
             table.append([
@@ -102,6 +102,7 @@ public struct ScanOutputWriter {
                 CSVTable.decimal(s.size.waterEquivalentDiameterCentimeters), CSVTable.decimal(s.size.apCentimeters),
                 CSVTable.decimal(s.size.lateralCentimeters), s.size.truncated ? "true" : "false",
                 s.noise.tissueHounsfield.map(CSVTable.decimal), s.noise.airHounsfield.map(CSVTable.decimal), s.frameNumber.map { "\($0)" },
+                s.ctdiVolMilligray.map(CSVTable.decimal), s.ssdeMilligray.map(CSVTable.decimal),
             ])
         }
         return table.text

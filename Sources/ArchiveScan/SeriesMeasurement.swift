@@ -26,6 +26,10 @@ public struct SliceMeasurement: Sendable, Codable {
     public var frameNumber: Int?
     public var size: SliceSize
     public var noise: SliceNoise
+    /// CTDIvol (0018,9345) of this image, when the header has one.
+    public var ctdiVolMilligray: Double?
+    /// SSDE(z) = CTDIvol(z) × f(Dw(z)) (AAPM 204 / 220; head: AAPM 293, unverified).
+    public var ssdeMilligray: Double?
 }
 
 /// The five mid-scan diameters of the size study (arXiv 2503.06644), in centimetres.
@@ -81,5 +85,7 @@ public struct SeriesMeasurement: Sendable, Codable {
     /// SSDE (AAPM 204 / 220 from the mean Dw over the series; AAPM 293 for head, unverified) and its CTDIvol source.
     public var ssdeMilligray: Double?
     public var ssdeNote: String?
+    /// IEC 62985: the mean of SSDE(z) over the analysed slices, where every slice header has CTDIvol.
+    public var meanSSDEOfSlicesMilligray: Double?
     public var problems: [String]
 }

@@ -52,7 +52,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             noiseMethod: settings.noise.description(
                 kernelPixels: slices.first?.noise.kernelPixels ?? 0,
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
-            ssdeMilligray: nil, ssdeNote: nil, problems: problems)
+            ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, let localizer {
             do {
                 measurement.localizer = try Self.measureLocalizer(localizer, atZ: z)
@@ -80,7 +80,8 @@ public struct SeriesPixelAnalyzer: Sendable {
         return SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
             size: SliceSizeMeasurement.measure(slice, outline: outline),
-            noise: GlobalNoise.measure(slice, body: outline.body, settings: settings.noise))
+            noise: GlobalNoise.measure(slice, body: outline.body, settings: settings.noise),
+            ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil)
     }
 
     static func axialSlice(_ image: HounsfieldImage, header: CTImageHeader) throws -> AxialSlice {
