@@ -25,8 +25,8 @@ public struct ScanReportPage: Sendable {
             SummarySection.html(summary),
             CategorySection.html(CategoryOverview.all(folder.measures)),
             SensitivitySection.html(SizeMethodSensitivity(measures: folder.measures, sensitivity: folder.sensitivity)),
-            DistributionSection.html(DoseDistribution.all(folder.exams, by: .scanner), grouping: .scanner),
-            DistributionSection.html(DoseDistribution.all(folder.exams, by: .acquisitionProtocol), grouping: .acquisitionProtocol),
+            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .scanner), grouping: .scanner),
+            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .acquisitionProtocol), grouping: .acquisitionProtocol),
             FlaggedExamSection.html(flagged),
         ]
         let titles = ["Summary", "CMS CT measure by category", "Size-method sensitivity", "Dose by scanner", "Dose by protocol",

@@ -1,5 +1,6 @@
 import ArchiveScan
 import DoseModel
+import Foundation
 
 /// The dose quantities summarised per group and month.
 public enum DoseQuantity: String, Sendable, CaseIterable {
@@ -29,8 +30,9 @@ public enum DoseGrouping: String, Sendable, CaseIterable {
 }
 
 /// CTDIvol, DLP and SSDE distributions of one group (a scanner or an acquisition protocol), by month.
-/// Values are per irradiation event, localizers (constant angle) left out; SSDE is per analysed series,
-/// attributed to the group of the event the series belongs to.
+/// CTDIvol and DLP are per irradiation event, localizers (constant angle) left out. SSDE is per exam
+/// (the exam SSDE of measure.csv, else the mean of the series SSDEs of exams.jsonl), counted once for
+/// the exam's scanner and once for each distinct protocol of its non-localizer events.
 public struct DoseDistribution: Sendable, Equatable {
     public struct Month: Sendable, Equatable {
         /// "YYYY-MM" or "undated".
@@ -48,27 +50,28 @@ public struct DoseDistribution: Sendable, Equatable {
     }
 
     /// One distribution per group, largest group (most exams) first, then by name.
-    public static func all(_ exams: [ExamRecord], by grouping: DoseGrouping) -> [DoseDistribution] {
+    public static func all(_ exams: [ExamRecord], measures: [MeasureRow], by grouping: DoseGrouping) -> [DoseDistribution] {
+        let examSSDE = Dictionary(measures.compactMap { m in m.ssdeMilligray.map { (m.studyInstanceUID, $0) } }, uniquingKeysWith: { first, _ in first })
         var values: [String: [String: [DoseQuantity: [Double]]]] = [:]
         var examsPerGroup: [String: Set<String>] = [:]
         for exam in exams {
             let month = StudyMonth.month(exam.studyDate)
-            let ssdeByEvent = Dictionary(
-                exam.seriesMeasurements.compactMap { m in m.ssdeMilligray.map { (m.irradiationEventUID ?? "", $0) } },
-                uniquingKeysWith: { first, _ in first })
-            for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
-                let group = grouping == .scanner ? ScannerName.of(exam) : (event.acquisitionProtocol.flatMap { $0.isEmpty ? nil : $0 } ?? "no protocol name")
-                var recorded = false
-                func add(_ quantity: DoseQuantity, _ value: Double?) {
-                    guard let value else { return }
-                    values[group, default: [:]][month, default: [:]][quantity, default: []].append(value)
-                    recorded = true
-                }
-                add(.ctdiVol, event.ctdiVol)
-                add(.dlp, event.dlp)
-                add(.ssde, event.irradiationEventUID.flatMap { ssdeByEvent[$0] })
-                if recorded { examsPerGroup[group, default: []].insert(exam.studyInstanceUID) }
+            func add(_ group: String, _ quantity: DoseQuantity, _ value: Double?) {
+                guard let value else { return }
+                values[group, default: [:]][month, default: [:]][quantity, default: []].append(value)
+                examsPerGroup[group, default: []].insert(exam.studyInstanceUID)
             }
+            let events = exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }
+            var groups: [String] = []
+            for event in events {
+                let group = grouping == .scanner ? ScannerName.of(exam) : protocolName(event)
+                if !groups.contains(group) { groups.append(group) }
+                add(group, .ctdiVol, event.ctdiVol)
+                add(group, .dlp, event.dlp)
+            }
+            let seriesSSDE = exam.seriesMeasurements.compactMap(\.ssdeMilligray)
+            let ssde = examSSDE[exam.studyInstanceUID] ?? (seriesSSDE.isEmpty ? nil : seriesSSDE.reduce(0, +) / Double(seriesSSDE.count))
+            for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) { add(group, .ssde, ssde) }
         }
         return values.map { group, byMonth in
             DoseDistribution(
@@ -79,5 +82,11 @@ public struct DoseDistribution: Sendable, Equatable {
                 examCount: examsPerGroup[group]?.count ?? 0)
         }
         .sorted { ($0.examCount, $1.group) > ($1.examCount, $0.group) }
+    }
+
+    /// The acquisition protocol of an event, "no protocol name" when absent.
+    static func protocolName(_ event: ExamRecord.Event) -> String {
+        guard let name = event.acquisitionProtocol?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return "no protocol name" }
+        return name
     }
 }

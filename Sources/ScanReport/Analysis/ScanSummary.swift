@@ -43,13 +43,16 @@ public enum ScannerName {
 
 /// Study dates (DICOM DA, "YYYYMMDD") as ISO dates and months.
 public enum StudyMonth {
-    /// "YYYY-MM-DD" from "YYYYMMDD" (or an ISO date already); nil when not a date.
+    /// "YYYY-MM-DD" from "YYYYMMDD" (or an ISO date already); nil when not a plausible date
+    /// (year 0, month outside 1–12, day outside 1–31).
     public static func isoDate(_ da: String?) -> String? {
         guard let da else { return nil }
         let digits = da.filter(\.isNumber)
         guard digits.count == 8 else { return nil }
         let d = Array(digits)
-        return String(d[0..<4]) + "-" + String(d[4..<6]) + "-" + String(d[6..<8])
+        let year = String(d[0..<4]), month = String(d[4..<6]), day = String(d[6..<8])
+        guard let y = Int(year), let m = Int(month), let dd = Int(day), y > 0, (1...12).contains(m), (1...31).contains(dd) else { return nil }
+        return year + "-" + month + "-" + day
     }
 
     /// "YYYY-MM" of a study date; "undated" when there is none.

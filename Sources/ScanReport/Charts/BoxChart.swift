@@ -34,7 +34,8 @@ public struct BoxChart: Sendable {
         let slot = (ChartAxes.plotRight - ChartAxes.plotLeft) / Double(max(months.count, 1))
         let x = LinearScale(domain: 0...Double(max(months.count, 1)), range: ChartAxes.xRange())
         let axes = ChartAxes(x: x, y: .fitting(all, range: ChartAxes.yRange(), zeroBased: true), xTitle: "Study month", yTitle: yTitle)
-        let labelEvery = max(1, months.count / 10)
+        // Month labels are about 50 px wide: label every k-th month so that they do not overlap.
+        let labelEvery = max(1, Int((50 / slot).rounded(.up)))
         var body = axes.svg(xTickLabels: months.enumerated().compactMap { i, m in
             i % labelEvery == 0 ? (x(Double(i) + 0.5), m) : nil
         })
@@ -54,8 +55,9 @@ public struct BoxChart: Sendable {
                 body += "</g>"
             }
         }
-        body += ChartLegend.svg(groups.enumerated().map { ($1.name, ChartPalette.series($0), MarkerShape.square) },
-                                x: ChartAxes.plotLeft + 8, y: ChartAxes.plotTop + 10)
-        return SVG.image(id: id, width: ChartAxes.width, height: ChartAxes.height, title: title, description: description, body: body)
+        if all.isEmpty { body += ChartAxes.emptyMessage("No values") }
+        let legend = ChartLegend.below(groups.enumerated().map { ($1.name, ChartPalette.series($0), MarkerShape.square) })
+        return SVG.image(id: id, width: ChartAxes.width, height: ChartAxes.height + legend.height, title: title, description: description,
+                         body: body + legend.svg)
     }
 }

@@ -33,10 +33,11 @@ public struct OutlineSchematic: Sendable {
         body += "<ellipse cx=\"\(SVG.n(cx))\" cy=\"\(SVG.n(cy))\" rx=\"\(SVG.n(rx))\" ry=\"\(SVG.n(ry))\" fill=\"\(ChartPalette.skyBlue)\" fill-opacity=\"0.35\" stroke=\"\(ChartPalette.blue)\" stroke-width=\"2\"\(truncated ? " stroke-dasharray=\"6 3\"" : "")/>"
         body += SVG.line(cx - rx, cy, cx + rx, cy, stroke: "#000", dash: "2 2")
         body += SVG.line(cx, cy - ry, cx, cy + ry, stroke: "#000", dash: "2 2")
-        body += SVG.text(cx, cy - 4, "LAT \(HTML.number(lateralCentimeters)) cm", size: 10)
-        body += SVG.text(cx + 4, cy - ry + 12, "AP \(HTML.number(apCentimeters)) cm", anchor: "start", size: 10)
+        // Labels sit in the corners, clear of the ellipse whatever its size.
+        body += SVG.text(8, 16, "LAT \(HTML.number(lateralCentimeters)) cm", anchor: "start", size: 10)
+        body += SVG.text(8, 30, "AP \(HTML.number(apCentimeters)) cm", anchor: "start", size: 10)
         if let dw = waterEquivalentDiameterCentimeters {
-            body += SVG.text(cx, cy + 14, "Dw \(HTML.number(dw)) cm", size: 11, weight: "bold")
+            body += SVG.text(Self.size - 8, 16, "Dw \(HTML.number(dw)) cm", anchor: "end", size: 11, weight: "bold")
         }
         body += SVG.text(cx, Self.size - 8, "Schematic, not the image (50 cm field)" + (truncated ? "; truncated" : ""), size: 9, fill: "#444")
         let description = "Schematic ellipse of the mid-scan slice\(sopInstanceUID.map { " \($0)" } ?? ""): lateral \(HTML.number(lateralCentimeters)) cm, "

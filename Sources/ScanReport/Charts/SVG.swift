@@ -73,6 +73,11 @@ struct ChartAxes {
         return parts.joined()
     }
 
+    /// A message in the middle of an empty plot area.
+    static func emptyMessage(_ text: String) -> String {
+        SVG.text((plotLeft + plotRight) / 2, (plotTop + plotBottom) / 2, text, size: 13, fill: "#555")
+    }
+
     static func xRange() -> (Double, Double) { (plotLeft, plotRight) }
     static func yRange() -> (Double, Double) { (plotBottom, plotTop) }
 }

@@ -54,13 +54,21 @@ public struct ScatterChart: Sendable {
                 body += s.shape.svg(x: axes.x(p.x), y: axes.y(p.y), radius: 4.5, fill: s.colour, title: p.label)
             }
         }
-        body += ChartLegend.svg(series.map { ($0.name, $0.colour, $0.shape) }, x: ChartAxes.plotLeft + 8, y: ChartAxes.plotTop + 10)
-        return SVG.image(id: id, width: ChartAxes.width, height: ChartAxes.height, title: title, description: description, body: body)
+        if xs.isEmpty { body += ChartAxes.emptyMessage("No exam has both values") }
+        let legend = ChartLegend.below(series.map { ($0.name, $0.colour, $0.shape) })
+        return SVG.image(id: id, width: ChartAxes.width, height: ChartAxes.height + legend.height, title: title, description: description,
+                         body: body + legend.svg)
     }
 }
 
-/// A legend drawn inside the plot area, one row per series, on a white box.
+/// A legend, one row per series, on a white box.
 enum ChartLegend {
+    /// The legend under the x-axis title, and the height it adds to the chart.
+    static func below(_ entries: [(name: String, colour: String, shape: MarkerShape)]) -> (svg: String, height: Double) {
+        guard !entries.isEmpty else { return ("", 0) }
+        return (svg(entries, x: ChartAxes.plotLeft + 8, y: ChartAxes.height + 12), Double(entries.count) * 15 + 12)
+    }
+
     static func svg(_ entries: [(name: String, colour: String, shape: MarkerShape)], x: Double, y: Double) -> String {
         guard !entries.isEmpty else { return "" }
         let width = 24 + 6.5 * Double(entries.map(\.name.count).max() ?? 0)

@@ -7,7 +7,7 @@ enum DistributionSection {
     static func html(_ distributions: [DoseDistribution], grouping: DoseGrouping) -> String {
         let id = grouping == .scanner ? "by-scanner" : "by-protocol"
         var out = "<section id=\"\(id)\" aria-labelledby=\"\(id)-heading\"><h2 id=\"\(id)-heading\">Dose by \(grouping.title)</h2>"
-        out += "<p>Per irradiation event (localizers left out): CTDIvol and DLP as reported; SSDE of the series analysed for the event. "
+        out += "<p>CTDIvol and DLP per irradiation event as reported (localizers left out); SSDE per exam (exam SSDE of measure.csv). "
             + "Boxes: interquartile range; thick line: median; whiskers: minimum and maximum.</p>"
         guard !distributions.isEmpty else { return out + "<p>No dose values.</p></section>" }
         let months = Array(Set(distributions.flatMap { $0.months.map(\.month) })).sorted()
@@ -47,7 +47,7 @@ enum DistributionSection {
         }
         return SortableTable(
             id: "\(id)-table", caption: "Median (IQR) per \(grouping.title) and month",
-            columns: [.init(grouping.title.prefix(1).uppercased() + grouping.title.dropFirst()), .init("Month"), .init("Events", numeric: true),
+            columns: [.init(grouping.title.prefix(1).uppercased() + grouping.title.dropFirst()), .init("Month"), .init("Events with CTDIvol", numeric: true),
                       .init("CTDIvol (mGy)", numeric: true), .init("DLP (mGy·cm)", numeric: true), .init("SSDE (mGy)", numeric: true)],
             rows: rows)
     }

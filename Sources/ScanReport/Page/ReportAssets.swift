@@ -19,7 +19,8 @@ enum ReportAssets {
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.88rem; }
         caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
-        th, td { border: 1px solid var(--rule); padding: 0.25rem 0.5rem; vertical-align: top; }
+        th, td { border: 1px solid var(--rule); padding: 0.25rem 0.5rem; vertical-align: top; overflow-wrap: anywhere; }
+        td { min-width: 4em; }
         th { background: #eef4fa; text-align: left; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         th button { all: inherit; cursor: pointer; border: 0; padding: 0; }
@@ -27,7 +28,7 @@ enum ReportAssets {
         th[aria-sort="ascending"] button::after { content: " \\2191"; }
         th[aria-sort="descending"] button::after { content: " \\2193"; }
         .flag { color: var(--alert); font-weight: 600; }
-        .badge { display: inline-block; padding: 0 0.4rem; border-radius: 0.6rem; font-size: 0.8rem; border: 1px solid; }
+        .badge { display: inline-block; padding: 0 0.4rem; border-radius: 0.6rem; font-size: 0.8rem; border: 1px solid; white-space: nowrap; }
         .sev-error { color: #fff; background: var(--alert); border-color: var(--alert); }
         .sev-warning { color: #000; background: #E69F00; border-color: #E69F00; }
         .sev-info { color: #000; background: #fff; border-color: #999; }
