@@ -66,8 +66,8 @@ enum FlaggedExamSection {
             let schematic = OutlineSchematic(id: "\(id)-midscan", apCentimeters: ap, lateralCentimeters: lat,
                                              waterEquivalentDiameterCentimeters: p.midScanWaterEquivalentDiameterCentimeters,
                                              sopInstanceUID: p.midScanSOPInstanceUID, truncated: p.midScanTruncated)
-            let where_ = p.midScanZMillimeters.map { " at z = \(HTML.number($0)) mm" } ?? ""
-            out += "<figure>\(schematic.svg)<figcaption>Mid-scan slice\(HTML.escape(where_)): schematic ellipse of the measured LAT × AP, "
+            let position = p.midScanZMillimeters.map { " at z = \(HTML.number($0)) mm" } ?? ""
+            out += "<figure>\(schematic.svg)<figcaption>Mid-scan slice\(HTML.escape(position)): schematic ellipse of the measured LAT × AP, "
                 + "not the image. SOP <code>\(HTML.escape(p.midScanSOPInstanceUID ?? "?"))</code></figcaption></figure>"
         }
         return out + "</div>"
