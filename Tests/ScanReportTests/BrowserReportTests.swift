@@ -59,6 +59,13 @@ struct BrowserReportTests {
         #expect(Self.count("<th scope=\"col\"", in: dom.stdout) == Self.count("<button type=\"button\"", in: dom.stdout))
         Self.expectCleanLog(dom)
 
+        // Without JavaScript: the served HTML already has every chart and row; the script only adds sort
+        // buttons. (Headless Chromium cannot dump or screenshot with scripts disabled, so this is checked
+        // on the file.)
+        #expect(!html.contains("<button"))
+        #expect(Self.count("role=\"img\"", in: html) == 8)
+        #expect(Self.bodyRows(table: "sensitivity-table", in: html) == 5)
+
         let screenshot = path.replacingOccurrences(of: ".html", with: ".png")
         let shot = try chromium.run(["--screenshot=\(screenshot)", "--window-size=1280,2000", "file://" + path])
         #expect(shot.status == 0)
