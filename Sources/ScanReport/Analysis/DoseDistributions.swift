@@ -1,0 +1,92 @@
+import ArchiveScan
+import DoseModel
+import Foundation
+
+/// The dose quantities summarised per group and month.
+public enum DoseQuantity: String, Sendable, CaseIterable {
+    case ctdiVol, dlp, ssde
+
+    public var title: String {
+        switch self {
+        case .ctdiVol: return "CTDIvol"
+        case .dlp: return "DLP"
+        case .ssde: return "SSDE"
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .ctdiVol, .ssde: return "mGy"
+        case .dlp: return "mGy·cm"
+        }
+    }
+}
+
+/// How the exams are grouped.
+public enum DoseGrouping: String, Sendable, CaseIterable {
+    case scanner, acquisitionProtocol
+
+    public var title: String { self == .scanner ? "scanner" : "protocol" }
+}
+
+/// CTDIvol, DLP and SSDE distributions of one group (a scanner or an acquisition protocol), by month.
+/// CTDIvol and DLP are per irradiation event, localizers (constant angle) left out. SSDE is per exam
+/// (the exam SSDE of measure.csv, else the mean of the series SSDEs of exams.jsonl), counted once for
+/// the exam's scanner and once for each distinct protocol of its non-localizer events.
+public struct DoseDistribution: Sendable, Equatable {
+    public struct Month: Sendable, Equatable {
+        /// "YYYY-MM" or "undated".
+        public var month: String
+        public var summaries: [DoseQuantity: DistributionSummary]
+    }
+
+    public var group: String
+    public var months: [Month]
+    /// Exams contributing at least one value.
+    public var examCount: Int
+
+    public func summary(_ quantity: DoseQuantity, month: String) -> DistributionSummary? {
+        months.first { $0.month == month }?.summaries[quantity]
+    }
+
+    /// One distribution per group, largest group (most exams) first, then by name.
+    public static func all(_ exams: [ExamRecord], measures: [MeasureRow], by grouping: DoseGrouping) -> [DoseDistribution] {
+        let examSSDE = Dictionary(measures.compactMap { m in m.ssdeMilligray.map { (m.studyInstanceUID, $0) } }, uniquingKeysWith: { first, _ in first })
+        var values: [String: [String: [DoseQuantity: [Double]]]] = [:]
+        var examsPerGroup: [String: Set<String>] = [:]
+        for exam in exams {
+            let month = StudyMonth.month(exam.studyDate)
+            func add(_ group: String, _ quantity: DoseQuantity, _ value: Double?) {
+                guard let value else { return }
+                values[group, default: [:]][month, default: [:]][quantity, default: []].append(value)
+                examsPerGroup[group, default: []].insert(exam.studyInstanceUID)
+            }
+            let events = exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }
+            var groups: [String] = []
+            for event in events {
+                let group = grouping == .scanner ? ScannerName.of(exam) : protocolName(event)
+                if !groups.contains(group) { groups.append(group) }
+                add(group, .ctdiVol, event.ctdiVol)
+                add(group, .dlp, event.dlp)
+            }
+            let seriesSSDE = exam.seriesMeasurements.compactMap(\.ssdeMilligray)
+            let ssde = examSSDE[exam.studyInstanceUID] ?? (seriesSSDE.isEmpty ? nil : seriesSSDE.reduce(0, +) / Double(seriesSSDE.count))
+            for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) { add(group, .ssde, ssde) }
+        }
+        return values.map { group, byMonth in
+            DoseDistribution(
+                group: group,
+                months: byMonth.keys.sorted().map { month in
+                    Month(month: month, summaries: byMonth[month]!.compactMapValues(DistributionSummary.init))
+                },
+                examCount: examsPerGroup[group]?.count ?? 0)
+        }
+        .sorted { ($0.examCount, $1.group) > ($1.examCount, $0.group) }
+    }
+
+    /// The acquisition protocol of an event, "no protocol name" when absent.
+    static func protocolName(_ event: ExamRecord.Event) -> String {
+        guard let name = event.acquisitionProtocol?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return "no protocol name" }
+        return name
+    }
+}

@@ -1,0 +1,62 @@
+import ArchiveScan
+import DoseValidation
+
+/// The headline numbers of a scan: what was read and what was found.
+public struct ScanSummary: Sendable, Equatable {
+    public var examCount: Int
+    /// Distinct patient pseudonyms (exams without a patient ID are not counted).
+    public var patientCount: Int
+    /// First and last study date, "YYYY-MM-DD"; nil when no exam has a date.
+    public var firstStudyDate: String?
+    public var lastStudyDate: String?
+    /// "Manufacturer Model (station)" of each distinct scanner, sorted.
+    public var scanners: [String]
+    /// problems.csv rows by severity (error, repaired, setAside).
+    public var problemsBySeverity: [String: Int]
+    /// Findings of all exams by severity.
+    public var findingsBySeverity: [FindingSeverity: Int]
+
+    public var problemCount: Int { problemsBySeverity.values.reduce(0, +) }
+    public var findingCount: Int { findingsBySeverity.values.reduce(0, +) }
+
+    public init(_ folder: ScanOutputFolder) {
+        examCount = folder.exams.count
+        patientCount = Set(folder.exams.compactMap(\.patientPseudonym)).count
+        let dates = folder.exams.compactMap { StudyMonth.isoDate($0.studyDate) }.sorted()
+        firstStudyDate = dates.first
+        lastStudyDate = dates.last
+        scanners = Set(folder.exams.map(ScannerName.of)).sorted()
+        problemsBySeverity = Dictionary(grouping: folder.problems, by: \.severity).mapValues(\.count)
+        findingsBySeverity = Dictionary(grouping: folder.exams.flatMap(\.findings), by: \.severity).mapValues(\.count)
+    }
+}
+
+/// How the report names a scanner.
+public enum ScannerName {
+    /// "Manufacturer Model (station)", leaving out what is unknown; "unknown scanner" when nothing is.
+    public static func of(_ exam: ExamRecord) -> String {
+        let name = [exam.manufacturer, exam.model].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: " ")
+        let station = exam.stationName.flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+        return name.isEmpty ? (station.isEmpty ? "unknown scanner" : "station" + station) : name + station
+    }
+}
+
+/// Study dates (DICOM DA, "YYYYMMDD") as ISO dates and months.
+public enum StudyMonth {
+    /// "YYYY-MM-DD" from "YYYYMMDD" (or an ISO date already); nil when not a plausible date
+    /// (year 0, month outside 1–12, day outside 1–31).
+    public static func isoDate(_ da: String?) -> String? {
+        guard let da else { return nil }
+        let digits = da.filter(\.isNumber)
+        guard digits.count == 8 else { return nil }
+        let d = Array(digits)
+        let year = String(d[0..<4]), month = String(d[4..<6]), day = String(d[6..<8])
+        guard let y = Int(year), let m = Int(month), let dd = Int(day), y > 0, (1...12).contains(m), (1...31).contains(dd) else { return nil }
+        return year + "-" + month + "-" + day
+    }
+
+    /// "YYYY-MM" of a study date; "undated" when there is none.
+    public static func month(_ da: String?) -> String {
+        isoDate(da).map { String($0.prefix(7)) } ?? "undated"
+    }
+}

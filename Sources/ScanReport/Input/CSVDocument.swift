@@ -1,0 +1,98 @@
+/// A CSV file read with RFC 4180 rules: comma-separated fields, optional double quotes around a
+/// field, `""` for a quote inside a quoted field, line breaks (LF or CRLF) inside quotes kept. The
+/// first record is the header; rows shorter than the header read as empty fields.
+public struct CSVDocument: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// Parses CSV text. An empty text gives an empty header and no rows.
+    public init(parsing text: String) {
+        let records = Self.records(text)
+        header = records.first ?? []
+        rows = Array(records.dropFirst())
+    }
+
+    /// Rows as dictionaries keyed by the header names.
+    public var namedRows: [CSVRow] {
+        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return rows.map { CSVRow(fields: $0, columnIndex: index) }
+    }
+
+    static func records(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var inQuotes = false
+        var fieldStarted = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = iterator.next()
+        func endRecord() {
+            record.append(field)
+            if !(record.count == 1 && record[0].isEmpty && !fieldStarted) { records.append(record) }
+            record = []
+            field = ""
+            fieldStarted = false
+        }
+        while let scalar = pending {
+            pending = iterator.next()
+            if inQuotes {
+                if scalar == "\"" {
+                    if pending == "\"" {
+                        field.unicodeScalars.append("\"")
+                        pending = iterator.next()
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"":
+                inQuotes = true
+                fieldStarted = true
+            case ",":
+                record.append(field)
+                field = ""
+                fieldStarted = true
+            case "\r":
+                if pending == "\n" { pending = iterator.next() }
+                endRecord()
+            case "\n":
+                endRecord()
+            default:
+                field.unicodeScalars.append(scalar)
+                fieldStarted = true
+            }
+        }
+        if fieldStarted || !field.isEmpty || !record.isEmpty { endRecord() }
+        return records
+    }
+}
+
+/// One CSV row, read by column name.
+public struct CSVRow: Sendable, Equatable {
+    var fields: [String]
+    var columnIndex: [String: Int]
+
+    /// The field of a column; "" for a missing column or a short row.
+    public subscript(_ column: String) -> String {
+        guard let i = columnIndex[column], i < fields.count else { return "" }
+        return fields[i]
+    }
+
+    /// The field as a number; nil when empty or not a number.
+    public func number(_ column: String) -> Double? { Double(self[column]) }
+
+    /// The field, or nil when empty.
+    public func text(_ column: String) -> String? {
+        let value = self[column]
+        return value.isEmpty ? nil : value
+    }
+}

@@ -1,0 +1,27 @@
+import DoseValidation
+
+/// "Summary": what was read and what was found.
+enum SummarySection {
+    static func html(_ summary: ScanSummary) -> String {
+        let dateRange: String
+        switch (summary.firstStudyDate, summary.lastStudyDate) {
+        case let (first?, last?): dateRange = first == last ? first : "\(first) to \(last)"
+        default: dateRange = "no study dates"
+        }
+        let problems = summary.problemsBySeverity.isEmpty ? "none"
+            : summary.problemsBySeverity.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let findings = summary.findingsBySeverity.isEmpty ? "none"
+            : FindingSeverity.allCases.reversed().compactMap { s in summary.findingsBySeverity[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+        return """
+            <section id="summary" aria-labelledby="summary-heading"><h2 id="summary-heading">Summary</h2>
+            <dl class="summary">
+            <dt>Exams</dt><dd id="summary-exams">\(summary.examCount)</dd>
+            <dt>Patients (distinct pseudonyms)</dt><dd id="summary-patients">\(summary.patientCount)</dd>
+            <dt>Study dates</dt><dd id="summary-dates">\(HTML.escape(dateRange))</dd>
+            <dt>Scanners (\(summary.scanners.count))</dt><dd id="summary-scanners">\(summary.scanners.map(HTML.escape).joined(separator: "<br>"))</dd>
+            <dt>Files with problems (problems.csv)</dt><dd id="summary-problems">\(summary.problemCount) (\(HTML.escape(problems)))</dd>
+            <dt>Findings (findings.csv)</dt><dd id="summary-findings">\(summary.findingCount) (\(HTML.escape(findings)))</dd>
+            </dl></section>
+            """
+    }
+}

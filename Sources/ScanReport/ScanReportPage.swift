@@ -1,0 +1,57 @@
+import Foundation
+
+/// The HTML report of a scan output folder: one self-contained file (inline CSS, inline SVG charts,
+/// a small inline script for sorting tables; no URL is fetched, the page works without JavaScript).
+public struct ScanReportPage: Sendable {
+    public var folder: ScanOutputFolder
+    /// Shown in the header; the report of the same folder is otherwise identical run to run.
+    public var generatedAt: Date
+    /// Where the folder came from, shown in the header.
+    public var sourceDescription: String
+
+    public init(folder: ScanOutputFolder, sourceDescription: String, generatedAt: Date = Date()) {
+        self.folder = folder
+        self.sourceDescription = sourceDescription
+        self.generatedAt = generatedAt
+    }
+
+    /// Section ids in page order (also the navigation).
+    public static let sectionIDs = ["summary", "categories", "sensitivity", "by-scanner", "by-protocol", "flagged"]
+
+    public var html: String {
+        let summary = ScanSummary(folder)
+        let flagged = FlaggedExam.all(folder)
+        let sections = [
+            SummarySection.html(summary),
+            CategorySection.html(CategoryOverview.all(folder.measures)),
+            SensitivitySection.html(SizeMethodSensitivity(measures: folder.measures, sensitivity: folder.sensitivity)),
+            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .scanner), grouping: .scanner),
+            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .acquisitionProtocol), grouping: .acquisitionProtocol),
+            FlaggedExamSection.html(flagged),
+        ]
+        let titles = ["Summary", "CMS CT measure by category", "Size-method sensitivity", "Dose by scanner", "Dose by protocol",
+                      "Flagged exams (\(flagged.count))"]
+        let nav = zip(Self.sectionIDs, titles).map { "<li><a href=\"#\($0)\">\(HTML.escape($1))</a></li>" }.joined()
+        let stamp = ISO8601DateFormatter().string(from: generatedAt)
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>CT dose report: \(summary.examCount) exams</title>
+            <style>\(ReportAssets.stylesheet)</style></head>
+            <body><header><h1>CT dose report</h1>
+            <p class="muted">\(HTML.escape(sourceDescription)) · generated \(stamp) by ctdose report</p></header>
+            <nav aria-label="Sections"><ul>\(nav)</ul></nav>
+            <main>\(sections.joined(separator: "\n"))</main>
+            <script>\(ReportAssets.script)</script>
+            </body></html>
+
+            """
+    }
+
+    /// Reads `folder` and writes the report to `output`.
+    public static func write(from folder: String, to output: String, generatedAt: Date = Date()) throws {
+        let page = ScanReportPage(folder: try ScanOutputFolder(reading: folder), sourceDescription: "Scan output " + folder, generatedAt: generatedAt)
+        try Data(page.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import ScanReport
+
+/// The report of the bundled synthetic exam (TestData/sample-exam): values checked against what
+/// the scan is known to produce (SampleExamTests in ArchiveScanTests).
+@Suite struct SampleReportTests {
+    static let folder = try! ScanOutputFolder(reading: ScannedFolders.sampleExam)
+
+    @Test func folderReadsEveryFile() throws {
+        let f = Self.folder
+        #expect(f.exams.count == 1)
+        #expect(f.exams[0].dlpTotal == 159.6)
+        #expect(f.measures.count == 1)
+        #expect(f.sensitivity.count == 15)  // 5 diameter methods × 3 DLP definitions
+        #expect(f.slices.count == 20)
+        #expect(f.problems.map(\.severity) == ["setAside"])  // README.md
+    }
+
+    @Test func summaryCountsTheExam() {
+        let s = ScanSummary(Self.folder)
+        #expect(s.examCount == 1)
+        #expect(s.patientCount == 1)
+        #expect(s.firstStudyDate == "2025-03-15" && s.lastStudyDate == "2025-03-15")
+        #expect(s.scanners == ["ctdose Synthetic Phantom Generator (SIM1)"])
+        #expect(s.problemCount == 1)
+        #expect(s.findingCount == 0)
+    }
+
+    @Test func categoryAndSADMatchTheHandComputation() throws {
+        let c = try #require(CategoryOverview.all(Self.folder.measures).first)
+        #expect(c.category == "Abdomen and Pelvis Routine Dose")
+        #expect(c.outOfRangeCount == 0 && c.evaluatedCount == 1)
+        let exam = try #require(c.exams.first)
+        // SAD = 159.6 × exp(0.087 × (30.3 − Dw)), Dw ≈ 27.7 cm → ≈ 200 mGy·cm (measure.csv: 2 decimals).
+        let sad = try #require(exam.sizeAdjustedDoseMilligrayCentimeters)
+        #expect(abs(sad - 159.6 * exp(0.087 * (30.3 - exam.diameterCentimeters!))) < 0.02)
+        #expect(abs(exam.globalNoiseHounsfield! - 10) < 0.5)
+    }
+
+    @Test func distributionsLeaveOutTheLocalizer() throws {
+        let byScanner = DoseDistribution.all(Self.folder.exams, measures: Self.folder.measures, by: .scanner)
+        let d = try #require(byScanner.first)
+        #expect(byScanner.count == 1 && d.examCount == 1)
+        let ctdi = try #require(d.summary(.ctdiVol, month: "2025-03"))
+        #expect(ctdi.count == 1 && ctdi.median == 12.5)  // the spiral event only
+        #expect(d.summary(.dlp, month: "2025-03")?.median == 150)
+        #expect(abs((d.summary(.ssde, month: "2025-03")?.median ?? 0) - Self.folder.measures[0].ssdeMilligray!) < 1e-9)
+    }
+
+    @Test func inRangeExamWithoutFindingsIsNotFlagged() {
+        #expect(FlaggedExam.all(Self.folder).isEmpty)
+        let html = ScanReportPage(folder: Self.folder, sourceDescription: "sample").html
+        #expect(html.contains("id=\"flagged-none\""))
+        #expect(html.contains("<title>CT dose report: 1 exams</title>"))
+    }
+
+    /// The same exam with its verdict set out of range: its section shows the Dw(z) profile of the
+    /// 20 slices and the mid-scan schematic (LAT 32 cm, AP 24 cm, Dw 27.7 cm).
+    @Test func flaggedExamSectionShowsProfileAndSchematic() throws {
+        var folder = Self.folder
+        folder.measures[0].verdict = "outOfRange"
+        let flagged = FlaggedExam.all(folder)
+        let exam = try #require(flagged.first)
+        #expect(exam.reasons.first?.hasPrefix("out of range (Abdomen and Pelvis Routine Dose)") == true)
+        let profile = try #require(exam.profiles.first)
+        #expect(profile.slices.count == 20)
+        #expect(profile.slices.map(\.zMillimeters) == profile.slices.map(\.zMillimeters).sorted())
+        #expect(abs(profile.midScanLateralCentimeters! - 32) < 0.3 && abs(profile.midScanAPCentimeters! - 24) < 0.3)
+        let html = ScanReportPage(folder: folder, sourceDescription: "sample").html
+        #expect(html.contains("id=\"\(exam.anchor)\""))
+        #expect(html.contains("LAT 32.1 cm") && html.contains("AP 24.0 cm") && html.contains("Dw 27.7 cm"))
+        #expect(html.contains("Schematic, not the image"))
+        #expect(html.components(separatedBy: "<title>z = ").count - 1 == 20)  // one marker per slice
+        #expect(html.contains("<caption>Irradiation events</caption>"))
+    }
+}
