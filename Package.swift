@@ -57,7 +57,7 @@ let package = Package(
         ),
         .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
-        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan"]),
+        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "QualityMeasures"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
