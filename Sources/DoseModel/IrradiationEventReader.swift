@@ -82,45 +82,37 @@ enum IrradiationEventReader {
             default: break
             }
         }
+        // TID 10015 Dose Check Alert Details and Notification Details: their concepts are distinct, so
+        // one pass over the children of both containers reads them all.
         var check = DoseCheckDetails()
-        for alert in tree.descendants(of: container.index, DoseConcept.ctDoseCheckDetails) {
-            for item in tree.children(of: alert.index) {
-                switch item.conceptName {
-                case DoseConcept.dlpAlertValueConfigured?: check.dlpAlertValueConfigured = yes(item)
-                case DoseConcept.ctdiVolAlertValueConfigured?: check.ctdiVolAlertValueConfigured = yes(item)
-                case DoseConcept.dlpAlertValue?:
-                    check.dlpAlertValueMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Alert Value")
-                case DoseConcept.ctdiVolAlertValue?:
-                    check.ctdiVolAlertValueMilligray = values.number(item, .milligray, "CTDIvol Alert Value")
-                case DoseConcept.accumulatedDLPForwardEstimate?:
-                    check.accumulatedDLPForwardEstimateMilligrayCentimeters =
-                        values.number(item, .milligrayCentimeters, "Accumulated DLP Forward Estimate")
-                case DoseConcept.accumulatedCTDIvolForwardEstimate?:
-                    check.accumulatedCTDIvolForwardEstimateMilligray =
-                        values.number(item, .milligray, "Accumulated CTDIvol Forward Estimate")
-                case DoseConcept.reasonForProceeding?:
-                    if let reason = item.text ?? item.codeValue?.meaning { check.reasonsForProceeding.append(reason) }
-                default: break
-                }
-            }
-        }
-        for notification in tree.descendants(of: container.index, DoseConcept.ctDoseCheckNotificationDetails) {
-            for item in tree.children(of: notification.index) {
-                switch item.conceptName {
-                case DoseConcept.dlpNotificationValueConfigured?: check.dlpNotificationValueConfigured = yes(item)
-                case DoseConcept.ctdiVolNotificationValueConfigured?: check.ctdiVolNotificationValueConfigured = yes(item)
-                case DoseConcept.dlpNotificationValue?:
-                    check.dlpNotificationValueMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Notification Value")
-                case DoseConcept.ctdiVolNotificationValue?:
-                    check.ctdiVolNotificationValueMilligray = values.number(item, .milligray, "CTDIvol Notification Value")
-                case DoseConcept.dlpForwardEstimate?:
-                    check.dlpForwardEstimateMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Forward Estimate")
-                case DoseConcept.ctdiVolForwardEstimate?:
-                    check.ctdiVolForwardEstimateMilligray = values.number(item, .milligray, "CTDIvol Forward Estimate")
-                case DoseConcept.reasonForProceeding?:
-                    if let reason = item.text ?? item.codeValue?.meaning { check.reasonsForProceeding.append(reason) }
-                default: break
-                }
+        let containers = tree.descendants(of: container.index, DoseConcept.ctDoseCheckDetails)
+            + tree.descendants(of: container.index, DoseConcept.ctDoseCheckNotificationDetails)
+        for item in containers.flatMap({ tree.children(of: $0.index) }) {
+            switch item.conceptName {
+            case DoseConcept.dlpAlertValueConfigured?: check.dlpAlertValueConfigured = yes(item)
+            case DoseConcept.ctdiVolAlertValueConfigured?: check.ctdiVolAlertValueConfigured = yes(item)
+            case DoseConcept.dlpAlertValue?:
+                check.dlpAlertValueMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Alert Value")
+            case DoseConcept.ctdiVolAlertValue?:
+                check.ctdiVolAlertValueMilligray = values.number(item, .milligray, "CTDIvol Alert Value")
+            case DoseConcept.accumulatedDLPForwardEstimate?:
+                check.accumulatedDLPForwardEstimateMilligrayCentimeters =
+                    values.number(item, .milligrayCentimeters, "Accumulated DLP Forward Estimate")
+            case DoseConcept.accumulatedCTDIvolForwardEstimate?:
+                check.accumulatedCTDIvolForwardEstimateMilligray = values.number(item, .milligray, "Accumulated CTDIvol Forward Estimate")
+            case DoseConcept.dlpNotificationValueConfigured?: check.dlpNotificationValueConfigured = yes(item)
+            case DoseConcept.ctdiVolNotificationValueConfigured?: check.ctdiVolNotificationValueConfigured = yes(item)
+            case DoseConcept.dlpNotificationValue?:
+                check.dlpNotificationValueMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Notification Value")
+            case DoseConcept.ctdiVolNotificationValue?:
+                check.ctdiVolNotificationValueMilligray = values.number(item, .milligray, "CTDIvol Notification Value")
+            case DoseConcept.dlpForwardEstimate?:
+                check.dlpForwardEstimateMilligrayCentimeters = values.number(item, .milligrayCentimeters, "DLP Forward Estimate")
+            case DoseConcept.ctdiVolForwardEstimate?:
+                check.ctdiVolForwardEstimateMilligray = values.number(item, .milligray, "CTDIvol Forward Estimate")
+            case DoseConcept.reasonForProceeding?:
+                if let reason = item.text ?? item.codeValue?.meaning { check.reasonsForProceeding.append(reason) }
+            default: break
             }
         }
         if !check.isEmpty { event.doseCheck = check }
