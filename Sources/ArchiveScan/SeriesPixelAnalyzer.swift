@@ -80,7 +80,7 @@ public struct SeriesPixelAnalyzer: Sendable {
         return SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
             size: SliceSizeMeasurement.measure(slice, outline: outline),
-            noise: GlobalNoise.measure(slice, body: outline.body, settings: settings.noise),
+            noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
             ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil)
     }
 

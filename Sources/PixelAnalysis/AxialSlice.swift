@@ -43,13 +43,29 @@ public struct AxialSlice: Sendable {
         ((Double(columns) - 1) / 2, (Double(rows) - 1) / 2, reconstructionDiameterMillimeters / 2 / columnSpacingMillimeters)
     }
 
-    /// True for pixels that hold image data: not padding and inside the field-of-view circle.
-    func isInField(_ row: Int, _ column: Int) -> Bool {
-        guard !hounsfieldUnits[row * columns + column].isNaN else { return false }
-        guard let circle = fieldOfViewCircle else { return true }
-        let dc = Double(column) - circle.centerColumn
-        let dr = Double(row) - circle.centerRow
-        return dc * dc + dr * dr <= circle.radiusPixels * circle.radiusPixels
+    /// Per pixel: holds image data (not padding, inside the field-of-view circle). Computed row by row
+    /// from the circle's span, without per-pixel trigonometry.
+    func fieldMask() -> [Bool] {
+        var field = [Bool](repeating: false, count: rows * columns)
+        hounsfieldUnits.withUnsafeBufferPointer { values in
+            field.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rows {
+                    var first = 0, last = columns - 1
+                    if let circle = fieldOfViewCircle {
+                        let dr = Double(r) - circle.centerRow
+                        let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
+                        guard squared >= 0 else { continue }
+                        let half = squared.squareRoot()
+                        first = max(0, Int((circle.centerColumn - half).rounded(.up)))
+                        last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+                    }
+                    guard first <= last else { continue }
+                    let base = r * columns
+                    for c in first...last { out[base + c] = !values[base + c].isNaN }
+                }
+            }
+        }
+        return field
     }
 }
 

@@ -47,6 +47,15 @@ public enum GlobalNoise {
     static let minimumPixels = 50
 
     public static func measure(_ slice: AxialSlice, body: BinaryMask, settings: GlobalNoiseSettings = GlobalNoiseSettings()) -> SliceNoise {
+        measure(slice, body: body, inField: slice.fieldMask(), settings: settings)
+    }
+
+    /// As above, with the slice's field mask already computed (the segmentation has it).
+    public static func measure(_ slice: AxialSlice, outline: PatientOutline, settings: GlobalNoiseSettings = GlobalNoiseSettings()) -> SliceNoise {
+        measure(slice, body: outline.body, inField: outline.inField, settings: settings)
+    }
+
+    static func measure(_ slice: AxialSlice, body: BinaryMask, inField: [Bool], settings: GlobalNoiseSettings) -> SliceNoise {
         let spacing = min(slice.rowSpacingMillimeters, slice.columnSpacingMillimeters)
         let kernel = settings.kernelPixels(spacingMillimeters: spacing)
         let radius = kernel / 2
@@ -63,7 +72,7 @@ public enum GlobalNoise {
             for c in 0..<columns {
                 let p = r * columns + c
                 if body.pixels[p] { region[p] = 1 }
-                else if slice.hounsfieldUnits[p] < settings.airBelowHounsfield && slice.isInField(r, c) { region[p] = 2 }
+                else if inField[p] && slice.hounsfieldUnits[p] < settings.airBelowHounsfield { region[p] = 2 }
             }
         }
         let sums = WindowSums(rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region)

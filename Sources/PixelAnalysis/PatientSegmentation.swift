@@ -26,6 +26,8 @@ public struct PatientOutline: Sendable {
     public let truncated: Bool
     /// Share of the outline (boundary pixels) that touches the edge of the field of view, 0…1.
     public let truncatedOutlineFraction: Double
+    /// Pixels that hold image data (not padding, inside the reconstruction circle).
+    public let inField: [Bool]
 }
 
 /// Threshold; patient parts chosen at a coarse scale (erosion by `couchRemovalRadiusMillimeters`:
@@ -34,16 +36,10 @@ public struct PatientOutline: Sendable {
 /// patient contour. A slice with only a couch on it has an empty body.
 public enum PatientSegmentation {
     public static func segment(_ slice: AxialSlice, settings: SegmentationSettings = SegmentationSettings()) -> PatientOutline {
-        let n = slice.rows * slice.columns
-        var inField = [Bool](repeating: false, count: n)
-        var candidate = [Bool](repeating: false, count: n)
-        for r in 0..<slice.rows {
-            for c in 0..<slice.columns where slice.isInField(r, c) {
-                let p = r * slice.columns + c
-                inField[p] = true
-                candidate[p] = slice.hounsfieldUnits[p] > settings.thresholdHounsfield
-            }
-        }
+        let inField = slice.fieldMask()
+        var candidate = [Bool](repeating: false, count: inField.count)
+        let threshold = settings.thresholdHounsfield
+        for p in inField.indices where inField[p] { candidate[p] = slice.hounsfieldUnits[p] > threshold }
         let mask = BinaryMask(rows: slice.rows, columns: slice.columns, pixels: candidate)
         // Coarse scale, at half resolution (the decisions below need no finer detail): parts of the
         // mask eroded by the couch-removal radius. Thin structures have vanished; a flat, wide part is
@@ -89,7 +85,7 @@ public enum PatientSegmentation {
         body = body || cavities
         body = body.fillingHoles()
         let (truncated, fraction) = truncation(of: body, inField: inField)
-        return PatientOutline(body: body, truncated: truncated, truncatedOutlineFraction: fraction)
+        return PatientOutline(body: body, truncated: truncated, truncatedOutlineFraction: fraction, inField: inField)
     }
 
     /// Outline pixels (body pixels with a 4-neighbour outside the body) whose neighbour is outside the
