@@ -44,7 +44,7 @@ public struct ArchiveScanner: Sendable {
     public func scan(_ paths: [String]) -> ScanResult {
         AllocatorTuning.apply()
         let collector = Collector()
-        let workers = LargeStackWorkers.shared
+        let workers = LargeStackWorkers.pool(count: jobs)
         let slots = DispatchSemaphore(value: jobs * 4)
         let group = DispatchGroup()
         let unreadable = ArchiveWalker().walk(paths) { path in
@@ -66,7 +66,7 @@ public struct ArchiveScanner: Sendable {
                                 ctImages: collector.images.count, doseReports: collector.reports.count)
         let bySeries = Dictionary(grouping: collector.images, by: \.seriesInstanceUID)
         let reportsByStudy = Dictionary(grouping: collector.reports, by: \.studyInstanceUID)
-        let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels))
+        let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels, workers: workers))
         for exam in exams {
             if pixels.enabled {
                 let (series, slices) = pass.measure(exam, images: bySeries)

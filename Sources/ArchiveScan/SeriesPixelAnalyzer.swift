@@ -7,9 +7,11 @@ import PixelAnalysis
 /// outline, size, noise. Only per-slice results are kept, so memory does not grow with the series.
 public struct SeriesPixelAnalyzer: Sendable {
     public let settings: PixelAnalysisSettings
+    let workers: LargeStackWorkers
 
-    public init(settings: PixelAnalysisSettings) {
+    public init(settings: PixelAnalysisSettings, workers: LargeStackWorkers = .shared) {
         self.settings = settings
+        self.workers = workers
     }
 
     /// Measures `images` (one series), choosing slices per `settings.slices`.
@@ -21,7 +23,7 @@ public struct SeriesPixelAnalyzer: Sendable {
         let group = DispatchGroup()
         for (index, header) in chosen.enumerated() {
             group.enter()
-            LargeStackWorkers.shared.submit { [settings] in
+            workers.submit { [settings] in
                 results.set(index, Result { try Self.measureSlice(header, settings: settings) })
                 group.leave()
             }

@@ -22,7 +22,7 @@ public struct SliceBatch: Sendable {
         for (index, path) in files.enumerated() {
             slots.wait()
             group.enter()
-            LargeStackWorkers.shared.submit { [settings] in
+            LargeStackWorkers.pool(count: jobs).submit { [settings] in
                 defer { slots.signal(); group.leave() }
                 lines.set(index, Self.line(path: path, decodeOnly: decodeOnly, settings: settings))
             }

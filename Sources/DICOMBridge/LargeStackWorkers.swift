@@ -17,6 +17,20 @@ public final class LargeStackWorkers: @unchecked Sendable {
 
     public static let shared = LargeStackWorkers(count: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
+    /// A process-wide pool of exactly `count` workers (created on first use, kept for the process):
+    /// `--jobs N` runs on N threads.
+    public static func pool(count: Int) -> LargeStackWorkers {
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        if let existing = pools[count] { return existing }
+        let created = LargeStackWorkers(count: max(1, count))
+        pools[count] = created
+        return created
+    }
+
+    nonisolated(unsafe) private static var pools: [Int: LargeStackWorkers] = [:]
+    private static let poolLock = NSLock()
+
     private let condition = NSCondition()
     private var jobs: [(() -> Void)?] = []
     private var head = 0

@@ -27,10 +27,18 @@ private final class SRCollector {
     var items: [SRContentItem] = []
 }
 
+/// Copies a borrowed C string, trimming DICOM padding spaces without Foundation (this runs for every
+/// field of every content item).
 private func borrowedText(_ pointer: UnsafePointer<CChar>?) -> String? {
     guard let pointer, pointer.pointee != 0 else { return nil }
-    let value = String(cString: pointer).trimmingCharacters(in: .whitespaces)
-    return value.isEmpty ? nil : value
+    let length = strlen(pointer)
+    return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes -> String? in
+        var start = 0, end = length
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        guard end > start else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
+    }
 }
 
 private func concept(_ value: UnsafePointer<CChar>?, _ scheme: UnsafePointer<CChar>?, _ meaning: UnsafePointer<CChar>?)
