@@ -27,8 +27,12 @@ public struct ArchiveWalker: Sendable {
                 visit(path)
             case S_IFDIR:
                 guard seenFolders.insert(FileIdentity(info)).inserted else { continue }  // symlink loop or repeat
-                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                    unreadable.append(Unreadable(path: path, reason: "cannot list folder: \(String(cString: strerror(EACCES)))"))
+                let entries: [String]
+                do {
+                    entries = try FileManager.default.contentsOfDirectory(atPath: path)
+                } catch {
+                    let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+                    unreadable.append(Unreadable(path: path, reason: "cannot list folder: \(reason)"))
                     continue
                 }
                 for name in entries.sorted().reversed() { pending.append(path + "/" + name) }
