@@ -18,6 +18,8 @@ public struct ScanResult: Sendable {
     public var seriesMeasurements: [String: [SeriesMeasurement]] = [:]
     /// Every analysed slice (slices.csv).
     public var slices: [SliceMeasurement] = []
+    /// PNG thumbnails of the mid-scan slices with their outline, by Series Instance UID.
+    public var thumbnails: [String: Data] = [:]
     /// Validation findings, by Study Instance UID.
     public var findings: [String: [Finding]] = [:]
     public var problems: [ScanProblem]
@@ -69,9 +71,10 @@ public struct ArchiveScanner: Sendable {
         let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels, workers: workers))
         for exam in exams {
             if pixels.enabled {
-                let (series, slices) = pass.measure(exam, images: bySeries)
+                let (series, slices, thumbnails) = pass.measure(exam, images: bySeries)
                 result.seriesMeasurements[exam.studyInstanceUID] = series
                 result.slices.append(contentsOf: slices)
+                result.thumbnails.merge(thumbnails) { first, _ in first }
             }
             result.findings[exam.studyInstanceUID] = ExamValidationPass.findings(
                 for: exam, reports: reportsByStudy[exam.studyInstanceUID] ?? [], images: bySeries,

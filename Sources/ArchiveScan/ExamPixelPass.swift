@@ -1,3 +1,4 @@
+import Foundation
 import DICOMBridge
 import DosePhysics
 import DoseModel
@@ -9,11 +10,14 @@ struct ExamPixelPass {
     let analyzer: SeriesPixelAnalyzer
 
     /// Measures the exam's diagnostic series; call from a thread that is not a large-stack worker.
-    func measure(_ exam: Exam, images: [String: [CTImageHeader]]) -> (series: [SeriesMeasurement], slices: [SliceMeasurement]) {
+    func measure(_ exam: Exam, images: [String: [CTImageHeader]])
+        -> (series: [SeriesMeasurement], slices: [SliceMeasurement], thumbnails: [String: Data])
+    {
         precondition(!LargeStackWorkers.currentThreadHasLargeStack, "the pixel pass waits on the workers; run it elsewhere")
         var done = Set<String>()
         var series: [SeriesMeasurement] = []
         var slices: [SliceMeasurement] = []
+        var thumbnails: [String: Data] = [:]
         let localizerInExam = exam.series.first { $0.isLocalizer }?.seriesInstanceUID
         for item in exam.events {
             guard let uid = item.diagnosticSeriesUID, done.insert(uid).inserted, let members = images[uid] else { continue }
@@ -22,8 +26,12 @@ struct ExamPixelPass {
             let summary = exam.series.first { $0.seriesInstanceUID == uid }
             let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)") (linked by "
                 + "\(summary?.linkMethod ?? "?")): \(item.diagnosticSeriesChoice ?? "")"
-            var (measurement, measured) = analyzer.measure(
+            var (measurement, measured, thumbnail) = analyzer.measure(
                 series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
+            if let thumbnail {
+                thumbnails[uid] = thumbnail
+                measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)
+            }
             Self.addSSDE(to: &measurement, event: item.event, summary: summary)
             measured = Self.addSSDEProfile(to: &measurement, slices: measured, event: item.event, summary: summary)
             series.append(measurement)
@@ -33,12 +41,16 @@ struct ExamPixelPass {
            let members = images[fallback.seriesInstanceUID] {
             // No event names a diagnostic series (no dose report and no CTDIvol): measure the largest axial series.
             let localizer = localizerInExam.flatMap { images[$0]?.first }
-            let (measurement, measured) = analyzer.measure(
+            var (measurement, measured, thumbnail) = analyzer.measure(
                 series: members, eventUID: nil, choice: "largest axial series (no event links a series)", localizer: localizer)
+            if let thumbnail {
+                thumbnails[fallback.seriesInstanceUID] = thumbnail
+                measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: fallback.seriesInstanceUID)
+            }
             series.append(measurement)
             slices.append(contentsOf: measured)
         }
-        return (series, slices)
+        return (series, slices, thumbnails)
     }
 
     /// SSDE of the series: mean header CTDIvol (else the event's) × f(mean Dw), with the event's phantom.

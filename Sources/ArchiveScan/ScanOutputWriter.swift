@@ -35,6 +35,10 @@ public struct ScanOutputWriter {
         try save(eventsCSV(records), as: "events.csv")
         try save(problemsCSV(result.problems), as: "problems.csv")
         try save(slicesCSV(result.slices), as: "slices.csv")
+        if !result.thumbnails.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder + "/thumbnails", withIntermediateDirectories: true)
+            for (uid, png) in result.thumbnails { try png.write(to: URL(fileURLWithPath: folder + "/" + Self.thumbnailPath(seriesInstanceUID: uid))) }
+        }
         try save(FindingsCSV.text(result.exams.flatMap { result.findings[$0.studyInstanceUID] ?? [] }), as: "findings.csv")
         if let measures {
             let (inputs, _) = MeasureInputBuilder.inputs(for: result, pseudonymizer: pseudonymizer)
@@ -88,6 +92,11 @@ public struct ScanOutputWriter {
             }
         }
         return table.text
+    }
+
+    /// Where the mid-scan thumbnail of a series goes, relative to the output folder.
+    public static func thumbnailPath(seriesInstanceUID uid: String) -> String {
+        "thumbnails/" + uid.filter { $0.isNumber || $0 == "." } + ".png"
     }
 
     func slicesCSV(_ slices: [SliceMeasurement]) -> String {

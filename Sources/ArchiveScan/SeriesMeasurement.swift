@@ -69,6 +69,8 @@ public struct SeriesMeasurement: Sendable, Codable {
     public var sliceSelection: String
     public var midScan: MidScanDiameters?
     public var midScanSOPInstanceUID: String?
+    /// PNG of the mid-scan slice with the measured outline, relative to the output folder.
+    public var midScanThumbnail: String?
     public var midScanZMillimeters: Double?
     public var midScanTruncated: Bool?
     public var midScanTruncatedOutlineFraction: Double?

@@ -16,7 +16,7 @@ public struct SeriesPixelAnalyzer: Sendable {
 
     /// Measures `images` (one series), choosing slices per `settings.slices`.
     public func measure(series images: [CTImageHeader], eventUID: String?, choice: String,
-                        localizer: CTImageHeader?) -> (SeriesMeasurement, [SliceMeasurement]) {
+                        localizer: CTImageHeader?) -> (SeriesMeasurement, [SliceMeasurement], thumbnail: Data?) {
         let sorted = images.filter { $0.zMillimeters != nil }.sorted { $0.zMillimeters! < $1.zMillimeters! }
         let chosen = settings.slices.indices(sortedZ: sorted.map { $0.zMillimeters! }).map { sorted[$0] }
         let results = ResultList(count: chosen.count)
@@ -69,21 +69,40 @@ public struct SeriesPixelAnalyzer: Sendable {
                 measurement.sizeMethod = profile.midScan == nil ? "none" : "mid-scan axial, truncated"
             }
         }
-        return (measurement, slices)
+        var thumbnail: Data?
+        if let midUID = measurement.midScanSOPInstanceUID, let header = chosen.first(where: { $0.sopInstanceUID == midUID }) {
+            thumbnail = workers.runAndWait { [settings] in Self.midScanThumbnail(header, settings: settings) }
+        }
+        return (measurement, slices, thumbnail)
     }
 
     static func measureSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
+        try analyseSlice(header, settings: settings).measurement
+    }
+
+    /// The measurement with the slice and outline it came from (for the mid-scan thumbnail).
+    static func analyseSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws
+        -> (measurement: SliceMeasurement, slice: AxialSlice, outline: PatientOutline)
+    {
         guard let path = header.filePath else { throw DICOMError.notFound("no file path for the image") }
         let frame = (header.frameNumber ?? 1) - 1
         let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: frame) }
         let slice = try axialSlice(image, header: header).croppedToContent(
             thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
         let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)
-        return SliceMeasurement(
+        let measurement = SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
             size: SliceSizeMeasurement.measure(slice, outline: outline),
             noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
             ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil)
+        return (measurement, slice, outline)
+    }
+
+    /// A PNG of the mid-scan slice with the measured outline (decoded again: only per-slice numbers are kept).
+    static func midScanThumbnail(_ header: CTImageHeader, settings: PixelAnalysisSettings) -> Data? {
+        guard let (_, slice, outline) = try? analyseSlice(header, settings: settings) else { return nil }
+        let thumbnail = OutlineThumbnail(slice: slice, body: outline.body)
+        return PNGEncoder.encode(width: thumbnail.width, height: thumbnail.height, rgb: thumbnail.rgb)
     }
 
     static func axialSlice(_ image: HounsfieldImage, header: CTImageHeader) throws -> AxialSlice {

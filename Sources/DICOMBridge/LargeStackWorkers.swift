@@ -61,6 +61,18 @@ public final class LargeStackWorkers: @unchecked Sendable {
         return try box.result!.get()
     }
 
+    /// Runs `body` on one of these workers (never inline) and waits for its result.
+    public func runAndWait<T>(_ body: @escaping @Sendable () -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        submit {
+            box.result = .success(body())
+            done.signal()
+        }
+        done.wait()
+        return try! box.result!.get()
+    }
+
     /// True on the workers' own threads.
     public static var currentThreadHasLargeStack: Bool {
         pthread_getspecific(workerMarker.key) != nil

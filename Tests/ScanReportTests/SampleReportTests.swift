@@ -56,7 +56,8 @@ import Testing
     }
 
     /// The same exam with its verdict set out of range: its section shows the Dw(z) profile of the
-    /// 20 slices and the mid-scan schematic (LAT 32 cm, AP 24 cm, Dw 27.7 cm).
+    /// 20 slices and the mid-scan thumbnail the scan wrote (the measured outline on the slice); without
+    /// a thumbnail, a schematic (LAT 32 cm, AP 24 cm, Dw 27.7 cm).
     @Test func flaggedExamSectionShowsProfileAndSchematic() throws {
         var folder = Self.folder
         folder.measures[0].verdict = "outOfRange"
@@ -67,6 +68,12 @@ import Testing
         #expect(profile.slices.count == 20)
         #expect(profile.slices.map(\.zMillimeters) == profile.slices.map(\.zMillimeters).sorted())
         #expect(abs(profile.midScanLateralCentimeters! - 32) < 0.3 && abs(profile.midScanAPCentimeters! - 24) < 0.3)
+        let png = try #require(profile.midScanThumbnailPNG)
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let withThumbnail = ScanReportPage(folder: folder, sourceDescription: "sample").html
+        #expect(withThumbnail.contains("<img src=\"data:image/png;base64,\(png.base64EncodedString())\""))
+        #expect(withThumbnail.contains("with the measured patient outline in orange"))
+        folder.thumbnails = [:]
         let html = ScanReportPage(folder: folder, sourceDescription: "sample").html
         #expect(html.contains("id=\"\(exam.anchor)\""))
         #expect(html.contains("LAT 32.1 cm") && html.contains("AP 24.0 cm") && html.contains("Dw 27.7 cm"))

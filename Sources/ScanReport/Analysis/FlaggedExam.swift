@@ -1,3 +1,4 @@
+import Foundation
 import ArchiveScan
 import DoseValidation
 
@@ -17,6 +18,8 @@ public struct FlaggedExam: Sendable {
         public var midScanWaterEquivalentDiameterCentimeters: Double?
         public var midScanTruncated: Bool
         public var sizeMethod: String
+        /// PNG of the mid-scan slice with the measured outline, when the scan wrote one.
+        public var midScanThumbnailPNG: Data?
     }
 
     public var record: ExamRecord
@@ -49,7 +52,7 @@ public struct FlaggedExam: Sendable {
                     midScanZMillimeters: m.midScanZMillimeters, midScanSOPInstanceUID: m.midScanSOPInstanceUID,
                     midScanAPCentimeters: m.midScan?.apCentimeters, midScanLateralCentimeters: m.midScan?.lateralCentimeters,
                     midScanWaterEquivalentDiameterCentimeters: m.midScan?.waterEquivalent, midScanTruncated: m.midScanTruncated ?? false,
-                    sizeMethod: m.sizeMethod)
+                    sizeMethod: m.sizeMethod, midScanThumbnailPNG: folder.thumbnails[m.seriesInstanceUID])
             }
             flagged.append(FlaggedExam(record: record, measure: measure, reasons: reasons, profiles: profiles))
         }

@@ -10,13 +10,17 @@ public struct ScanOutputFolder: Sendable {
     public var sensitivity: [SensitivityRow]
     public var slices: [SliceRow]
     public var problems: [ProblemRow]
+    /// Mid-scan thumbnails (PNG) the scan wrote, by Series Instance UID.
+    public var thumbnails: [String: Data]
 
-    public init(exams: [ExamRecord], measures: [MeasureRow], sensitivity: [SensitivityRow], slices: [SliceRow], problems: [ProblemRow]) {
+    public init(exams: [ExamRecord], measures: [MeasureRow], sensitivity: [SensitivityRow], slices: [SliceRow], problems: [ProblemRow],
+                thumbnails: [String: Data] = [:]) {
         self.exams = exams
         self.measures = measures
         self.sensitivity = sensitivity
         self.slices = slices
         self.problems = problems
+        self.thumbnails = thumbnails
     }
 
     public enum ReadError: Error, CustomStringConvertible {
@@ -53,6 +57,18 @@ public struct ScanOutputFolder: Sendable {
         self.init(
             exams: exams, measures: try table("measure.csv").map(MeasureRow.init),
             sensitivity: try table("sensitivity.csv").map(SensitivityRow.init), slices: try table("slices.csv").compactMap(SliceRow.init),
-            problems: try table("problems.csv").map(ProblemRow.init))
+            problems: try table("problems.csv").map(ProblemRow.init),
+            thumbnails: Self.thumbnails(of: exams, in: folder))
+    }
+
+    /// The thumbnails named in the exams' series measurements that exist in the folder.
+    static func thumbnails(of exams: [ExamRecord], in folder: String) -> [String: Data] {
+        var found: [String: Data] = [:]
+        for measurement in exams.flatMap(\.seriesMeasurements) {
+            guard let relative = measurement.midScanThumbnail, !relative.contains(".."),
+                  let data = FileManager.default.contents(atPath: folder + "/" + relative) else { continue }
+            found[measurement.seriesInstanceUID] = data
+        }
+        return found
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ArchiveScan
 
 /// "Flagged exams": one section per exam out of range or with warning/error findings.
@@ -62,11 +63,16 @@ enum FlaggedExamSection {
             let chart = ProfileChart(id: "\(id)-profile", title: "Water-equivalent diameter along the scan", slices: p.slices, midScanZMillimeters: p.midScanZMillimeters)
             out += CategorySection.figure(chart.svg, caption: "Dw(z) from slices.csv (\(p.slices.count) slices); dashed: mid-scan slice.")
         }
-        if let ap = p.midScanAPCentimeters, let lat = p.midScanLateralCentimeters {
+        let position = p.midScanZMillimeters.map { " at z = \(HTML.number($0)) mm" } ?? ""
+        if let png = p.midScanThumbnailPNG {
+            out += "<figure><img src=\"data:image/png;base64,\(png.base64EncodedString())\" alt=\"Mid-scan slice\(HTML.escape(position)) "
+                + "with the measured patient outline in orange\"><figcaption>Mid-scan slice\(HTML.escape(position)) as measured: "
+                + "soft-tissue window, patient outline in orange. SOP <code>\(HTML.escape(p.midScanSOPInstanceUID ?? "?"))</code>"
+                + "</figcaption></figure>"
+        } else if let ap = p.midScanAPCentimeters, let lat = p.midScanLateralCentimeters {
             let schematic = OutlineSchematic(id: "\(id)-midscan", apCentimeters: ap, lateralCentimeters: lat,
                                              waterEquivalentDiameterCentimeters: p.midScanWaterEquivalentDiameterCentimeters,
                                              sopInstanceUID: p.midScanSOPInstanceUID, truncated: p.midScanTruncated)
-            let position = p.midScanZMillimeters.map { " at z = \(HTML.number($0)) mm" } ?? ""
             out += "<figure>\(schematic.svg)<figcaption>Mid-scan slice\(HTML.escape(position)): schematic ellipse of the measured LAT × AP, "
                 + "not the image. SOP <code>\(HTML.escape(p.midScanSOPInstanceUID ?? "?"))</code></figcaption></figure>"
         }
