@@ -37,23 +37,20 @@ public struct FrameGeometry: Equatable, Sendable {
 }
 
 extension DICOMFile {
-    static let sharedFunctionalGroups = DICOMTag(0x5200, 0x9229)
-    static let perFrameFunctionalGroups = DICOMTag(0x5200, 0x9230)
-
     /// True when the file carries functional groups (enhanced multi-frame IODs).
     public var hasFunctionalGroups: Bool {
-        itemCount(Self.sharedFunctionalGroups) > 0 || itemCount(Self.perFrameFunctionalGroups) > 0
+        itemCount(DICOMTag.sharedFunctionalGroupsSequence) > 0 || itemCount(DICOMTag.perFrameFunctionalGroupsSequence) > 0
     }
 
     /// Geometry of frame `index`: Per-Frame Functional Groups first, then Shared, then top-level tags.
     public func frameGeometry(_ index: Int) -> FrameGeometry {
-        let position = frameNumbers(index, macro: (0x0020, 0x9113), tag: DICOMTag(0x0020, 0x0032))
-        let orientation = frameNumbers(index, macro: (0x0020, 0x9116), tag: DICOMTag(0x0020, 0x0037))
-        let spacing = frameNumbers(index, macro: (0x0028, 0x9110), tag: DICOMTag(0x0028, 0x0030))
-        let thickness = frameNumbers(index, macro: (0x0028, 0x9110), tag: DICOMTag(0x0018, 0x0050))
-        let slope = frameNumbers(index, macro: (0x0028, 0x9145), tag: DICOMTag(0x0028, 0x1053))
-        let intercept = frameNumbers(index, macro: (0x0028, 0x9145), tag: DICOMTag(0x0028, 0x1052))
-        let ctdiVol = frameNumbers(index, macro: (0x0018, 0x9321), tag: DICOMTag(0x0018, 0x9345))
+        let position = frameNumbers(index, macro: .planePositionSequence, tag: .imagePositionPatient)
+        let orientation = frameNumbers(index, macro: .planeOrientationSequence, tag: .imageOrientationPatient)
+        let spacing = frameNumbers(index, macro: .pixelMeasuresSequence, tag: .pixelSpacing)
+        let thickness = frameNumbers(index, macro: .pixelMeasuresSequence, tag: .sliceThickness)
+        let slope = frameNumbers(index, macro: .pixelValueTransformationSequence, tag: .rescaleSlope)
+        let intercept = frameNumbers(index, macro: .pixelValueTransformationSequence, tag: .rescaleIntercept)
+        let ctdiVol = frameNumbers(index, macro: .ctExposureSequence, tag: .ctdiVol)
 
         var geometry = FrameGeometry(frameIndex: index)
         if position.count == 3 {
@@ -83,11 +80,10 @@ extension DICOMFile {
 
     /// Values of `tag` for frame `index`: in the macro `macro` of the frame's Per-Frame Functional Groups
     /// item, else of the Shared Functional Groups, else the top-level element. Empty when absent.
-    private func frameNumbers(_ index: Int, macro: (UInt16, UInt16), tag: DICOMTag) -> [Double] {
-        let macroTag = DICOMTag(macro.0, macro.1)
-        let perFrame = numbers(TagPath([(Self.perFrameFunctionalGroups, index), (macroTag, 0)], tag))
+    private func frameNumbers(_ index: Int, macro macroTag: DICOMTag, tag: DICOMTag) -> [Double] {
+        let perFrame = numbers(TagPath([(DICOMTag.perFrameFunctionalGroupsSequence, index), (macroTag, 0)], tag))
         if !perFrame.isEmpty { return perFrame }
-        let shared = numbers(TagPath([(Self.sharedFunctionalGroups, 0), (macroTag, 0)], tag))
+        let shared = numbers(TagPath([(DICOMTag.sharedFunctionalGroupsSequence, 0), (macroTag, 0)], tag))
         if !shared.isEmpty { return shared }
         return numbers(tag)
     }

@@ -39,8 +39,8 @@ extension DICOMFile {
     /// Pixel padding of this image, nil when (0028,0120) is absent.
     public func pixelPadding(for image: ImageDescription) -> PixelPadding? {
         PixelPadding(
-            value: number(DICOMTag(0x0028, 0x0120)),
-            rangeLimit: number(DICOMTag(0x0028, 0x0121)),
+            value: number(.pixelPaddingValue),
+            rangeLimit: number(.pixelPaddingRangeLimit),
             bitsStored: image.bitsStored,
             isSigned: image.isSigned
         )

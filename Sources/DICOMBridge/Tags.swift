@@ -76,6 +76,10 @@ extension DICOMTag {
     public static let columns = DICOMTag(0x0028, 0x0011)
     public static let numberOfFrames = DICOMTag(0x0028, 0x0008)
     public static let pixelSpacing = DICOMTag(0x0028, 0x0030)
+    public static let pixelPaddingValue = DICOMTag(0x0028, 0x0120)
+    public static let pixelPaddingRangeLimit = DICOMTag(0x0028, 0x0121)
+    public static let rescaleIntercept = DICOMTag(0x0028, 0x1052)
+    public static let rescaleSlope = DICOMTag(0x0028, 0x1053)
     // Code sequence items
     public static let codeValue = DICOMTag(0x0008, 0x0100)
     public static let codingSchemeDesignator = DICOMTag(0x0008, 0x0102)
@@ -87,6 +91,7 @@ extension DICOMTag {
     public static let planeOrientationSequence = DICOMTag(0x0020, 0x9116)
     public static let pixelMeasuresSequence = DICOMTag(0x0028, 0x9110)
     public static let frameContentSequence = DICOMTag(0x0020, 0x9111)
+    public static let pixelValueTransformationSequence = DICOMTag(0x0028, 0x9145)
     public static let frameAcquisitionDateTime = DICOMTag(0x0018, 0x9074)
     // Dose objects
     public static let exposureDoseSequence = DICOMTag(0x0040, 0x030E)
