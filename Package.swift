@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // The only C++ in the project: a plain-C API over DCMTK. No logic.
@@ -37,12 +39,22 @@ let package = Package(
             dependencies: ["DosePhysics", "DoseModel"],
             resources: [.copy("Data")]
         ),
+        // The results database: one SQL schema, versioned migrations, SQLite (GRDB) or PostgreSQL
+        // (postgres-nio) underneath. Knows rows and SQL, not DICOM.
+        .target(
+            name: "ResultStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Self-contained HTML report (inline SVG charts) from a scan's output folder.
         .target(name: "ScanReport", dependencies: ["ArchiveScan", "DoseModel", "QualityMeasures", "DoseValidation"]),
         .target(
             name: "ArchiveScan",
             dependencies: [
-                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation",
+                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation", "ResultStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -57,6 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
         .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "QualityMeasures"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),

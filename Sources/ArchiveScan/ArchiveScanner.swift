@@ -43,66 +43,19 @@ public struct ArchiveScanner: Sendable {
         self.progress = progress
     }
 
+    /// Scans into a private in-memory store (identifiers kept; writers pseudonymise) and returns
+    /// everything in memory. For archives, use `StoreScanner` with a file or PostgreSQL store.
     public func scan(_ paths: [String]) -> ScanResult {
-        AllocatorTuning.apply()
-        let collector = Collector()
-        let workers = LargeStackWorkers.pool(count: jobs)
-        let slots = DispatchSemaphore(value: jobs * 4)
-        let group = DispatchGroup()
-        let unreadable = ArchiveWalker().walk(paths) { path in
-            slots.wait()
-            group.enter()
-            workers.submit {
-                let object = ObjectReader.read(path: path)
-                let count = collector.add(path: path, object)
-                progress?(count)
-                slots.signal()
-                group.leave()
-            }
+        do {
+            let store = try ScanStore.inMemory()
+            var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: .identity)
+            scanner.validation = validation
+            scanner.progress = progress
+            _ = try scanner.scan(paths, into: store, run: ScanRun(command: "scan", shard: nil, settingsJSON: "{}"))
+            return try store.loadResult()
+        } catch {
+            // An in-memory SQLite store fails only when memory runs out.
+            fatalError("in-memory result store failed: \(error)")
         }
-        group.wait()
-        var problems = collector.problems + unreadable.map { ScanProblem(path: $0.path, severity: .error, reason: $0.reason) }
-        problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) }
-        let exams = ExamAssembler.assemble(images: collector.images, reports: collector.reports)
-        var result = ScanResult(exams: exams, problems: problems, filesSeen: collector.count + unreadable.count,
-                                ctImages: collector.images.count, doseReports: collector.reports.count)
-        let bySeries = Dictionary(grouping: collector.images, by: \.seriesInstanceUID)
-        let reportsByStudy = Dictionary(grouping: collector.reports, by: \.studyInstanceUID)
-        let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels, workers: workers))
-        for exam in exams {
-            if pixels.enabled {
-                let (series, slices, thumbnails) = pass.measure(exam, images: bySeries)
-                result.seriesMeasurements[exam.studyInstanceUID] = series
-                result.slices.append(contentsOf: slices)
-                result.thumbnails.merge(thumbnails) { first, _ in first }
-            }
-            result.findings[exam.studyInstanceUID] = ExamValidationPass.findings(
-                for: exam, reports: reportsByStudy[exam.studyInstanceUID] ?? [], images: bySeries,
-                measurements: result.seriesMeasurements[exam.studyInstanceUID] ?? [], settings: validation)
-        }
-        return result
-    }
-}
-
-private final class Collector: @unchecked Sendable {
-    private let lock = NSLock()
-    var images: [CTImageHeader] = []
-    var reports: [DoseReport] = []
-    var problems: [ScanProblem] = []
-    var count = 0
-
-    func add(path: String, _ object: ScannedObject) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        switch object {
-        case .ctImage(let headers): images.append(contentsOf: headers)
-        case .doseReport(let report, let warnings):
-            reports.append(report)
-            for warning in warnings { problems.append(ScanProblem(path: path, severity: .repaired, reason: warning)) }
-        case .setAside(let reason): problems.append(ScanProblem(path: path, severity: .setAside, reason: reason))
-        case .failed(let reason): problems.append(ScanProblem(path: path, severity: .error, reason: reason))
-        }
-        return count
     }
 }

@@ -13,6 +13,10 @@ public struct Pseudonymizer: Sendable {
         self.keepsIdentifiers = keepsIdentifiers
     }
 
+    /// Keeps identifiers unchanged: for values that are already pseudonyms (a store's contents) or
+    /// for in-memory results that a writer pseudonymises later.
+    public static let identity = Pseudonymizer(key: SymmetricKey(data: Data(repeating: 0, count: 32)), keepsIdentifiers: true)
+
     /// Environment variable holding the key (hex or any text of ≥ 16 bytes).
     public static let keyEnvironmentVariable = "CTDOSE_PSEUDONYM_KEY"
 

@@ -1,0 +1,198 @@
+import DoseModel
+import DoseValidation
+import Foundation
+import QualityMeasures
+import ResultStore
+
+/// One stored exam with everything exported about it.
+public struct StoredExam: Sendable {
+    public var result: StudyResult
+}
+
+extension ScanStore {
+    static let studyTables = ["exam", "irradiation_event", "image_series", "series_measurement", "slice", "finding", "thumbnail"]
+
+    /// Replaces everything stored about study `uid` by `result` (nil: the study has no file left) and
+    /// clears its pending mark, in one transaction: a reader sees the old exam or the new one, never half.
+    func replaceStudy(_ uid: String, with result: StudyResult?, runID: String) throws {
+        let encoder = Self.encoder()
+        try database.transaction { session in
+            for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
+            try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
+            try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+            guard let result else { return }
+            let exam = result.exam
+            try session.execute(
+                """
+                INSERT INTO exam (study_uid, patient_pseudonym, study_date, study_description, manufacturer, model, station_name,
+                  dose_source, event_count, dlp_total_mgycm, image_count, dose_report_count, exam_json, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(uid), SQLValue(exam.patient.patientID), SQLValue(exam.studyDate), SQLValue(exam.studyDescription),
+                 SQLValue(exam.equipment?.manufacturer), SQLValue(exam.equipment?.model), SQLValue(exam.equipment?.stationName),
+                 SQLValue(exam.doseSource?.rawValue), SQLValue(exam.events.count), SQLValue(exam.dlpTotalMilligrayCentimeters),
+                 SQLValue(result.imageCount), SQLValue(result.doseReportCount), .blob(try encoder.encode(exam)), .text(runID)])
+            for (position, item) in exam.events.enumerated() {
+                let e = item.event
+                try session.execute(
+                    """
+                    INSERT INTO irradiation_event (study_uid, position, event_uid, acquisition_type, acquisition_protocol, target_region,
+                      ctdivol_mgy, dlp_mgycm, phantom, source, diagnostic_series_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [.text(uid), SQLValue(position), SQLValue(e.irradiationEventUID), .text(e.acquisitionType.rawValue),
+                     SQLValue(e.acquisitionProtocol), SQLValue(e.targetRegion.map { $0.meaning.isEmpty ? $0.value : $0.meaning }),
+                     SQLValue(e.ctdiVolMilligray), SQLValue(e.dlpMilligrayCentimeters), .text(e.phantom.rawValue), .text(e.source.rawValue),
+                     SQLValue(item.diagnosticSeriesUID)])
+            }
+            for s in exam.series {
+                try session.execute(
+                    """
+                    INSERT INTO image_series (study_uid, series_uid, series_number, description, image_count, is_localizer, is_axial,
+                      convolution_kernel, slice_thickness_mm, mean_ctdivol_mgy, linked_event_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (study_uid, series_uid) DO NOTHING
+                    """,
+                    [.text(uid), .text(s.seriesInstanceUID), SQLValue(s.seriesNumber), SQLValue(s.seriesDescription), SQLValue(s.imageCount),
+                     SQLValue(s.isLocalizer), SQLValue(s.isAxial), SQLValue(s.convolutionKernel), SQLValue(s.sliceThicknessMillimeters),
+                     SQLValue(s.meanCTDIvolMilligray), SQLValue(s.linkedEventUID)])
+            }
+            for (position, m) in result.measurements.enumerated() {
+                try session.execute(
+                    """
+                    INSERT INTO series_measurement (study_uid, position, series_uid, mid_scan_dw_cm, mean_dw_cm, global_noise_hu, ssde_mgy,
+                      measurement_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
+                     SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
+                     .blob(try encoder.encode(m))])
+            }
+            for (position, s) in result.slices.enumerated() {
+                try session.execute(
+                    """
+                    INSERT INTO slice (study_uid, position, series_uid, sop_instance_uid, frame_number, z_mm, area_cm2,
+                      water_equivalent_diameter_cm, area_equivalent_diameter_cm, ap_cm, lateral_cm, truncated, noise_hu, ctdivol_mgy,
+                      ssde_mgy, slice_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [.text(uid), SQLValue(position), .text(s.seriesInstanceUID), .text(s.sopInstanceUID), SQLValue(s.frameNumber),
+                     .real(s.size.zMillimeters), .real(s.size.areaSquareCentimeters), .real(s.size.waterEquivalentDiameterCentimeters),
+                     .real(s.size.areaEquivalentDiameterCentimeters), .real(s.size.apCentimeters), .real(s.size.lateralCentimeters),
+                     SQLValue(s.size.truncated), SQLValue(s.noise.tissueHounsfield), SQLValue(s.ctdiVolMilligray), SQLValue(s.ssdeMilligray),
+                     .blob(try encoder.encode(s))])
+            }
+            for (position, f) in result.findings.enumerated() {
+                try session.execute(
+                    "INSERT INTO finding (study_uid, position, code, severity, message, finding_json) VALUES (?, ?, ?, ?, ?, ?)",
+                    [.text(uid), SQLValue(position), .text(f.code.rawValue), .text(f.severity.rawValue), .text(f.message),
+                     .blob(try encoder.encode(f))])
+            }
+            for (series, png) in result.thumbnails.sorted(by: { $0.key < $1.key }) {
+                try session.execute(
+                    "INSERT INTO thumbnail (series_uid, study_uid, png) VALUES (?, ?, ?) ON CONFLICT (series_uid) DO UPDATE SET study_uid = excluded.study_uid, png = excluded.png",
+                    [.text(series), .text(uid), .blob(png)])
+            }
+        }
+    }
+
+    /// Study UIDs of stored exams after `uid`, in order, at most `limit`.
+    public func examUIDs(after uid: String?, limit: Int) throws -> [String] {
+        try database.read {
+            try $0.rows("SELECT study_uid FROM exam WHERE study_uid > ? ORDER BY study_uid LIMIT ?", [.text(uid ?? ""), SQLValue(limit)])
+                .compactMap { $0.first?.string }
+        }
+    }
+
+    /// The stored exams `uids` with their measurements, slices, findings and thumbnails.
+    public func exams(_ uids: [String]) throws -> [StudyResult] {
+        let decoder = JSONDecoder()
+        return try database.read { session in
+            try uids.compactMap { uid -> StudyResult? in
+                let key: [SQLValue] = [.text(uid)]
+                guard let row = try session.rows("SELECT exam_json, image_count, dose_report_count FROM exam WHERE study_uid = ?", key).first,
+                      let json = row[0].data else { return nil }
+                var result = StudyResult(exam: try decoder.decode(Exam.self, from: json))
+                result.imageCount = Int(row[1].int64 ?? 0)
+                result.doseReportCount = Int(row[2].int64 ?? 0)
+                result.measurements = try session.rows("SELECT measurement_json FROM series_measurement WHERE study_uid = ? ORDER BY position", key)
+                    .compactMap { $0[0].data }.map { try decoder.decode(SeriesMeasurement.self, from: $0) }
+                result.slices = try session.rows("SELECT slice_json FROM slice WHERE study_uid = ? ORDER BY position", key)
+                    .compactMap { $0[0].data }.map { try decoder.decode(SliceMeasurement.self, from: $0) }
+                result.findings = try session.rows("SELECT finding_json FROM finding WHERE study_uid = ? ORDER BY position", key)
+                    .compactMap { $0[0].data }.map { try decoder.decode(Finding.self, from: $0) }
+                for thumbnail in try session.rows("SELECT series_uid, png FROM thumbnail WHERE study_uid = ?", key) {
+                    if let series = thumbnail[0].string, let png = thumbnail[1].data { result.thumbnails[series] = png }
+                }
+                return result
+            }
+        }
+    }
+
+    /// Problems of every file, ordered by path, after `path`, at most `limit`.
+    public func problems(after path: String?, limit: Int) throws -> [ScanProblem] {
+        try database.read { session in
+            try session.rows(
+                "SELECT path, severity, reason FROM file_problem WHERE path > ? ORDER BY path, position LIMIT ?",
+                [.text(path ?? ""), SQLValue(limit)]
+            ).compactMap { row in
+                guard let path = row[0].string, let severity = row[1].string.flatMap(ScanProblem.Severity.init(rawValue:)),
+                      let reason = row[2].string else { return nil }
+                return ScanProblem(path: path, severity: severity, reason: reason)
+            }
+        }
+    }
+
+    /// Counts over every stored file: seen, CT image headers, dose reports.
+    public func fileCounts() throws -> (files: Int, ctImages: Int, doseReports: Int) {
+        try database.read { session in
+            let files = try session.rows("SELECT COUNT(*) FROM dicom_file").first?.first?.int64 ?? 0
+            let images = try session.rows("SELECT COALESCE(SUM(image_count), 0) FROM exam").first?.first?.int64 ?? 0
+            let reports = try session.rows("SELECT COUNT(*) FROM dicom_file WHERE kind = ?", [.text(ScannedObject.doseReportKind)]).first?.first?.int64 ?? 0
+            return (Int(files), Int(images), Int(reports))
+        }
+    }
+
+    /// Replaces the stored measure verdicts by `results` (one evaluation over the whole store).
+    func replaceMeasureResults(_ results: [ExamMeasureResult], runID: String) throws {
+        let encoder = Self.encoder()
+        try database.transaction { session in
+            try session.execute("DELETE FROM measure_result")
+            for r in results {
+                try session.execute(
+                    "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_json, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
+                    [.text(r.studyInstanceUID), SQLValue(r.category?.id), SQLValue(r.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters),
+                     .text(r.verdict.rawValue), .blob(try encoder.encode(r)), .text(runID)])
+            }
+        }
+    }
+}
+
+extension ScanStore {
+    /// Everything in the store, in memory (for small stores, tests and library users).
+    public func loadResult() throws -> ScanResult {
+        var studies: [StudyResult] = []
+        var after: String?
+        while true {
+            let uids = try examUIDs(after: after, limit: 500)
+            guard let last = uids.last else { break }
+            studies += try exams(uids)
+            after = last
+        }
+        var problems: [ScanProblem] = []
+        var afterPath: String?
+        while true {
+            let page = try self.problems(after: afterPath, limit: 5000)
+            guard let last = page.last else { break }
+            problems += page
+            afterPath = last.path
+        }
+        let counts = try fileCounts()
+        var result = ScanResult(exams: studies.map(\.exam), problems: problems, filesSeen: counts.files,
+                                ctImages: counts.ctImages, doseReports: counts.doseReports)
+        for study in studies {
+            let uid = study.exam.studyInstanceUID
+            if !study.measurements.isEmpty { result.seriesMeasurements[uid] = study.measurements }
+            result.slices += study.slices
+            result.thumbnails.merge(study.thumbnails) { first, _ in first }
+            result.findings[uid] = study.findings
+        }
+        return result
+    }
+}

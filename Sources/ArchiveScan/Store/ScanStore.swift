@@ -1,0 +1,167 @@
+import DoseModel
+import DoseValidation
+import Foundation
+import QualityMeasures
+import ResultStore
+
+/// ctdose's results in a store: the typed rows of `StoreSchema` (files, exams, events, series,
+/// slices, findings, problems, thumbnails, measure verdicts, runs). Every value ctdose exports is
+/// kept as JSON next to the columns people query, so an export from the store is exact.
+public struct ScanStore: Sendable {
+    public let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    /// Opens (creating and migrating) the store at `location`.
+    public static func open(_ location: StoreLocation) throws -> ScanStore { ScanStore(database: try location.open()) }
+
+    /// A private in-memory SQLite store.
+    public static func inMemory() throws -> ScanStore {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try StoreSchema.migrate(database)
+        return ScanStore(database: database)
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    // MARK: facts and runs
+
+    public func fact(_ name: String) throws -> String? {
+        try database.read { try $0.rows("SELECT value FROM store_fact WHERE name = ?", [.text(name)]).first?.first?.string }
+    }
+
+    /// Records `value` for `name` unless the store already has one; returns the stored value.
+    public func establishFact(_ name: String, _ value: String) throws -> String {
+        try database.transaction { session in
+            try session.execute("INSERT INTO store_fact (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [.text(name), .text(value)])
+            return try session.rows("SELECT value FROM store_fact WHERE name = ?", [.text(name)]).first?.first?.string ?? value
+        }
+    }
+
+    public func beginRun(_ run: ScanRun) throws {
+        try database.transaction { session in
+            try session.execute(
+                "INSERT INTO scan_run (run_id, command, ctdose_version, started_at, shard, settings_json) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(run.id), .text(run.command), .text(ScanRun.ctdoseVersion), .text(ScanRun.timestamp()), SQLValue(run.shard),
+                 .text(run.settingsJSON)])
+        }
+    }
+
+    public func finishRun(_ id: String, filesSeen: Int, filesRead: Int, studiesUpdated: Int) throws {
+        try database.transaction { session in
+            try session.execute(
+                "UPDATE scan_run SET finished_at = ?, files_seen = ?, files_read = ?, studies_updated = ? WHERE run_id = ?",
+                [.text(ScanRun.timestamp()), SQLValue(filesSeen), SQLValue(filesRead), SQLValue(studiesUpdated), .text(id)])
+        }
+    }
+
+    /// Settings of the newest finished scan run (what `export` reuses by default).
+    public func lastScanSettingsJSON() throws -> String? {
+        try database.read {
+            try $0.rows("SELECT settings_json FROM scan_run WHERE command = 'scan' AND finished_at IS NOT NULL ORDER BY finished_at DESC, run_id DESC LIMIT 1")
+                .first?.first?.string
+        }
+    }
+
+    // MARK: files
+
+    /// Size and modification time recorded for each of `paths` that the store has seen.
+    func knownFiles(_ paths: [String]) throws -> [String: FileStamp] {
+        guard !paths.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: paths.count).joined(separator: ",")
+        return try database.read { session in
+            var known: [String: FileStamp] = [:]
+            for row in try session.rows("SELECT path, size_bytes, mtime_ns, study_uid FROM dicom_file WHERE path IN (\(marks))",
+                                        paths.map(SQLValue.text)) {
+                guard let path = row[0].string, let size = row[1].int64, let mtime = row[2].int64 else { continue }
+                known[path] = FileStamp(sizeBytes: size, modificationNanoseconds: mtime, studyInstanceUID: row[3].string)
+            }
+            return known
+        }
+    }
+
+    /// Records a batch of read files in one transaction, replaces their problems and marks the
+    /// studies they belong to (and belonged to, for changed files) as pending.
+    func record(_ files: [ReadFile], runID: String) throws {
+        guard !files.isEmpty else { return }
+        let encoder = Self.encoder()
+        try database.transaction { session in
+            for file in files {
+                let json: Data?
+                switch file.object {
+                case .ctImage(let headers): json = try encoder.encode(headers)
+                case .doseReport(let report, _): json = try encoder.encode(report)
+                default: json = nil
+                }
+                let study = file.object.studyInstanceUID
+                try session.execute(
+                    """
+                    INSERT INTO dicom_file (path, size_bytes, mtime_ns, kind, study_uid, sop_instance_uid, object_json, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET size_bytes = excluded.size_bytes,
+                    mtime_ns = excluded.mtime_ns, kind = excluded.kind, study_uid = excluded.study_uid,
+                    sop_instance_uid = excluded.sop_instance_uid, object_json = excluded.object_json, run_id = excluded.run_id
+                    """,
+                    [.text(file.path), .integer(file.stamp.sizeBytes), .integer(file.stamp.modificationNanoseconds),
+                     .text(file.object.kind), SQLValue(study), SQLValue(file.object.sopInstanceUID), SQLValue(json), .text(runID)])
+                try session.execute("DELETE FROM file_problem WHERE path = ?", [.text(file.path)])
+                for (position, problem) in file.object.problems(path: file.path).enumerated() {
+                    try session.execute(
+                        "INSERT INTO file_problem (path, position, severity, reason, run_id) VALUES (?, ?, ?, ?, ?)",
+                        [.text(file.path), SQLValue(position), .text(problem.severity.rawValue), .text(problem.reason), .text(runID)])
+                }
+                for uid in Set([study, file.previousStudyInstanceUID].compactMap { $0 }) {
+                    try session.execute("INSERT INTO pending_study (study_uid, shard_key) VALUES (?, ?) ON CONFLICT (study_uid) DO NOTHING",
+                                        [.text(uid), .integer(StudyShard.key(uid))])
+                }
+            }
+        }
+    }
+
+    /// Image headers and dose reports stored for one study.
+    func storedObjects(studyInstanceUID uid: String) throws -> (images: [CTImageHeader], reports: [DoseReport]) {
+        let rows = try database.read {
+            try $0.rows("SELECT kind, object_json FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
+        }
+        let decoder = JSONDecoder()
+        var images: [CTImageHeader] = []
+        var reports: [DoseReport] = []
+        for row in rows {
+            guard let data = row[1].data else { continue }
+            switch row[0].string {
+            case ScannedObject.ctImageKind: images += try decoder.decode([CTImageHeader].self, from: data)
+            case ScannedObject.doseReportKind: reports.append(try decoder.decode(DoseReport.self, from: data))
+            default: continue
+            }
+        }
+        return (images, reports)
+    }
+
+    /// Pending studies after `uid` (in UID order), at most `limit`, with their shard keys.
+    func pendingStudies(after uid: String?, limit: Int) throws -> [(uid: String, shardKey: Int64)] {
+        try database.read { session in
+            try session.rows("SELECT study_uid, shard_key FROM pending_study WHERE study_uid > ? ORDER BY study_uid LIMIT ?",
+                             [.text(uid ?? ""), SQLValue(limit)])
+                .compactMap { row in row[0].string.map { ($0, row[1].int64 ?? 0) } }
+        }
+    }
+}
+
+/// What a file looked like on disk when it was read.
+struct FileStamp: Sendable, Equatable {
+    var sizeBytes: Int64
+    var modificationNanoseconds: Int64
+    var studyInstanceUID: String?
+}
+
+/// One file read in a scan, ready to be recorded.
+struct ReadFile: Sendable {
+    var path: String
+    var stamp: FileStamp
+    var object: ScannedObject
+    /// The study this path belonged to before (a changed file may have moved to another study).
+    var previousStudyInstanceUID: String?
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// The default store: one SQLite file through GRDB, in WAL mode so readers never block the writer
+/// and a killed process leaves the last committed transaction intact.
+public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
+    public let dialect = SQLDialect.sqlite
+    private let queue: DatabaseQueue
+
+    /// Opens `path` (created when absent); `":memory:"` gives a private in-memory database.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(120)  // another process (a second scan) holding the write lock
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly, path != ":memory:" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable across a process kill
+            }
+        }
+        do {
+            queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+                : try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError("cannot open SQLite store \(path): \(error)")
+        }
+    }
+
+    public func transaction<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try queue.write { db in try body(GRDBSession(db: db)) }
+    }
+
+    public func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try queue.read { db in try body(GRDBSession(db: db)) }
+    }
+
+    public func withExclusiveSchemaLock<T>(_ body: () throws -> T) throws -> T {
+        try body()  // migrations run inside one IMMEDIATE transaction: SQLite's own write lock serialises them
+    }
+
+    public func close() throws { try queue.close() }
+}
+
+private struct GRDBSession: SQLSession {
+    let db: Database
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        if arguments.isEmpty {
+            try db.execute(sql: SQLDialect.sqlite.translating(sql))  // schema and one-off statements: not cached
+            return
+        }
+        try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql)).execute(arguments: Self.arguments(arguments))
+    }
+
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        let statement = try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql))
+        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { row in
+            row.databaseValues.map { value in
+                switch value.storage {
+                case .null: return .null
+                case .int64(let i): return .integer(i)
+                case .double(let d): return .real(d)
+                case .string(let s): return .text(s)
+                case .blob(let b): return .blob(b)
+                }
+            }
+        }
+    }
+
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: return .null
+            case .integer(let i): return i.databaseValue
+            case .real(let d): return d.databaseValue
+            case .text(let s): return s.databaseValue
+            case .blob(let b): return b.databaseValue
+            }
+        })
+    }
+}

@@ -1,0 +1,99 @@
+/// The results schema, one SQL text for SQLite and PostgreSQL, changed only by appending a
+/// migration. `schema_migration` records which versions a store has; each migration runs in one
+/// transaction, so a store is never left half-migrated.
+public enum StoreSchema {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let statements: [String]
+    }
+
+    /// Every migration in order. Never edit a released one: append a new version.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "files, runs, exams, events, series, slices, findings, problems, thumbnails, measures", statements: [
+            // Key/value facts of the store: pseudonym key fingerprint and identifier policy.
+            "CREATE TABLE store_fact (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // One row per `ctdose scan` / `export` run: who wrote what, with which settings and version.
+            """
+            CREATE TABLE scan_run (run_id TEXT PRIMARY KEY, command TEXT NOT NULL, ctdose_version TEXT NOT NULL,
+              started_at TEXT NOT NULL, finished_at TEXT, shard TEXT, settings_json TEXT NOT NULL,
+              files_seen BIGINT, files_read BIGINT, studies_updated BIGINT)
+            """,
+            // Every file seen: its identity on disk (path, size, mtime) decides whether it is read again.
+            // object_json holds what was read from it (image headers or the dose report), pseudonymised.
+            """
+            CREATE TABLE dicom_file (path TEXT PRIMARY KEY, size_bytes BIGINT NOT NULL, mtime_ns BIGINT NOT NULL,
+              kind TEXT NOT NULL, study_uid TEXT, sop_instance_uid TEXT, object_json {BLOB}, run_id TEXT NOT NULL)
+            """,
+            "CREATE INDEX dicom_file_by_study ON dicom_file (study_uid)",
+            "CREATE TABLE file_problem (path TEXT NOT NULL, position BIGINT NOT NULL, severity TEXT NOT NULL, reason TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (path, position))",
+            // Studies whose files changed and whose exam must be assembled again.
+            "CREATE TABLE pending_study (study_uid TEXT PRIMARY KEY, shard_key BIGINT NOT NULL)",
+            """
+            CREATE TABLE exam (study_uid TEXT PRIMARY KEY, patient_pseudonym TEXT, study_date TEXT, study_description TEXT,
+              manufacturer TEXT, model TEXT, station_name TEXT, dose_source TEXT, event_count BIGINT NOT NULL,
+              dlp_total_mgycm DOUBLE PRECISION, image_count BIGINT NOT NULL, dose_report_count BIGINT NOT NULL,
+              exam_json {BLOB} NOT NULL, run_id TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE irradiation_event (study_uid TEXT NOT NULL, position BIGINT NOT NULL, event_uid TEXT,
+              acquisition_type TEXT NOT NULL, acquisition_protocol TEXT, target_region TEXT, ctdivol_mgy DOUBLE PRECISION,
+              dlp_mgycm DOUBLE PRECISION, phantom TEXT NOT NULL, source TEXT NOT NULL, diagnostic_series_uid TEXT,
+              PRIMARY KEY (study_uid, position))
+            """,
+            """
+            CREATE TABLE image_series (study_uid TEXT NOT NULL, series_uid TEXT NOT NULL, series_number BIGINT,
+              description TEXT, image_count BIGINT NOT NULL, is_localizer BIGINT NOT NULL, is_axial BIGINT NOT NULL,
+              convolution_kernel TEXT, slice_thickness_mm DOUBLE PRECISION, mean_ctdivol_mgy DOUBLE PRECISION,
+              linked_event_uid TEXT, PRIMARY KEY (study_uid, series_uid))
+            """,
+            """
+            CREATE TABLE series_measurement (study_uid TEXT NOT NULL, position BIGINT NOT NULL, series_uid TEXT NOT NULL,
+              mid_scan_dw_cm DOUBLE PRECISION, mean_dw_cm DOUBLE PRECISION, global_noise_hu DOUBLE PRECISION,
+              ssde_mgy DOUBLE PRECISION, measurement_json {BLOB} NOT NULL, PRIMARY KEY (study_uid, position))
+            """,
+            """
+            CREATE TABLE slice (study_uid TEXT NOT NULL, position BIGINT NOT NULL, series_uid TEXT NOT NULL,
+              sop_instance_uid TEXT NOT NULL, frame_number BIGINT, z_mm DOUBLE PRECISION NOT NULL,
+              area_cm2 DOUBLE PRECISION NOT NULL, water_equivalent_diameter_cm DOUBLE PRECISION NOT NULL,
+              area_equivalent_diameter_cm DOUBLE PRECISION NOT NULL, ap_cm DOUBLE PRECISION NOT NULL,
+              lateral_cm DOUBLE PRECISION NOT NULL, truncated BIGINT NOT NULL, noise_hu DOUBLE PRECISION,
+              ctdivol_mgy DOUBLE PRECISION, ssde_mgy DOUBLE PRECISION, slice_json {BLOB} NOT NULL,
+              PRIMARY KEY (study_uid, position))
+            """,
+            """
+            CREATE TABLE finding (study_uid TEXT NOT NULL, position BIGINT NOT NULL, code TEXT NOT NULL, severity TEXT NOT NULL,
+              message TEXT NOT NULL, finding_json {BLOB} NOT NULL, PRIMARY KEY (study_uid, position))
+            """,
+            "CREATE TABLE thumbnail (series_uid TEXT PRIMARY KEY, study_uid TEXT NOT NULL, png {BLOB} NOT NULL)",
+            "CREATE INDEX thumbnail_by_study ON thumbnail (study_uid)",
+            // The CMS measure verdict per exam from the last evaluation (scan or export) and its settings.
+            """
+            CREATE TABLE measure_result (study_uid TEXT PRIMARY KEY, category TEXT, size_adjusted_dose DOUBLE PRECISION,
+              verdict TEXT, result_json {BLOB} NOT NULL, run_id TEXT NOT NULL)
+            """,
+        ]),
+    ]
+
+    public static var currentVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Brings the store to `currentVersion`; refuses a store written by a newer ctdose.
+    public static func migrate(_ database: any SQLDatabase) throws {
+        try database.withExclusiveSchemaLock {
+            try database.transaction { session in
+                try session.execute("CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
+            }
+            let applied = Set(try database.read { try $0.rows("SELECT version FROM schema_migration") }.compactMap { $0.first?.int64 })
+            if let newest = applied.max(), newest > Int64(currentVersion) {
+                throw StoreError("the store has schema version \(newest); this ctdose knows versions up to \(currentVersion): use a newer ctdose")
+            }
+            for migration in migrations where !applied.contains(Int64(migration.version)) {
+                try database.transaction { session in
+                    for statement in migration.statements { try session.execute(statement, []) }
+                    try session.execute("INSERT INTO schema_migration (version, name) VALUES (?, ?)",
+                                        [.integer(Int64(migration.version)), .text(migration.name)])
+                }
+            }
+        }
+    }
+}
