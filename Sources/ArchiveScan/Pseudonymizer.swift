@@ -46,6 +46,12 @@ public struct Pseudonymizer: Sendable {
         return base + "/ctdose/pseudonym.key"
     }
 
+    /// Identifies the key without revealing it: the first 8 hex digits of HMAC-SHA256(key, a fixed text).
+    public var keyFingerprint: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("ctdose key fingerprint".utf8), using: SymmetricKey(data: keyBytes))
+        return mac.prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// "P-" + the first 16 hex digits of HMAC-SHA256(key, kind + ":" + value); nil for nil/empty.
     public func pseudonym(_ value: String?, kind: String = "patient") -> String? {
         guard let value, !value.isEmpty else { return nil }

@@ -11,24 +11,41 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Read every CT image and dose report under the given paths and report each exam.",
         discussion: """
-            Writes OUT/exams.jsonl, exams.csv, events.csv, slices.csv, findings.csv, problems.csv and the CMS CT measure files measure.csv, measure-summary.txt and .json, sensitivity.csv and measure-fhir.json (columns and units: README).
+            Results go into a store first: the SQLite file --db (default ctdose.sqlite here) or a PostgreSQL server (--store). \
+            A file the store already has with the same size and modification time is not read again, and only the exams \
+            whose files changed are assembled again, so a nightly run over the same folders reads only what is new. A run \
+            that is killed can be started again with the same command; it finishes the work and gives the same result.
 
-            problems.csv explains every file set aside (not DICOM, not CT), partly read (repaired) or unreadable. findings.csv lists the cross-checks of what the scanner reported.
+            With --out, every output file is then exported from the store: exams.jsonl, exams.csv, events.csv, slices.csv, \
+            findings.csv, problems.csv, thumbnails/ and the CMS CT measure files measure.csv, measure-summary.txt and .json, \
+            sensitivity.csv and measure-fhir.json (columns and units: README). problems.csv explains every file set aside \
+            (not DICOM, not CT), partly read (repaired) or unreadable; findings.csv lists the cross-checks of what the \
+            scanner reported.
 
-            Exit status: 0 when no file was unreadable; 2 when at least one was (problems.csv, severity "error"); 3 when --fail-on is given and a finding of that severity or worse exists; 1 on a usage or output error.
+            Patient identifiers are stored and written as keyed pseudonyms unless --keep-identifiers is given; a store \
+            keeps the policy and key of its first scan and refuses another.
+
+            Exit status: 0 when no file in the store is unreadable; 2 when at least one is (problems.csv, severity "error"); \
+            3 when --fail-on is given and a finding of that severity or worse exists; 1 on a usage, store or output error.
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
-              ctdose scan /archive/2025 /archive/2026 --out results --jobs 2
+              ctdose scan /archive/2025 /archive/2026 --db results.sqlite --out results --jobs 2
               ctdose scan /archive --out results --period 2025 --care-settings settings.csv --slices every:4
+              ctdose scan /archive --store postgres://ctdose@db/ctdose --shard 0/4    (then: ctdose export --store … --out results)
             """
     )
 
     @Argument(help: "Files or folders to read (folders recursively).")
     var paths: [String]
 
-    @Option(name: .long, help: "Output folder.")
-    var out: String
+    @Option(name: .long, help: "Output folder: after the scan, every output file is exported from the store into it (omit with --shard; run `ctdose export` when all shards are done).")
+    var out: String?
+
+    @OptionGroup var storeArguments: StoreArguments
+
+    @Option(name: .long, help: "K/N: this worker handles the studies whose Study Instance UID hashes to K modulo N (0 ≤ K < N).")
+    var shard: String?
 
     @Option(name: .long, help: "Parallel readers (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -36,7 +53,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Pseudonym key file (created on first use) unless CTDOSE_PSEUDONYM_KEY is set.")
     var pseudonymKey: String = Pseudonymizer.defaultKeyFile
 
-    @Flag(name: .long, help: "Write patient identifiers unchanged instead of pseudonyms.")
+    @Flag(name: .long, help: "Store and write patient identifiers unchanged instead of pseudonyms.")
     var keepIdentifiers = false
 
     @Option(name: .long, help: "Exit with status 3 when a finding of this severity or worse exists (info, warning, error).")
@@ -54,31 +71,14 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Soft-tissue window of the global noise, as LOW:HIGH HU.")
     var noiseWindow: String = "0:100"
 
-    @Option(name: .long, help: "Measurement period: a year (2025). Default: each exam in the year of its scan date.")
-    var period: Int?
-
-    @Option(name: .long, help: "CSV with studyInstanceUID,setting (inpatient / outpatient / emergency).")
-    var careSettings: String?
-
-    @Option(name: .long, help: "Category rules file replacing the bundled default rules (JSON).")
-    var categoryRules: String?
-
-    @Option(name: .long, help: "DLP definition for SAD: allEvents, withoutLocalizers, withoutLocalizersAndMonitoring.")
-    var dlpDefinition: DLPDefinition = .allEvents
-
-    @Option(name: .long, help: "Diameter for SAD: waterEquivalent, areaEquivalent, singleDimensionAAPM204, geometricMeanAPLateral, arithmeticMeanAPLateral.")
-    var diameterMethod: DiameterMethod = .waterEquivalent
+    @OptionGroup var measureArguments: MeasureArguments
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.scan")
-        let key = try Pseudonymizer.loadKey(keyFile: pseudonymKey)
-        let showProgress = isatty(STDERR_FILENO) == 1
-        var progress: (@Sendable (Int) -> Void)?
-        if showProgress {
-            progress = { count in
-                if count % 100 == 0 { FileHandle.standardError.write(Data("\r\(count) files read".utf8)) }
-            }
+        let studyShard = try shard.map(StudyShard.init(parsing:))
+        if studyShard != nil, out != nil {
+            throw ValidationError("--out with --shard would export while other shards still run: scan with --shard, then `ctdose export` once")
         }
         var pixels = PixelAnalysisSettings()
         pixels.enabled = !headersOnly
@@ -90,29 +90,37 @@ struct ScanCommand: ParsableCommand {
         let window = noiseWindow.split(separator: ":").compactMap { Float($0) }
         guard window.count == 2, window[0] < window[1] else { throw ValidationError("--noise-window must be LOW:HIGH, e.g. 0:100") }
         pixels.noise.tissueWindowHounsfield = window[0]...window[1]
-        var measures = try MeasureConfiguration.bundledDefaults(rulesURL: categoryRules.map { URL(fileURLWithPath: $0) })
-        measures.measurementPeriod = period.map(MeasurementPeriod.year)
-        measures.dlpDefinition = dlpDefinition
-        measures.diameterMethod = diameterMethod
-        if let careSettings {
-            measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettings, encoding: .utf8))
+        let measures = measureArguments.options
+        _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
+
+        let pseudonymizer = Pseudonymizer(key: try Pseudonymizer.loadKey(keyFile: pseudonymKey), keepsIdentifiers: keepIdentifiers)
+        let store = try storeArguments.open()
+        try store.adoptIdentifierPolicy(pseudonymizer)
+        let settings = ScanSettingsRecord(paths: paths, jobs: jobs, slices: slices, headersOnly: headersOnly, thresholdHounsfield: threshold,
+                                          noiseWindowHounsfield: noiseWindow, measures: measures)
+        let run = ScanRun(command: "scan", shard: studyShard, settingsJSON: settings.json)
+        var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: pseudonymizer, shard: studyShard)
+        let showProgress = isatty(STDERR_FILENO) == 1
+        if showProgress {
+            scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }
         }
-        let scanner = ArchiveScanner(jobs: jobs, pixels: pixels, progress: progress)
-        let result = scanner.scan(paths)
+        let summary = try scanner.scan(paths, into: store, run: run)
         if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
-        try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: key, keepsIdentifiers: keepIdentifiers),
-                             measures: measures).write(result)
-        let failed = result.problems.filter { $0.severity == ScanProblem.Severity.error }.count
-        let setAside = result.problems.filter { $0.severity == ScanProblem.Severity.setAside }.count
-        logger.info("\(result.filesSeen) files: \(result.ctImages) CT images, \(result.doseReports) dose reports, \(result.exams.count) exams; \(failed) unreadable, \(setAside) set aside; results in \(out)")
+        if let out { try store.export(to: out, measures: measures, run: run) }
+        let failed = try store.fileCount(withProblem: .error)
+        let setAside = try store.fileCount(withProblem: .setAside)
+        let place = try storeArguments.location.description
+        let exams = try store.examCount()
+        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(summary.filesUnchanged) unchanged; \(summary.studiesUpdated) exams updated; store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(out.map { "; results in " + $0 } ?? "")")
         if failed > 0 { throw ExitCode(2) }
-        if let failOn, result.findings.values.contains(where: { $0.containsFinding(atOrAbove: failOn) }) {
-            logger.error("findings at or above \(failOn.rawValue): see findings.csv")
-            throw ExitCode(3)
+        if let failOn {
+            let severities = FindingSeverity.allCases.filter { $0 >= failOn }.map(\.rawValue)
+            if try store.hasFinding(withSeverityIn: severities) {
+                logger.error("findings at or above \(failOn.rawValue): see findings.csv")
+                throw ExitCode(3)
+            }
         }
     }
 }
 
-extension DLPDefinition: ExpressibleByArgument {}
-extension DiameterMethod: ExpressibleByArgument {}
 extension FindingSeverity: ExpressibleByArgument {}

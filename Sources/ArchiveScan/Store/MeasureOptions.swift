@@ -1,0 +1,132 @@
+import Foundation
+import QualityMeasures
+import ResultStore
+
+/// The measure choices of a scan (`--period`, `--care-settings`, `--category-rules`,
+/// `--dlp-definition`, `--diameter-method`), stored with each run so that `ctdose export` evaluates
+/// exactly as the scan did unless told otherwise.
+public struct MeasureOptions: Sendable, Codable, Equatable {
+    public var period: Int?
+    public var careSettingsFile: String?
+    public var categoryRulesFile: String?
+    public var dlpDefinition: DLPDefinition?
+    public var diameterMethod: DiameterMethod?
+
+    public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
+                dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil) {
+        self.period = period
+        self.careSettingsFile = careSettingsFile
+        self.categoryRulesFile = categoryRulesFile
+        self.dlpDefinition = dlpDefinition
+        self.diameterMethod = diameterMethod
+    }
+
+    /// These options, with each one not given taken from `stored`.
+    public func filled(from stored: MeasureOptions?) -> MeasureOptions {
+        guard let stored else { return self }
+        return MeasureOptions(
+            period: period ?? stored.period, careSettingsFile: careSettingsFile ?? stored.careSettingsFile,
+            categoryRulesFile: categoryRulesFile ?? stored.categoryRulesFile,
+            dlpDefinition: dlpDefinition ?? stored.dlpDefinition, diameterMethod: diameterMethod ?? stored.diameterMethod)
+    }
+
+    /// The measure engine's configuration: bundled defaults with these choices.
+    public func configuration() throws -> MeasureConfiguration {
+        var measures = try MeasureConfiguration.bundledDefaults(rulesURL: categoryRulesFile.map { URL(fileURLWithPath: $0) })
+        measures.measurementPeriod = period.map(MeasurementPeriod.year)
+        measures.dlpDefinition = dlpDefinition ?? .allEvents
+        measures.diameterMethod = diameterMethod ?? .waterEquivalent
+        if let careSettingsFile {
+            measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettingsFile, encoding: .utf8))
+        }
+        return measures
+    }
+}
+
+/// What a scan run records as its settings (scan_run.settings_json).
+public struct ScanSettingsRecord: Sendable, Codable {
+    public var paths: [String]
+    public var jobs: Int
+    public var slices: String
+    public var headersOnly: Bool
+    public var thresholdHounsfield: Float
+    public var noiseWindowHounsfield: String
+    public var measures: MeasureOptions
+
+    public init(paths: [String], jobs: Int, slices: String, headersOnly: Bool, thresholdHounsfield: Float,
+                noiseWindowHounsfield: String, measures: MeasureOptions) {
+        self.paths = paths
+        self.jobs = jobs
+        self.slices = slices
+        self.headersOnly = headersOnly
+        self.thresholdHounsfield = thresholdHounsfield
+        self.noiseWindowHounsfield = noiseWindowHounsfield
+        self.measures = measures
+    }
+
+    public var json: String { ScanStore.json(self) }
+}
+
+extension ScanStore {
+    /// Fixes the store's identifier policy on first use and refuses a different one later: a store
+    /// holds pseudonyms of one key (or, with `--keep-identifiers`, identifiers), never a mixture.
+    public func adoptIdentifierPolicy(_ pseudonymizer: Pseudonymizer) throws {
+        let wanted = pseudonymizer.keepsIdentifiers ? "identifiers kept" : "pseudonyms, key \(pseudonymizer.keyFingerprint)"
+        let stored = try establishFact("patient identifiers", wanted)
+        guard stored == wanted else {
+            throw ScanStoreError.identifierPolicyMismatch(stored: stored, requested: wanted)
+        }
+    }
+
+    /// The measure options of the newest finished scan.
+    public func lastScanMeasureOptions() throws -> MeasureOptions? {
+        guard let json = try lastScanSettingsJSON() else { return nil }
+        return try? JSONDecoder().decode(ScanSettingsRecord.self, from: Data(json.utf8)).measures
+    }
+
+    /// Writes every output file from the store into `folder` and records the measure verdicts.
+    /// The pseudonyms are the stored ones (the store never holds identifiers unless told to).
+    public func export(to folder: String, measures: MeasureOptions, run: ScanRun) throws {
+        let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration())
+        let results = try writer.write(from: self)
+        try replaceMeasureResults(results, runID: run.id)
+    }
+}
+
+public enum ScanStoreError: Error, CustomStringConvertible {
+    case identifierPolicyMismatch(stored: String, requested: String)
+
+    public var description: String {
+        switch self {
+        case .identifierPolicyMismatch(let stored, let requested):
+            return "this store holds \(stored); this run would write \(requested). Use the same pseudonym key (and --keep-identifiers setting) as the store's first scan, or another store."
+        }
+    }
+}
+
+extension ScanStore {
+    /// Sorted-key JSON text of a value (run settings).
+    public static func json<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? encoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    public func examCount() throws -> Int {
+        Int(try database.read { try $0.rows("SELECT COUNT(*) FROM exam").first?.first?.int64 } ?? 0)
+    }
+
+    /// Files whose problem has this severity (all runs).
+    public func fileCount(withProblem severity: ScanProblem.Severity) throws -> Int {
+        Int(try database.read {
+            try $0.rows("SELECT COUNT(DISTINCT path) FROM file_problem WHERE severity = ?", [.text(severity.rawValue)]).first?.first?.int64
+        } ?? 0)
+    }
+
+    /// Whether any stored finding has one of these severities.
+    public func hasFinding(withSeverityIn severities: [String]) throws -> Bool {
+        guard !severities.isEmpty else { return false }
+        let marks = Array(repeating: "?", count: severities.count).joined(separator: ",")
+        return try database.read {
+            try !$0.rows("SELECT 1 FROM finding WHERE severity IN (\(marks)) LIMIT 1", severities.map(SQLValue.text)).isEmpty
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArchiveScan
+import ArgumentParser
+import QualityMeasures
+import ResultStore
+
+/// `--db FILE` / `--store postgres://…`: where results are kept.
+struct StoreArguments: ParsableArguments {
+    @Option(name: .long, help: "SQLite results database (created when absent).")
+    var db: String = "ctdose.sqlite"
+
+    @Option(name: .long, help: "PostgreSQL results store, postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or ?host=/socket/folder); replaces --db.")
+    var store: String?
+
+    var location: StoreLocation {
+        get throws { try StoreLocation(parsing: store ?? db) }
+    }
+
+    func open() throws -> ScanStore { try ScanStore.open(try location) }
+}
+
+/// The CMS measure choices; on `export` and `report`, those not given come from the newest scan.
+struct MeasureArguments: ParsableArguments {
+    @Option(name: .long, help: "Measurement period: a year (2025). Default: each exam in the year of its scan date.")
+    var period: Int?
+
+    @Option(name: .long, help: "CSV with studyInstanceUID,setting (inpatient / outpatient / emergency).")
+    var careSettings: String?
+
+    @Option(name: .long, help: "Category rules file replacing the bundled default rules (JSON).")
+    var categoryRules: String?
+
+    @Option(name: .long, help: "DLP definition for SAD: allEvents (default), withoutLocalizers, withoutLocalizersAndMonitoring.")
+    var dlpDefinition: DLPDefinition?
+
+    @Option(name: .long, help: "Diameter for SAD: waterEquivalent (default), areaEquivalent, singleDimensionAAPM204, geometricMeanAPLateral, arithmeticMeanAPLateral.")
+    var diameterMethod: DiameterMethod?
+
+    var options: MeasureOptions {
+        MeasureOptions(period: period, careSettingsFile: careSettings, categoryRulesFile: categoryRules,
+                       dlpDefinition: dlpDefinition, diameterMethod: diameterMethod)
+    }
+}
+
+extension DLPDefinition: ExpressibleByArgument {}
+extension DiameterMethod: ExpressibleByArgument {}
