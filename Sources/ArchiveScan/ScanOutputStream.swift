@@ -63,6 +63,7 @@ final class ScanOutputStream {
                 files[name] = file
             }
         }
+        CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }
         return results
     }

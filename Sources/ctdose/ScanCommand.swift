@@ -73,6 +73,9 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var measureArguments: MeasureArguments
 
+    @Option(name: .long, help: .hidden)
+    var batchSize: Int = 512
+
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.scan")
@@ -100,6 +103,7 @@ struct ScanCommand: ParsableCommand {
                                           noiseWindowHounsfield: noiseWindow, measures: measures)
         let run = ScanRun(command: "scan", shard: studyShard, settingsJSON: settings.json)
         var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: pseudonymizer, shard: studyShard)
+        scanner.batchSize = max(1, batchSize)
         let showProgress = isatty(STDERR_FILENO) == 1
         if showProgress {
             scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }

@@ -89,7 +89,9 @@ extension ScanStore {
                     "INSERT INTO thumbnail (series_uid, study_uid, png) VALUES (?, ?, ?) ON CONFLICT (series_uid) DO UPDATE SET study_uid = excluded.study_uid, png = excluded.png",
                     [.text(series), .text(uid), .blob(png)])
             }
+            CrashInjection.reach("study")
         }
+        CrashInjection.reach("study-done")
     }
 
     /// Study UIDs of stored exams after `uid`, in order, at most `limit`.

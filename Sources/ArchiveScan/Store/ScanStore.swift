@@ -118,7 +118,9 @@ public struct ScanStore: Sendable {
                                         [.text(uid), .integer(StudyShard.key(uid))])
                 }
             }
+            CrashInjection.reach("batch")
         }
+        CrashInjection.reach("batch-done")
     }
 
     /// Image headers and dose reports stored for one study.

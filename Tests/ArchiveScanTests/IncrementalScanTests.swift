@@ -1,0 +1,78 @@
+import Foundation
+import ResultStore
+import Testing
+
+/// A second scan of the same folders reads nothing unchanged; a study arriving over two nights
+/// is assembled as if it had arrived at once; a changed file is read again. Runs the real
+/// executable against SQLite stores.
+@Suite(.serialized)
+struct IncrementalScanTests {
+    static let common = ["--jobs", "2", "--slices", "mid"]
+
+    static func runs(_ db: String) throws -> [(id: String, read: Int64, updated: Int64)] {
+        let database = try SQLiteDatabase(path: db)
+        return try database.read {
+            try $0.rows("SELECT run_id, files_read, studies_updated FROM scan_run WHERE command = 'scan' ORDER BY started_at")
+                .map { ($0[0].string ?? "", $0[1].int64 ?? -1, $0[2].int64 ?? -1) }
+        }
+    }
+
+    @Test func rescanReadsNothingUnchangedAndExportsTheSameFiles() throws {
+        let root = try StoreFixture.temporaryFolder("rescan")
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        let first = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/first"] + Self.common)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/second"] + Self.common)
+        #expect(second.status == 0, "\(second.stderr)")
+        let runs = try Self.runs(db)
+        try #require(runs.count == 2)
+        #expect(runs[0].read == 44 && runs[0].updated == 2)  // 2 studies × 22 DICOM files
+        #expect(runs[1].read == 0 && runs[1].updated == 0)
+        // Nothing was rewritten: every file row and exam row still carries the first run's id.
+        let database = try SQLiteDatabase(path: db)
+        let writers = try database.read {
+            try $0.rows("SELECT DISTINCT run_id FROM dicom_file UNION SELECT DISTINCT run_id FROM exam").compactMap { $0[0].string }
+        }
+        #expect(writers == [runs[0].id])
+        #expect(StoreFixture.differences(root + "/first", root + "/second").isEmpty)
+        let export = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/export"])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(StoreFixture.differences(root + "/first", root + "/export").isEmpty)
+        let exams = try String(contentsOfFile: root + "/first/exams.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(exams.count == 2)
+    }
+
+    @Test func studyArrivingOverTwoNightsEqualsOneScanOfEverything() throws {
+        let root = try StoreFixture.temporaryFolder("nights")
+        let archive = root + "/archive"
+        let firstNight: (String) -> Bool = { $0.hasPrefix("localizer") || $0 < "axial/IM0011" && $0.hasPrefix("axial") }
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: archive, include: firstNight) }
+        let db = root + "/nightly.sqlite"
+        #expect(StoreFixture.ctdose(["scan", archive, "--db", db] + Self.common).status == 0)
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: archive) }  // the rest arrives, the dose report last
+        let night2 = StoreFixture.ctdose(["scan", archive, "--db", db, "--out", root + "/nightly"] + Self.common)
+        #expect(night2.status == 0, "\(night2.stderr)")
+        let runs = try Self.runs(db)
+        #expect(runs.map(\.read) == [22, 22])  // (1 localizer + 10 axial) × 2, then (10 axial + 1 report) × 2
+        #expect(runs.map(\.updated) == [2, 2])
+        let once = StoreFixture.ctdose(["scan", archive, "--db", root + "/once.sqlite", "--out", root + "/once"] + Self.common)
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(StoreFixture.differences(root + "/nightly", root + "/once").isEmpty)
+        let exams = try String(contentsOfFile: root + "/nightly/exams.csv", encoding: .utf8).split(separator: "\n")
+        #expect(exams.count == 3)  // header + 2 exams, each with both events from the dose report
+        #expect(exams.dropFirst().allSatisfy { $0.contains(",doseReport,2,1,") })
+    }
+
+    @Test func changedFileIsReadAgainAndOnlyItsStudyUpdated() throws {
+        let root = try StoreFixture.temporaryFolder("changed")
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let changed = root + "/archive/study1/axial/IM0005.dcm"
+        #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0008,103e)=edited", changed]).status == 0)
+        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let runs = try Self.runs(db)
+        #expect(runs.last?.read == 1 && runs.last?.updated == 1)
+    }
+}
