@@ -59,7 +59,17 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         return try body()
     }
 
-    public func close() throws { try connection.close().wait() }
+    public func close() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        try connection.close().wait()
+    }
+
+    private var closed = false
+
+    deinit { try? close() }  // postgres-nio requires a connection to be closed before it is released
 }
 
 private struct PostgresSession: SQLSession {
@@ -88,12 +98,21 @@ private struct PostgresSession: SQLSession {
         } catch {
             throw StoreError("PostgreSQL: \(String(reflecting: error))")
         }
-        return try result.rows.map { row in
+        do {
+            return try Self.values(result)
+        } catch {
+            throw StoreError("PostgreSQL: cannot read the result of \(sql.prefix(80)): \(String(reflecting: error))")
+        }
+    }
+
+    private static func values(_ result: PostgresQueryResult) throws -> [SQLRow] {
+        try result.rows.map { row in
             try row.map { cell -> SQLValue in
                 guard cell.bytes != nil else { return .null }
                 switch cell.dataType {
                 case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
-                case .float4, .float8, .numeric: return .real(try cell.decode(Double.self))
+                case .float4, .float8: return .real(try cell.decode(Double.self))
+                case .numeric: return .text(try cell.decode(String.self))  // SUM over BIGINT; read as a number by the caller
                 case .bytea: return .blob(Data(try cell.decode(ByteBuffer.self).readableBytesView))
                 case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
                 default: return .text(try cell.decode(String.self))
