@@ -18,6 +18,8 @@ public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
             }
         }
         do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if path != ":memory:", !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
                 : try DatabaseQueue(path: path, configuration: configuration)
         } catch {

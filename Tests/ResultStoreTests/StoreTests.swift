@@ -1,1 +1,64 @@
+import Foundation
+import ResultStore
 import Testing
+
+struct StoreSchemaTests {
+    @Test func migrationsAreRecordedAndIdempotent() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-schema-\(UUID().uuidString).sqlite").path
+        let database = try StoreLocation.sqlite(path: path).open()
+        try StoreSchema.migrate(database)  // a second time changes nothing
+        let versions = try database.read { try $0.rows("SELECT version FROM schema_migration ORDER BY version") }.compactMap { $0[0].int64 }
+        #expect(versions == StoreSchema.migrations.map { Int64($0.version) })
+        let tables = try database.read {
+            try $0.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0[0].string }
+        }
+        for table in ["dicom_file", "exam", "file_problem", "finding", "image_series", "irradiation_event", "measure_result",
+                      "pending_study", "scan_run", "series_measurement", "slice", "store_fact", "thumbnail"] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+    }
+
+    @Test func storeFromANewerVersionIsRefused() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try StoreSchema.migrate(database)
+        try database.transaction { try $0.execute("INSERT INTO schema_migration (version, name) VALUES (99, 'future')", []) }
+        #expect(throws: StoreError.self) { try StoreSchema.migrate(database) }
+    }
+
+    @Test func failedTransactionLeavesNothing() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try StoreSchema.migrate(database)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.transaction { session in
+                try session.execute("INSERT INTO store_fact (name, value) VALUES (?, ?)", [.text("a"), .text("b")])
+                throw Stop()
+            }
+        }
+        #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM store_fact") }.first?.first == .integer(0))
+    }
+}
+
+struct StoreAddressTests {
+    @Test func postgresPlaceholdersAreNumberedOutsideStrings() {
+        #expect(SQLDialect.postgres.translating("SELECT ? , '?' , ? FROM t WHERE x = ?") == "SELECT $1 , '?' , $2 FROM t WHERE x = $3")
+        #expect(SQLDialect.postgres.translating("CREATE TABLE t (b {BLOB})") == "CREATE TABLE t (b BYTEA)")
+        #expect(SQLDialect.sqlite.translating("CREATE TABLE t (b {BLOB}) -- ?") == "CREATE TABLE t (b BLOB) -- ?")
+    }
+
+    @Test func addressesParse() throws {
+        #expect(try StoreLocation(parsing: "results/ctdose.sqlite") == .sqlite(path: "results/ctdose.sqlite"))
+        guard case .postgres(let a) = try StoreLocation(parsing: "postgres://dose:secret@db.example:6543/audit") else {
+            Issue.record("not postgres")
+            return
+        }
+        #expect(a.host == "db.example" && a.port == 6543 && a.user == "dose" && a.password == "secret" && a.database == "audit")
+        #expect(StoreLocation.postgres(a).description == "postgres://dose@db.example:6543/audit")  // no password in logs
+        guard case .postgres(let s) = try StoreLocation(parsing: "postgresql://ctdose@localhost/audit?host=/run/postgresql") else {
+            Issue.record("not postgres")
+            return
+        }
+        #expect(s.socketFolder == "/run/postgresql" && s.port == 5432)
+        #expect(throws: StoreError.self) { try StoreLocation(parsing: "postgres://db.example/") }
+    }
+}
