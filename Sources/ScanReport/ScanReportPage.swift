@@ -49,9 +49,11 @@ public struct ScanReportPage: Sendable {
             """
     }
 
-    /// Reads `folder` and writes the report to `output`.
-    public static func write(from folder: String, to output: String, generatedAt: Date = Date()) throws {
-        let page = ScanReportPage(folder: try ScanOutputFolder(reading: folder), sourceDescription: "Scan output " + folder, generatedAt: generatedAt)
+    /// Reads `folder` and writes the report to `output`; `source` names what the folder came from
+    /// (default: "Scan output FOLDER").
+    public static func write(from folder: String, to output: String, source: String? = nil, generatedAt: Date = Date()) throws {
+        let page = ScanReportPage(folder: try ScanOutputFolder(reading: folder), sourceDescription: source ?? "Scan output " + folder,
+                                  generatedAt: generatedAt)
         try Data(page.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
     }
 }

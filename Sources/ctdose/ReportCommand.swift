@@ -1,12 +1,15 @@
+import ArchiveScan
 import ArgumentParser
+import Foundation
 import ScanReport
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write a self-contained HTML report of a scan output folder.",
+        abstract: "Write a self-contained HTML report of a results store or a scan output folder.",
         discussion: """
-            Reads the files `ctdose scan --out DIR` wrote (exams.jsonl, measure.csv, sensitivity.csv, \
+            Reads a results store (--db FILE, --store postgres://…; measure choices not given are those of the newest \
+            scan) or the files `ctdose scan --out DIR` wrote (exams.jsonl, measure.csv, sensitivity.csv, \
             slices.csv, problems.csv) and writes one HTML file with inline SVG charts: summary, CMS measure \
             per category, size-method sensitivity, CTDIvol/DLP/SSDE by scanner and protocol per month, and \
             one section per flagged exam (out of range, or with warning or error findings). The file loads \
@@ -15,17 +18,34 @@ struct ReportCommand: ParsableCommand {
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
               ctdose report --from /tmp/ctdose-out --out /tmp/ctdose-report.html
-              ctdose report --from results --out results/report.html
+              ctdose report --db ctdose.sqlite --out report.html
+              ctdose report --store postgres://ctdose@db.example/ctdose --out report.html --period 2025
             """
     )
 
-    @Option(name: .long, help: "Output folder of `ctdose scan`.")
-    var from: String
+    @Option(name: .long, help: "Output folder of `ctdose scan` (instead of a store).")
+    var from: String?
+
+    @OptionGroup var storeArguments: StoreArguments
+    @OptionGroup var measureArguments: MeasureArguments
 
     @Option(name: .long, help: "HTML file to write.")
     var out: String
 
     func run() throws {
-        try ScanReportPage.write(from: from, to: out)
+        if let from {
+            try ScanReportPage.write(from: from, to: out)
+            return
+        }
+        // From a store: export into a private temporary folder, report from it, remove it.
+        let store = try storeArguments.open()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-report-\(getpid())-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let measures = measureArguments.options.filled(from: try store.lastScanMeasureOptions())
+        let run = ScanRun(command: "report", shard: nil, settingsJSON: ScanStore.json(measures))
+        try store.beginRun(run)
+        try store.export(to: folder, measures: measures, run: run)
+        try ScanReportPage.write(from: folder, to: out, source: "Results store " + (try storeArguments.location.description))
+        try store.finishRun(run.id, filesSeen: try store.fileCounts().files, filesRead: 0, studiesUpdated: 0)
     }
 }
