@@ -1,18 +1,22 @@
 import ArchiveScan
+import Foundation
 import ArgumentParser
 import QualityMeasures
 import ResultStore
 
 /// `--db FILE` / `--store postgres://…`: where results are kept.
 struct StoreArguments: ParsableArguments {
-    @Option(name: .long, help: "SQLite results database (created when absent).")
-    var db: String = "ctdose.sqlite"
+    @Option(name: .long, help: "SQLite results database, created when absent (default: $CTDOSE_STORE when set, else ctdose.sqlite here).")
+    var db: String?
 
-    @Option(name: .long, help: "PostgreSQL results store, postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or ?host=/socket/folder); replaces --db.")
+    @Option(name: .long, help: "PostgreSQL results store, postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or ?host=/socket/folder); replaces --db. ")
     var store: String?
 
     var location: StoreLocation {
-        get throws { try StoreLocation(parsing: store ?? db) }
+        get throws {
+            let fromEnvironment = ProcessInfo.processInfo.environment["CTDOSE_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+            return try StoreLocation(parsing: store ?? db ?? fromEnvironment ?? "ctdose.sqlite")
+        }
     }
 
     func open() throws -> ScanStore { try ScanStore.open(try location) }

@@ -88,3 +88,57 @@ struct ShardedPostgresTests {
         #expect(runs.allSatisfy { $0.2 > 0 })
     }
 }
+
+/// The cluster examples work as written: the Slurm array script and the Kubernetes Indexed Job's
+/// entry point, run with the variables those schedulers set, shard a scan into one PostgreSQL store.
+@Suite(.serialized)
+struct ClusterExampleTests {
+    @Test func slurmArrayAndIndexedJobEntryPointShardTheScan() throws {
+        let root = try StoreFixture.temporaryFolder("cluster")
+        let archive = root + "/archive"
+        for index in 0..<4 { try StoreFixture.writeStudyCopy(index, into: archive) }
+        let cluster = StoreFixture.repository.appendingPathComponent("Scripts/cluster").path
+        let base = ["CTDOSE": StoreFixture.executable, "CTDOSE_PSEUDONYM_KEY": StoreFixture.key]
+
+        // Slurm: a 2-task array (ids 5 and 6, so that the script must subtract SLURM_ARRAY_TASK_MIN).
+        let slurmStore = try ShardedPostgresTests.freshDatabase("ctdose_slurm_\(getpid())")
+        let tasks = try (5...6).map { id in
+            try Self.start(cluster + "/slurm-array.sbatch", [archive, "--slices", "mid"], environment: base.merging([
+                "CTDOSE_STORE": slurmStore, "SLURM_ARRAY_TASK_ID": "\(id)", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "2",
+                "SLURM_CPUS_PER_TASK": "1", "SLURM_SUBMIT_DIR": StoreFixture.repository.path,
+            ]) { $1 })
+        }
+        for task in tasks { task.waitUntilExit() }
+        #expect(tasks.map(\.terminationStatus) == [0, 0])
+
+        // Kubernetes: the Indexed Job's command with JOB_COMPLETION_INDEX 0 and 1 of CTDOSE_SHARDS 2.
+        let manifest = try String(contentsOfFile: cluster + "/kubernetes-indexed-job.yaml", encoding: .utf8)
+        #expect(manifest.contains("completionMode: Indexed") && manifest.contains("Scripts/cluster/ctdose-shard"))
+        let jobStore = try ShardedPostgresTests.freshDatabase("ctdose_k8s_\(getpid())")
+        let pods = try (0...1).map { index in
+            try Self.start(cluster + "/ctdose-shard", [archive, "--slices", "mid", "--jobs", "1"], environment: base.merging([
+                "CTDOSE_STORE": jobStore, "JOB_COMPLETION_INDEX": "\(index)", "CTDOSE_SHARDS": "2",
+            ]) { $1 })
+        }
+        for pod in pods { pod.waitUntilExit() }
+        #expect(pods.map(\.terminationStatus) == [0, 0])
+
+        // Both give the single-process result (the export reads CTDOSE_STORE when --store is not given).
+        #expect(StoreFixture.ctdose(["scan", archive, "--db", root + "/single.sqlite", "--out", root + "/single", "--slices", "mid"]).status == 0)
+        #expect(StoreFixture.ctdose(["export", "--out", root + "/slurm"], environment: ["CTDOSE_STORE": slurmStore]).status == 0)
+        #expect(StoreFixture.ctdose(["export", "--out", root + "/k8s"], environment: ["CTDOSE_STORE": jobStore]).status == 0)
+        #expect(StoreFixture.differences(root + "/single", root + "/slurm").isEmpty)
+        #expect(StoreFixture.differences(root + "/single", root + "/k8s").isEmpty)
+    }
+
+    static func start(_ program: String, _ arguments: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
