@@ -43,29 +43,39 @@ public struct AxialSlice: Sendable {
         ((Double(columns) - 1) / 2, (Double(rows) - 1) / 2, reconstructionDiameterMillimeters / 2 / columnSpacingMillimeters)
     }
 
-    /// Per pixel: holds image data (not padding, inside the field-of-view circle). Computed row by row
-    /// from the circle's span, without per-pixel trigonometry.
-    func fieldMask() -> [Bool] {
+    /// Per pixel: holds image data (not padding, inside the field-of-view circle).
+    func fieldMask() -> [Bool] { fieldAndCandidateMasks(aboveHounsfield: .infinity).inField }
+
+    /// In one pass: the field mask, and the field pixels above `threshold`. Computed row by row from
+    /// the circle's span, without per-pixel trigonometry.
+    func fieldAndCandidateMasks(aboveHounsfield threshold: Float) -> (inField: [Bool], candidate: [Bool]) {
         var field = [Bool](repeating: false, count: rows * columns)
+        var candidate = [Bool](repeating: false, count: rows * columns)
         hounsfieldUnits.withUnsafeBufferPointer { values in
-            field.withUnsafeMutableBufferPointer { out in
-                for r in 0..<rows {
-                    var first = 0, last = columns - 1
-                    if let circle = fieldOfViewCircle {
-                        let dr = Double(r) - circle.centerRow
-                        let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
-                        guard squared >= 0 else { continue }
-                        let half = squared.squareRoot()
-                        first = max(0, Int((circle.centerColumn - half).rounded(.up)))
-                        last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+            field.withUnsafeMutableBufferPointer { inField in
+                candidate.withUnsafeMutableBufferPointer { above in
+                    for r in 0..<rows {
+                        var first = 0, last = columns - 1
+                        if let circle = fieldOfViewCircle {
+                            let dr = Double(r) - circle.centerRow
+                            let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
+                            guard squared >= 0 else { continue }
+                            let half = squared.squareRoot()
+                            first = max(0, Int((circle.centerColumn - half).rounded(.up)))
+                            last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+                        }
+                        guard first <= last else { continue }
+                        let base = r * columns
+                        for c in first...last {
+                            let value = values[base + c]
+                            inField[base + c] = !value.isNaN
+                            above[base + c] = value > threshold
+                        }
                     }
-                    guard first <= last else { continue }
-                    let base = r * columns
-                    for c in first...last { out[base + c] = !values[base + c].isNaN }
                 }
             }
         }
-        return field
+        return (field, candidate)
     }
 }
 
