@@ -111,7 +111,8 @@ enum LocalWindowSums {
         let low = tissueWindow.lowerBound, high = tissueWindow.upperBound
         let bin = tissue.bin, binCount = tissue.counts.count
         var tissueAdded = 0, airAdded = 0
-        @inline(__always) func regionCount(_ k: UInt8) -> Int64 { k == 1 ? 1 : (k == 2 ? 1 << 32 : 0) }
+        // Region 1 → 1, region 2 → 1 << 32 (branch-free, so the column updates vectorize).
+        @inline(__always) func regionCount(_ k: UInt8) -> Int64 { Int64(k & 1) | (Int64(k >> 1) << 32) }
         @inline(__always) func finite(_ v: Float) -> Double { v.isNaN ? 0 : Double(v) }
         values.withUnsafeBufferPointer { huBuffer in
             region.withUnsafeBufferPointer { kindBuffer in
@@ -125,7 +126,7 @@ enum LocalWindowSums {
                         let v = finite(hu[base + c])
                         sum[c] += v
                         square[c] += v * v
-                        counts[c] += regionCount(kind[base + c])
+                        counts[c] &+= regionCount(kind[base + c])
                     }
                 }
                 for r in radius..<(rows - radius) {
@@ -135,12 +136,12 @@ enum LocalWindowSums {
                             let a = finite(hu[entering + c]), b = finite(hu[leaving + c])
                             sum[c] += a - b
                             square[c] += a * a - b * b
-                            counts[c] += regionCount(kind[entering + c]) - regionCount(kind[leaving + c])
+                            counts[c] &+= regionCount(kind[entering + c]) &- regionCount(kind[leaving + c])
                         }
                     }
                     var s = 0.0, s2 = 0.0, n: Int64 = 0
                     for c in 0..<columns {
-                        s += sum[c]; s2 += square[c]; n += counts[c]
+                        s += sum[c]; s2 += square[c]; n &+= counts[c]
                         pSum[c + 1] = s; pSquare[c + 1] = s2; pCount[c + 1] = n
                     }
                     let base = r * columns
@@ -151,7 +152,7 @@ enum LocalWindowSums {
                             let value = hu[base + c]
                             guard value >= low, value <= high else { continue }
                         }
-                        let inWindow = pCount[c + radius + 1] - pCount[c - radius]
+                        let inWindow = pCount[c + radius + 1] &- pCount[c - radius]
                         guard inWindow == (k == 1 ? patientFull : airFull) else { continue }
                         let ws = pSum[c + radius + 1] - pSum[c - radius]
                         let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]

@@ -76,23 +76,23 @@ public enum PatientSegmentation {
         var outline = 0
         var touching = 0
         let rows = body.rows, columns = body.columns
-        body.pixels.withUnsafeBufferPointer { b in
+        body.withBytes { b in
             inField.withUnsafeBufferPointer { field in
                 for r in 0..<rows {
-                    for c in 0..<columns where b[r * columns + c] {
+                    let topRow = r == 0, bottomRow = r == rows - 1
+                    for c in 0..<columns where b[r * columns + c] != 0 {
                         let p = r * columns + c
-                        var isOutline = false
-                        var touchesEdge = !field[p]
                         // A neighbour beyond the image border is outside the field; one outside the body
                         // makes this an outline pixel, and if it is also outside the field, a touching one.
-                        func check(_ inside: Bool, _ q: Int) {
-                            if !inside { isOutline = true; touchesEdge = true }
-                            else if !b[q] { isOutline = true; if !field[q] { touchesEdge = true } }
+                        let imageEdge = topRow || bottomRow || c == 0 || c == columns - 1
+                        if !imageEdge, b[p - 1] != 0, b[p + 1] != 0, b[p - columns] != 0, b[p + columns] != 0 { continue }
+                        var isOutline = imageEdge
+                        var touchesEdge = imageEdge || !field[p]
+                        for (inside, q) in [(c > 0, p - 1), (c < columns - 1, p + 1), (!topRow, p - columns), (!bottomRow, p + columns)]
+                        where inside && b[q] == 0 {
+                            isOutline = true
+                            if !field[q] { touchesEdge = true }
                         }
-                        check(c > 0, p - 1)
-                        check(c < columns - 1, p + 1)
-                        check(r > 0, p - columns)
-                        check(r < rows - 1, p + columns)
                         if isOutline { outline += 1; if touchesEdge { touching += 1 } }
                     }
                 }
