@@ -18,18 +18,23 @@ struct FineScaleMap {
         map = fine
     }
 
-    /// Fills every fine component that holds a pixel of `kept` (a half-resolution mask).
-    mutating func selectComponents(holding kept: BinaryMask) {
-        let rows = self.rows, columns = self.columns, halfColumns = kept.columns
+    /// Fills every fine component that holds a pixel of the coarse parts `labels` (in the
+    /// half-resolution `labelMap`). One seed per part is enough: a pixel of a part eroded by r ≥ 1
+    /// at half resolution has its whole full-resolution 3 × 3 neighbourhood in the mask, so the
+    /// part's full-resolution footprint lies inside the opened mask, in one fine component.
+    mutating func selectComponents(holding labels: Set<Int32>, labelMap: [Int32], halfColumns: Int) {
+        guard !labels.isEmpty else { return }
+        let rows = self.rows, columns = self.columns
         var stack: [Int] = []
-        kept.withBytes { kept in
+        var seeded = Set<Int32>()
+        labelMap.withUnsafeBufferPointer { labelMap in
             map.withUnsafeMutableBufferPointer { buffer in
-                let m = buffer.baseAddress!
-                for r in 0..<rows {
-                    let base = r * columns, halfBase = (r / 2) * halfColumns
-                    for c in 0..<columns where m[base + c] == ScanlineFill.open && kept[halfBase + c / 2] != 0 {
-                        ScanlineFill.fill(m, rows: rows, columns: columns, from: base + c, stack: &stack)
-                    }
+                for h in labelMap.indices where labelMap[h] != 0 && labels.contains(labelMap[h]) && !seeded.contains(labelMap[h]) {
+                    seeded.insert(labelMap[h])
+                    let seed = 2 * (h / halfColumns) * columns + 2 * (h % halfColumns)
+                    assert(buffer[seed] != 0, "a kept coarse part outside the opened mask")
+                    ScanlineFill.fill(buffer.baseAddress!, rows: rows, columns: columns, from: seed, stack: &stack)
+                    if seeded.count == labels.count { break }
                 }
             }
         }
@@ -40,9 +45,11 @@ struct FineScaleMap {
         let rows = self.rows, columns = self.columns, halfColumns = halfMask.columns
         return halfMask.withBytes { half in
             map.withUnsafeBufferPointer { m in
-                for r in 0..<rows {
-                    let base = r * columns, halfBase = (r / 2) * halfColumns
-                    for c in 0..<columns where m[base + c] == ScanlineFill.filled && half[halfBase + c / 2] != 0 { return true }
+                for h in half.indices where half[h] != 0 {
+                    let r = 2 * (h / halfColumns), c = 2 * (h % halfColumns)
+                    for rr in r..<min(r + 2, rows) {
+                        for cc in c..<min(c + 2, columns) where m[rr * columns + cc] == ScanlineFill.filled { return true }
+                    }
                 }
                 return false
             }

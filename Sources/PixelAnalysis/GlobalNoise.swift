@@ -105,9 +105,9 @@ enum LocalWindowSums {
         let patientFull = Int64(kernel * kernel), airFull = Int64(kernel * kernel) << 32
         let sum = Scratch<Double>(columns), square = Scratch<Double>(columns), counts = Scratch<Int64>(columns)
         let prefixSum = Scratch<Double>(columns + 1), prefixSquare = Scratch<Double>(columns + 1)
-        let prefixCount = Scratch<Int64>(columns + 1)
+        let prefixCount = Scratch<Int64>(columns + 1), qualifyingColumns = Scratch<Int>(columns)
         let tissueBins = Scratch<Int>(tissue.counts.count), airBins = Scratch<Int>(air.counts.count)
-        defer { for s in [sum, square, prefixSum, prefixSquare] { s.free() }; counts.free(); prefixCount.free(); tissueBins.free(); airBins.free() }
+        defer { for s in [sum, square, prefixSum, prefixSquare] { s.free() }; counts.free(); prefixCount.free(); qualifyingColumns.free(); tissueBins.free(); airBins.free() }
         let low = tissueWindow.lowerBound, high = tissueWindow.upperBound
         let bin = tissue.bin, binCount = tissue.counts.count
         var tissueAdded = 0, airAdded = 0
@@ -119,47 +119,52 @@ enum LocalWindowSums {
                 let hu = huBuffer.baseAddress!, kind = kindBuffer.baseAddress!
                 let sum = sum.base, square = square.base, counts = counts.base
                 let pSum = prefixSum.base, pSquare = prefixSquare.base, pCount = prefixCount.base
-                let tissueBins = tissueBins.base, airBins = airBins.base
+                let tissueBins = tissueBins.base, airBins = airBins.base, qualifying = qualifyingColumns.base
                 for r in 0..<kernel {
-                    let base = r * columns
+                    let values = hu + r * columns, kinds = kind + r * columns
                     for c in 0..<columns {
-                        let v = finite(hu[base + c])
+                        let v = finite(values[c])
                         sum[c] += v
                         square[c] += v * v
-                        counts[c] &+= regionCount(kind[base + c])
                     }
+                    for c in 0..<columns { counts[c] &+= regionCount(kinds[c]) }
                 }
                 for r in radius..<(rows - radius) {
                     if r > radius {
-                        let entering = (r + radius) * columns, leaving = (r - radius - 1) * columns
+                        let entering = hu + (r + radius) * columns, leaving = hu + (r - radius - 1) * columns
                         for c in 0..<columns {
-                            let a = finite(hu[entering + c]), b = finite(hu[leaving + c])
+                            let a = finite(entering[c]), b = finite(leaving[c])
                             sum[c] += a - b
                             square[c] += a * a - b * b
-                            counts[c] &+= regionCount(kind[entering + c]) &- regionCount(kind[leaving + c])
                         }
+                        let kindsIn = kind + (r + radius) * columns, kindsOut = kind + (r - radius - 1) * columns
+                        for c in 0..<columns { counts[c] &+= regionCount(kindsIn[c]) &- regionCount(kindsOut[c]) }
                     }
                     var s = 0.0, s2 = 0.0, n: Int64 = 0
                     for c in 0..<columns {
                         s += sum[c]; s2 += square[c]; n &+= counts[c]
                         pSum[c + 1] = s; pSquare[c + 1] = s2; pCount[c + 1] = n
                     }
+                    // First the pixels that qualify (branch-free: their region fills the window and,
+                    // for tissue, the value is in the window), then their SDs in a straight loop.
                     let base = r * columns
+                    var found = 0
                     for c in radius..<(columns - radius) {
-                        let k = kind[base + c]
-                        guard k != 0 else { continue }
-                        if k == 1 {
-                            let value = hu[base + c]
-                            guard value >= low, value <= high else { continue }
-                        }
+                        let k = kind[base + c], value = hu[base + c]
                         let inWindow = pCount[c + radius + 1] &- pCount[c - radius]
-                        guard inWindow == (k == 1 ? patientFull : airFull) else { continue }
+                        let needed = k == 1 ? patientFull : (k == 2 ? airFull : -1)
+                        let valueFits = k != 1 || (value >= low && value <= high)
+                        qualifying[found] = c
+                        found &+= inWindow == needed && valueFits ? 1 : 0
+                    }
+                    for i in 0..<found {
+                        let c = qualifying[i]
                         let ws = pSum[c + radius + 1] - pSum[c - radius]
                         let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]
                         let sd = max(0, (ws2 - ws * ws / full) / (full - 1)).squareRoot()
                         let index = Int(sd / bin)
                         guard index >= 0, index < binCount else { continue }
-                        if k == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }
+                        if kind[base + c] == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }
                     }
                 }
             }

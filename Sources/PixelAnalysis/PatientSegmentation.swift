@@ -62,7 +62,7 @@ public enum PatientSegmentation {
         // Lungs and other cavities enclosed by the selected tissue stay patient even where the cut
         // thinned their wall; what remains is hole-filled. All of it on one byte map (FineScaleMap).
         var map = FineScaleMap(fine: mask.openedBytes(radius: 1), rows: rows, columns: columns)
-        map.selectComponents(holding: kept)
+        map.selectComponents(holding: keptLabels, labelMap: coarseLabels, halfColumns: half.columns)
         let couchDilated = map.selectionTouches(couch) ? couch.dilated(radius: radius + 1) : nil
         map.fillOutsideOfSelection()
         let body = map.body(near: near, awayFrom: couchDilated)
@@ -88,11 +88,13 @@ public enum PatientSegmentation {
                         if !imageEdge, b[p - 1] != 0, b[p + 1] != 0, b[p - columns] != 0, b[p + columns] != 0 { continue }
                         var isOutline = imageEdge
                         var touchesEdge = imageEdge || !field[p]
-                        for (inside, q) in [(c > 0, p - 1), (c < columns - 1, p + 1), (!topRow, p - columns), (!bottomRow, p + columns)]
-                        where inside && b[q] == 0 {
-                            isOutline = true
-                            if !field[q] { touchesEdge = true }
+                        @inline(__always) func neighbour(_ inside: Bool, _ q: Int) {
+                            if inside, b[q] == 0 { isOutline = true; if !field[q] { touchesEdge = true } }
                         }
+                        neighbour(c > 0, p - 1)
+                        neighbour(c < columns - 1, p + 1)
+                        neighbour(!topRow, p - columns)
+                        neighbour(!bottomRow, p + columns)
                         if isOutline { outline += 1; if touchesEdge { touching += 1 } }
                     }
                 }
