@@ -110,8 +110,15 @@ public struct SeriesPixelAnalyzer: Sendable {
             throw DICOMError.notFound("Pixel Spacing (0028,0030) missing or zero")
         }
         let o = header.imageOrientation ?? [1, 0, 0, 0, 1, 0]
-        var values = image.hounsfieldUnits
-        for i in values.indices where image.isPadding[i] { values[i] = .nan }
+        let values = image.hounsfieldUnits.withUnsafeBufferPointer { units in
+            image.isPadding.withUnsafeBufferPointer { padding in
+                precondition(padding.count == units.count, "padding mask does not match the image")
+                return [Float](unsafeUninitializedCapacity: units.count) { out, count in
+                    for i in 0..<units.count { out[i] = padding[i] ? .nan : units[i] }
+                    count = units.count
+                }
+            }
+        }
         var circle: (centerColumn: Double, centerRow: Double, radiusPixels: Double)?
         if let diameter = header.reconstructionDiameterMillimeters, diameter > 0 {
             let width = Double(image.columns) * spacing[1]

@@ -43,29 +43,39 @@ public struct AxialSlice: Sendable {
         ((Double(columns) - 1) / 2, (Double(rows) - 1) / 2, reconstructionDiameterMillimeters / 2 / columnSpacingMillimeters)
     }
 
-    /// Per pixel: holds image data (not padding, inside the field-of-view circle). Computed row by row
-    /// from the circle's span, without per-pixel trigonometry.
-    func fieldMask() -> [Bool] {
+    /// Per pixel: holds image data (not padding, inside the field-of-view circle).
+    func fieldMask() -> [Bool] { fieldAndCandidateMasks(aboveHounsfield: .infinity).inField }
+
+    /// In one pass: the field mask, and the field pixels above `threshold`. Computed row by row from
+    /// the circle's span, without per-pixel trigonometry.
+    func fieldAndCandidateMasks(aboveHounsfield threshold: Float) -> (inField: [Bool], candidate: [Bool]) {
         var field = [Bool](repeating: false, count: rows * columns)
+        var candidate = [Bool](repeating: false, count: rows * columns)
         hounsfieldUnits.withUnsafeBufferPointer { values in
-            field.withUnsafeMutableBufferPointer { out in
-                for r in 0..<rows {
-                    var first = 0, last = columns - 1
-                    if let circle = fieldOfViewCircle {
-                        let dr = Double(r) - circle.centerRow
-                        let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
-                        guard squared >= 0 else { continue }
-                        let half = squared.squareRoot()
-                        first = max(0, Int((circle.centerColumn - half).rounded(.up)))
-                        last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+            field.withUnsafeMutableBufferPointer { inField in
+                candidate.withUnsafeMutableBufferPointer { above in
+                    for r in 0..<rows {
+                        var first = 0, last = columns - 1
+                        if let circle = fieldOfViewCircle {
+                            let dr = Double(r) - circle.centerRow
+                            let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
+                            guard squared >= 0 else { continue }
+                            let half = squared.squareRoot()
+                            first = max(0, Int((circle.centerColumn - half).rounded(.up)))
+                            last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+                        }
+                        guard first <= last else { continue }
+                        let base = r * columns
+                        for c in first...last {
+                            let value = values[base + c]
+                            inField[base + c] = !value.isNaN
+                            above[base + c] = value > threshold
+                        }
                     }
-                    guard first <= last else { continue }
-                    let base = r * columns
-                    for c in first...last { out[base + c] = !values[base + c].isNaN }
                 }
             }
         }
-        return field
+        return (field, candidate)
     }
 }
 
@@ -78,10 +88,15 @@ extension AxialSlice {
         var top = rows, bottom = -1, left = columns, right = -1
         hounsfieldUnits.withUnsafeBufferPointer { values in
             for r in 0..<rows {
-                let base = r * columns
-                for c in 0..<columns where values[base + c] > thresholdHounsfield {
-                    top = min(top, r); bottom = max(bottom, r); left = min(left, c); right = max(right, c)
-                }
+                let row = values.baseAddress! + r * columns
+                // Most rows are empty (air): test the whole row branch-free first.
+                var any: UInt8 = 0
+                for c in 0..<columns { any |= row[c] > thresholdHounsfield ? 1 : 0 }
+                guard any != 0 else { continue }
+                var first = 0, last = columns - 1
+                while !(row[first] > thresholdHounsfield) { first += 1 }
+                while !(row[last] > thresholdHounsfield) { last -= 1 }
+                top = min(top, r); bottom = r; left = min(left, first); right = max(right, last)
             }
         }
         guard bottom >= 0 else { return self }
@@ -89,10 +104,13 @@ extension AxialSlice {
         let c0 = max(0, left - marginPixels), c1 = min(columns - 1, right + marginPixels)
         if r0 == 0, c0 == 0, r1 == rows - 1, c1 == columns - 1 { return self }
         let height = r1 - r0 + 1, width = c1 - c0 + 1
-        var values = [Float](repeating: 0, count: height * width)
-        for r in 0..<height {
-            let source = (r0 + r) * columns + c0
-            for c in 0..<width { values[r * width + c] = hounsfieldUnits[source + c] }
+        let values = hounsfieldUnits.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: height * width) { out, count in
+                for r in 0..<height {
+                    (out.baseAddress! + r * width).initialize(from: source.baseAddress! + (r0 + r) * columns + c0, count: width)
+                }
+                count = height * width
+            }
         }
         let circle = fieldOfViewCircle.map { (centerColumn: $0.centerColumn - Double(c0), centerRow: $0.centerRow - Double(r0), radiusPixels: $0.radiusPixels) }
         // A crop edge that is not the image edge must not read as the field's edge: pad beyond the

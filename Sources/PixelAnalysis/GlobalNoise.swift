@@ -67,30 +67,21 @@ public enum GlobalNoise {
         }
         // Region of each pixel: 1 patient, 2 air outside the patient (in the field, below the air
         // threshold), 0 neither. A window counts only when all its pixels share the centre's region.
-        var region = [UInt8](repeating: 0, count: rows * columns)
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let p = r * columns + c
-                if body.pixels[p] { region[p] = 1 }
-                else if inField[p] && slice.hounsfieldUnits[p] < settings.airBelowHounsfield { region[p] = 2 }
+        let count = rows * columns
+        var region = [UInt8](repeating: 0, count: count)
+        let airBelow = settings.airBelowHounsfield
+        body.pixels.withUnsafeBufferPointer { inBody in
+            inField.withUnsafeBufferPointer { field in
+                slice.hounsfieldUnits.withUnsafeBufferPointer { values in
+                    region.withUnsafeMutableBufferPointer { out in
+                        for p in 0..<count { out[p] = inBody[p] ? 1 : (field[p] && values[p] < airBelow ? 2 : 0) }
+                    }
+                }
             }
         }
-        let sums = WindowSums(rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region)
-        let full = Double(kernel * kernel)
-        let window = settings.tissueWindowHounsfield
-        for r in radius..<(rows - radius) {
-            for c in radius..<(columns - radius) {
-                let p = r * columns + c
-                let kind = region[p]
-                guard kind != 0 else { continue }
-                let value = slice.hounsfieldUnits[p]
-                guard kind == 2 || window.contains(value) else { continue }
-                let (s, s2, patient, air) = sums.window(row: r, column: c)
-                guard (kind == 1 ? patient : air) == Int32(kernel * kernel) else { continue }
-                let sd = max(0, (s2 - s * s / full) / (full - 1)).squareRoot()
-                if kind == 1 { tissue.add(sd) } else { outside.add(sd) }
-            }
-        }
+        LocalWindowSums.forEachInteriorWindow(
+            rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region,
+            tissueWindow: settings.tissueWindowHounsfield, tissue: &tissue, air: &outside)
         return SliceNoise(
             tissueHounsfield: tissue.count >= minimumPixels ? tissue.mode() : nil,
             airHounsfield: outside.count >= minimumPixels ? outside.mode() : nil,
@@ -98,60 +89,107 @@ public enum GlobalNoise {
     }
 }
 
-/// Summed-area tables of HU, HU² and the two region indicators, for O(1) interior-window sums.
-struct WindowSums {
-    let width: Int
-    let radius: Int
-    private var value: [Double]
-    private var square: [Double]
-    private var patient: [Int32]
-    private var air: [Int32]
-
-    init(rows: Int, columns: Int, radius: Int, values: [Float], region: [UInt8]) {
-        width = columns + 1
-        self.radius = radius
-        let count = (rows + 1) * (columns + 1)
-        var value = [Double](repeating: 0, count: count), square = [Double](repeating: 0, count: count)
-        var patient = [Int32](repeating: 0, count: count), air = [Int32](repeating: 0, count: count)
-        for r in 0..<rows {
-            var v = 0.0, v2 = 0.0
-            var inPatient: Int32 = 0, inAir: Int32 = 0
-            for c in 0..<columns {
-                let p = r * columns + c
-                let hu = values[p].isNaN ? 0 : Double(values[p])
-                v += hu
-                v2 += hu * hu
-                if region[p] == 1 { inPatient += 1 } else if region[p] == 2 { inAir += 1 }
-                let above = r * width + c + 1, here = (r + 1) * width + c + 1
-                value[here] = value[above] + v
-                square[here] = square[above] + v2
-                patient[here] = patient[above] + inPatient
-                air[here] = air[above] + inAir
+/// Sums of HU, HU² and the region counts over every interior (2r+1)² window, in one sweep down the
+/// image: per column, running sums over the window's rows (one row added, one removed per step), then
+/// along the row, prefix sums of those column sums (a window is a difference of two prefixes).
+enum LocalWindowSums {
+    /// Adds the local SD of every qualifying interior pixel to `tissue` (region 1, value in the window)
+    /// or `air` (region 2), when its whole window lies in the centre's region.
+    static func forEachInteriorWindow(
+        rows: Int, columns: Int, radius: Int, values: [Float], region: [UInt8], tissueWindow: ClosedRange<Float>,
+        tissue: inout Histogram, air: inout Histogram
+    ) {
+        let kernel = 2 * radius + 1
+        let full = Double(kernel * kernel)
+        // Region counts packed in one integer: patient pixels + (air pixels << 32).
+        let patientFull = Int64(kernel * kernel), airFull = Int64(kernel * kernel) << 32
+        let sum = Scratch<Double>(columns), square = Scratch<Double>(columns), counts = Scratch<Int64>(columns)
+        let prefixSum = Scratch<Double>(columns + 1), prefixSquare = Scratch<Double>(columns + 1)
+        let prefixCount = Scratch<Int64>(columns + 1), qualifyingColumns = Scratch<Int>(columns)
+        let tissueBins = Scratch<Int>(tissue.counts.count), airBins = Scratch<Int>(air.counts.count)
+        defer { for s in [sum, square, prefixSum, prefixSquare] { s.free() }; counts.free(); prefixCount.free(); qualifyingColumns.free(); tissueBins.free(); airBins.free() }
+        let low = tissueWindow.lowerBound, high = tissueWindow.upperBound
+        let bin = tissue.bin, binCount = tissue.counts.count
+        var tissueAdded = 0, airAdded = 0
+        // Region 1 → 1, region 2 → 1 << 32 (branch-free, so the column updates vectorize).
+        @inline(__always) func regionCount(_ k: UInt8) -> Int64 { Int64(k & 1) | (Int64(k >> 1) << 32) }
+        @inline(__always) func finite(_ v: Float) -> Double { v.isNaN ? 0 : Double(v) }
+        values.withUnsafeBufferPointer { huBuffer in
+            region.withUnsafeBufferPointer { kindBuffer in
+                let hu = huBuffer.baseAddress!, kind = kindBuffer.baseAddress!
+                let sum = sum.base, square = square.base, counts = counts.base
+                let pSum = prefixSum.base, pSquare = prefixSquare.base, pCount = prefixCount.base
+                let tissueBins = tissueBins.base, airBins = airBins.base, qualifying = qualifyingColumns.base
+                for r in 0..<kernel {
+                    let values = hu + r * columns, kinds = kind + r * columns
+                    for c in 0..<columns {
+                        let v = finite(values[c])
+                        sum[c] += v
+                        square[c] += v * v
+                    }
+                    for c in 0..<columns { counts[c] &+= regionCount(kinds[c]) }
+                }
+                for r in radius..<(rows - radius) {
+                    if r > radius {
+                        let entering = hu + (r + radius) * columns, leaving = hu + (r - radius - 1) * columns
+                        for c in 0..<columns {
+                            let a = finite(entering[c]), b = finite(leaving[c])
+                            sum[c] += a - b
+                            square[c] += a * a - b * b
+                        }
+                        let kindsIn = kind + (r + radius) * columns, kindsOut = kind + (r - radius - 1) * columns
+                        for c in 0..<columns { counts[c] &+= regionCount(kindsIn[c]) &- regionCount(kindsOut[c]) }
+                    }
+                    var s = 0.0, s2 = 0.0, n: Int64 = 0
+                    for c in 0..<columns {
+                        s += sum[c]; s2 += square[c]; n &+= counts[c]
+                        pSum[c + 1] = s; pSquare[c + 1] = s2; pCount[c + 1] = n
+                    }
+                    // First the pixels that qualify (branch-free: their region fills the window and,
+                    // for tissue, the value is in the window), then their SDs in a straight loop.
+                    let base = r * columns
+                    var found = 0
+                    for c in radius..<(columns - radius) {
+                        let k = kind[base + c], value = hu[base + c]
+                        let inWindow = pCount[c + radius + 1] &- pCount[c - radius]
+                        let needed = k == 1 ? patientFull : (k == 2 ? airFull : -1)
+                        let valueFits = k != 1 || (value >= low && value <= high)
+                        qualifying[found] = c
+                        found &+= inWindow == needed && valueFits ? 1 : 0
+                    }
+                    for i in 0..<found {
+                        let c = qualifying[i]
+                        let ws = pSum[c + radius + 1] - pSum[c - radius]
+                        let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]
+                        let sd = max(0, (ws2 - ws * ws / full) / (full - 1)).squareRoot()
+                        let index = Int(sd / bin)
+                        guard index >= 0, index < binCount else { continue }
+                        if kind[base + c] == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }
+                    }
+                }
             }
         }
-        self.value = value
-        self.square = square
-        self.patient = patient
-        self.air = air
+        for i in 0..<binCount { tissue.counts[i] += tissueBins.base[i]; air.counts[i] += airBins.base[i] }
+        tissue.count += tissueAdded
+        air.count += airAdded
     }
+}
 
-    /// Sums over the window centred at (row, column); the window must lie inside the image.
-    @inline(__always)
-    func window(row: Int, column: Int) -> (Double, Double, Int32, Int32) {
-        let a = (row - radius) * width + column - radius
-        let b = a + 2 * radius + 1
-        let c = (row + radius + 1) * width + column - radius
-        let d = c + 2 * radius + 1
-        return (value[d] - value[b] - value[c] + value[a], square[d] - square[b] - square[c] + square[a],
-                patient[d] - patient[b] - patient[c] + patient[a], air[d] - air[b] - air[c] + air[a])
+/// A zeroed, manually freed buffer for hot loops (no bounds or uniqueness checks).
+struct Scratch<Element: Numeric> {
+    let base: UnsafeMutablePointer<Element>
+    init(_ count: Int) {
+        base = .allocate(capacity: max(1, count))
+        base.initialize(repeating: 0, count: max(1, count))
     }
+    func free() { base.deallocate() }
 }
 
 /// Fixed-width histogram from 0 to `maximum`; the mode is the centre of the fullest bin.
 struct Histogram {
     let bin: Double
     var counts: [Int]
-    private(set) var count = 0
+    var count = 0
 
     init(bin: Double, maximum: Double) {
         self.bin = bin

@@ -36,11 +36,9 @@ public struct PatientOutline: Sendable {
 /// patient contour. A slice with only a couch on it has an empty body.
 public enum PatientSegmentation {
     public static func segment(_ slice: AxialSlice, settings: SegmentationSettings = SegmentationSettings()) -> PatientOutline {
-        let inField = slice.fieldMask()
-        var candidate = [Bool](repeating: false, count: inField.count)
-        let threshold = settings.thresholdHounsfield
-        for p in inField.indices where inField[p] { candidate[p] = slice.hounsfieldUnits[p] > threshold }
-        let mask = BinaryMask(rows: slice.rows, columns: slice.columns, pixels: candidate)
+        let rows = slice.rows, columns = slice.columns
+        let (inField, candidate) = slice.fieldAndCandidateMasks(aboveHounsfield: settings.thresholdHounsfield)
+        let mask = BinaryMask(rows: rows, columns: columns, pixels: candidate)
         // Coarse scale, at half resolution (the decisions below need no finer detail): parts of the
         // mask eroded by the couch-removal radius. Thin structures have vanished; a flat, wide part is
         // the couch; tiny parts are external objects; the rest is patient (torso, arms, legs).
@@ -55,35 +53,19 @@ public enum PatientSegmentation {
         let largest = patientParts.map(\.area).max() ?? 0
         let keptLabels = Set(patientParts.filter { Double($0.area) >= settings.minimumPartShareOfLargest * Double(largest) }.map(\.label))
         let couchLabels = Set(parts.filter(isCouch).map(\.label))
-        let keptParts = BinaryMask.selecting(keptLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
-        let near = keptParts.dilated(radius: 2 * radius + 1).upsampledByTwo(rows: slice.rows, columns: slice.columns)
-        let keptFull = keptParts.upsampledByTwo(rows: slice.rows, columns: slice.columns)
-        let couchFull = BinaryMask.selecting(couchLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
-            .upsampledByTwo(rows: slice.rows, columns: slice.columns)
+        let kept = BinaryMask.selecting(keptLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
+        let couch = BinaryMask.selecting(couchLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
+        let near = kept.dilated(radius: 2 * radius + 1)
         // Fine scale: the mask opened by one pixel (one-pixel bridges and specks removed). A fine
         // component that holds a kept coarse part is patient, within 2·radius + 1 of the kept parts
         // (thin attachments such as couch shells and cables are cut there) and away from the couch.
-        let fine = mask.eroded(radius: 1).dilated(radius: 1)
-        let (fineLabels, fineParts) = fine.components()
-        var patientFlags = [Bool](repeating: false, count: fineParts.count + 1)
-        var couchFlags = [Bool](repeating: false, count: fineParts.count + 1)
-        for p in fineLabels.indices where fineLabels[p] != 0 {
-            if keptFull.pixels[p] { patientFlags[Int(fineLabels[p])] = true }
-            if couchFull.pixels[p] { couchFlags[Int(fineLabels[p])] = true }
-        }
-        let holdsPatient = Set(patientFlags.indices.filter { patientFlags[$0] }.map(Int32.init))
-        let holdsCouch = Set(couchFlags.indices.filter { couchFlags[$0] }.map(Int32.init))
-        let selected = BinaryMask.selecting(holdsPatient, from: fineLabels, rows: slice.rows, columns: slice.columns)
-        var body = selected && near
-        if !holdsPatient.isDisjoint(with: holdsCouch) {
-            let couchHalf = BinaryMask.selecting(couchLabels, from: coarseLabels, rows: half.rows, columns: half.columns)
-            body = body && !couchHalf.dilated(radius: radius + 1).upsampledByTwo(rows: slice.rows, columns: slice.columns)
-        }
         // Lungs and other cavities enclosed by the selected tissue stay patient even where the cut
-        // above thinned their wall.
-        let cavities = selected.fillingHoles() && !selected
-        body = body || cavities
-        body = body.fillingHoles()
+        // thinned their wall; what remains is hole-filled. All of it on one byte map (FineScaleMap).
+        var map = FineScaleMap(fine: mask.openedBytes(radius: 1), rows: rows, columns: columns)
+        map.selectComponents(holding: keptLabels, labelMap: coarseLabels, halfColumns: half.columns)
+        let couchDilated = map.selectionTouches(couch) ? couch.dilated(radius: radius + 1) : nil
+        map.fillOutsideOfSelection()
+        let body = map.body(near: near, awayFrom: couchDilated)
         let (truncated, fraction) = truncation(of: body, inField: inField)
         return PatientOutline(body: body, truncated: truncated, truncatedOutlineFraction: fraction, inField: inField)
     }
@@ -94,23 +76,25 @@ public enum PatientSegmentation {
         var outline = 0
         var touching = 0
         let rows = body.rows, columns = body.columns
-        body.pixels.withUnsafeBufferPointer { b in
+        body.withBytes { b in
             inField.withUnsafeBufferPointer { field in
                 for r in 0..<rows {
-                    for c in 0..<columns where b[r * columns + c] {
+                    let topRow = r == 0, bottomRow = r == rows - 1
+                    for c in 0..<columns where b[r * columns + c] != 0 {
                         let p = r * columns + c
-                        var isOutline = false
-                        var touchesEdge = !field[p]
                         // A neighbour beyond the image border is outside the field; one outside the body
                         // makes this an outline pixel, and if it is also outside the field, a touching one.
-                        func check(_ inside: Bool, _ q: Int) {
-                            if !inside { isOutline = true; touchesEdge = true }
-                            else if !b[q] { isOutline = true; if !field[q] { touchesEdge = true } }
+                        let imageEdge = topRow || bottomRow || c == 0 || c == columns - 1
+                        if !imageEdge, b[p - 1] != 0, b[p + 1] != 0, b[p - columns] != 0, b[p + columns] != 0 { continue }
+                        var isOutline = imageEdge
+                        var touchesEdge = imageEdge || !field[p]
+                        @inline(__always) func neighbour(_ inside: Bool, _ q: Int) {
+                            if inside, b[q] == 0 { isOutline = true; if !field[q] { touchesEdge = true } }
                         }
-                        check(c > 0, p - 1)
-                        check(c < columns - 1, p + 1)
-                        check(r > 0, p - columns)
-                        check(r < rows - 1, p + columns)
+                        neighbour(c > 0, p - 1)
+                        neighbour(c < columns - 1, p + 1)
+                        neighbour(!topRow, p - columns)
+                        neighbour(!bottomRow, p + columns)
                         if isOutline { outline += 1; if touchesEdge { touching += 1 } }
                     }
                 }

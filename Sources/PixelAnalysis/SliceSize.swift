@@ -47,20 +47,27 @@ public enum SliceSizeMeasurement {
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
         let cs = slice.columnSpacingMillimeters, rs = slice.rowSpacingMillimeters
         let rd = slice.rowDirection, cd = slice.columnDirection
-        for r in 0..<slice.rows {
-            var first = -1, last = -1
-            for c in 0..<columns where outline.body.pixels[r * columns + c] {
-                if first < 0 { first = c }
-                last = c
-                count += 1
-                let hu = slice.hounsfieldUnits[r * columns + c]
-                if !hu.isNaN { waterSum += max(0, Double(hu) / 1000 + 1) }
-            }
-            guard first >= 0 else { continue }
-            for c in [first, last] {
-                let x = Double(c) * cs * rd.x + Double(r) * rs * cd.x
-                let y = Double(c) * cs * rd.y + Double(r) * rs * cd.y
-                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        @inline(__always) func extend(row r: Int, column c: Int) {
+            let x = Double(c) * cs * rd.x + Double(r) * rs * cd.x
+            let y = Double(c) * cs * rd.y + Double(r) * rs * cd.y
+            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        }
+        outline.body.withBytes { body in
+            slice.hounsfieldUnits.withUnsafeBufferPointer { values in
+                for r in 0..<slice.rows {
+                    let base = r * columns
+                    var first = -1, last = -1
+                    for c in 0..<columns where body[base + c] != 0 {
+                        if first < 0 { first = c }
+                        last = c
+                        count += 1
+                        let hu = values[base + c]
+                        if !hu.isNaN { waterSum += max(0, Double(hu) / 1000 + 1) }
+                    }
+                    guard first >= 0 else { continue }
+                    extend(row: r, column: first)
+                    extend(row: r, column: last)
+                }
             }
         }
         let pixelArea = slice.pixelAreaSquareMillimeters

@@ -1,0 +1,106 @@
+/// The fine-scale steps of the patient segmentation on one byte per pixel, so that choosing the
+/// patient's components, keeping their cavities and the final hole filling share their passes. The
+/// values follow ScanlineFill (`open`, `filled`, 0 blocks) and mean, in turn:
+///  1. from `init`: `open` = the opened mask, 0 = background;
+///  2. after `selectComponents`: `filled` = the selection (components holding a kept coarse part);
+///  3. after `fillOutsideOfSelection`: `filled` = background reachable from the image border,
+///     `open` = cavities enclosed by the selection, 0 = the selection;
+///  4. `body` cuts the selection to the kept neighbourhood and fills what the cut opened up.
+struct FineScaleMap {
+    let rows: Int
+    let columns: Int
+    private var map: [UInt8]
+
+    init(fine: [UInt8], rows: Int, columns: Int) {
+        precondition(fine.count == rows * columns)
+        self.rows = rows
+        self.columns = columns
+        map = fine
+    }
+
+    /// Fills every fine component that holds a pixel of the coarse parts `labels` (in the
+    /// half-resolution `labelMap`). One seed per part is enough: a pixel of a part eroded by r ≥ 1
+    /// at half resolution has its whole full-resolution 3 × 3 neighbourhood in the mask, so the
+    /// part's full-resolution footprint lies inside the opened mask, in one fine component.
+    mutating func selectComponents(holding labels: Set<Int32>, labelMap: [Int32], halfColumns: Int) {
+        guard !labels.isEmpty else { return }
+        let rows = self.rows, columns = self.columns
+        var stack: [Int] = []
+        var seeded = Set<Int32>()
+        labelMap.withUnsafeBufferPointer { labelMap in
+            map.withUnsafeMutableBufferPointer { buffer in
+                for h in labelMap.indices where labelMap[h] != 0 && labels.contains(labelMap[h]) && !seeded.contains(labelMap[h]) {
+                    seeded.insert(labelMap[h])
+                    let seed = 2 * (h / halfColumns) * columns + 2 * (h % halfColumns)
+                    assert(buffer[seed] != 0, "a kept coarse part outside the opened mask")
+                    ScanlineFill.fill(buffer.baseAddress!, rows: rows, columns: columns, from: seed, stack: &stack)
+                    if seeded.count == labels.count { break }
+                }
+            }
+        }
+    }
+
+    /// Whether the selection holds a pixel of `halfMask` (a half-resolution mask).
+    func selectionTouches(_ halfMask: BinaryMask) -> Bool {
+        let rows = self.rows, columns = self.columns, halfColumns = halfMask.columns
+        return halfMask.withBytes { half in
+            map.withUnsafeBufferPointer { m in
+                for h in half.indices where half[h] != 0 {
+                    let r = 2 * (h / halfColumns), c = 2 * (h % halfColumns)
+                    for rr in r..<min(r + 2, rows) {
+                        for cc in c..<min(c + 2, columns) where m[rr * columns + cc] == ScanlineFill.filled { return true }
+                    }
+                }
+                return false
+            }
+        }
+    }
+
+    /// Blocks the selection, opens everything else and fills it from the image border: what stays
+    /// open is enclosed by the selection.
+    mutating func fillOutsideOfSelection() {
+        let rows = self.rows, columns = self.columns
+        map.withUnsafeMutableBufferPointer { buffer in
+            for p in buffer.indices { buffer[p] = buffer[p] == ScanlineFill.filled ? 0 : ScanlineFill.open }
+            ScanlineFill.fillFromBorder(buffer.baseAddress!, rows: rows, columns: columns)
+        }
+    }
+
+    /// The body: the selection where `near` is set and `couch` is not (both half-resolution), plus
+    /// the selection's cavities, hole-filled. Selection pixels cut off here are opened, and filled
+    /// from wherever they meet the border-connected background; the rest of them are holes.
+    mutating func body(near: BinaryMask, awayFrom couch: BinaryMask?) -> BinaryMask {
+        let rows = self.rows, columns = self.columns, halfColumns = near.columns
+        let couch = couch ?? BinaryMask(rows: near.rows, columns: near.columns, pixels: [Bool](repeating: false, count: near.pixels.count))
+        var seeds: [Int] = []
+        near.withBytes { near in
+            couch.withBytes { couch in
+                map.withUnsafeMutableBufferPointer { buffer in
+                    let m = buffer.baseAddress!
+                    for r in 0..<rows {
+                        let base = r * columns, halfBase = (r / 2) * halfColumns
+                        let edgeRow = r == 0 || r == rows - 1
+                        for c in 0..<columns {
+                            let p = base + c
+                            switch m[p] {
+                            case ScanlineFill.filled: continue
+                            case ScanlineFill.open: m[p] = 0  // a cavity: body
+                            default:
+                                let h = halfBase + c / 2
+                                if near[h] != 0, couch[h] == 0 { continue }
+                                m[p] = ScanlineFill.open
+                                if edgeRow || c == 0 || c == columns - 1 || m[p - 1] == ScanlineFill.filled || m[p + 1] == ScanlineFill.filled
+                                    || m[p - columns] == ScanlineFill.filled || m[p + columns] == ScanlineFill.filled {
+                                    seeds.append(p)
+                                }
+                            }
+                        }
+                    }
+                    var stack: [Int] = []
+                    for seed in seeds { ScanlineFill.fill(m, rows: rows, columns: columns, from: seed, stack: &stack) }
+                }
+            }
+        }
+        return BinaryMask(rows: rows, columns: columns, bytes: map) { $0 != ScanlineFill.filled }
+    }
+}
