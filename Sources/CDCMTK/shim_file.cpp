@@ -7,8 +7,13 @@
 #include "dcmtk/oflog/oflog.h"
 #include "dcmtk/oflog/spi/logevent.h"
 
+#include "dcmtk/dcmdata/dcistrmb.h"
+
+#include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -26,6 +31,45 @@ class ThreadLogAppender : public dcmtk::log4cplus::Appender {
         log_sink->append(event.getMessage().c_str());
     }
 };
+
+/// Reads the dataset up to Pixel Data from the file in 64 KiB chunks through an in-memory stream:
+/// the same parser as loadFileUntilTag without a stdio call per element. Returns false when the file
+/// cannot be opened or read, or the parse fails: the caller then reads it the ordinary way, so
+/// errors keep DCMTK's own file-stream wording.
+bool load_header_in_chunks(DcmFileFormat &format, const char *path) {
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    thread_local std::vector<char> chunk(64 * 1024);  // reused: a 64 KiB free per file makes glibc consolidate its heap
+    DcmInputBufferStream stream;
+    format.transferInit();
+    OFCondition status = EC_StreamNotifyClient;
+    bool ended = false;
+    while (status == EC_StreamNotifyClient && !ended) {
+        ssize_t count = ::read(fd, chunk.data(), chunk.size());
+        if (count < 0 && errno == EINTR) continue;
+        if (count < 0) break;
+        if (count == 0) {
+            stream.setEos();
+            ended = true;
+        } else {
+            stream.setBuffer(chunk.data(), static_cast<offile_off_t>(count));
+        }
+        status = format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
+        if (count > 0) stream.releaseBuffer();
+    }
+    // A dataset without Pixel Data ends with the stream. That is normal when its last element was read
+    // completely; a truncated or over-long last element (still in work) goes to the file path, whose
+    // error names it. (Transfer states are only meaningful before transferEnd.)
+    bool complete = status.good();
+    if (!complete && ended && status == EC_EndOfStream) {
+        DcmDataset *dataset = format.getDataset();
+        unsigned long elements = dataset->card();
+        complete = elements > 0 && dataset->getElement(elements - 1)->transferState() == ERW_ready;
+    }
+    format.transferEnd();
+    ::close(fd);
+    return complete;
+}
 
 }  // namespace
 
@@ -118,7 +162,11 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
     file->file_size = static_cast<uint64_t>(info.st_size);
     cdcm::capture_log(&file->warnings);
     OFCondition status;
-    if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
+    if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path)) {
+        status = EC_Normal;
+    } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
+        file->format.clear();
+        file->warnings.clear();
         status = file->format.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
                                                ERM_autoDetect, DCM_PixelData);
     } else {

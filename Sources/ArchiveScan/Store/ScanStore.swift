@@ -88,15 +88,9 @@ public struct ScanStore: Sendable {
     /// studies they belong to (and belonged to, for changed files) as pending.
     func record(_ files: [ReadFile], runID: String) throws {
         guard !files.isEmpty else { return }
-        let encoder = Self.encoder()
         try database.transaction { session in
             for file in files {
-                let json: Data?
-                switch file.object {
-                case .ctImage(let headers): json = try encoder.encode(headers)
-                case .doseReport(let report, _): json = try encoder.encode(report)
-                default: json = nil
-                }
+                let json = try file.objectJSON ?? file.object.storedJSON()
                 let study = file.object.studyInstanceUID
                 try session.execute(
                     """
@@ -164,6 +158,19 @@ struct ReadFile: Sendable {
     var path: String
     var stamp: FileStamp
     var object: ScannedObject
+    /// `object.storedJSON()`, when the reading worker already encoded it.
+    var objectJSON: Data?
     /// The study this path belonged to before (a changed file may have moved to another study).
     var previousStudyInstanceUID: String?
+}
+
+extension ScannedObject {
+    /// What the store keeps of the object (dicom_file.object_json): image headers or the dose report.
+    func storedJSON() throws -> Data? {
+        switch self {
+        case .ctImage(let headers): return try ScanStore.encoder().encode(headers)
+        case .doseReport(let report, _): return try ScanStore.encoder().encode(report)
+        default: return nil
+        }
+    }
 }

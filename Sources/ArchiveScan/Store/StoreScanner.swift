@@ -15,6 +15,9 @@ public struct StoreScanSummary: Sendable {
     public var filesUnchanged = 0
     /// Exams assembled again (new files, changed files) or removed.
     public var studiesUpdated = 0
+    /// Wall-clock seconds spent walking, reading and recording files, and assembling exams.
+    public var readingSeconds = 0.0
+    public var assemblingSeconds = 0.0
 }
 
 /// Scans files into a store, incrementally and resumably:
@@ -45,27 +48,43 @@ public struct StoreScanner: Sendable {
 
     public func scan(_ paths: [String], into store: ScanStore, run: ScanRun) throws -> StoreScanSummary {
         AllocatorTuning.apply()
+        let start = DispatchTime.now()
         try store.beginRun(run)
         let workers = LargeStackWorkers.pool(count: jobs)
         var summary = StoreScanSummary(runID: run.id)
         var batch: [String] = []
+        var reading: BatchInFlight?
         var failure: Error?
+        // Two stages: the workers read (and encode) batch k+1 while this thread commits batch k.
+        func advance(_ paths: [String]) {
+            do {
+                let next = try startReading(paths, store: store, workers: workers, summary: &summary)
+                if let reading { try commit(reading, store: store, run: run, summary: &summary) }
+                reading = next
+            } catch {
+                failure = error
+            }
+        }
         let unreadable = ArchiveWalker().walk(paths) { path in
             guard failure == nil else { return }
             batch.append(path)
             if batch.count >= batchSize {
-                do { try ingest(batch, store: store, workers: workers, run: run, summary: &summary) } catch { failure = error }
+                advance(batch)
                 batch.removeAll(keepingCapacity: true)
             }
         }
+        if failure == nil { advance(batch) }
         if let failure { throw failure }
-        try ingest(batch, store: store, workers: workers, run: run, summary: &summary)
+        if let reading { try commit(reading, store: store, run: run, summary: &summary) }
         summary.filesSeen += unreadable.count
         let walkProblems = unreadable.filter { owns(path: $0.path) }.map {
             ReadFile(path: $0.path, stamp: FileStamp(sizeBytes: 0, modificationNanoseconds: 0), object: .failed(reason: $0.reason))
         }
         try store.record(walkProblems, runID: run.id)
+        let assemblyStart = DispatchTime.now()
+        summary.readingSeconds = Double(assemblyStart.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         try assemblePending(store: store, workers: workers, run: run, summary: &summary)
+        summary.assemblingSeconds = Double(DispatchTime.now().uptimeNanoseconds - assemblyStart.uptimeNanoseconds) / 1e9
         try store.finishRun(run.id, filesSeen: summary.filesSeen, filesRead: summary.filesRead, studiesUpdated: summary.studiesUpdated)
         return summary
     }
@@ -77,13 +96,12 @@ public struct StoreScanner: Sendable {
         return object.studyInstanceUID.map(shard.owns(studyInstanceUID:)) ?? owns(path: path)
     }
 
-    /// Reads the new and changed files of one batch in parallel and records them in one transaction.
-    private func ingest(_ paths: [String], store: ScanStore, workers: LargeStackWorkers, run: ScanRun,
-                        summary: inout StoreScanSummary) throws {
-        guard !paths.isEmpty else { return }
+    /// Finds the new and changed files of one batch and starts reading them on the workers.
+    private func startReading(_ paths: [String], store: ScanStore, workers: LargeStackWorkers,
+                              summary: inout StoreScanSummary) throws -> BatchInFlight {
         summary.filesSeen += paths.count
         let known = try store.knownFiles(paths)
-        var toRead: [(path: String, stamp: FileStamp, previous: String?)] = []
+        var toRead: [BatchInFlight.Item] = []
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }  // vanished since the walk: the next run sees it
@@ -93,24 +111,32 @@ public struct StoreScanner: Sendable {
                 summary.filesUnchanged += 1
                 continue
             }
-            toRead.append((path, stamp, known[path]?.studyInstanceUID))
+            toRead.append(BatchInFlight.Item(path: path, stamp: stamp, previous: known[path]?.studyInstanceUID))
         }
-        let results = ReadResults(count: toRead.count)
-        let group = DispatchGroup()
+        let batch = BatchInFlight(items: toRead)
         for (index, item) in toRead.enumerated() {
-            group.enter()
+            batch.group.enter()
             workers.submit {
-                results.set(index, ObjectReader.read(path: item.path).pseudonymised(by: pseudonymizer))
-                group.leave()
+                let object = ObjectReader.read(path: item.path).pseudonymised(by: pseudonymizer)
+                var file: ReadFile?
+                if owns(object, path: item.path) {
+                    // Encoded here, on the worker, so that the committing thread only writes rows.
+                    let json: Data?
+                    do { json = try object.storedJSON() } catch { json = nil }
+                    file = ReadFile(path: item.path, stamp: item.stamp, object: object, objectJSON: json,
+                                    previousStudyInstanceUID: item.previous)
+                }
+                batch.set(index, file)
+                batch.group.leave()
             }
         }
-        group.wait()
-        var files: [ReadFile] = []
-        for (index, item) in toRead.enumerated() {
-            let object = results.value(index)
-            guard owns(object, path: item.path) else { continue }
-            files.append(ReadFile(path: item.path, stamp: item.stamp, object: object, previousStudyInstanceUID: item.previous))
-        }
+        return batch
+    }
+
+    /// Waits for a batch's reads and records the files this shard owns in one transaction.
+    private func commit(_ batch: BatchInFlight, store: ScanStore, run: ScanRun, summary: inout StoreScanSummary) throws {
+        batch.group.wait()
+        let files = batch.files
         try store.record(files, runID: run.id)
         summary.filesRead += files.count
         progress?(summary.filesSeen)
@@ -124,32 +150,63 @@ public struct StoreScanner: Sendable {
             let page = try store.pendingStudies(after: after, limit: 256)
             guard let last = page.last else { break }
             after = last.uid
-            for study in page where shard?.owns(key: study.shardKey) ?? true {
-                let (images, reports) = try store.storedObjects(studyInstanceUID: study.uid)
-                let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == study.uid }
-                try store.replaceStudy(study.uid, with: result, runID: run.id)
-                summary.studiesUpdated += 1
+            // Studies are independent: assemble several at once (their rows are written one transaction each).
+            let owned = page.filter { shard?.owns(key: $0.shardKey) ?? true }
+            let failures = FirstError()
+            DispatchQueue.concurrentPerform(iterations: min(jobs, owned.count)) { lane in
+                for index in stride(from: lane, to: owned.count, by: jobs) {
+                    let uid = owned[index].uid
+                    do {
+                        let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
+                        let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
+                        try store.replaceStudy(uid, with: result, runID: run.id)
+                    } catch {
+                        failures.record(error)
+                    }
+                }
             }
+            if let error = failures.error { throw error }
+            summary.studiesUpdated += owned.count
         }
     }
 }
 
-/// Results of one batch, written by the workers at distinct indices.
-private final class ReadResults: @unchecked Sendable {
-    private var values: [ScannedObject?]
+/// The first error of concurrent work.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: Error?
+
+    func record(_ error: Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
+    }
+}
+
+/// One batch of files being read by the workers; each worker writes its own index.
+private final class BatchInFlight: @unchecked Sendable {
+    struct Item: Sendable {
+        let path: String
+        let stamp: FileStamp
+        let previous: String?
+    }
+
+    let group = DispatchGroup()
+    private var results: [ReadFile?]
     private let lock = NSLock()
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    init(items: [Item]) { results = Array(repeating: nil, count: items.count) }
 
-    func set(_ index: Int, _ value: ScannedObject) {
+    func set(_ index: Int, _ file: ReadFile?) {
         lock.lock()
-        values[index] = value
+        results[index] = file
         lock.unlock()
     }
 
-    func value(_ index: Int) -> ScannedObject {
+    /// The files this shard owns, in walk order (call after `group.wait()`).
+    var files: [ReadFile] {
         lock.lock()
         defer { lock.unlock() }
-        return values[index] ?? .failed(reason: "not read")
+        return results.compactMap { $0 }
     }
 }
