@@ -41,6 +41,19 @@ struct IncrementalScanTests {
         #expect(StoreFixture.differences(root + "/first", root + "/export").isEmpty)
         let exams = try String(contentsOfFile: root + "/first/exams.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(exams.count == 2)
+        // The measure verdicts are stored too: one row per exam, the sample's category and SAD as in measure.csv.
+        let measures = try database.read {
+            try $0.rows("SELECT category, size_adjusted_dose, verdict FROM measure_result ORDER BY study_uid")
+        }
+        #expect(measures.count == 2)
+        let csv = try String(contentsOfFile: root + "/first/measure.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(csv.count == 2)
+        for (row, line) in zip(measures, csv) {
+            #expect(row[0].string == "abdomenPelvisRoutineDose")
+            #expect(row[2].string == "inRange")
+            let sad = try #require(row[1].double)
+            #expect(line.contains(",\(String(format: "%.2f", sad)),"), "SAD \(sad) not in \(line)")  // measure.csv: 2 decimals
+        }
     }
 
     @Test func studyArrivingOverTwoNightsEqualsOneScanOfEverything() throws {
