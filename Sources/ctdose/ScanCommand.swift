@@ -115,7 +115,7 @@ struct ScanCommand: ParsableCommand {
         let setAside = try store.fileCount(withProblem: .setAside)
         let place = try storeArguments.location.description
         let exams = try store.examCount()
-        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(summary.filesUnchanged) unchanged; \(summary.studiesUpdated) exams updated (reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(out.map { "; results in " + $0 } ?? "")")
+        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(summary.filesUnchanged) unchanged, \(summary.filesForgotten) gone; \(summary.studiesUpdated) exams updated (reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(out.map { "; results in " + $0 } ?? "")")
         if failed > 0 { throw ExitCode(2) }
         if let failOn {
             let severities = FindingSeverity.allCases.filter { $0 >= failOn }.map(\.rawValue)

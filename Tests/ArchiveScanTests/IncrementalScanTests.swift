@@ -89,3 +89,30 @@ struct IncrementalScanTests {
         #expect(runs.last?.read == 1 && runs.last?.updated == 1)
     }
 }
+
+extension IncrementalScanTests {
+    @Test func deletedFilesAreForgottenAndTheirStudyReassembled() throws {
+        let root = try StoreFixture.temporaryFolder("deleted")
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        // Study 1 loses its dose report and five slices; study 0 is untouched.
+        try FileManager.default.removeItem(atPath: root + "/archive/study1/dose-report")
+        for slice in 16...20 { try FileManager.default.removeItem(atPath: root + "/archive/study1/axial/IM00\(slice).dcm") }
+        // Run from another working directory with a relative path: the store's paths are canonical.
+        let relative = StoreFixture.run("/bin/sh", ["-c", "cd '\(root)' && '\(StoreFixture.executable)' scan archive --db store.sqlite --out after --jobs 2 --slices mid"],
+                                        environment: ["CTDOSE_PSEUDONYM_KEY": StoreFixture.key])
+        #expect(relative.status == 0, "\(relative.stderr)")
+        #expect(relative.stderr.contains("0 read, 38 unchanged, 6 gone; 1 exams updated"), "\(relative.stderr)")
+        let database = try SQLiteDatabase(path: db)
+        let files = try database.read { try $0.rows("SELECT COUNT(*) FROM dicom_file").first?.first?.int64 }
+        #expect(files == 38)
+        // Without its report, study 1 is computed from its image headers (DCM 113867); study 0 keeps its report.
+        let exams = try String(contentsOfFile: root + "/after/exams.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(exams.filter { $0.contains(",doseReport,") }.count == 1)
+        #expect(exams.filter { $0.contains(",computedFromImageAttributes,") }.count == 1)
+        // A fresh store over what is left gives the same files.
+        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/fresh.sqlite", "--out", root + "/fresh"] + Self.common).status == 0)
+        #expect(StoreFixture.differences(root + "/after", root + "/fresh").isEmpty)
+    }
+}

@@ -13,6 +13,8 @@ public struct StoreScanSummary: Sendable {
     public var filesRead = 0
     /// Files skipped because the store already has them unchanged.
     public var filesUnchanged = 0
+    /// Stored files under the scanned paths that are no longer there, now forgotten.
+    public var filesForgotten = 0
     /// Exams assembled again (new files, changed files) or removed.
     public var studiesUpdated = 0
     /// Wall-clock seconds spent walking, reading and recording files, and assembling exams.
@@ -47,6 +49,7 @@ public struct StoreScanner: Sendable {
     }
 
     public func scan(_ paths: [String], into store: ScanStore, run: ScanRun) throws -> StoreScanSummary {
+        let paths = paths.map(CanonicalPath.of)
         AllocatorTuning.apply()
         let start = DispatchTime.now()
         try store.beginRun(run)
@@ -77,6 +80,7 @@ public struct StoreScanner: Sendable {
         if let failure { throw failure }
         if let reading { try commit(reading, store: store, run: run, summary: &summary) }
         summary.filesSeen += unreadable.count
+        try forgetVanishedFiles(under: paths, store: store, summary: &summary)
         let walkProblems = unreadable.filter { owns(path: $0.path) }.map {
             ReadFile(path: $0.path, stamp: FileStamp(sizeBytes: 0, modificationNanoseconds: 0), object: .failed(reason: $0.reason))
         }
@@ -87,6 +91,27 @@ public struct StoreScanner: Sendable {
         summary.assemblingSeconds = Double(DispatchTime.now().uptimeNanoseconds - assemblyStart.uptimeNanoseconds) / 1e9
         try store.finishRun(run.id, filesSeen: summary.filesSeen, filesRead: summary.filesRead, studiesUpdated: summary.studiesUpdated)
         return summary
+    }
+
+    /// Stored files under the scanned roots that are gone from disk are forgotten, and their studies
+    /// assembled again without them.
+    private func forgetVanishedFiles(under roots: [String], store: ScanStore, summary: inout StoreScanSummary) throws {
+        for root in Set(roots).sorted() {
+            var after: String?
+            while true {
+                let page = try store.storedFiles(under: root, after: after, limit: 2000)
+                guard let last = page.last else { break }
+                after = last.path
+                let gone = page.filter { file in
+                    var info = stat()
+                    let owned = file.studyInstanceUID.map { shard?.owns(studyInstanceUID: $0) ?? true } ?? owns(path: file.path)
+                    // A folder is only ever stored as a walk problem ("cannot list folder"): re-recorded below if it still is one.
+                    return owned && (stat(file.path, &info) != 0 || info.st_mode & S_IFMT == S_IFDIR)
+                }
+                try store.forget(gone)
+                summary.filesForgotten += gone.count
+            }
+        }
     }
 
     private func owns(path: String) -> Bool { shard?.owns(key: StudyShard.key(path)) ?? true }
