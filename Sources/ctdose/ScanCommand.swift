@@ -109,6 +109,9 @@ struct ScanCommand: ParsableCommand {
             scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }
         }
         let summary = try scanner.scan(paths, into: store, run: run)
+        if summary.studiesInvalidated > 0 {
+            logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
+        }
         if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
         if let out { try store.export(to: out, measures: measures, run: run) }
         let failed = try store.fileCount(withProblem: .error)

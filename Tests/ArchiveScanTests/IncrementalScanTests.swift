@@ -116,3 +116,20 @@ extension IncrementalScanTests {
         #expect(StoreFixture.differences(root + "/after", root + "/fresh").isEmpty)
     }
 }
+
+extension IncrementalScanTests {
+    @Test func changedAnalysisSettingsReassembleEveryStudyWithoutRereadingFiles() throws {
+        let root = try StoreFixture.temporaryFolder("settings")
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let changed = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.contains("all 2 studies were assembled again"), "\(changed.stderr)")
+        let same = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
+        #expect(same.status == 0)
+        let runs = try Self.runs(db)
+        #expect(runs.map(\.read) == [44, 0, 0])
+        #expect(runs.map(\.updated) == [2, 2, 0])
+    }
+}

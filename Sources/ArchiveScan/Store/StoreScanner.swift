@@ -15,6 +15,8 @@ public struct StoreScanSummary: Sendable {
     public var filesUnchanged = 0
     /// Stored files under the scanned paths that are no longer there, now forgotten.
     public var filesForgotten = 0
+    /// Studies marked for assembly because the analysis settings or ctdose's version changed.
+    public var studiesInvalidated = 0
     /// Exams assembled again (new files, changed files) or removed.
     public var studiesUpdated = 0
     /// Wall-clock seconds spent walking, reading and recording files, and assembling exams.
@@ -53,8 +55,9 @@ public struct StoreScanner: Sendable {
         AllocatorTuning.apply()
         let start = DispatchTime.now()
         try store.beginRun(run)
-        let workers = LargeStackWorkers.pool(count: jobs)
         var summary = StoreScanSummary(runID: run.id)
+        try reassembleEverythingIfAnalysisChanged(store: store, summary: &summary)
+        let workers = LargeStackWorkers.pool(count: jobs)
         var batch: [String] = []
         var reading: BatchInFlight?
         var failure: Error?
@@ -91,6 +94,28 @@ public struct StoreScanner: Sendable {
         summary.assemblingSeconds = Double(DispatchTime.now().uptimeNanoseconds - assemblyStart.uptimeNanoseconds) / 1e9
         try store.finishRun(run.id, filesSeen: summary.filesSeen, filesRead: summary.filesRead, studiesUpdated: summary.studiesUpdated)
         return summary
+    }
+
+    /// What the stored exams were derived with: pixel settings, validation settings and ctdose's version.
+    var analysisFingerprint: String {
+        let pixelPart = pixels.enabled
+            ? "pixels \(SettingsText.of(pixels.slices)) \(SettingsText.of(pixels.segmentation)) \(SettingsText.of(pixels.noise))"
+            : "headers only"
+        return "\(pixelPart); validation \(SettingsText.of(validation)); ctdose \(ScanRun.ctdoseVersion)"
+    }
+
+    /// When the exams in the store were made with other settings (or another ctdose), every study is
+    /// assembled again from its stored headers, so that one store never mixes two analyses.
+    private func reassembleEverythingIfAnalysisChanged(store: ScanStore, summary: inout StoreScanSummary) throws {
+        let name = "exam analysis"
+        let wanted = analysisFingerprint
+        guard let stored = try store.fact(name) else {
+            try store.setFact(name, wanted)
+            return
+        }
+        guard stored != wanted else { return }
+        summary.studiesInvalidated = try store.markEveryStudyPending()
+        try store.setFact(name, wanted)
     }
 
     /// Stored files under the scanned roots that are gone from disk are forgotten, and their studies
