@@ -79,9 +79,14 @@ public enum GlobalNoise {
                 }
             }
         }
-        LocalWindowSums.forEachInteriorWindow(
+        let summedInIntegers = IntegerWindowSums.forEachInteriorWindow(
             rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region,
             tissueWindow: settings.tissueWindowHounsfield, tissue: &tissue, air: &outside)
+        if !summedInIntegers {
+            LocalWindowSums.forEachInteriorWindow(
+                rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region,
+                tissueWindow: settings.tissueWindowHounsfield, tissue: &tissue, air: &outside)
+        }
         return SliceNoise(
             tissueHounsfield: tissue.count >= minimumPixels ? tissue.mode() : nil,
             airHounsfield: outside.count >= minimumPixels ? outside.mode() : nil,
@@ -161,7 +166,7 @@ enum LocalWindowSums {
                         let c = qualifying[i]
                         let ws = pSum[c + radius + 1] - pSum[c - radius]
                         let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]
-                        let sd = max(0, (ws2 - ws * ws / full) / (full - 1)).squareRoot()
+                        let sd = LocalStandardDeviation.of(sum: ws, sumOfSquares: ws2, count: full)
                         let index = Int(sd / bin)
                         guard index >= 0, index < binCount else { continue }
                         if kind[base + c] == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }
