@@ -70,11 +70,17 @@ public enum GlobalNoise {
         let count = rows * columns
         var region = [UInt8](repeating: 0, count: count)
         let airBelow = settings.airBelowHounsfield
-        body.pixels.withUnsafeBufferPointer { inBody in
-            inField.withUnsafeBufferPointer { field in
-                slice.hounsfieldUnits.withUnsafeBufferPointer { values in
-                    region.withUnsafeMutableBufferPointer { out in
-                        for p in 0..<count { out[p] = inBody[p] ? 1 : (field[p] && values[p] < airBelow ? 2 : 0) }
+        body.withBytes { inBody in
+            inField.withUnsafeBufferPointer { fieldBools in
+                fieldBools.withMemoryRebound(to: UInt8.self) { field in
+                    slice.hounsfieldUnits.withUnsafeBufferPointer { values in
+                        region.withUnsafeMutableBufferPointer { out in
+                            // Branch-free on 0/1 bytes: 1 in the body, else 2 for field air.
+                            for p in 0..<count {
+                                let air = field[p] & (values[p] < airBelow ? 1 : 0) & ~inBody[p]
+                                out[p] = inBody[p] | air << 1
+                            }
+                        }
                     }
                 }
             }

@@ -34,13 +34,15 @@ extension BinaryMask {
             [UInt8](unsafeUninitializedCapacity: halfRows * halfColumns) { out, count in
                 count = halfRows * halfColumns
                 for h in 0..<halfRows {
-                    let top = 2 * h * columns, bottom = top + columns
-                    let complete = 2 * h + 1 < rows
-                    for k in 0..<halfColumns {
-                        let c = 2 * k
-                        out[h * halfColumns + k] = complete && c + 1 < columns
-                            ? source[top + c] & source[top + c + 1] & source[bottom + c] & source[bottom + c + 1] : 0
+                    let row = out.baseAddress! + h * halfColumns
+                    // Blocks cut by the last row or column are unset; the others are the AND of four bytes.
+                    guard 2 * h + 1 < rows else { row.initialize(repeating: 0, count: halfColumns); continue }
+                    let top = source.baseAddress! + 2 * h * columns, bottom = top + columns
+                    let completeColumns = columns / 2
+                    for k in 0..<completeColumns {
+                        row[k] = top[2 &* k] & top[2 &* k &+ 1] & bottom[2 &* k] & bottom[2 &* k &+ 1]
                     }
+                    if completeColumns < halfColumns { row[completeColumns] = 0 }
                 }
             }
         }
