@@ -51,12 +51,13 @@ enum IntegerWindowSums {
         let prefixCount = Scratch<Int32>(columns + 1), qualifyingColumns = Scratch<Int>(columns)
         let slot = Scratch<Int>(columns)
         let differenceSum = Scratch<Int32>(columns), differenceSquare = Scratch<Int32>(columns), kindOf = Scratch<UInt8>(columns)
+        let qualifyingFlags = Scratch<UInt8>(columns)
         // Tissue bins, one overflow slot, air bins, one overflow slot.
         let binCount = tissue.counts.count, bins = Scratch<Int>(2 * (binCount + 1))
         defer {
             for s in [sum, squares, counts, prefixSum, prefixSquare, prefixCount] { s.free() }
             for s in [qualifyingColumns, slot, bins] { s.free() }
-            differenceSum.free(); differenceSquare.free(); kindOf.free()
+            differenceSum.free(); differenceSquare.free(); kindOf.free(); qualifyingFlags.free()
         }
         let bin = tissue.bin
         region.withUnsafeBufferPointer { kindBuffer in
@@ -64,7 +65,7 @@ enum IntegerWindowSums {
             let sum = sum.base, squares = squares.base, counts = counts.base
             let pSum = prefixSum.base, pSquare = prefixSquare.base, pCount = prefixCount.base
             let qualifying = qualifyingColumns.base, slot = slot.base, bins = bins.base
-            let dSum = differenceSum.base, dSquare = differenceSquare.base, kindOf = kindOf.base
+            let dSum = differenceSum.base, dSquare = differenceSquare.base, kindOf = kindOf.base, flags = qualifyingFlags.base
             for r in 0..<kernel {
                 let v = value + r * columns, s = square + r * columns, k = code + r * columns
                 for c in 0..<columns {
@@ -90,10 +91,13 @@ enum IntegerWindowSums {
                 // Window of interior column radius + j: prefixes j + 2·radius + 1 and j.
                 let span = 2 &* radius &+ 1, interior = columns &- 2 &* radius
                 let row = needed + r * columns + radius, countHigh = pCount + span
-                var found = 0
-                for j in 0..<interior {
-                    qualifying[found] = j
-                    found &+= countHigh[j] &- pCount[j] == row[j] ? 1 : 0
+                // Flags first (vectorizes), then the list of flagged columns, skipping empty eight-byte words.
+                for j in 0..<interior { flags[j] = countHigh[j] &- pCount[j] == row[j] ? 1 : 0 }
+                var found = 0, j = 0
+                while j < interior {
+                    if j &+ 8 <= interior, UnsafeRawPointer(flags + j).loadUnaligned(as: UInt64.self) == 0 { j &+= 8; continue }
+                    let end = Swift.min(j &+ 8, interior)
+                    while j < end { qualifying[found] = j; found &+= Int(flags[j]); j &+= 1 }
                 }
                 guard found > 0 else { continue }
                 var s: Int32 = 0, s2: Int32 = 0
