@@ -82,13 +82,15 @@ public enum PatientSegmentation {
                     for r in 0..<rows {
                         let topRow = r == 0, bottomRow = r == rows - 1
                         if !topRow, !bottomRow, columns > 2 {
+                            // Only the row's body span can hold outline pixels.
+                            guard let (first, last) = BodyRun.span(b.baseAddress! + r * columns, count: columns) else { continue }
                             // Interior columns without branches (bytes are 0 or 1): an outline pixel has a
                             // neighbour outside the body; it touches when it or such a neighbour is outside the field.
                             let here = b.baseAddress! + r * columns, up = here - columns, down = here + columns
                             let fieldHere = field.baseAddress! + r * columns, fieldUp = fieldHere - columns, fieldDown = fieldHere + columns
                             let left = here - 1, right = here + 1, fieldLeft = fieldHere - 1, fieldRight = fieldHere + 1
                             var rowOutline: UInt32 = 0, rowTouching: UInt32 = 0
-                            for c in 1..<(columns - 1) {
+                            for c in Swift.max(1, first)..<Swift.min(columns - 1, last &+ 1) {
                                 let isOutline = here[c] & ~(left[c] & right[c] & up[c] & down[c]) & 1
                                 let openToOutside = ~(left[c] | fieldLeft[c]) | ~(right[c] | fieldRight[c])
                                     | ~(up[c] | fieldUp[c]) | ~(down[c] | fieldDown[c]) | ~fieldHere[c]
