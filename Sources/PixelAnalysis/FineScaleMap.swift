@@ -82,8 +82,13 @@ struct FineScaleMap {
                     let m = buffer.baseAddress!
                     for r in 0..<rows {
                         if r % 2 == 0 {  // the half-resolution row's keep flags, at full resolution
-                            let halfBase = (r / 2) * halfColumns
-                            for c in 0..<columns { keep[c] = near[halfBase + c / 2] & ~couch[halfBase + c / 2] & 1 }
+                            let nearRow = near.baseAddress! + (r / 2) * halfColumns, couchRow = couch.baseAddress! + (r / 2) * halfColumns
+                            for k in 0..<(columns / 2) {
+                                let flag = nearRow[k] & ~couchRow[k] & 1
+                                keep[2 &* k] = flag
+                                keep[2 &* k &+ 1] = flag
+                            }
+                            if columns % 2 == 1 { keep[columns - 1] = nearRow[columns / 2] & ~couchRow[columns / 2] & 1 }
                         }
                         // Branch-free on the values 0, 1, 2: filled stays, open (a cavity) becomes body (0),
                         // selection stays where kept and is opened (cut) elsewhere.
