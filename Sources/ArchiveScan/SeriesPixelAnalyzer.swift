@@ -113,9 +113,16 @@ public struct SeriesPixelAnalyzer: Sendable {
         let values = image.hounsfieldUnits.withUnsafeBufferPointer { units in
             image.isPadding.withUnsafeBufferPointer { padding in
                 precondition(padding.count == units.count, "padding mask does not match the image")
-                return [Float](unsafeUninitializedCapacity: units.count) { out, count in
-                    for i in 0..<units.count { out[i] = padding[i] ? .nan : units[i] }
-                    count = units.count
+                // Branch-free on the bits (Bool is a 0/1 byte), so the loop vectorizes.
+                return padding.withMemoryRebound(to: UInt8.self) { padding in
+                    [Float](unsafeUninitializedCapacity: units.count) { out, count in
+                        let nan = Float.nan.bitPattern
+                        for i in 0..<units.count {
+                            let isPadding = 0 &- UInt32(padding[i])
+                            out[i] = Float(bitPattern: units[i].bitPattern & ~isPadding | nan & isPadding)
+                        }
+                        count = units.count
+                    }
                 }
             }
         }

@@ -65,11 +65,13 @@ public struct AxialSlice: Sendable {
                             last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
                         }
                         guard first <= last else { continue }
-                        let base = r * columns
-                        for c in first...last {
-                            let value = values[base + c]
-                            inField[base + c] = !value.isNaN
-                            above[base + c] = value > threshold
+                        let value = values.baseAddress! + r * columns
+                        // Written as bytes (Bool's storage) so that the loop vectorizes.
+                        let field = UnsafeMutableRawPointer(inField.baseAddress! + r * columns).assumingMemoryBound(to: UInt8.self)
+                        let candidate = UnsafeMutableRawPointer(above.baseAddress! + r * columns).assumingMemoryBound(to: UInt8.self)
+                        for c in first..<(last &+ 1) {
+                            field[c] = value[c] == value[c] ? 1 : 0
+                            candidate[c] = value[c] > threshold ? 1 : 0
                         }
                     }
                 }
@@ -90,13 +92,15 @@ extension AxialSlice {
             for r in 0..<rows {
                 let row = values.baseAddress! + r * columns
                 // Most rows are empty (air): test the whole row branch-free first.
-                var any: UInt8 = 0
-                for c in 0..<columns { any |= row[c] > thresholdHounsfield ? 1 : 0 }
-                guard any != 0 else { continue }
-                var first = 0, last = columns - 1
-                while !(row[first] > thresholdHounsfield) { first += 1 }
-                while !(row[last] > thresholdHounsfield) { last -= 1 }
-                top = min(top, r); bottom = r; left = min(left, first); right = max(right, last)
+                guard Self.hasValue(in: row, count: columns, above: thresholdHounsfield) else { continue }
+                top = min(top, r); bottom = r
+                // The bounds only widen: look for content left of `left` and right of `right` only.
+                var first = 0
+                while first < left, !(row[first] > thresholdHounsfield) { first += 1 }
+                if first < left { left = first }
+                var last = columns - 1
+                while last > right, !(row[last] > thresholdHounsfield) { last -= 1 }
+                if last > right { right = last }
             }
         }
         guard bottom >= 0 else { return self }
@@ -118,5 +122,19 @@ extension AxialSlice {
         return AxialSlice(rows: height, columns: width, hounsfieldUnits: values, rowSpacingMillimeters: rowSpacingMillimeters,
                           columnSpacingMillimeters: columnSpacingMillimeters, rowDirection: rowDirection, columnDirection: columnDirection,
                           zMillimeters: zMillimeters, fieldOfViewCircle: circle)
+    }
+
+    /// Whether any of `count` values is above `threshold` (NaN is not), 16 at a time: most rows are air.
+    static func hasValue(in values: UnsafePointer<Float>, count: Int, above threshold: Float) -> Bool {
+        var found = SIMDMask<SIMD16<Int32>>(repeating: false)
+        let limit = SIMD16<Float>(repeating: threshold)
+        var c = 0
+        while c &+ 16 <= count {
+            found .|= UnsafeRawPointer(values + c).loadUnaligned(as: SIMD16<Float>.self) .> limit
+            c &+= 16
+        }
+        if any(found) { return true }
+        while c < count { if values[c] > threshold { return true }; c &+= 1 }
+        return false
     }
 }

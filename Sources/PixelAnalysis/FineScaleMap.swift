@@ -61,7 +61,8 @@ struct FineScaleMap {
     mutating func fillOutsideOfSelection() {
         let rows = self.rows, columns = self.columns
         map.withUnsafeMutableBufferPointer { buffer in
-            for p in buffer.indices { buffer[p] = buffer[p] == ScanlineFill.filled ? 0 : ScanlineFill.open }
+            // filled (2) → 0, anything else (0, 1) → open (1).
+            for p in 0..<buffer.count { buffer[p] = (buffer[p] >> 1 ^ 1) & 1 }
             ScanlineFill.fillFromBorder(buffer.baseAddress!, rows: rows, columns: columns)
         }
     }
@@ -73,26 +74,41 @@ struct FineScaleMap {
         let rows = self.rows, columns = self.columns, halfColumns = near.columns
         let couch = couch ?? BinaryMask(rows: near.rows, columns: near.columns, pixels: [Bool](repeating: false, count: near.pixels.count))
         var seeds: [Int] = []
+        let keep = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, columns))
+        defer { keep.deallocate() }
         near.withBytes { near in
             couch.withBytes { couch in
                 map.withUnsafeMutableBufferPointer { buffer in
                     let m = buffer.baseAddress!
                     for r in 0..<rows {
-                        let base = r * columns, halfBase = (r / 2) * halfColumns
-                        let edgeRow = r == 0 || r == rows - 1
+                        if r % 2 == 0 {  // the half-resolution row's keep flags, at full resolution
+                            let nearRow = near.baseAddress! + (r / 2) * halfColumns, couchRow = couch.baseAddress! + (r / 2) * halfColumns
+                            for k in 0..<(columns / 2) {
+                                let flag = nearRow[k] & ~couchRow[k] & 1
+                                keep[2 &* k] = flag
+                                keep[2 &* k &+ 1] = flag
+                            }
+                            if columns % 2 == 1 { keep[columns - 1] = nearRow[columns / 2] & ~couchRow[columns / 2] & 1 }
+                        }
+                        // Branch-free on the values 0, 1, 2: filled stays, open (a cavity) becomes body (0),
+                        // selection stays where kept and is opened (cut) elsewhere.
+                        let row = m + r * columns
+                        var anyCut: UInt8 = 0
                         for c in 0..<columns {
-                            let p = base + c
-                            switch m[p] {
-                            case ScanlineFill.filled: continue
-                            case ScanlineFill.open: m[p] = 0  // a cavity: body
-                            default:
-                                let h = halfBase + c / 2
-                                if near[h] != 0, couch[h] == 0 { continue }
-                                m[p] = ScanlineFill.open
-                                if edgeRow || c == 0 || c == columns - 1 || m[p - 1] == ScanlineFill.filled || m[p + 1] == ScanlineFill.filled
-                                    || m[p - columns] == ScanlineFill.filled || m[p + columns] == ScanlineFill.filled {
-                                    seeds.append(p)
-                                }
+                            let v = row[c]
+                            let cut = ~(v | v >> 1) & ~keep[c] & 1
+                            row[c] = (v & ScanlineFill.filled) | cut
+                            anyCut |= cut
+                        }
+                        guard anyCut != 0 else { continue }
+                        // A cut pixel next to border-connected background (filled; never changed by this
+                        // pass) or on the image edge seeds the fill. Seed order does not change what fills.
+                        let edgeRow = r == 0 || r == rows - 1
+                        for c in 0..<columns where row[c] == ScanlineFill.open {
+                            let p = r * columns + c
+                            if edgeRow || c == 0 || c == columns - 1 || m[p - 1] == ScanlineFill.filled || m[p + 1] == ScanlineFill.filled
+                                || m[p - columns] == ScanlineFill.filled || m[p + columns] == ScanlineFill.filled {
+                                seeds.append(p)
                             }
                         }
                     }
@@ -101,6 +117,21 @@ struct FineScaleMap {
                 }
             }
         }
-        return BinaryMask(rows: rows, columns: columns, bytes: map) { $0 != ScanlineFill.filled }
+        return BinaryMask(notFilledIn: map, rows: rows, columns: columns)
+    }
+}
+
+extension BinaryMask {
+    /// The pixels of a ScanlineFill map (values 0, 1, 2) that are not `filled`, without a branch per pixel.
+    init(notFilledIn map: [UInt8], rows: Int, columns: Int) {
+        let pixels = map.withUnsafeBufferPointer { map in
+            [Bool](unsafeUninitializedCapacity: map.count) { out, count in
+                out.withMemoryRebound(to: UInt8.self) { bytes in
+                    for p in 0..<map.count { bytes[p] = (map[p] >> 1 ^ 1) & 1 }
+                }
+                count = map.count
+            }
+        }
+        self.init(rows: rows, columns: columns, pixels: pixels)
     }
 }

@@ -70,18 +70,29 @@ public enum GlobalNoise {
         let count = rows * columns
         var region = [UInt8](repeating: 0, count: count)
         let airBelow = settings.airBelowHounsfield
-        body.pixels.withUnsafeBufferPointer { inBody in
-            inField.withUnsafeBufferPointer { field in
-                slice.hounsfieldUnits.withUnsafeBufferPointer { values in
-                    region.withUnsafeMutableBufferPointer { out in
-                        for p in 0..<count { out[p] = inBody[p] ? 1 : (field[p] && values[p] < airBelow ? 2 : 0) }
+        body.withBytes { inBody in
+            inField.withUnsafeBufferPointer { fieldBools in
+                fieldBools.withMemoryRebound(to: UInt8.self) { field in
+                    slice.hounsfieldUnits.withUnsafeBufferPointer { values in
+                        region.withUnsafeMutableBufferPointer { out in
+                            // Branch-free on 0/1 bytes: 1 in the body, else 2 for field air.
+                            for p in 0..<count {
+                                let air = field[p] & (values[p] < airBelow ? 1 : 0) & ~inBody[p]
+                                out[p] = inBody[p] | air << 1
+                            }
+                        }
                     }
                 }
             }
         }
-        LocalWindowSums.forEachInteriorWindow(
+        let summedInIntegers = IntegerWindowSums.forEachInteriorWindow(
             rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region,
             tissueWindow: settings.tissueWindowHounsfield, tissue: &tissue, air: &outside)
+        if !summedInIntegers {
+            LocalWindowSums.forEachInteriorWindow(
+                rows: rows, columns: columns, radius: radius, values: slice.hounsfieldUnits, region: region,
+                tissueWindow: settings.tissueWindowHounsfield, tissue: &tissue, air: &outside)
+        }
         return SliceNoise(
             tissueHounsfield: tissue.count >= minimumPixels ? tissue.mode() : nil,
             airHounsfield: outside.count >= minimumPixels ? outside.mode() : nil,
@@ -161,7 +172,7 @@ enum LocalWindowSums {
                         let c = qualifying[i]
                         let ws = pSum[c + radius + 1] - pSum[c - radius]
                         let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]
-                        let sd = max(0, (ws2 - ws * ws / full) / (full - 1)).squareRoot()
+                        let sd = LocalStandardDeviation.of(sum: ws, sumOfSquares: ws2, count: full)
                         let index = Int(sd / bin)
                         guard index >= 0, index < binCount else { continue }
                         if kind[base + c] == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }

@@ -34,13 +34,15 @@ extension BinaryMask {
             [UInt8](unsafeUninitializedCapacity: halfRows * halfColumns) { out, count in
                 count = halfRows * halfColumns
                 for h in 0..<halfRows {
-                    let top = 2 * h * columns, bottom = top + columns
-                    let complete = 2 * h + 1 < rows
-                    for k in 0..<halfColumns {
-                        let c = 2 * k
-                        out[h * halfColumns + k] = complete && c + 1 < columns
-                            ? source[top + c] & source[top + c + 1] & source[bottom + c] & source[bottom + c + 1] : 0
+                    let row = out.baseAddress! + h * halfColumns
+                    // Blocks cut by the last row or column are unset; the others are the AND of four bytes.
+                    guard 2 * h + 1 < rows else { row.initialize(repeating: 0, count: halfColumns); continue }
+                    let top = source.baseAddress! + 2 * h * columns, bottom = top + columns
+                    let completeColumns = columns / 2
+                    for k in 0..<completeColumns {
+                        row[k] = top[2 &* k] & top[2 &* k &+ 1] & bottom[2 &* k] & bottom[2 &* k &+ 1]
                     }
+                    if completeColumns < halfColumns { row[completeColumns] = 0 }
                 }
             }
         }
@@ -87,15 +89,33 @@ enum SquareFilter {
         }
     }
 
-    /// One row: each pixel gets all (erode) / any (dilate) of [c − r, c + r], by a running count.
+    /// One row: each pixel gets all (erode) / any (dilate) of [c − r, c + r]. Interior pixels fold the
+    /// window's bytes in one shifted pass per offset (vectorizes); the r pixels at each end, whose window
+    /// leaves the image, are 0 for erosion and the OR over the clipped window for dilation.
     private static func row(_ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, columns: Int, radius: Int, erode: Bool) {
         let span = 2 * radius + 1
-        var running = 0
-        for c in 0..<min(radius, columns) { running += Int(s[c]) }
-        for c in 0..<columns {
-            if c + radius < columns { running += Int(s[c + radius]) }
-            if c - radius - 1 >= 0 { running -= Int(s[c - radius - 1]) }
-            d[c] = erode ? (running == span ? 1 : 0) : (running > 0 ? 1 : 0)
+        guard columns > 2 * radius else {
+            for c in 0..<columns {
+                var any: UInt8 = 0, all: UInt8 = 1
+                for q in max(0, c - radius)...min(columns - 1, c + radius) { any |= s[q]; all &= s[q] }
+                d[c] = erode ? (c >= radius && c + radius < columns ? all : 0) : any
+            }
+            return
+        }
+        let interior = columns - 2 * radius, out = d + radius
+        out.update(from: s, count: interior)
+        if erode {
+            for k in 1..<span { let t = s + k; for c in 0..<interior { out[c] &= t[c] } }
+            d.initialize(repeating: 0, count: radius)
+            (out + interior).initialize(repeating: 0, count: radius)
+        } else {
+            for k in 1..<span { let t = s + k; for c in 0..<interior { out[c] |= t[c] } }
+            for c in 0..<radius {
+                var left: UInt8 = 0, right: UInt8 = 0
+                for q in 0...(c + radius) { left |= s[q]; right |= s[columns - 1 - q] }
+                d[c] = left
+                d[columns - 1 - c] = right
+            }
         }
     }
 

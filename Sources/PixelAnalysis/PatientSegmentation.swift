@@ -77,25 +77,33 @@ public enum PatientSegmentation {
         var touching = 0
         let rows = body.rows, columns = body.columns
         body.withBytes { b in
-            inField.withUnsafeBufferPointer { field in
-                for r in 0..<rows {
-                    let topRow = r == 0, bottomRow = r == rows - 1
-                    for c in 0..<columns where b[r * columns + c] != 0 {
-                        let p = r * columns + c
-                        // A neighbour beyond the image border is outside the field; one outside the body
-                        // makes this an outline pixel, and if it is also outside the field, a touching one.
-                        let imageEdge = topRow || bottomRow || c == 0 || c == columns - 1
-                        if !imageEdge, b[p - 1] != 0, b[p + 1] != 0, b[p - columns] != 0, b[p + columns] != 0 { continue }
-                        var isOutline = imageEdge
-                        var touchesEdge = imageEdge || !field[p]
-                        @inline(__always) func neighbour(_ inside: Bool, _ q: Int) {
-                            if inside, b[q] == 0 { isOutline = true; if !field[q] { touchesEdge = true } }
+            inField.withUnsafeBufferPointer { fieldBools in
+                fieldBools.withMemoryRebound(to: UInt8.self) { field in
+                    for r in 0..<rows {
+                        let topRow = r == 0, bottomRow = r == rows - 1
+                        if !topRow, !bottomRow, columns > 2 {
+                            // Only the row's body span can hold outline pixels.
+                            guard let (first, last) = BodyRun.span(b.baseAddress! + r * columns, count: columns) else { continue }
+                            // Interior columns without branches (bytes are 0 or 1): an outline pixel has a
+                            // neighbour outside the body; it touches when it or such a neighbour is outside the field.
+                            let here = b.baseAddress! + r * columns, up = here - columns, down = here + columns
+                            let fieldHere = field.baseAddress! + r * columns, fieldUp = fieldHere - columns, fieldDown = fieldHere + columns
+                            let left = here - 1, right = here + 1, fieldLeft = fieldHere - 1, fieldRight = fieldHere + 1
+                            var rowOutline: UInt32 = 0, rowTouching: UInt32 = 0
+                            for c in Swift.max(1, first)..<Swift.min(columns - 1, last &+ 1) {
+                                let isOutline = here[c] & ~(left[c] & right[c] & up[c] & down[c]) & 1
+                                let openToOutside = ~(left[c] | fieldLeft[c]) | ~(right[c] | fieldRight[c])
+                                    | ~(up[c] | fieldUp[c]) | ~(down[c] | fieldDown[c]) | ~fieldHere[c]
+                                rowOutline &+= UInt32(isOutline)
+                                rowTouching &+= UInt32(isOutline & openToOutside)
+                            }
+                            outline += Int(rowOutline)
+                            touching += Int(rowTouching)
+                            for c in [0, columns - 1] where b[r * columns + c] != 0 { outline += 1; touching += 1 }
+                            continue
                         }
-                        neighbour(c > 0, p - 1)
-                        neighbour(c < columns - 1, p + 1)
-                        neighbour(!topRow, p - columns)
-                        neighbour(!bottomRow, p + columns)
-                        if isOutline { outline += 1; if touchesEdge { touching += 1 } }
+                        // Image edge rows: every body pixel is an outline pixel touching the edge.
+                        for c in 0..<columns where b[r * columns + c] != 0 { outline += 1; touching += 1 }
                     }
                 }
             }

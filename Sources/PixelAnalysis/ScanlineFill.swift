@@ -28,15 +28,33 @@ enum ScanlineFill {
             let r = p / columns
             let rowStart = r * columns, rowLast = rowStart + columns - 1
             var left = p, right = p
+            while left &- 8 >= rowStart, word(map, at: left &- 8) == allOpen { left &-= 8 }
             while left > rowStart, map[left - 1] == open { left -= 1 }
+            while right &+ 8 <= rowLast, word(map, at: right &+ 1) == allOpen { right &+= 8 }
             while right < rowLast, map[right + 1] == open { right += 1 }
-            for q in left...right { map[q] = filled }
+            (map + left).update(repeating: filled, count: right - left + 1)
             if r > 0 { pushRuns(map, from: left - columns, through: right - columns, stack: &stack) }
             if r < rows - 1 { pushRuns(map, from: left + columns, through: right + columns, stack: &stack) }
         }
     }
 
-    /// Pushes the first pixel of every open run within [first, last] of one row.
+    /// Eight `open` bytes.
+    private static let allOpen: UInt64 = 0x0101_0101_0101_0101
+
+    @inline(__always)
+    private static func word(_ map: UnsafeMutablePointer<UInt8>, at offset: Int) -> UInt64 {
+        UnsafeRawPointer(map + offset).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether none of the eight bytes is `open` (the classic "has a zero byte" test on word ^ allOpen).
+    @inline(__always)
+    private static func noneOpen(_ w: UInt64) -> Bool {
+        let x = w ^ allOpen
+        return (x &- allOpen) & ~x & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Pushes the first pixel of every open run within [first, last] of one row; stretches that are
+    /// all open (inside a run) or have no open byte (between runs) are skipped eight at a time.
     @inline(__always)
     private static func pushRuns(_ map: UnsafeMutablePointer<UInt8>, from first: Int, through last: Int, stack: inout [Int]) {
         var q = first
@@ -44,9 +62,11 @@ enum ScanlineFill {
             if map[q] == open {
                 stack.append(q)
                 q += 1
+                while q &+ 8 <= last &+ 1, word(map, at: q) == allOpen { q &+= 8 }
                 while q <= last, map[q] == open { q += 1 }
             } else {
                 q += 1
+                while q &+ 8 <= last &+ 1, noneOpen(word(map, at: q)) { q &+= 8 }
             }
         }
     }

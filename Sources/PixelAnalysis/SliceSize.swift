@@ -56,15 +56,15 @@ public enum SliceSizeMeasurement {
             slice.hounsfieldUnits.withUnsafeBufferPointer { values in
                 for r in 0..<slice.rows {
                     let base = r * columns
-                    var first = -1, last = -1
-                    for c in 0..<columns where body[base + c] != 0 {
-                        if first < 0 { first = c }
-                        last = c
-                        count += 1
-                        let hu = values[base + c]
-                        if !hu.isNaN { waterSum += max(0, Double(hu) / 1000 + 1) }
+                    let row = body.baseAddress! + base, hu = values.baseAddress! + base
+                    guard let (first, last) = BodyRun.span(row, count: columns) else { continue }
+                    // In raster order, as before: adding +0 for the pixels between body runs (and for
+                    // padding) leaves the non-negative sum bit-identical, and needs no branch.
+                    for c in first..<(last &+ 1) {
+                        count &+= Int(row[c])
+                        let term = hu[c].isNaN ? 0 : max(0, Double(hu[c]) / 1000 + 1)
+                        waterSum += row[c] != 0 ? term : 0
                     }
-                    guard first >= 0 else { continue }
                     extend(row: r, column: first)
                     extend(row: r, column: last)
                 }
@@ -83,5 +83,20 @@ public enum SliceSizeMeasurement {
             apCentimeters: count > 0 ? (maxY - minY + footprintY) / 10 : 0,
             lateralCentimeters: count > 0 ? (maxX - minX + footprintX) / 10 : 0,
             truncated: outline.truncated, truncatedOutlineFraction: outline.truncatedOutlineFraction)
+    }
+}
+
+/// The first and last set byte of a mask row, skipping empty stretches eight bytes at a time.
+enum BodyRun {
+    static func span(_ row: UnsafePointer<UInt8>, count: Int) -> (first: Int, last: Int)? {
+        let raw = UnsafeRawPointer(row)
+        var first = 0
+        while first &+ 8 <= count, raw.loadUnaligned(fromByteOffset: first, as: UInt64.self) == 0 { first &+= 8 }
+        while first < count, row[first] == 0 { first &+= 1 }
+        guard first < count else { return nil }
+        var end = count  // one past the last set byte
+        while end &- 8 >= first, raw.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self) == 0 { end &-= 8 }
+        while row[end &- 1] == 0 { end &-= 1 }
+        return (first, end &- 1)
     }
 }

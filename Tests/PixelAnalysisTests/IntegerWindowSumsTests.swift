@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import PixelAnalysis
+
+/// The integer window sums must give exactly the histograms of the Double ones (same bins, same
+/// counts), including SDs that fall exactly on a bin edge.
+@Suite struct IntegerWindowSumsTests {
+    private func histograms(_ values: [Float], region: [UInt8], rows: Int, columns: Int, radius: Int, integer: Bool)
+        -> (tissue: Histogram, air: Histogram, usedIntegers: Bool)
+    {
+        var tissue = Histogram(bin: 0.1, maximum: 250), air = Histogram(bin: 0.1, maximum: 250)
+        var used = false
+        if integer {
+            used = IntegerWindowSums.forEachInteriorWindow(
+                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: 0...100,
+                tissue: &tissue, air: &air)
+        } else {
+            LocalWindowSums.forEachInteriorWindow(
+                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: 0...100,
+                tissue: &tissue, air: &air)
+        }
+        return (tissue, air, used)
+    }
+
+    /// Rounded Gaussian noise on a water disc in air, some padding, region from a synthetic body mask.
+    private func noisySlice(rows: Int, columns: Int, sigma: Double, seed: UInt64) -> (values: [Float], region: [UInt8]) {
+        var noise = GaussianNoise(seed: seed)
+        var values = [Float](repeating: 0, count: rows * columns), region = [UInt8](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let dx = Double(c) - Double(columns) / 2, dy = Double(r) - Double(rows) / 2
+                let inside = dx * dx + dy * dy < Double(rows * rows) / 9
+                let p = r * columns + c
+                if c < 3 { values[p] = .nan; continue }  // padding: in no region
+                values[p] = Float(((inside ? 40 : -1000) + noise.next(sigma: sigma)).rounded())
+                region[p] = inside ? 1 : (values[p] < -900 ? 2 : 0)
+            }
+        }
+        return (values, region)
+    }
+
+    @Test(arguments: [(1.0, 3), (3.0, 3), (12.0, 4), (30.0, 2)])
+    func sameHistogramsAsDoubleSums(sigma: Double, radius: Int) {
+        let rows = 120, columns = 97
+        let (values, region) = noisySlice(rows: rows, columns: columns, sigma: sigma, seed: UInt64(sigma * 10) + UInt64(radius))
+        let exact = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: false)
+        let fast = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: true)
+        #expect(fast.usedIntegers)
+        #expect(fast.tissue.counts == exact.tissue.counts)
+        #expect(fast.air.counts == exact.air.counts)
+        #expect(fast.tissue.count == exact.tissue.count && fast.air.count == exact.air.count)
+        #expect(exact.tissue.count > 0 && exact.air.count > 0)
+    }
+
+    @Test func standardDeviationOnABinEdge() {
+        // Isolated spikes of 3k HU in 0 HU, 3 × 3 windows: a window holding a spike has sample variance
+        // (9·9k² − 9k²) / (9·8) = k², an SD of exactly k HU, on the edge of bin 10k. Each of the 4 spikes
+        // lies in 9 windows; the other 18² − 36 windows have SD 0.
+        for k: Float in [1, 2, 7, 25] {
+            let rows = 20, columns = 20
+            var values = [Float](repeating: 0, count: rows * columns)
+            for (r, c) in [(4, 4), (4, 12), (12, 4), (12, 12)] { values[r * columns + c] = 3 * k }
+            let region = [UInt8](repeating: 1, count: rows * columns)
+            let exact = histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: false)
+            let fast = histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: true)
+            #expect(fast.usedIntegers)
+            #expect(fast.tissue.counts == exact.tissue.counts)
+            #expect(fast.tissue.counts[0] == 18 * 18 - 36)
+            #expect(fast.tissue.count == 18 * 18)
+        }
+    }
+
+    @Test func fractionalOrHugeValuesFallBackToDoubleSums() {
+        let rows = 20, columns = 20
+        let region = [UInt8](repeating: 2, count: rows * columns)
+        var values = [Float](repeating: -1000, count: rows * columns)
+        values[150] = -999.5
+        #expect(!histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: true).usedIntegers)
+        values[150] = 40_000  // 9 · 40000² overflows Int32
+        #expect(!histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: true).usedIntegers)
+        values[150] = .infinity
+        #expect(!histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: true).usedIntegers)
+        values[150] = .nan  // padding counts as 0, as in the Double sums
+        #expect(histograms(values, region: region, rows: rows, columns: columns, radius: 1, integer: true).usedIntegers)
+    }
+}
