@@ -42,6 +42,14 @@ public struct ScanStore: Sendable {
         }
     }
 
+    /// Records `value` for `name`, replacing what was there.
+    public func setFact(_ name: String, _ value: String) throws {
+        try database.transaction { session in
+            try session.execute("INSERT INTO store_fact (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                                [.text(name), .text(value)])
+        }
+    }
+
     public func beginRun(_ run: ScanRun) throws {
         try database.transaction { session in
             try session.execute(
@@ -108,8 +116,7 @@ public struct ScanStore: Sendable {
                         [.text(file.path), SQLValue(position), .text(problem.severity.rawValue), .text(problem.reason), .text(runID)])
                 }
                 for uid in Set([study, file.previousStudyInstanceUID].compactMap { $0 }) {
-                    try session.execute("INSERT INTO pending_study (study_uid, shard_key) VALUES (?, ?) ON CONFLICT (study_uid) DO NOTHING",
-                                        [.text(uid), .integer(StudyShard.key(uid))])
+                    try Self.markPending(uid, in: session)
                 }
             }
             CrashInjection.reach("batch")
