@@ -18,7 +18,16 @@ public enum ScannedObject: Sendable {
 public enum ObjectReader {
     public static func read(path: String) -> ScannedObject {
         do {
-            return try DICOMFile.read(path, headersOnly: true) { file in try classify(file) }
+            // First only a classic image's modules: most files of an archive are classic CT images, and
+            // that is all ctdose reads of them. Every other file is read again up to Pixel Data: dose
+            // reports, dose screens and enhanced CT need the rest, and the rest is where a damaged file
+            // that is set aside shows its damage.
+            if let object = try DICOMFile.read(path, extent: .imageModules, { file in
+                file.string(.sopClassUID) == SOPClass.ctImage ? try classify(file) : nil
+            }) {
+                return object
+            }
+            return try DICOMFile.read(path, extent: .attributes) { file in try classify(file) }
         } catch let error as DICOMError {
             if case .notDICOM = error { return .setAside(reason: error.description) }  // README, .txt, …
             return .failed(reason: error.description)

@@ -36,7 +36,7 @@ class ThreadLogAppender : public dcmtk::log4cplus::Appender {
 /// the same parser as loadFileUntilTag without a stdio call per element. Returns false when the file
 /// cannot be opened or read, or the parse fails: the caller then reads it the ordinary way, so
 /// errors keep DCMTK's own file-stream wording.
-bool load_header_in_chunks(DcmFileFormat &format, const char *path) {
+bool load_header_in_chunks(DcmFileFormat &format, const char *path, const DcmTagKey &stop) {
     int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     thread_local std::vector<char> chunk(64 * 1024);  // reused: a 64 KiB free per file makes glibc consolidate its heap
@@ -54,7 +54,7 @@ bool load_header_in_chunks(DcmFileFormat &format, const char *path) {
         } else {
             stream.setBuffer(chunk.data(), static_cast<offile_off_t>(count));
         }
-        status = format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
+        status = format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, stop);
         if (count > 0) stream.releaseBuffer();
     }
     // A dataset without Pixel Data ends with the stream. That is normal when its last element was read
@@ -162,13 +162,14 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
     file->file_size = static_cast<uint64_t>(info.st_size);
     cdcm::capture_log(&file->warnings);
     OFCondition status;
-    if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path)) {
+    const DcmTagKey stop = (flags & CDCM_OPEN_STOP_AT_GROUP_0033) ? DcmTagKey(0x0033, 0x0000) : DCM_PixelData;
+    if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path, stop)) {
         status = EC_Normal;
     } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
         file->format.clear();
         file->warnings.clear();
         status = file->format.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                                               ERM_autoDetect, DCM_PixelData);
+                                               ERM_autoDetect, stop);
     } else {
         status = file->format.loadFile(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     }

@@ -15,23 +15,46 @@ public final class DICOMFile {
 
     deinit { cdcm_close(handle) }
 
+    /// How much of a file to parse.
+    public enum Extent: Sendable {
+        /// Everything, pixel data included.
+        case everything
+        /// Up to Pixel Data (7FE0,0010): all attributes, no pixels.
+        case attributes
+        /// Up to group 0033: the modules of a classic image (patient, study, series, equipment,
+        /// acquisition, image plane and pixel description, requested procedure), without the later
+        /// private groups, request attributes, dose sequences or SR content.
+        case imageModules
+    }
+
     /// Parses `path` and runs `body` with it; the file is freed before this returns.
     /// - Parameter headersOnly: stop parsing at (7FE0,0010); pixels are then unavailable.
     public static func read<T>(
         _ path: String, headersOnly: Bool = false, _ body: @escaping (DICOMFile) throws -> T
     ) throws -> T {
+        try read(path, extent: headersOnly ? .attributes : .everything, body)
+    }
+
+    /// Parses `extent` of `path` and runs `body` with it; the file is freed before this returns.
+    public static func read<T>(_ path: String, extent: Extent, _ body: @escaping (DICOMFile) throws -> T) throws -> T {
         try LargeStackWorkers.shared.run {
-            let file = try open(path, headersOnly: headersOnly)
+            let file = try open(path, extent: extent)
             return try body(file)
         }
     }
 
-    private static func open(_ path: String, headersOnly: Bool) throws(DICOMError) -> DICOMFile {
+    private static func open(_ path: String, extent: Extent) throws(DICOMError) -> DICOMFile {
         DCMTKRuntime.initialize()
         try DICOMSignature.check(path: path)
         var error = cdcm_error()
         var handle: OpaquePointer?
-        let status = cdcm_open(path, headersOnly ? UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS) : 0, &handle, &error)
+        let flags: UInt32
+        switch extent {
+        case .everything: flags = 0
+        case .attributes: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS)
+        case .imageModules: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS | CDCM_OPEN_STOP_AT_GROUP_0033)
+        }
+        let status = cdcm_open(path, flags, &handle, &error)
         guard status == CDCM_OK, let handle else {
             throw DICOMError(status: status, error: error).reclassifyingOversizedElement(path: path)
         }

@@ -45,6 +45,7 @@ void cdcm_init(void);
 
 enum {
     CDCM_OPEN_STOP_BEFORE_PIXELS = 1u << 0,  // parse only up to (7FE0,0010)
+    CDCM_OPEN_STOP_AT_GROUP_0033 = 1u << 1,  // parse only up to (0033,0000): a classic image's modules, no later private groups
 };
 
 /// Opens and parses a DICOM file (Part 10, or a bare dataset without meta header).
