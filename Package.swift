@@ -31,12 +31,14 @@ let package = Package(
         .target(name: "DICOMBridge", dependencies: ["CDCMTK", "DoseModel"]),
         // Pure Swift from here on: none of these modules sees DCMTK.
         .target(name: "DoseModel"),
+        // RFC 4180 CSV, written and read the same way by every module with CSV outputs or inputs.
+        .target(name: "CSVFormat"),
         .target(name: "PixelAnalysis"),
         .target(name: "DosePhysics"),
-        .target(name: "DoseValidation", dependencies: ["DoseModel"]),
+        .target(name: "DoseValidation", dependencies: ["DoseModel", "CSVFormat"]),
         .target(
             name: "QualityMeasures",
-            dependencies: ["DosePhysics", "DoseModel"],
+            dependencies: ["DosePhysics", "DoseModel", "CSVFormat"],
             resources: [.copy("Data")]
         ),
         // The results database: one SQL schema, versioned migrations, SQLite (GRDB) or PostgreSQL
@@ -50,11 +52,11 @@ let package = Package(
             ]
         ),
         // Self-contained HTML report (inline SVG charts) from a scan's output folder.
-        .target(name: "ScanReport", dependencies: ["ArchiveScan", "DoseModel", "QualityMeasures", "DoseValidation"]),
+        .target(name: "ScanReport", dependencies: ["ArchiveScan", "CSVFormat", "DoseModel", "QualityMeasures", "DoseValidation"]),
         .target(
             name: "ArchiveScan",
             dependencies: [
-                "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation", "ResultStore",
+                "CSVFormat", "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation", "ResultStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -70,11 +72,12 @@ let package = Package(
         .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
-        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "QualityMeasures"]),
+        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "CSVFormat", "QualityMeasures"]),
+        .testTarget(name: "CSVFormatTests", dependencies: ["CSVFormat"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
-        .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "DosePhysics", "DoseModel"]),
+        .testTarget(name: "QualityMeasuresTests", dependencies: ["QualityMeasures", "CSVFormat", "DosePhysics", "DoseModel"]),
         .testTarget(
             name: "ArchiveScanTests",
             dependencies: [

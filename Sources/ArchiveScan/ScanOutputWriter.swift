@@ -1,3 +1,4 @@
+import CSVFormat
 import DoseModel
 import DoseValidation
 import Foundation
@@ -124,26 +125,19 @@ public struct ScanOutputWriter {
     }
 }
 
-/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled.
+/// Rows of ctdose's CSV outputs (RFC 4180 via `CSVText`, LF line ends) and their number formats.
 struct CSVTable {
     private(set) var text: String
 
     init(header: [String]) {
-        text = header.joined(separator: ",") + "\n"
+        text = Self.line(header)
     }
 
     mutating func append(_ fields: [String?]) {
         text += Self.line(fields)
     }
 
-    static func line(_ fields: [String?]) -> String {
-        fields.map { quote($0 ?? "") }.joined(separator: ",") + "\n"
-    }
-
-    static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func line(_ fields: [String?]) -> String { CSVText.record(fields) + "\n" }
 
     /// Four decimals (pixel measurements carry no more precision than that).
     static func decimal(_ value: Double) -> String { String(format: "%.4f", value) }

@@ -1,3 +1,4 @@
+import CSVFormat
 import DICOMBridge
 import DoseModel
 import Foundation
@@ -43,17 +44,17 @@ public struct SliceBatch: Sendable {
         do {
             if decodeOnly {
                 _ = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
-                return CSVTable.quote(path) + ",,,,,,,,,,"
+                return CSVText.quote(path) + ",,,,,,,,,,"
             }
             let m = try measurement(path: path, settings: settings)
             let size = m.size
-            return [CSVTable.quote(path), CSVTable.number(size.zMillimeters), CSVTable.decimal(size.areaSquareCentimeters),
+            return [CSVText.quote(path), CSVTable.number(size.zMillimeters), CSVTable.decimal(size.areaSquareCentimeters),
                     CSVTable.decimal(size.areaEquivalentDiameterCentimeters), CSVTable.decimal(size.waterEquivalentDiameterCentimeters),
                     CSVTable.decimal(size.apCentimeters), CSVTable.decimal(size.lateralCentimeters), size.truncated ? "true" : "false",
                     m.noise.tissueHounsfield.map(CSVTable.decimal) ?? "", m.noise.airHounsfield.map(CSVTable.decimal) ?? "", ""]
                 .joined(separator: ",")
         } catch {
-            return CSVTable.quote(path) + ",,,,,,,,,," + CSVTable.quote("\(error)")
+            return CSVText.quote(path) + ",,,,,,,,,," + CSVText.quote("\(error)")
         }
     }
 }

@@ -12,7 +12,7 @@ public struct CSVDocument: Sendable, Equatable {
 
     /// Parses CSV text. An empty text gives an empty header and no rows.
     public init(parsing text: String) {
-        let records = Self.records(text)
+        let records = CSVText.records(parsing: text)
         header = records.first ?? []
         rows = Array(records.dropFirst())
     }
@@ -21,58 +21,6 @@ public struct CSVDocument: Sendable, Equatable {
     public var namedRows: [CSVRow] {
         let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return rows.map { CSVRow(fields: $0, columnIndex: index) }
-    }
-
-    static func records(_ text: String) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var inQuotes = false
-        var fieldStarted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = iterator.next()
-        func endRecord() {
-            record.append(field)
-            if !(record.count == 1 && record[0].isEmpty && !fieldStarted) { records.append(record) }
-            record = []
-            field = ""
-            fieldStarted = false
-        }
-        while let scalar = pending {
-            pending = iterator.next()
-            if inQuotes {
-                if scalar == "\"" {
-                    if pending == "\"" {
-                        field.unicodeScalars.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"":
-                inQuotes = true
-                fieldStarted = true
-            case ",":
-                record.append(field)
-                field = ""
-                fieldStarted = true
-            case "\r":
-                if pending == "\n" { pending = iterator.next() }
-                endRecord()
-            case "\n":
-                endRecord()
-            default:
-                field.unicodeScalars.append(scalar)
-                fieldStarted = true
-            }
-        }
-        if fieldStarted || !field.isEmpty || !record.isEmpty { endRecord() }
-        return records
     }
 }
 

@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// measure.csv: one row per exam.
@@ -45,6 +46,6 @@ public enum MeasureCSVWriter {
 
     /// CSV text with a header line; lines end with CRLF-free "\n".
     public static func csv(_ exams: [ExamMeasureResult]) -> String {
-        ([CSVText.line(columns)] + exams.map { CSVText.line(row($0)) }).joined(separator: "\n") + "\n"
+        ([CSVText.record(columns)] + exams.map { CSVText.record(row($0)) }).joined(separator: "\n") + "\n"
     }
 }

@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// sensitivity.csv: one row per exam × diameter method × DLP definition.
@@ -8,11 +9,11 @@ public enum SensitivityCSVWriter {
     ]
 
     public static func csv(_ report: SensitivityReport) -> String {
-        var lines = [CSVText.line(columns)]
+        var lines = [CSVText.record(columns)]
         for exam in report.exams {
             for variant in exam.variants {
                 lines.append(
-                    CSVText.line([
+                    CSVText.record([
                         exam.studyInstanceUID, exam.categoryDisplayName, variant.diameterMethod.rawValue, variant.dlpDefinition.rawValue,
                         MeasureCSVWriter.number(variant.sizeAdjustedDoseMilligrayCentimeters), variant.verdict.rawValue,
                         String(exam.verdictFlips), variant.reasonText,

@@ -1,5 +1,5 @@
 import Testing
-@testable import ScanReport
+@testable import CSVFormat
 
 @Suite struct CSVDocumentTests {
     @Test func quotedFieldsWithCommasQuotesAndLineBreaks() {
@@ -26,5 +26,20 @@ import Testing
     @Test func emptyQuotedFieldIsARecord() {
         #expect(CSVDocument(parsing: "a\n\"\"\n").rows == [[""]])
         #expect(CSVDocument(parsing: "").header.isEmpty)
+    }
+
+    @Test func fieldsAreQuotedOnlyWhenTheyMustBe() {
+        #expect(CSVText.quote("plain") == "plain")
+        #expect(CSVText.quote("a,b") == "\"a,b\"")
+        #expect(CSVText.quote("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVText.quote("cr\ronly") == "\"cr\ronly\"")
+        #expect(CSVText.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVText.record(["1", nil, "x, y"]) == "1,,\"x, y\"")
+    }
+
+    @Test func writtenRecordsReadBackUnchanged() {
+        let records = [["a", "b", "c"], ["1", "x, \"y\"", "two\r\nlines"], ["", "é·µ", ","]]
+        let text = records.map { CSVText.record($0) + "\r\n" }.joined()
+        #expect(CSVText.records(parsing: text) == records)
     }
 }

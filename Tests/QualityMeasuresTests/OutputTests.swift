@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 import Testing
 
@@ -60,7 +61,7 @@ struct OutputTests {
     @Test("measure.csv: required columns, one row per exam, proper quoting")
     func csv() throws {
         let text = MeasureCSVWriter.csv(try report().exams)
-        let rows = CSVText.parse(text)
+        let rows = CSVText.records(parsing: text)
         #expect(rows.count == 5)
         let header = rows[0]
         for column in [
@@ -103,7 +104,7 @@ struct OutputBundleTests {
         let exams = [Fixtures.exam(uid: "1"), Fixtures.exam(uid: "2", study: "CT HEAD WO", noise: 30)]
         let run = try MeasureOutputs.run(exams, configuration: Fixtures.configuration())
         #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv"])
-        let rows = CSVText.parse(String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
+        let rows = CSVText.records(parsing: String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
         #expect(rows.count == 1 + 2 * 15)
     }
 }

@@ -1,3 +1,4 @@
+import CSVFormat
 import ArchiveScan
 import Foundation
 

@@ -1,3 +1,5 @@
+import CSVFormat
+
 /// One row of measure.csv (columns of `MeasureCSVWriter`): the CMS CT measure result of one exam.
 public struct MeasureRow: Sendable, Equatable {
     public var studyInstanceUID: String
