@@ -34,13 +34,27 @@ extension StoredFrame {
         }
         let slope = rescale.slope
         let intercept = rescale.intercept
-        let units = storedValues.map { Float(Double($0) * slope + intercept) }
+        let count = storedValues.count
+        // Straight loops into uninitialised storage (not `map`), so that both vectorize.
+        let units = storedValues.withUnsafeBufferPointer { stored in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count { out[i] = Float(Double(stored[i]) * slope + intercept) }
+                initialized = count
+            }
+        }
         let mask: [Bool]
         if let padding {
-            let range = padding.storedValues
-            mask = storedValues.map { range.contains($0) }
+            let low = padding.storedValues.lowerBound, high = padding.storedValues.upperBound
+            mask = storedValues.withUnsafeBufferPointer { stored in
+                [Bool](unsafeUninitializedCapacity: count) { out, initialized in
+                    out.withMemoryRebound(to: UInt8.self) { bytes in
+                        for i in 0..<count { bytes[i] = (stored[i] >= low ? 1 : 0) & (stored[i] <= high ? 1 : 0) }
+                    }
+                    initialized = count
+                }
+            }
         } else {
-            mask = [Bool](repeating: false, count: storedValues.count)
+            mask = [Bool](repeating: false, count: count)
         }
         return HounsfieldImage(rows: rows, columns: columns, hounsfieldUnits: units, isPadding: mask)
     }

@@ -17,6 +17,16 @@ struct IncrementalScanTests {
         }
     }
 
+    /// A new folder with two study copies under `archive/`, scanned once into `store.sqlite`.
+    static func scannedTwoStudies(_ name: String) throws -> (root: String, db: String) {
+        let root = try StoreFixture.temporaryFolder(name)
+        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        let first = StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + common)
+        #expect(first.status == 0, "\(first.stderr)")
+        return (root, db)
+    }
+
     @Test func rescanReadsNothingUnchangedAndExportsTheSameFiles() throws {
         let root = try StoreFixture.temporaryFolder("rescan")
         for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
@@ -78,10 +88,7 @@ struct IncrementalScanTests {
     }
 
     @Test func changedFileIsReadAgainAndOnlyItsStudyUpdated() throws {
-        let root = try StoreFixture.temporaryFolder("changed")
-        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
-        let db = root + "/store.sqlite"
-        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let (root, db) = try Self.scannedTwoStudies("changed")
         let changed = root + "/archive/study1/axial/IM0005.dcm"
         #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0008,103e)=edited", changed]).status == 0)
         #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
@@ -92,10 +99,7 @@ struct IncrementalScanTests {
 
 extension IncrementalScanTests {
     @Test func deletedFilesAreForgottenAndTheirStudyReassembled() throws {
-        let root = try StoreFixture.temporaryFolder("deleted")
-        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
-        let db = root + "/store.sqlite"
-        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let (root, db) = try Self.scannedTwoStudies("deleted")
         // Study 1 loses its dose report and five slices; study 0 is untouched.
         try FileManager.default.removeItem(atPath: root + "/archive/study1/dose-report")
         for slice in 16...20 { try FileManager.default.removeItem(atPath: root + "/archive/study1/axial/IM00\(slice).dcm") }
@@ -119,10 +123,7 @@ extension IncrementalScanTests {
 
 extension IncrementalScanTests {
     @Test func changedAnalysisSettingsReassembleEveryStudyWithoutRereadingFiles() throws {
-        let root = try StoreFixture.temporaryFolder("settings")
-        for index in 0..<2 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
-        let db = root + "/store.sqlite"
-        #expect(StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common).status == 0)
+        let (root, db) = try Self.scannedTwoStudies("settings")
         let changed = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(changed.stderr.contains("all 2 studies were assembled again"), "\(changed.stderr)")
