@@ -38,6 +38,9 @@ public struct CategoryAssigner {
 
     public let rules: CategoryRuleSet
     private var compiled: [String: CompiledPattern] = [:]
+    /// Archives repeat their protocol and study descriptions: an assignment depends on the descriptors
+    /// only, so each distinct set is matched once (bounded, so memory does not grow with the archive).
+    private let assigned: RecentAssignments
 
     public struct InvalidPattern: Error, CustomStringConvertible {
         public var pattern: String
@@ -45,7 +48,12 @@ public struct CategoryAssigner {
     }
 
     public init(rules: CategoryRuleSet) throws {
+        try self.init(rules: rules, rememberedAssignments: 4096)
+    }
+
+    init(rules: CategoryRuleSet, rememberedAssignments: Int) throws {
         self.rules = rules
+        assigned = RecentAssignments(capacity: rememberedAssignments)
         var all: [String] = rules.explicitRules.flatMap { $0.patterns ?? [] }
         all += rules.regionDetectors.flatMap { $0.patterns ?? [] }
         all += rules.modifierDetectors.flatMap { $0.patterns ?? [] }
@@ -69,17 +77,30 @@ public struct CategoryAssigner {
         return output.lowercased()
     }
 
-    private func firstMatch(patterns: [String], in text: String) -> String? {
-        let normalized = Self.normalize(text)
-        let range = NSRange(normalized.startIndex..., in: normalized)
+    /// The texts of one exam, each normalised once for all the patterns that look at it.
+    private final class NormalizedTexts {
+        private var normalized: [String: (text: String, range: NSRange)] = [:]
+
+        subscript(_ original: String) -> (text: String, range: NSRange) {
+            if let known = normalized[original] { return known }
+            let text = CategoryAssigner.normalize(original)
+            let entry = (text, NSRange(text.startIndex..., in: text))
+            normalized[original] = entry
+            return entry
+        }
+    }
+
+    private func firstMatch(patterns: [String], in text: String, texts: NormalizedTexts) -> String? {
+        let (normalized, range) = texts[text]
         return patterns.first { compiled[$0]?.regex.firstMatch(in: normalized, range: range) != nil }
     }
 
-    private func textMatches(patterns: [String]?, fields: [DescriptorSource], descriptors: ExamDescriptors) -> MatchEvidence? {
+    private func textMatches(patterns: [String]?, fields: [DescriptorSource], descriptors: ExamDescriptors,
+                             texts: NormalizedTexts) -> MatchEvidence? {
         guard let patterns, !patterns.isEmpty else { return nil }
         for field in fields where field != .cptCode && field != .targetRegion && field != .bodyPartExamined {
             for text in field.values(in: descriptors) {
-                if let pattern = firstMatch(patterns: patterns, in: text) {
+                if let pattern = firstMatch(patterns: patterns, in: text, texts: texts) {
                     return MatchEvidence(source: field, text: text, pattern: pattern)
                 }
             }
@@ -94,7 +115,8 @@ public struct CategoryAssigner {
     }
 
     /// Regions found by one detector in one tier of sources.
-    private func detect(_ detector: CategoryRuleSet.RegionDetector, sources: [DescriptorSource], descriptors: ExamDescriptors) -> MatchEvidence? {
+    private func detect(_ detector: CategoryRuleSet.RegionDetector, sources: [DescriptorSource], descriptors: ExamDescriptors,
+                        texts: NormalizedTexts) -> MatchEvidence? {
         for source in sources {
             switch source {
             case .cptCode:
@@ -110,7 +132,7 @@ public struct CategoryAssigner {
                     return MatchEvidence(source: source, text: "\(code.value)^\(code.scheme)", pattern: "Target Region code")
                 }
             default:
-                if let hit = textMatches(patterns: detector.patterns, fields: [source], descriptors: descriptors) { return hit }
+                if let hit = textMatches(patterns: detector.patterns, fields: [source], descriptors: descriptors, texts: texts) { return hit }
             }
         }
         return nil
@@ -121,9 +143,18 @@ public struct CategoryAssigner {
         if let override {
             return CategoryAssignment(outcome: .assigned(categoryId: override), ruleDescription: "override", regions: [], modifier: .routine, evidence: [])
         }
+        if let known = assigned[descriptors] { return known }
+        let assignment = matchRules(descriptors)
+        assigned[descriptors] = assignment
+        return assignment
+    }
+
+    private func matchRules(_ descriptors: ExamDescriptors) -> CategoryAssignment {
+        let texts = NormalizedTexts()
         for rule in rules.explicitRules {
             let hit = cptMatch(rule.cptCodes, descriptors: descriptors)
-                ?? textMatches(patterns: rule.patterns, fields: rule.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors)
+                ?? textMatches(patterns: rule.patterns, fields: rule.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors,
+                               texts: texts)
             if let hit {
                 return CategoryAssignment(
                     outcome: .assigned(categoryId: rule.category), ruleDescription: "explicit:\(rule.id)", regions: [],
@@ -133,14 +164,15 @@ public struct CategoryAssigner {
         var regionEvidence: [(String, MatchEvidence)] = []
         for tier in rules.regionSourceTiers {
             regionEvidence = rules.regionDetectors.compactMap { detector in
-                detect(detector, sources: tier, descriptors: descriptors).map { (detector.region, $0) }
+                detect(detector, sources: tier, descriptors: descriptors, texts: texts).map { (detector.region, $0) }
             }
             if !regionEvidence.isEmpty { break }
         }
         var modifierEvidence: [DoseModifier: MatchEvidence] = [:]
         for detector in rules.modifierDetectors where modifierEvidence[detector.modifier] == nil {
             let hit = cptMatch(detector.cptCodes, descriptors: descriptors)
-                ?? textMatches(patterns: detector.patterns, fields: detector.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors)
+                ?? textMatches(patterns: detector.patterns, fields: detector.fields ?? CategoryRuleSet.procedureLevelFields, descriptors: descriptors,
+                               texts: texts)
             if let hit { modifierEvidence[detector.modifier] = hit }
         }
         let modifier = rules.modifierPrecedence.first { modifierEvidence[$0] != nil } ?? .routine
@@ -171,5 +203,21 @@ public struct CategoryAssigner {
             return "\(source.rawValue)=" + values.map { "'\($0)'" }.joined(separator: ",")
         }
         return parts.isEmpty ? "(no descriptors)" : parts.joined(separator: "; ")
+    }
+}
+
+/// Assignments of recently seen descriptor sets; emptied when full.
+private final class RecentAssignments {
+    private let capacity: Int
+    private var entries: [ExamDescriptors: CategoryAssignment] = [:]
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    subscript(_ descriptors: ExamDescriptors) -> CategoryAssignment? {
+        get { entries[descriptors] }
+        set {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[descriptors] = newValue
+        }
     }
 }

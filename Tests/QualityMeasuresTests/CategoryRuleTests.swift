@@ -46,6 +46,19 @@ struct CategoryRuleTests {
         #expect(assignment.categoryId == expected, "\(text): \(assignment)")
     }
 
+    @Test("an assigner that remembers few assignments gives, on repeats and after forgetting, what fresh assigners give")
+    func rememberedAssignmentsChangeNothing() throws {
+        let rules = try CategoryRuleSet.bundled()
+        let remembering = try CategoryAssigner(rules: rules, rememberedAssignments: 3)
+        let exams = Self.studyDescriptions.map { ExamDescriptors(studyDescription: $0.0) }
+        for descriptors in exams + exams.reversed() + exams {
+            let fresh = try CategoryAssigner(rules: rules).assign(descriptors)
+            #expect(remembering.assign(descriptors) == fresh)
+        }
+        #expect(remembering.assign(exams[0], override: "extremity").categoryId == "extremity")
+        #expect(remembering.assign(exams[0]).categoryId == Self.studyDescriptions[0].1)
+    }
+
     @Test("Siemens camelCase protocol names")
     func protocolNames() throws {
         let assigner = try CategoryAssigner(rules: CategoryRuleSet.bundled())
