@@ -9,18 +9,35 @@ public struct StoredExam: Sendable {
     public var result: StudyResult
 }
 
+/// The JSON columns of one study's rows.
+private struct EncodedStudy {
+    var exam: Data
+    var measurements: [Data]
+    var slices: [Data]
+    var findings: [Data]
+
+    init(_ result: StudyResult, encoder: JSONEncoder) throws {
+        exam = try encoder.encode(result.exam)
+        measurements = try result.measurements.map { try encoder.encode($0) }
+        slices = try result.slices.map { try encoder.encode($0) }
+        findings = try result.findings.map { try encoder.encode($0) }
+    }
+}
+
 extension ScanStore {
     static let studyTables = ["exam", "irradiation_event", "image_series", "series_measurement", "slice", "finding", "thumbnail"]
 
     /// Replaces everything stored about study `uid` by `result` (nil: the study has no file left) and
     /// clears its pending mark, in one transaction: a reader sees the old exam or the new one, never half.
     func replaceStudy(_ uid: String, with result: StudyResult?, runID: String) throws {
-        let encoder = Self.encoder()
+        // Encoded before the transaction: studies assembled concurrently then wait for each other only
+        // for their SQL, not for JSON encoding.
+        let encoded = try result.map { try EncodedStudy($0, encoder: Self.encoder()) }
         try database.transaction { session in
             for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
             try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
             try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
-            guard let result else { return }
+            guard let result, let encoded else { return }
             let exam = result.exam
             try session.execute(
                 """
@@ -31,7 +48,7 @@ extension ScanStore {
                 [.text(uid), SQLValue(exam.patient.patientID), SQLValue(exam.studyDate), SQLValue(exam.studyDescription),
                  SQLValue(exam.equipment?.manufacturer), SQLValue(exam.equipment?.model), SQLValue(exam.equipment?.stationName),
                  SQLValue(exam.doseSource?.rawValue), SQLValue(exam.events.count), SQLValue(exam.dlpTotalMilligrayCentimeters),
-                 SQLValue(result.imageCount), SQLValue(result.doseReportCount), .blob(try encoder.encode(exam)), .text(runID)])
+                 SQLValue(result.imageCount), SQLValue(result.doseReportCount), .blob(encoded.exam), .text(runID)])
             for (position, item) in exam.events.enumerated() {
                 let e = item.event
                 try session.execute(
@@ -63,7 +80,7 @@ extension ScanStore {
                     """,
                     [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
                      SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
-                     .blob(try encoder.encode(m))])
+                     .blob(encoded.measurements[position])])
             }
             for (position, s) in result.slices.enumerated() {
                 try session.execute(
@@ -76,13 +93,13 @@ extension ScanStore {
                      .real(s.size.zMillimeters), .real(s.size.areaSquareCentimeters), .real(s.size.waterEquivalentDiameterCentimeters),
                      .real(s.size.areaEquivalentDiameterCentimeters), .real(s.size.apCentimeters), .real(s.size.lateralCentimeters),
                      SQLValue(s.size.truncated), SQLValue(s.noise.tissueHounsfield), SQLValue(s.ctdiVolMilligray), SQLValue(s.ssdeMilligray),
-                     .blob(try encoder.encode(s))])
+                     .blob(encoded.slices[position])])
             }
             for (position, f) in result.findings.enumerated() {
                 try session.execute(
                     "INSERT INTO finding (study_uid, position, code, severity, message, finding_json) VALUES (?, ?, ?, ?, ?, ?)",
                     [.text(uid), SQLValue(position), .text(f.code.rawValue), .text(f.severity.rawValue), .text(f.message),
-                     .blob(try encoder.encode(f))])
+                     .blob(encoded.findings[position])])
             }
             for (series, png) in result.thumbnails.sorted(by: { $0.key < $1.key }) {
                 try session.execute(
