@@ -24,27 +24,52 @@ final class ScanOutputStream {
         files["problems.csv"]?.write(CSVTable.line(["file", "severity", "reason"]))
     }
 
-    func add(_ study: StudyResult) throws {
+    func add(_ study: StudyResult) throws { try add(Self.render(study, for: writer, encoder: encoder)) }
+
+    /// One study's part of every output file. Rendering needs nothing but the study, so studies can be
+    /// rendered in parallel and then added in order.
+    struct RenderedStudy: Sendable {
+        var examJSONLine: Data
+        var examLine: String
+        var eventLines: String
+        var sliceLines: String
+        var findingLines: String
+        var thumbnails: [(seriesInstanceUID: String, png: Data)]
+        var measureInput: MeasureExamInput?
+    }
+
+    static func render(_ study: StudyResult, for writer: ScanOutputWriter, encoder: JSONEncoder) throws -> RenderedStudy {
         let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings)
-        files["exams.jsonl"]?.write(String(decoding: try encoder.encode(record), as: UTF8.self) + "\n")
-        files["exams.csv"]?.write(CSVTable.line(ScanOutputWriter.examRow(record)))
-        for row in ScanOutputWriter.eventRows(record) { files["events.csv"]?.write(CSVTable.line(row)) }
-        for row in ScanOutputWriter.sliceRows(study.slices) { files["slices.csv"]?.write(CSVTable.line(row)) }
-        files["findings.csv"]?.write(FindingsCSV.rows(study.findings))
+        var measureInput: MeasureExamInput?
+        if writer.measures != nil, !study.exam.events.isEmpty || !study.exam.series.isEmpty {
+            let primary = ExamPixelPass.primary(study.exam, study.measurements)
+            measureInput = MeasureInputBuilder.input(
+                for: study.exam, pseudonymizer: writer.pseudonymizer, size: MeasureInputBuilder.size(from: primary),
+                noise: MeasureInputBuilder.noise(from: primary))
+        }
+        return RenderedStudy(
+            examJSONLine: try encoder.encode(record) + Data("\n".utf8),
+            examLine: CSVTable.line(ScanOutputWriter.examRow(record)),
+            eventLines: ScanOutputWriter.eventRows(record).map(CSVTable.line).joined(),
+            sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
+            findingLines: FindingsCSV.rows(study.findings),
+            thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            measureInput: measureInput)
+    }
+
+    func add(_ study: RenderedStudy) throws {
+        files["exams.jsonl"]?.write(study.examJSONLine)
+        files["exams.csv"]?.write(study.examLine)
+        files["events.csv"]?.write(study.eventLines)
+        files["slices.csv"]?.write(study.sliceLines)
+        files["findings.csv"]?.write(study.findingLines)
         if !study.thumbnails.isEmpty {
             try FileManager.default.createDirectory(atPath: writer.folder + "/thumbnails", withIntermediateDirectories: true)
             for (uid, png) in study.thumbnails {
                 try png.write(to: URL(fileURLWithPath: writer.folder + "/" + ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)))
             }
         }
-        if writer.measures != nil, !study.exam.events.isEmpty || !study.exam.series.isEmpty {
-            let primary = ExamPixelPass.primary(study.exam, study.measurements)
-            if let input = MeasureInputBuilder.input(
-                for: study.exam, pseudonymizer: writer.pseudonymizer, size: MeasureInputBuilder.size(from: primary),
-                noise: MeasureInputBuilder.noise(from: primary)) {
-                measureInputs.append(input)
-            }
-        }
+        if let input = study.measureInput { measureInputs.append(input) }
     }
 
     func add(_ problems: [ScanProblem]) throws {

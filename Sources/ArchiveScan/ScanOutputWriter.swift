@@ -8,17 +8,20 @@ import QualityMeasures
 /// findings.csv, problems.csv, thumbnails/ and the CMS measure files. Exams are streamed one at a
 /// time (memory does not grow with the archive); each file is written under a temporary name and
 /// renamed when complete, so a reader never sees half a file.
-public struct ScanOutputWriter {
+public struct ScanOutputWriter: Sendable {
     public let folder: String
     public let pseudonymizer: Pseudonymizer
     /// When set, the CMS CT measures are evaluated and measure.csv, measure-summary.*,
     /// sensitivity.csv and measure-fhir.json are written too.
     public let measures: MeasureConfiguration?
+    /// Threads that decode and render exams (the files are still written in store order).
+    public let jobs: Int
 
-    public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil) {
+    public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil, jobs: Int = 1) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
         self.measures = measures
+        self.jobs = max(1, jobs)
     }
 
     /// Writes an in-memory result.
@@ -46,7 +49,9 @@ public struct ScanOutputWriter {
         while true {
             let uids = try store.examUIDs(after: after, limit: 200)
             guard let last = uids.last else { break }
-            for study in try store.exams(uids) { try stream.add(study) }
+            let studies = try store.exams(uids, lanes: jobs)
+            let rendered = try ParallelMap.ordered(studies, lanes: jobs) { try ScanOutputStream.render($0, for: self, encoder: ScanStore.encoder()) }
+            for study in rendered { try stream.add(study) }
             after = last
         }
         var afterPath: String?

@@ -1,5 +1,6 @@
 import ArchiveScan
 import ArgumentParser
+import Foundation
 import Logging
 
 struct ExportCommand: ParsableCommand {
@@ -24,13 +25,16 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String
 
+    @Option(name: .long, help: "Threads that decode and render the exams (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let store = try storeArguments.open()
         let measures = measureArguments.options.filled(from: try store.lastScanMeasureOptions())
         let run = ScanRun(command: "export", shard: nil, settingsJSON: ScanStore.json(measures))
         try store.beginRun(run)
-        try store.export(to: out, measures: measures, run: run)
+        try store.export(to: out, measures: measures, run: run, jobs: jobs)
         let counts = try store.fileCounts()
         try store.finishRun(run.id, filesSeen: counts.files, filesRead: 0, studiesUpdated: 0)
         let exams = try store.examCount()

@@ -32,6 +32,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "HTML file to write.")
     var out: String
 
+    @Option(name: .long, help: "Threads that decode and render the exams (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
         if let from {
             try ScanReportPage.write(from: from, to: out)
@@ -44,7 +47,7 @@ struct ReportCommand: ParsableCommand {
         let measures = measureArguments.options.filled(from: try store.lastScanMeasureOptions())
         let run = ScanRun(command: "report", shard: nil, settingsJSON: ScanStore.json(measures))
         try store.beginRun(run)
-        try store.export(to: folder, measures: measures, run: run)
+        try store.export(to: folder, measures: measures, run: run, jobs: jobs)
         try ScanReportPage.write(from: folder, to: out, source: "Results store " + (try storeArguments.location.description))
         try store.finishRun(run.id, filesSeen: try store.fileCounts().files, filesRead: 0, studiesUpdated: 0)
     }

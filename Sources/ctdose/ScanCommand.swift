@@ -47,7 +47,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "K/N: this worker handles the studies whose Study Instance UID hashes to K modulo N (0 ≤ K < N).")
     var shard: String?
 
-    @Option(name: .long, help: "Parallel readers (default: number of cores).")
+    @Option(name: .long, help: "Parallel readers, and threads of the export (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Pseudonym key file (created on first use) unless CTDOSE_PSEUDONYM_KEY is set.")
@@ -113,7 +113,7 @@ struct ScanCommand: ParsableCommand {
             logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
         }
         if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
-        if let out { try store.export(to: out, measures: measures, run: run) }
+        if let out { try store.export(to: out, measures: measures, run: run, jobs: jobs) }
         let failed = try store.fileCount(withProblem: .error)
         let setAside = try store.fileCount(withProblem: .setAside)
         let place = try storeArguments.location.description

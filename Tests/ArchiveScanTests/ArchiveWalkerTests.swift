@@ -8,8 +8,8 @@ import Testing
         let root = fm.temporaryDirectory.appendingPathComponent("ctdose-walk-\(getpid())").path
         defer { try? fm.removeItem(atPath: root) }
         try fm.createDirectory(atPath: root + "/a/b", withIntermediateDirectories: true)
-        fm.createFile(atPath: root + "/a/one.dcm", contents: Data([1]))
-        fm.createFile(atPath: root + "/a/b/two.dcm", contents: Data([2]))
+        #expect(fm.createFile(atPath: root + "/a/one.dcm", contents: Data([1])))
+        #expect(fm.createFile(atPath: root + "/a/b/two.dcm", contents: Data([2])))
         try fm.createSymbolicLink(atPath: root + "/a/b/loop", withDestinationPath: root + "/a")      // folder loop
         try fm.createSymbolicLink(atPath: root + "/elsewhere", withDestinationPath: root + "/a/b")   // second way in
         try fm.createSymbolicLink(atPath: root + "/dangling", withDestinationPath: root + "/missing")

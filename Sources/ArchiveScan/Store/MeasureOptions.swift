@@ -86,10 +86,11 @@ extension ScanStore {
 
     /// Writes every output file from the store into `folder` and records the measure verdicts.
     /// The pseudonyms are the stored ones (the store never holds identifiers unless told to).
-    public func export(to folder: String, measures: MeasureOptions, run: ScanRun) throws {
-        let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration())
+    /// `jobs` threads decode and render the exams.
+    public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws {
+        let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(), jobs: jobs)
         let results = try writer.write(from: self)
-        try replaceMeasureResults(results, runID: run.id)
+        try replaceMeasureResults(results, runID: run.id, lanes: jobs)
     }
 }
 

@@ -119,29 +119,26 @@ extension ScanStore {
         }
     }
 
-    /// The stored exams `uids` with their measurements, slices, findings and thumbnails.
-    public func exams(_ uids: [String]) throws -> [StudyResult] {
-        let decoder = JSONDecoder()
-        return try database.read { session in
-            try uids.compactMap { uid -> StudyResult? in
+    /// The stored exams `uids` with their measurements, slices, findings and thumbnails. The rows are
+    /// read in one transaction; their JSON is decoded afterwards on up to `lanes` threads.
+    public func exams(_ uids: [String], lanes: Int = 1) throws -> [StudyResult] {
+        let stored = try database.read { session in
+            try uids.compactMap { uid -> StoredStudy? in
                 let key: [SQLValue] = [.text(uid)]
                 guard let row = try session.rows("SELECT exam_json, image_count, dose_report_count FROM exam WHERE study_uid = ?", key).first,
                       let json = row[0].data else { return nil }
-                var result = StudyResult(exam: try decoder.decode(Exam.self, from: json))
-                result.imageCount = Int(row[1].int64 ?? 0)
-                result.doseReportCount = Int(row[2].int64 ?? 0)
-                result.measurements = try session.rows("SELECT measurement_json FROM series_measurement WHERE study_uid = ? ORDER BY position", key)
-                    .compactMap { $0[0].data }.map { try decoder.decode(SeriesMeasurement.self, from: $0) }
-                result.slices = try session.rows("SELECT slice_json FROM slice WHERE study_uid = ? ORDER BY position", key)
-                    .compactMap { $0[0].data }.map { try decoder.decode(SliceMeasurement.self, from: $0) }
-                result.findings = try session.rows("SELECT finding_json FROM finding WHERE study_uid = ? ORDER BY position", key)
-                    .compactMap { $0[0].data }.map { try decoder.decode(Finding.self, from: $0) }
+                var study = StoredStudy(exam: json, imageCount: Int(row[1].int64 ?? 0), doseReportCount: Int(row[2].int64 ?? 0))
+                study.measurements = try session.rows("SELECT measurement_json FROM series_measurement WHERE study_uid = ? ORDER BY position", key)
+                    .compactMap { $0[0].data }
+                study.slices = try session.rows("SELECT slice_json FROM slice WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
+                study.findings = try session.rows("SELECT finding_json FROM finding WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
                 for thumbnail in try session.rows("SELECT series_uid, png FROM thumbnail WHERE study_uid = ?", key) {
-                    if let series = thumbnail[0].string, let png = thumbnail[1].data { result.thumbnails[series] = png }
+                    if let series = thumbnail[0].string, let png = thumbnail[1].data { study.thumbnails[series] = png }
                 }
-                return result
+                return study
             }
         }
+        return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded(by: JSONDecoder()) }
     }
 
     /// Problems of every file, ordered by path, after `path`, at most `limit`.
@@ -169,17 +166,46 @@ extension ScanStore {
     }
 
     /// Replaces the stored measure verdicts by `results` (one evaluation over the whole store).
-    func replaceMeasureResults(_ results: [ExamMeasureResult], runID: String) throws {
-        let encoder = Self.encoder()
+    func replaceMeasureResults(_ results: [ExamMeasureResult], runID: String, lanes: Int = 1) throws {
+        // Encoded before the transaction (on up to `lanes` threads), so that it only writes rows.
+        let encoded = try ParallelMap.ordered(results, lanes: lanes) { try Self.encoder().encode($0) }
         try database.transaction { session in
             try session.execute("DELETE FROM measure_result")
-            for r in results {
+            for (r, json) in zip(results, encoded) {
                 try session.execute(
                     "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_json, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
                     [.text(r.studyInstanceUID), SQLValue(r.category?.id), SQLValue(r.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters),
-                     .text(r.verdict.rawValue), .blob(try encoder.encode(r)), .text(runID)])
+                     .text(r.verdict.rawValue), .blob(json), .text(runID)])
             }
         }
+    }
+}
+
+/// One exam's stored rows, not yet decoded.
+private struct StoredStudy: Sendable {
+    var exam: Data
+    var imageCount: Int
+    var doseReportCount: Int
+    var measurements: [Data] = []
+    var slices: [Data] = []
+    var findings: [Data] = []
+    var thumbnails: [String: Data] = [:]
+
+    init(exam: Data, imageCount: Int, doseReportCount: Int) {
+        self.exam = exam
+        self.imageCount = imageCount
+        self.doseReportCount = doseReportCount
+    }
+
+    func decoded(by decoder: JSONDecoder) throws -> StudyResult {
+        var result = StudyResult(exam: try decoder.decode(Exam.self, from: exam))
+        result.imageCount = imageCount
+        result.doseReportCount = doseReportCount
+        result.measurements = try measurements.map { try decoder.decode(SeriesMeasurement.self, from: $0) }
+        result.slices = try slices.map { try decoder.decode(SliceMeasurement.self, from: $0) }
+        result.findings = try findings.map { try decoder.decode(Finding.self, from: $0) }
+        result.thumbnails = thumbnails
+        return result
     }
 }
 
