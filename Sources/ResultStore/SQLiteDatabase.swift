@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 
 /// The default store: one SQLite file through GRDB, in WAL mode so readers never block the writer
-/// and a killed process leaves the last committed transaction intact.
+/// and a killed process leaves the last committed transaction intact. A file store is a GRDB
+/// DatabasePool: reads run on their own connections beside the one writer (a study being assembled
+/// reads its files while another one's exam is written); `:memory:` is a single-connection queue.
 public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     public let dialect = SQLDialect.sqlite
-    private let queue: DatabaseQueue
+    private let queue: any DatabaseWriter
 
     /// Opens `path` (created when absent); `":memory:"` gives a private in-memory database.
     public init(path: String) throws {
@@ -21,7 +23,7 @@ public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
             let folder = (path as NSString).deletingLastPathComponent
             if path != ":memory:", !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
-                : try DatabaseQueue(path: path, configuration: configuration)
+                : try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw StoreError("cannot open SQLite store \(path): \(error)")
         }
