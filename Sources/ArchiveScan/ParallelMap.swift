@@ -1,8 +1,10 @@
 import Dispatch
+import Synchronization
 
-/// `items.map(transform)` on up to `lanes` threads, results in the order of `items`. Lane k takes
-/// items k, k + lanes, …, so no two lanes write the same slot. The first error (in item order) is
-/// thrown once every lane has finished.
+/// `items.map(transform)` on up to `lanes` threads, results in the order of `items`. Lanes claim the
+/// next unclaimed item until none is left, so a lane that drew a large study does not hold up the
+/// others, and no two lanes write the same slot. The first error (in item order) is thrown once every
+/// lane has finished.
 enum ParallelMap {
     static func ordered<Item: Sendable, Result: Sendable>(
         _ items: [Item], lanes: Int, _ transform: @escaping @Sendable (Item) throws -> Result
@@ -10,8 +12,8 @@ enum ParallelMap {
         let lanes = max(1, min(lanes, items.count))
         guard lanes > 1 else { return try items.map(transform) }
         let slots = Slots<Result>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: items.count, by: lanes) {
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            while let index = slots.claim() {
                 slots.set(index, Swift.Result { try transform(items[index]) })
             }
         }
@@ -19,9 +21,11 @@ enum ParallelMap {
     }
 }
 
-/// Result slots written by disjoint indices from several threads, read after they have all finished.
+/// Result slots claimed one index at a time and written from several threads, read after they have
+/// all finished.
 private final class Slots<Value: Sendable>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Result<Value, Error>?>
+    private let claimed = Atomic<Int>(0)
 
     init(count: Int) {
         storage = .allocate(capacity: count)
@@ -31,6 +35,12 @@ private final class Slots<Value: Sendable>: @unchecked Sendable {
     deinit {
         _ = storage.deinitialize()
         storage.deallocate()
+    }
+
+    /// The next index no thread has claimed yet, or nil when all are.
+    func claim() -> Int? {
+        let index = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < storage.count ? index : nil
     }
 
     func set(_ index: Int, _ value: Result<Value, Error>) { storage[index] = value }

@@ -5,7 +5,7 @@ import Foundation
 import QualityMeasures
 
 /// Writes a scan's results into an output folder: exams.jsonl, exams.csv, events.csv, slices.csv,
-/// findings.csv, problems.csv, thumbnails/ and the CMS measure files. Exams are streamed one at a
+/// findings.csv, problems.csv, thumbnails/ and the CMS measure files. Exams are streamed a page at a
 /// time (memory does not grow with the archive); each file is written under a temporary name and
 /// renamed when complete, so a reader never sees half a file.
 public struct ScanOutputWriter: Sendable {

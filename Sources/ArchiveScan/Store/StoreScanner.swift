@@ -201,35 +201,14 @@ public struct StoreScanner: Sendable {
             guard let last = page.last else { break }
             after = last.uid
             // Studies are independent: assemble several at once (their rows are written one transaction each).
-            let owned = page.filter { shard?.owns(key: $0.shardKey) ?? true }
-            let failures = FirstError()
-            DispatchQueue.concurrentPerform(iterations: min(jobs, owned.count)) { lane in
-                for index in stride(from: lane, to: owned.count, by: jobs) {
-                    let uid = owned[index].uid
-                    do {
-                        let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
-                        let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
-                        try store.replaceStudy(uid, with: result, runID: run.id)
-                    } catch {
-                        failures.record(error)
-                    }
-                }
+            let owned = page.filter { shard?.owns(key: $0.shardKey) ?? true }.map(\.uid)
+            _ = try ParallelMap.ordered(owned, lanes: jobs) { uid in
+                let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
+                let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
+                try store.replaceStudy(uid, with: result, runID: run.id)
             }
-            if let error = failures.error { throw error }
             summary.studiesUpdated += owned.count
         }
-    }
-}
-
-/// The first error of concurrent work.
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var error: Error?
-
-    func record(_ error: Error) {
-        lock.lock()
-        if self.error == nil { self.error = error }
-        lock.unlock()
     }
 }
 
