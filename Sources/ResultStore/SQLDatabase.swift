@@ -29,6 +29,8 @@ public enum SQLDialect: String, Sendable {
 
 /// Statements inside one transaction (or one read).
 public protocol SQLSession {
+    /// A statement without results. It may run later (PostgreSQL sends it without waiting), but always
+    /// before the session's next `rows` and before the transaction ends; its error is thrown then at the latest.
     func execute(_ sql: String, _ arguments: [SQLValue]) throws
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
 }

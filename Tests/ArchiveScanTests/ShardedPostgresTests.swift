@@ -1,6 +1,7 @@
 import ArchiveScan
 import Foundation
 import ResultStore
+import Synchronization
 import Testing
 
 /// Two shards scanning the same archive concurrently into one PostgreSQL store give, once
@@ -86,6 +87,40 @@ struct ShardedPostgresTests {
         #expect(runs.map(\.0) == ["0/2", "1/2"])
         #expect(runs.map(\.1).reduce(0, +) == Int64(Self.studies * StoreFixture.sampleFiles.count + 2))
         #expect(runs.allSatisfy { $0.2 > 0 })
+    }
+
+    /// PostgreSQL sessions send statements without results without waiting for them: a failing one must
+    /// still fail its transaction, naming the statement, and roll back what came before it. Transactions
+    /// on several threads each get a connection of their own and all commit.
+    @Test func deferredStatementsFailTheirTransactionAndThreadsShareThePool() throws {
+        let store = try Self.freshDatabase("ctdose_session_\(getpid())")
+        guard case .postgres(let address) = try StoreLocation(parsing: store) else { throw StoreError("not a postgres address: \(store)") }
+        let database = try PostgresDatabase(address: address)
+        defer { try? database.close() }
+        try StoreSchema.migrate(database)
+        let insert = "INSERT INTO store_fact (name, value) VALUES (?, ?)"
+        let failure = #expect(throws: StoreError.self) {
+            try database.transaction { session in
+                try session.execute(insert, [.text("a"), .text("1")])
+                try session.execute(insert, [.text("a"), .text("2")])  // the same primary key again
+            }
+        }
+        #expect(failure?.description.contains("INSERT INTO store_fact") == true, "\(String(describing: failure))")
+        #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM store_fact WHERE name = 'a'") }.first?.first == .integer(0))
+
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            do {
+                try database.transaction { session in
+                    try session.execute(insert, [.text("thread \(index)"), .text("\(index)")])
+                    _ = try session.rows("SELECT pg_sleep(0.05)")  // holds its connection while the others start
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM store_fact WHERE name LIKE 'thread %'") }.first?.first == .integer(8))
     }
 }
 
