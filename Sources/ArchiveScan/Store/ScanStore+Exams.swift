@@ -120,7 +120,7 @@ extension ScanStore {
     }
 
     /// The stored exams `uids` with their measurements, slices, findings and thumbnails. The rows are
-    /// read in one transaction; their JSON is decoded afterwards on up to `lanes` threads.
+    /// read in one `read` of the store; their JSON is decoded afterwards on up to `lanes` threads.
     public func exams(_ uids: [String], lanes: Int = 1) throws -> [StudyResult] {
         let stored = try database.read { session in
             try uids.compactMap { uid -> StoredStudy? in
