@@ -21,11 +21,21 @@ public enum ObjectReader {
             // First only a classic image's modules: most files of an archive are classic CT images, and
             // that is all ctdose reads of them. Every other file is read again up to Pixel Data: dose
             // reports, dose screens and enhanced CT need the rest, and the rest is where a damaged file
-            // that is set aside shows its damage.
-            if let object = try DICOMFile.read(path, extent: .imageModules, { file in
-                file.string(.sopClassUID) == SOPClass.ctImage ? try classify(file) : nil
-            }) {
-                return object
+            // that is set aside shows its damage. A structured report is first read up to its content
+            // tree only, which is enough to set aside projection X-ray and radiopharmaceutical reports
+            // (a fluoroscopy report's content can be megabytes).
+            let firstLook = try DICOMFile.read(path, extent: .imageModules) { file -> FirstLook in
+                let sopClass = file.string(.sopClassUID) ?? ""
+                if sopClass == SOPClass.ctImage { return .read(try classify(file)) }
+                return SOPClass.structuredReports.contains(sopClass) ? .structuredReport : .other
+            }
+            switch firstLook {
+            case .read(let object): return object
+            case .structuredReport:
+                if let reason = try DICOMFile.read(path, extent: .documentHeader, { $0.structuredReportSetAsideReason() }) {
+                    return .setAside(reason: reason)
+                }
+            case .other: break
             }
             return try DICOMFile.read(path, extent: .attributes) { file in try classify(file) }
         } catch let error as DICOMError {
@@ -34,6 +44,13 @@ public enum ObjectReader {
         } catch {
             return .failed(reason: "\(error)")
         }
+    }
+
+    /// What the first, shortest read of a file showed.
+    private enum FirstLook {
+        case read(ScannedObject)
+        case structuredReport
+        case other
     }
 
     static func classify(_ file: DICOMFile) throws -> ScannedObject {

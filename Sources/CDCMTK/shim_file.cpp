@@ -9,6 +9,7 @@
 
 #include "dcmtk/dcmdata/dcistrmb.h"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
@@ -97,6 +98,36 @@ static std::string tag_text(uint32_t tag) {
     return text;
 }
 
+/// The first top-level element with `tag`, as DcmItem::findAndGetElement would find it, through the
+/// file's sorted index (of two equal tags the first in the dataset wins).
+static DcmElement *top_level_element(cdcm_file *file, uint32_t tag) {
+    if (!file->top_level_ready) {
+        file->top_level.clear();
+        DcmDataset *dataset = file->format.getDataset();
+        for (DcmObject *object = dataset->nextInContainer(nullptr); object != nullptr;
+             object = dataset->nextInContainer(object)) {
+            const DcmTagKey key = object->getTag();
+            auto *element = OFstatic_cast(DcmElement *, object);
+            file->top_level.emplace_back(static_cast<uint32_t>(key.getGroup()) << 16 | key.getElement(), element);
+        }
+        // DCMTK keeps a dataset in tag order, so this rarely moves anything; when it does, equal tags
+        // keep their dataset order (insertion sort is stable).
+        for (size_t i = 1; i < file->top_level.size(); ++i) {
+            for (size_t j = i; j > 0 && file->top_level[j].first < file->top_level[j - 1].first; --j)
+                std::swap(file->top_level[j], file->top_level[j - 1]);
+        }
+        file->top_level_ready = true;
+    }
+    auto found = std::lower_bound(file->top_level.begin(), file->top_level.end(), tag,
+                                  [](const auto &entry, uint32_t key) { return entry.first < key; });
+    return found != file->top_level.end() && found->first == tag ? found->second : nullptr;
+}
+
+void forget_top_level(cdcm_file *file) {
+    file->top_level.clear();
+    file->top_level_ready = false;
+}
+
 cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
                          DcmElement **out, cdcm_error *err) {
     if (file == nullptr || tags == nullptr || depth == 0 || (depth > 1 && items == nullptr)) {
@@ -106,7 +137,13 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
     DcmItem *item = file->format.getDataset();
     for (size_t k = 0; k + 1 < depth; ++k) {
         DcmSequenceOfItems *sequence = nullptr;
-        if (item->findAndGetSequence(tag_key(tags[k]), sequence).bad() || sequence == nullptr) {
+        if (k == 0) {
+            DcmElement *element = top_level_element(file, tags[0]);
+            if (element != nullptr && (element->ident() == EVR_SQ || element->ident() == EVR_pixelSQ)) sequence = OFstatic_cast(DcmSequenceOfItems *, element);
+        } else if (item->findAndGetSequence(tag_key(tags[k]), sequence).bad()) {
+            sequence = nullptr;
+        }
+        if (sequence == nullptr) {
             set_error(err, CDCM_ERR_NOT_FOUND, "sequence " + tag_text(tags[k]) + " not found");
             return CDCM_ERR_NOT_FOUND;
         }
@@ -121,7 +158,12 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
         }
     }
     DcmElement *element = nullptr;
-    if (item->findAndGetElement(tag_key(tags[depth - 1]), element, OFFalse).bad() || element == nullptr) {
+    if (depth == 1) {
+        element = top_level_element(file, tags[0]);
+    } else if (item->findAndGetElement(tag_key(tags[depth - 1]), element, OFFalse).bad()) {
+        element = nullptr;
+    }
+    if (element == nullptr) {
         set_error(err, CDCM_ERR_NOT_FOUND, "element " + tag_text(tags[depth - 1]) + " not found");
         return CDCM_ERR_NOT_FOUND;
     }
@@ -162,7 +204,9 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
     file->file_size = static_cast<uint64_t>(info.st_size);
     cdcm::capture_log(&file->warnings);
     OFCondition status;
-    const DcmTagKey stop = (flags & CDCM_OPEN_STOP_AT_GROUP_0033) ? DcmTagKey(0x0033, 0x0000) : DCM_PixelData;
+    DcmTagKey stop = DCM_PixelData;
+    if (flags & CDCM_OPEN_STOP_AT_GROUP_0033) stop = DcmTagKey(0x0033, 0x0000);
+    if (flags & CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE) stop = DCM_ContentSequence;
     if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path, stop)) {
         status = EC_Normal;
     } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {

@@ -7,11 +7,18 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 struct cdcm_file {
     DcmFileFormat format;
     std::string warnings;
     uint64_t file_size = 0;
+    /// The dataset's top-level elements by tag, built on the first look-up: DCMTK finds an element by
+    /// walking its list, and a header read asks for some sixty. Cleared whenever DCMTK may replace
+    /// elements (pixel decoding can rewrite attributes such as Photometric Interpretation).
+    std::vector<std::pair<uint32_t, DcmElement *>> top_level;
+    bool top_level_ready = false;
 };
 
 namespace cdcm {
@@ -28,6 +35,9 @@ cdcm_status copy_out(const std::string &value, char *buf, size_t len, size_t *ne
 /// Resolves a path (see cdcmtk.h) to an element; fills err on failure.
 cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,
                          DcmElement **out, cdcm_error *err);
+
+/// Drops the top-level index; the next look-up rebuilds it.
+void forget_top_level(cdcm_file *file);
 
 inline DcmTagKey tag_key(uint32_t tag) {
     return DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF));

@@ -327,6 +327,8 @@ cdcm_status cdcm_decode_frame(cdcm_file *file, uint32_t frame, int32_t *out, siz
                     "output holds " + std::to_string(count) + " values, frame has " + std::to_string(expected));
     if (info.bits_stored == 0 || info.bits_stored > info.bits_allocated || info.bits_stored > 32)
         return fail(err, CDCM_ERR_UNSUPPORTED, "unsupported Bits Stored " + std::to_string(info.bits_stored));
+    // A codec may replace attributes of the dataset (e.g. Photometric Interpretation) while decoding.
+    cdcm::forget_top_level(file);
     if (route == Route::jpeg2000) return decode_jpeg2000(file, info, frame, out, count, err);
     if (info.bits_allocated != 8 && info.bits_allocated != 16 && info.bits_allocated != 32)
         return fail(err, CDCM_ERR_UNSUPPORTED, "unsupported Bits Allocated " + std::to_string(info.bits_allocated));

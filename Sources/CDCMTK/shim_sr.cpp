@@ -2,6 +2,7 @@
 // hostile nesting depth cannot exhaust the stack) and without IOD validation.
 #include "shim_internal.hpp"
 
+#include <array>
 #include <vector>
 
 namespace {
@@ -14,17 +15,61 @@ const DcmTagKey kConceptName(0x0040, 0xA043), kConceptCode(0x0040, 0xA168), kMea
     kCodeValue(0x0008, 0x0100), kScheme(0x0008, 0x0102), kMeaning(0x0008, 0x0104),
     kLongCodeValue(0x0008, 0x0119), kURNCodeValue(0x0008, 0x0120);
 
-const char *text(DcmItem *item, const DcmTagKey &key) {
-    const char *value = nullptr;
-    if (item == nullptr || item->findAndGetString(key, value, OFFalse).bad() || value == nullptr) return "";
-    return value;
-}
+/// Every tag the walk reads from an item (initialised after the keys above: same translation unit).
+const std::array<DcmTagKey, 21> kWanted = {
+    kConceptName, kConceptCode, kMeasuredValue, kNumericValue, kUnits, kFloatingValue, kContent,
+    kRelationship, kValueType, kTextValue, kUID, kDateTime, kDate, kTime, kPersonName, kReferencedItem,
+    kCodeValue, kScheme, kMeaning, kLongCodeValue, kURNCodeValue};
 
-DcmItem *first_item(DcmItem *item, const DcmTagKey &key) {
-    DcmSequenceOfItems *sequence = nullptr;
-    if (item == nullptr || item->findAndGetSequence(key, sequence, OFFalse).bad() || sequence == nullptr) return nullptr;
-    return sequence->card() > 0 ? sequence->getItem(0) : nullptr;
-}
+/// The elements of one item that the walk reads, found in a single pass over the item (DCMTK's
+/// findAndGet* walks the item's list once per call, and the walk asks up to twenty times per item).
+/// Of two elements with the same tag the first wins, as with findAndGet*.
+class ItemElements {
+  public:
+    explicit ItemElements(DcmItem *item) {
+        if (item == nullptr) return;
+        for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr; object = item->nextInContainer(object)) {
+            const DcmTagKey key = object->getTag();
+            for (size_t k = 0; k < kWanted.size(); ++k) {
+                if (key == kWanted[k]) {
+                    if (found_[k] == nullptr) found_[k] = OFstatic_cast(DcmElement *, object);
+                    break;
+                }
+            }
+        }
+    }
+
+    DcmElement *element(const DcmTagKey &key) const {
+        for (size_t k = 0; k < kWanted.size(); ++k)
+            if (key == kWanted[k]) return found_[k];
+        return nullptr;
+    }
+
+    /// The element's text as findAndGetString gives it, "" when absent, empty or not text.
+    const char *text(const DcmTagKey &key) const {
+        DcmElement *found = element(key);
+        char *value = nullptr;
+        if (found == nullptr || found->getString(value).bad() || value == nullptr) return "";
+        return value;
+    }
+
+    /// The first item of the sequence `key`, nullptr when absent, empty or not a sequence.
+    DcmItem *first_item(const DcmTagKey &key) const {
+        DcmElement *found = element(key);
+        if (found == nullptr || (found->ident() != EVR_SQ && found->ident() != EVR_pixelSQ)) return nullptr;
+        auto *sequence = OFstatic_cast(DcmSequenceOfItems *, found);
+        return sequence->card() > 0 ? sequence->getItem(0) : nullptr;
+    }
+
+    DcmSequenceOfItems *sequence(const DcmTagKey &key) const {
+        DcmElement *found = element(key);
+        if (found == nullptr || (found->ident() != EVR_SQ && found->ident() != EVR_pixelSQ)) return nullptr;
+        return OFstatic_cast(DcmSequenceOfItems *, found);
+    }
+
+  private:
+    std::array<DcmElement *, kWanted.size()> found_{};
+};
 
 struct CodeTexts {
     const char *value = "", *scheme = "", *meaning = "";
@@ -33,11 +78,12 @@ struct CodeTexts {
 CodeTexts code(DcmItem *item) {
     CodeTexts result;
     if (item == nullptr) return result;
-    result.value = text(item, kCodeValue);
-    if (*result.value == '\0') result.value = text(item, kLongCodeValue);
-    if (*result.value == '\0') result.value = text(item, kURNCodeValue);
-    result.scheme = text(item, kScheme);
-    result.meaning = text(item, kMeaning);
+    const ItemElements elements(item);
+    result.value = elements.text(kCodeValue);
+    if (*result.value == '\0') result.value = elements.text(kLongCodeValue);
+    if (*result.value == '\0') result.value = elements.text(kURNCodeValue);
+    result.scheme = elements.text(kScheme);
+    result.meaning = elements.text(kMeaning);
     return result;
 }
 
@@ -70,34 +116,37 @@ extern "C" cdcm_status cdcm_sr_walk(cdcm_file *file, uint32_t max_depth, cdcm_sr
         out.index = count;
         out.parent = current.parent;
         out.depth = current.depth;
-        out.relationship = text(item, kRelationship);
-        out.value_type = text(item, kValueType);
-        CodeTexts concept = code(first_item(item, kConceptName));
+        const ItemElements elements(item);
+        out.relationship = elements.text(kRelationship);
+        out.value_type = elements.text(kValueType);
+        CodeTexts concept = code(elements.first_item(kConceptName));
         out.concept_value = concept.value; out.concept_scheme = concept.scheme; out.concept_meaning = concept.meaning;
-        CodeTexts coded = code(first_item(item, kConceptCode));
+        CodeTexts coded = code(elements.first_item(kConceptCode));
         out.code_value = coded.value; out.code_scheme = coded.scheme; out.code_meaning = coded.meaning;
-        DcmItem *measured = first_item(item, kMeasuredValue);
-        out.numeric_value = text(measured, kNumericValue);
-        CodeTexts unit = code(first_item(measured, kUnits));
+        DcmItem *measured = elements.first_item(kMeasuredValue);
+        const ItemElements measurement(measured);
+        out.numeric_value = measurement.text(kNumericValue);
+        CodeTexts unit = code(measurement.first_item(kUnits));
         out.unit_value = unit.value; out.unit_scheme = unit.scheme; out.unit_meaning = unit.meaning;
         Float64 floating = 0;
-        if (measured != nullptr && measured->findAndGetFloat64(kFloatingValue, floating).good()) {
+        DcmElement *floating_element = measurement.element(kFloatingValue);
+        if (floating_element != nullptr && floating_element->getFloat64(floating, 0).good()) {
             out.floating_value = floating;
             out.has_floating_value = 1;
         }
-        out.text_value = text(item, kTextValue);
-        out.uid_value = text(item, kUID);
-        datetime = text(item, kDateTime);
+        out.text_value = elements.text(kTextValue);
+        out.uid_value = elements.text(kUID);
+        datetime = elements.text(kDateTime);
         if (datetime.empty()) {
-            datetime = text(item, kDate);
-            const char *time = text(item, kTime);
+            datetime = elements.text(kDate);
+            const char *time = elements.text(kTime);
             if (*time != '\0') datetime += time;
         }
         out.datetime_value = datetime.c_str();
-        out.person_name = text(item, kPersonName);
+        out.person_name = elements.text(kPersonName);
         references.clear();
-        DcmElement *referenced = nullptr;
-        if (item->findAndGetElement(kReferencedItem, referenced, OFFalse).good() && referenced != nullptr) {
+        DcmElement *referenced = elements.element(kReferencedItem);
+        if (referenced != nullptr) {
             for (unsigned long i = 0; i < referenced->getVM(); ++i) {
                 Uint32 number = 0;
                 if (referenced->getUint32(number, i).good()) {
@@ -112,8 +161,8 @@ extern "C" cdcm_status cdcm_sr_walk(cdcm_file *file, uint32_t max_depth, cdcm_sr
         visitor(&out, context);
         ++count;
 
-        DcmSequenceOfItems *children = nullptr;
-        if (item->findAndGetSequence(kContent, children, OFFalse).good() && children != nullptr) {
+        DcmSequenceOfItems *children = elements.sequence(kContent);
+        if (children != nullptr) {
             if (current.depth + 1 > max_depth) {
                 skipped += children->card();
                 continue;

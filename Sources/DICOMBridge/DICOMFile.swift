@@ -25,6 +25,9 @@ public final class DICOMFile {
         /// acquisition, image plane and pixel description, requested procedure), without the later
         /// private groups, request attributes, dose sequences or SR content.
         case imageModules
+        /// Up to Content Sequence (0040,A730): a structured report's document attributes (title,
+        /// declared template, equipment, dates) without its content tree.
+        case documentHeader
     }
 
     /// Parses `path` and runs `body` with it; the file is freed before this returns.
@@ -53,6 +56,7 @@ public final class DICOMFile {
         case .everything: flags = 0
         case .attributes: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS)
         case .imageModules: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS | CDCM_OPEN_STOP_AT_GROUP_0033)
+        case .documentHeader: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS | CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE)
         }
         let status = cdcm_open(path, flags, &handle, &error)
         guard status == CDCM_OK, let handle else {
@@ -96,37 +100,57 @@ public final class DICOMFile {
     }
 
     public func stringOrThrow(_ path: TagPath) throws(DICOMError) -> String? {
-        var stack = [CChar](repeating: 0, count: 256)
         var needed = 0
         var error = cdcm_error()
-        var status = withPath(path) { tags, items, depth in
-            cdcm_get_string(handle, tags, items, depth, &stack, stack.count, &needed, &error)
-        }
-        if status == CDCM_ERR_BUFFER {
-            stack = [CChar](repeating: 0, count: needed)
-            status = withPath(path) { tags, items, depth in
-                cdcm_get_string(handle, tags, items, depth, &stack, stack.count, &needed, &error)
+        // Most values fit a small stack buffer; longer ones are fetched again into one of their size.
+        let first: (cdcm_status, String?) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
+            let status = withPath(path) { tags, items, depth in
+                cdcm_get_string(handle, tags, items, depth, buffer.baseAddress, buffer.count, &needed, &error)
             }
+            return (status, status == CDCM_OK ? Self.trimmedText(UnsafeBufferPointer(buffer)) : nil)
+        }
+        var status = first.0
+        if status == CDCM_OK { return first.1 }
+        if status == CDCM_ERR_BUFFER {
+            var large = [CChar](repeating: 0, count: needed)
+            status = withPath(path) { tags, items, depth in
+                cdcm_get_string(handle, tags, items, depth, &large, large.count, &needed, &error)
+            }
+            if status == CDCM_OK { return large.withUnsafeBufferPointer(Self.trimmedText) }
         }
         if status == CDCM_ERR_NOT_FOUND { return nil }
-        guard status == CDCM_OK else { throw DICOMError(status: status, error: error) }
-        let text = String(cBuffer: stack).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
-        return text.isEmpty ? nil : text
+        throw DICOMError(status: status, error: error)
+    }
+
+    /// The NUL-terminated text in `buffer` without leading and trailing spaces and NULs (DICOM value
+    /// padding), decoded as UTF-8 with invalid bytes repaired; nil when nothing is left. Trimming the
+    /// bytes is the same as trimming the decoded characters: 0x20 is never part of a multi-byte sequence.
+    static func trimmedText(_ buffer: UnsafeBufferPointer<CChar>) -> String? {
+        buffer.withMemoryRebound(to: UInt8.self) { bytes in
+            var end = bytes.firstIndex(of: 0) ?? bytes.count
+            var start = 0
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+            guard start < end else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Numeric values (binary or DS/IS); empty when absent or not numeric.
     public func numbers(_ path: TagPath) -> [Double] {
-        var values = [Double](repeating: 0, count: 16)
         var count = 0
         var error = cdcm_error()
-        var status = withPath(path) { tags, items, depth in
-            cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
-        }
-        if status == CDCM_OK, count > values.count {
-            values = [Double](repeating: 0, count: count)
-            status = withPath(path) { tags, items, depth in
-                cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
+        let first: [Double]? = withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buffer in
+            let status = withPath(path) { tags, items, depth in
+                cdcm_get_numbers(handle, tags, items, depth, buffer.baseAddress!, buffer.count, &count, &error)
             }
+            guard status == CDCM_OK else { return [] }
+            return count <= buffer.count ? Array(buffer.prefix(count)) : nil
+        }
+        if let first { return first }
+        var values = [Double](repeating: 0, count: count)
+        let status = withPath(path) { tags, items, depth in
+            cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
         }
         guard status == CDCM_OK else { return [] }
         return Array(values.prefix(count))
@@ -159,6 +183,10 @@ public final class DICOMFile {
     }
 
     func withPath<R>(_ path: TagPath, _ body: (UnsafePointer<UInt32>, UnsafePointer<UInt32>?, Int) -> R) -> R {
+        if path.sequences.isEmpty {
+            var tag = path.tag.packed
+            return body(&tag, nil, 1)
+        }
         let tags = path.sequences.map(\.packed) + [path.tag.packed]
         let items = path.items.map { UInt32(clamping: $0) }
         return tags.withUnsafeBufferPointer { tagBuffer in

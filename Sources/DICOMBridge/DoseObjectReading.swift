@@ -65,6 +65,7 @@ extension DoseReport {
 extension DICOMFile {
     /// Reads a structured report: a CT dose report, or the reason it was set aside.
     public func structuredReport() throws(DICOMError) -> StructuredReportReading {
+        if let reason = structuredReportSetAsideReason() { return .setAside(reason: reason) }
         let header = try SRDocumentHeader(file: self)
         let (items, skipped) = try contentItems()
         var reading = RadiationDoseSRReader.read(items, header: header)
@@ -74,5 +75,29 @@ extension DICOMFile {
             reading = .ctDoseReport(report)
         }
         return reading
+    }
+}
+
+extension DICOMFile {
+    /// The reason a structured report is not a CT dose report when its document attributes alone show
+    /// it (see `RadiationDoseSRReader.setAsideReason`); needs only the extent `.documentHeader`.
+    public func structuredReportSetAsideReason() -> String? {
+        RadiationDoseSRReader.setAsideReason(documentTitle: documentTitle, template: declaredTemplate)
+    }
+
+    /// The document title: the first item of the dataset's Concept Name Code Sequence (0040,A043).
+    var documentTitle: CodedConcept? {
+        guard itemCount(.conceptNameCodeSequence) > 0 else { return nil }
+        return CodedConcept(
+            string(.item(.conceptNameCodeSequence, 0, .codeValue)) ?? "",
+            string(.item(.conceptNameCodeSequence, 0, .codingSchemeDesignator)) ?? "",
+            string(.item(.conceptNameCodeSequence, 0, .codeMeaning)) ?? "")
+    }
+
+    /// The template of the first item of the Content Template Sequence (0040,A504), if declared.
+    var declaredTemplate: SRTemplate? {
+        guard itemCount(.contentTemplateSequence) > 0,
+              let identifier = string(.item(.contentTemplateSequence, 0, .templateIdentifier)) else { return nil }
+        return SRTemplate(identifier, string(.item(.contentTemplateSequence, 0, .mappingResource)) ?? "")
     }
 }

@@ -97,6 +97,8 @@ extension DICOMTag {
     public static let exposureDoseSequence = DICOMTag(0x0040, 0x030E)
     public static let totalNumberOfExposures = DICOMTag(0x0040, 0x0301)
     public static let commentsOnRadiationDose = DICOMTag(0x0040, 0x0310)
+    public static let conceptNameCodeSequence = DICOMTag(0x0040, 0xA043)
     public static let contentTemplateSequence = DICOMTag(0x0040, 0xA504)
     public static let templateIdentifier = DICOMTag(0x0040, 0xDB00)
+    public static let mappingResource = DICOMTag(0x0008, 0x0105)
 }

@@ -1,3 +1,4 @@
+import DICOMBridge
 import DoseModel
 import Testing
 @testable import ArchiveScan
@@ -69,9 +70,12 @@ struct CorpusDoseReportTests {
     }
 
     @Test(arguments: [
-        ("DX-RDSR-Canon_CXDI.dcm", "X-ray dose report that is not CT (procedure reported: Projection X-Ray)"),
-        ("MG-RDSR-Hologic_2D.dcm", "X-ray dose report that is not CT (procedure reported: Mammography)"),
-        ("RF-RDSR-Siemens-Zee.dcm", "X-ray dose report that is not CT (procedure reported: Projection X-Ray)"),
+        // These four declare TID 10001 (DCMR) in their Content Template Sequence (dcmdump +P 0040,db00),
+        // so their content is never read; RF-Pat-… is the 3.3 MB fluoroscopy report of 50,589 items.
+        ("DX-RDSR-Canon_CXDI.dcm", "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)"),
+        ("MG-RDSR-Hologic_2D.dcm", "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)"),
+        ("RF-RDSR-Siemens-Zee.dcm", "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)"),
+        ("RF-Pat-Orientation-Modifier-Missing.dcm", "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)"),
         ("NM-RRDSR-Siemens.dcm", "radiopharmaceutical dose report, not CT"),
         ("ESR_non-dose.dcm", "structured report is not a radiation dose report (root concept 18748-4 Diagnostic Imaging Report)"),
         ("reportsi.dcm", "structured report is not a radiation dose report (root concept IHE.01 Document Title)"),
@@ -80,5 +84,29 @@ struct CorpusDoseReportTests {
             Issue.record("\(file) was not set aside"); return
         }
         #expect(actual == reason)
+    }
+
+    /// The header shortcut loses nothing here: read in full, each report that declares TID 10001 is set
+    /// aside by its content too (no CT acquisition or CT accumulated dose data in it).
+    @Test(arguments: ["DX-RDSR-Canon_CXDI.dcm", "MG-RDSR-Hologic_2D.dcm", "RF-RDSR-Siemens-Zee.dcm",
+                      "RF-Pat-Orientation-Modifier-Missing.dcm"])
+    func projectionTemplateReportsHoldNoCTData(file: String) throws {
+        let reading = try DICOMFile.read(Corpus.path("dose-reports/" + file), extent: .attributes) { file in
+            #expect(file.structuredReportSetAsideReason() != nil)
+            let header = try SRDocumentHeader(file: file)
+            return RadiationDoseSRReader.read(try file.contentItems().items, header: header)
+        }
+        guard case .setAside(let reason) = reading else { Issue.record("\(file) read as CT by its content"); return }
+        #expect(reason.hasPrefix("X-ray dose report that is not CT (procedure reported: "), "\(reason)")
+    }
+
+    /// CT reports declare TID 10011 (or nothing) and still go through their content.
+    @Test func ctReportsAreNotSetAsideByTheirHeader() throws {
+        for expected in Self.reports {
+            let reason = try DICOMFile.read(Corpus.path("dose-reports/" + expected.file), extent: .documentHeader) {
+                $0.structuredReportSetAsideReason()
+            }
+            #expect(reason == nil, "\(expected.file): \(reason ?? "")")
+        }
     }
 }

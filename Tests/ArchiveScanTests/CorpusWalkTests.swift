@@ -20,7 +20,8 @@ struct CorpusWalkTests {
         "SOURCES.md": "not a DICOM file: no DICM prefix at byte 128 and no dataset start (first bytes 23 20 54 65)",
         // One stray byte before the dataset: (0008,0005) starts at offset 1.
         "malformed/no_meta.dcm": "not a DICOM file: no DICM prefix at byte 128 and no dataset start (first bytes 20 08 00 05)",
-        "dose-reports/MG-RDSR-Hologic_2D.dcm": "X-ray dose report that is not CT (procedure reported: Mammography)",
+        // Declares TID 10001 in its Content Template Sequence (dcmdump +P 0040,db00): set aside unread.
+        "dose-reports/MG-RDSR-Hologic_2D.dcm": "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)",
         "ct-slices/dcmqi-abdomen/liver.dcm": "not a CT image or CT dose report (modality SEG",
         "malformed/3gb-bulk-data-truncated": "not a CT image or CT dose report (modality MR",
     ]

@@ -132,4 +132,28 @@ struct PixelDecodeTests {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
+
+    /// Decoding may make DCMTK replace attributes (a JPEG codec rewrites Photometric Interpretation);
+    /// the bridge's index of top-level elements must not outlive them. Attributes read after decoding
+    /// equal those read before (Photometric Interpretation aside), on every compressed fixture file.
+    @Test(.enabled(if: Corpus.isAvailable, Corpus.absentMessage))
+    func attributesReadAfterDecodingAreStillTheFilesOwn() throws {
+        let photometric = DICOMTag(0x0028, 0x0004)
+        // Implicit, explicit little, explicit big endian and deflated (PS3.6 Annex A): not compressed.
+        let native: Set = ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99"]
+        let compressed = PixelExpectations.shared.files.filter {
+            Self.knownRefusals[$0.path] == nil && !native.contains($0.transferSyntax)
+        }
+        #expect(compressed.count >= 10)
+        for expected in compressed {
+            try DICOMFile.read(Corpus.path(expected.path)) { file in
+                let before = (file.string(.sopInstanceUID), file.number(.rows), file.number(.columns))
+                #expect(file.string(photometric) != nil)
+                _ = try file.decodeFrame(0)
+                let after = (file.string(.sopInstanceUID), file.number(.rows), file.number(.columns))
+                #expect(before == after, "\(expected.path)")
+                #expect(file.string(photometric) != nil, "\(expected.path)")
+            }
+        }
+    }
 }

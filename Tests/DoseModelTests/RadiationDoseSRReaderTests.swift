@@ -122,4 +122,20 @@ import Testing
         }
         #expect(other.contains("not a radiation dose report"))
     }
+
+    @Test func setsAsideFromTheDocumentHeaderOnlyWhatItDeclares() {
+        let xRay = DoseConcept.xRayRadiationDoseReport
+        let projection = RadiationDoseSRReader.setAsideReason(documentTitle: xRay, template: SRTemplate("10001", "DCMR"))
+        #expect(projection == "X-ray dose report that is not CT (template TID 10001 Projection X-Ray Radiation Dose)")
+        #expect(RadiationDoseSRReader.setAsideReason(
+            documentTitle: CodedConcept("113500", "DCM"), template: nil) == "radiopharmaceutical dose report, not CT")
+        // Everything else is left to the content: CT's own template, no template, another mapping
+        // resource, or a projection template under a title that is not an X-ray dose report.
+        #expect(RadiationDoseSRReader.setAsideReason(documentTitle: xRay, template: SRTemplate("10011", "DCMR")) == nil)
+        #expect(RadiationDoseSRReader.setAsideReason(documentTitle: xRay, template: nil) == nil)
+        #expect(RadiationDoseSRReader.setAsideReason(documentTitle: xRay, template: SRTemplate("10001", "99LOCAL")) == nil)
+        #expect(RadiationDoseSRReader.setAsideReason(
+            documentTitle: CodedConcept("18748-4", "LN"), template: SRTemplate("10001", "DCMR")) == nil)
+        #expect(RadiationDoseSRReader.setAsideReason(documentTitle: nil, template: nil) == nil)
+    }
 }

@@ -46,6 +46,7 @@ void cdcm_init(void);
 enum {
     CDCM_OPEN_STOP_BEFORE_PIXELS = 1u << 0,  // parse only up to (7FE0,0010)
     CDCM_OPEN_STOP_AT_GROUP_0033 = 1u << 1,  // parse only up to (0033,0000): a classic image's modules, no later private groups
+    CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE = 1u << 2,  // parse only up to (0040,A730): an SR's document attributes, no content tree
 };
 
 /// Opens and parses a DICOM file (Part 10, or a bare dataset without meta header).
