@@ -57,6 +57,12 @@ public struct Pseudonymizer: Sendable {
         guard let value, !value.isEmpty else { return nil }
         if keepsIdentifiers { return value }
         let mac = HMAC<SHA256>.authenticationCode(for: Data((kind + ":" + value).utf8), using: SymmetricKey(data: keyBytes))
-        return "P-" + mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("P-".utf8)
+        for byte in mac.prefix(8) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL store shared by many machines (`--store postgres://…`). Each transaction or read runs
 /// on a connection of its own, opened when first needed, up to `maximumConnections` per process, so
@@ -184,7 +185,19 @@ private final class PostgresSession: SQLSession {
             case .blob(let b): bindings.append(ByteBuffer(bytes: b))
             }
         }
-        return PostgresQuery(unsafeSQL: SQLDialect.postgres.translating(sql), binds: bindings)
+        return PostgresQuery(unsafeSQL: translated(sql), binds: bindings)
+    }
+
+    /// Translations of the store's statements, which are few and repeat for every file and study.
+    private static let translations = Mutex<[String: String]>([:])
+
+    private static func translated(_ sql: String) -> String {
+        if let known = translations.withLock({ $0[sql] }) { return known }
+        let translation = SQLDialect.postgres.translating(sql)
+        translations.withLock { cache in
+            if cache.count < 1_000 { cache[sql] = translation }
+        }
+        return translation
     }
 
     private static func values(_ result: PostgresQueryResult) throws -> [SQLRow] {

@@ -8,6 +8,8 @@ public enum SQLDialect: String, Sendable {
     public func translating(_ sql: String) -> String {
         switch self {
         case .sqlite:
+            // Runs for every statement: only schema statements hold a type placeholder.
+            guard sql.utf8.contains(UInt8(ascii: "{")) else { return sql }
             return sql.replacingOccurrences(of: "{BLOB}", with: "BLOB")
         case .postgres:
             var out = ""
