@@ -93,35 +93,76 @@ public struct ScanStore: Sendable {
     }
 
     /// Records a batch of read files in one transaction, replaces their problems and marks the
-    /// studies they belong to (and belonged to, for changed files) as pending.
+    /// studies they belong to (and belonged to, for changed files) as pending. Rows go in multi-row
+    /// statements: one statement per file cost PostgreSQL a parse and plan each, and SQLite a step each.
     func record(_ files: [ReadFile], runID: String) throws {
         guard !files.isEmpty else { return }
+        // A path listed twice keeps its last reading, as one statement per file in order did.
+        var position: [String: Int] = [:]
+        var unique: [ReadFile] = []
+        for file in files {
+            if let index = position[file.path] { unique[index] = file } else {
+                position[file.path] = unique.count
+                unique.append(file)
+            }
+        }
+        let rows = try unique.map { file -> [SQLValue] in
+            let json = try file.objectJSON ?? file.object.storedJSON()
+            return [.text(file.path), .integer(file.stamp.sizeBytes), .integer(file.stamp.modificationNanoseconds),
+                    .text(file.object.kind), SQLValue(file.object.studyInstanceUID), SQLValue(file.object.sopInstanceUID),
+                    SQLValue(json), .text(runID)]
+        }
+        let problems = unique.flatMap { file in
+            file.object.problems(path: file.path).enumerated().map { position, problem -> [SQLValue] in
+                [.text(file.path), SQLValue(position), .text(problem.severity.rawValue), .text(problem.reason), .text(runID)]
+            }
+        }
+        var studies: [String] = []
+        var seen: Set<String> = []
+        for file in unique {
+            for uid in [file.object.studyInstanceUID, file.previousStudyInstanceUID].compactMap({ $0 }) where seen.insert(uid).inserted {
+                studies.append(uid)
+            }
+        }
         try database.transaction { session in
-            for file in files {
-                let json = try file.objectJSON ?? file.object.storedJSON()
-                let study = file.object.studyInstanceUID
+            for chunk in Self.chunks(rows) {
                 try session.execute(
                     """
                     INSERT INTO dicom_file (path, size_bytes, mtime_ns, kind, study_uid, sop_instance_uid, object_json, run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET size_bytes = excluded.size_bytes,
-                    mtime_ns = excluded.mtime_ns, kind = excluded.kind, study_uid = excluded.study_uid,
-                    sop_instance_uid = excluded.sop_instance_uid, object_json = excluded.object_json, run_id = excluded.run_id
+                    VALUES \(Self.placeholders(rows: chunk.count, columns: 8)) ON CONFLICT (path) DO UPDATE SET
+                    size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, kind = excluded.kind,
+                    study_uid = excluded.study_uid, sop_instance_uid = excluded.sop_instance_uid,
+                    object_json = excluded.object_json, run_id = excluded.run_id
                     """,
-                    [.text(file.path), .integer(file.stamp.sizeBytes), .integer(file.stamp.modificationNanoseconds),
-                     .text(file.object.kind), SQLValue(study), SQLValue(file.object.sopInstanceUID), SQLValue(json), .text(runID)])
-                try session.execute("DELETE FROM file_problem WHERE path = ?", [.text(file.path)])
-                for (position, problem) in file.object.problems(path: file.path).enumerated() {
-                    try session.execute(
-                        "INSERT INTO file_problem (path, position, severity, reason, run_id) VALUES (?, ?, ?, ?, ?)",
-                        [.text(file.path), SQLValue(position), .text(problem.severity.rawValue), .text(problem.reason), .text(runID)])
-                }
-                for uid in Set([study, file.previousStudyInstanceUID].compactMap { $0 }) {
-                    try Self.markPending(uid, in: session)
-                }
+                    chunk.flatMap { $0 })
             }
+            for chunk in Self.chunks(unique.map { SQLValue.text($0.path) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                try session.execute("DELETE FROM file_problem WHERE path IN (\(marks))", Array(chunk))
+            }
+            for chunk in Self.chunks(problems) {
+                try session.execute(
+                    "INSERT INTO file_problem (path, position, severity, reason, run_id) VALUES \(Self.placeholders(rows: chunk.count, columns: 5))",
+                    chunk.flatMap { $0 })
+            }
+            for uid in studies { try Self.markPending(uid, in: session) }
             CrashInjection.reach("batch")
         }
         CrashInjection.reach("batch-done")
+    }
+
+    /// Rows per multi-row statement: few distinct statement texts (so SQLite's statement cache and
+    /// PostgreSQL's translation cache hold them) and at most 64 × 8 bound values.
+    static let rowsPerStatement = 64
+
+    static func chunks<T>(_ rows: [T]) -> [ArraySlice<T>] {
+        stride(from: 0, to: rows.count, by: rowsPerStatement).map { rows[$0..<min($0 + rowsPerStatement, rows.count)] }
+    }
+
+    /// "(?, ?), (?, ?)" for two rows of two columns; SQLDialect turns "?" into "$n" for PostgreSQL.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// Image headers and dose reports stored for one study.
