@@ -98,11 +98,11 @@ public struct ScanStore: Sendable {
     func record(_ files: [ReadFile], runID: String) throws {
         guard !files.isEmpty else { return }
         // A path listed twice keeps its last reading, as one statement per file in order did.
-        var position: [String: Int] = [:]
+        var indexOfPath: [String: Int] = [:]
         var unique: [ReadFile] = []
         for file in files {
-            if let index = position[file.path] { unique[index] = file } else {
-                position[file.path] = unique.count
+            if let index = indexOfPath[file.path] { unique[index] = file } else {
+                indexOfPath[file.path] = unique.count
                 unique.append(file)
             }
         }
