@@ -1,6 +1,6 @@
 /// A template a structured report declares in its Content Template Sequence (0040,A504): Template
 /// Identifier (0040,DB00) within Mapping Resource (0008,0105).
-public struct SRTemplate: Hashable, Sendable, CustomStringConvertible {
+public struct SRTemplate: Hashable, Sendable {
     public let identifier: String
     public let mappingResource: String
 
@@ -8,8 +8,6 @@ public struct SRTemplate: Hashable, Sendable, CustomStringConvertible {
         self.identifier = identifier
         self.mappingResource = mappingResource
     }
-
-    public var description: String { "\(mappingResource) TID \(identifier)" }
 
     // DICOM PS3.16 TID 10001 Projection X-Ray Radiation Dose (fluoroscopy, radiography, mammography).
     public static let projectionXRayRadiationDose = SRTemplate("10001", "DCMR")
