@@ -20,7 +20,8 @@ public enum StoreSchema {
               files_seen BIGINT, files_read BIGINT, studies_updated BIGINT)
             """,
             // Every file seen: its identity on disk (path, size, mtime) decides whether it is read again.
-            // object_json holds what was read from it (image headers or the dose report), pseudonymised.
+            // object_json holds what was read from it (image headers or the dose report), pseudonymised
+            // (renamed object_record by version 2).
             """
             CREATE TABLE dicom_file (path TEXT PRIMARY KEY, size_bytes BIGINT NOT NULL, mtime_ns BIGINT NOT NULL,
               kind TEXT NOT NULL, study_uid TEXT, sop_instance_uid TEXT, object_json {BLOB}, run_id TEXT NOT NULL)
@@ -72,6 +73,12 @@ public enum StoreSchema {
             CREATE TABLE measure_result (study_uid TEXT PRIMARY KEY, category TEXT, size_adjusted_dose DOUBLE PRECISION,
               verdict TEXT, result_json {BLOB} NOT NULL, run_id TEXT NOT NULL)
             """,
+        ]),
+        // What was read from each file is kept in BinaryRecordFormat: about a fifth of a header-only scan
+        // went into JSON for rows that only ctdose reads back. Rows of older stores stay JSON and are
+        // still read; a ctdose that knows only version 1 refuses the store instead of misreading it.
+        Migration(version: 2, name: "dicom_file.object_json becomes object_record (binary records)", statements: [
+            "ALTER TABLE dicom_file RENAME COLUMN object_json TO object_record",
         ]),
     ]
 

@@ -1,4 +1,6 @@
 import DoseModel
+import Foundation
+import ResultStore
 import Testing
 @testable import ArchiveScan
 
@@ -34,5 +36,81 @@ import Testing
             let pending = try session.rows("SELECT study_uid FROM pending_study ORDER BY study_uid", []).map { $0[0].string }
             #expect(pending == ["8.8", "9.9"])
         }
+    }
+
+    private static func populatedHeader() -> CTImageHeader {
+        var header = CTImageHeader(sopClassUID: SOPClass.ctImage, sopInstanceUID: "1.2.3.4", studyInstanceUID: "1.2.3", seriesInstanceUID: "1.2.3.5")
+        header.patient.age = "054Y"
+        header.patient.weightKilograms = 81.5
+        header.equipment = Equipment(manufacturer: "Vendor", model: "Model", stationName: "CT1")
+        header.imageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+        header.kvp = 120
+        header.ctdiVolMilligray = 12.345678901234
+        header.imagePositionMillimeters = [-250.5, -0.0, 1234.75]
+        header.imageOrientation = [1, 0, 0, 0, 1, 0]
+        header.pixelSpacingMillimeters = [0.9765625, 0.9765625]
+        header.rows = 512
+        header.acquisitionType = .spiral
+        header.ctdiPhantom = .body32cm
+        header.filePath = "/archive/ü/1.dcm"
+        return header
+    }
+
+    private static func populatedReport() -> DoseReport {
+        var event = IrradiationEvent()
+        event.irradiationEventUID = "1.2.3.9"
+        event.targetRegion = CodedConcept("T-D3000", "SRT", "Chest")
+        event.ctdiVolMilligray = 7.5
+        event.xRaySources = [XRaySourceParameters(identification: "A", kvp: 100)]
+        var check = DoseCheckDetails()
+        check.reasonsForProceeding = ["clinical need"]
+        event.doseCheck = check
+        return DoseReport(sopInstanceUID: "1.2.3.7", studyInstanceUID: "1.2.3", kind: .xRayRadiationDoseSR,
+                          events: [event, IrradiationEvent()], reportedTotals: [ReportedDLPTotal(valueMilligrayCentimeters: 300.25)],
+                          readingNotes: ["a note"])
+    }
+
+    @Test func storedObjectsComeBackEqual() throws {
+        let store = try ScanStore.inMemory()
+        let header = Self.populatedHeader()
+        let report = Self.populatedReport()
+        try store.record([file(1, .ctImage([header, CTImageHeader(sopClassUID: "1", sopInstanceUID: "2", studyInstanceUID: "1.2.3", seriesInstanceUID: "4")])),
+                          file(2, .doseReport(report, warnings: []))], runID: "run-1")
+        let stored = try store.storedObjects(studyInstanceUID: "1.2.3")
+        #expect(stored.images.first == header)
+        #expect(stored.images.count == 2)
+        #expect(stored.reports == [report])
+        let record = try store.database.read { try $0.rows("SELECT object_record FROM dicom_file WHERE path = '/archive/1.dcm'", [])[0][0].data }
+        #expect(record.map(BinaryRecordFormat.isBinaryRecord) == true)
+    }
+
+    /// A store written by a ctdose of schema version 1 holds JSON; it is migrated and its rows are still read.
+    @Test func objectsOfAVersionOneStoreAreStillRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-v1-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let header = Self.populatedHeader()
+        let report = Self.populatedReport()
+        do {
+            let old = try SQLiteDatabase(path: path)
+            try old.transaction { session in
+                try session.execute("CREATE TABLE schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL)", [])
+                for statement in StoreSchema.migrations[0].statements { try session.execute(statement, []) }
+                try session.execute("INSERT INTO schema_migration (version, name) VALUES (1, 'v1')", [])
+                let json = JSONEncoder()
+                for (name, kind, object) in [("a", ScannedObject.ctImageKind, try json.encode([header])),
+                                             ("b", ScannedObject.doseReportKind, try json.encode(report))] {
+                    try session.execute("""
+                        INSERT INTO dicom_file (path, size_bytes, mtime_ns, kind, study_uid, sop_instance_uid, object_json, run_id)
+                        VALUES (?, 1, 1, ?, '1.2.3', ?, ?, 'old')
+                        """, [.text("/old/\(name).dcm"), .text(kind), .text(name), .blob(object)])
+                }
+            }
+        }
+        let store = try ScanStore.open(.sqlite(path: path))
+        let versions = try store.database.read { try $0.rows("SELECT version FROM schema_migration ORDER BY version", []) }.compactMap { $0[0].int64 }
+        #expect(versions == [1, 2])
+        let stored = try store.storedObjects(studyInstanceUID: "1.2.3")
+        #expect(stored.images == [header])
+        #expect(stored.reports == [report])
     }
 }

@@ -107,10 +107,10 @@ public struct ScanStore: Sendable {
             }
         }
         let rows = try unique.map { file -> [SQLValue] in
-            let json = try file.objectJSON ?? file.object.storedJSON()
+            let record = try file.objectRecord ?? file.object.storedRecord()
             return [.text(file.path), .integer(file.stamp.sizeBytes), .integer(file.stamp.modificationNanoseconds),
                     .text(file.object.kind), SQLValue(file.object.studyInstanceUID), SQLValue(file.object.sopInstanceUID),
-                    SQLValue(json), .text(runID)]
+                    SQLValue(record), .text(runID)]
         }
         let problems = unique.flatMap { file in
             file.object.problems(path: file.path).enumerated().map { position, problem -> [SQLValue] in
@@ -128,11 +128,11 @@ public struct ScanStore: Sendable {
             for chunk in Self.chunks(rows) {
                 try session.execute(
                     """
-                    INSERT INTO dicom_file (path, size_bytes, mtime_ns, kind, study_uid, sop_instance_uid, object_json, run_id)
+                    INSERT INTO dicom_file (path, size_bytes, mtime_ns, kind, study_uid, sop_instance_uid, object_record, run_id)
                     VALUES \(Self.placeholders(rows: chunk.count, columns: 8)) ON CONFLICT (path) DO UPDATE SET
                     size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, kind = excluded.kind,
                     study_uid = excluded.study_uid, sop_instance_uid = excluded.sop_instance_uid,
-                    object_json = excluded.object_json, run_id = excluded.run_id
+                    object_record = excluded.object_record, run_id = excluded.run_id
                     """,
                     chunk.flatMap { $0 })
             }
@@ -165,19 +165,24 @@ public struct ScanStore: Sendable {
         return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
+    /// A stored object: a binary record, or the JSON text a store of schema version 1 holds.
+    static func decodeObject<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        BinaryRecordFormat.isBinaryRecord(data)
+            ? try BinaryRecordDecoder().decode(type, from: data) : try JSONDecoder().decode(type, from: data)
+    }
+
     /// Image headers and dose reports stored for one study.
     func storedObjects(studyInstanceUID uid: String) throws -> (images: [CTImageHeader], reports: [DoseReport]) {
         let rows = try database.read {
-            try $0.rows("SELECT kind, object_json FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
+            try $0.rows("SELECT kind, object_record FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
         }
-        let decoder = JSONDecoder()
         var images: [CTImageHeader] = []
         var reports: [DoseReport] = []
         for row in rows {
             guard let data = row[1].data else { continue }
             switch row[0].string {
-            case ScannedObject.ctImageKind: images += try decoder.decode([CTImageHeader].self, from: data)
-            case ScannedObject.doseReportKind: reports.append(try decoder.decode(DoseReport.self, from: data))
+            case ScannedObject.ctImageKind: images += try Self.decodeObject([CTImageHeader].self, from: data)
+            case ScannedObject.doseReportKind: reports.append(try Self.decodeObject(DoseReport.self, from: data))
             default: continue
             }
         }
@@ -206,18 +211,18 @@ struct ReadFile: Sendable {
     var path: String
     var stamp: FileStamp
     var object: ScannedObject
-    /// `object.storedJSON()`, when the reading worker already encoded it.
-    var objectJSON: Data?
+    /// `object.storedRecord()`, when the reading worker already encoded it.
+    var objectRecord: Data?
     /// The study this path belonged to before (a changed file may have moved to another study).
     var previousStudyInstanceUID: String?
 }
 
 extension ScannedObject {
-    /// What the store keeps of the object (dicom_file.object_json): image headers or the dose report.
-    func storedJSON() throws -> Data? {
+    /// What the store keeps of the object (dicom_file.object_record): image headers or the dose report.
+    func storedRecord() throws -> Data? {
         switch self {
-        case .ctImage(let headers): return try ScanStore.encoder().encode(headers)
-        case .doseReport(let report, _): return try ScanStore.encoder().encode(report)
+        case .ctImage(let headers): return try BinaryRecordEncoder().encode(headers)
+        case .doseReport(let report, _): return try BinaryRecordEncoder().encode(report)
         default: return nil
         }
     }

@@ -171,9 +171,9 @@ public struct StoreScanner: Sendable {
                 var file: ReadFile?
                 if owns(object, path: item.path) {
                     // Encoded here, on the worker, so that the committing thread only writes rows.
-                    let json: Data?
-                    do { json = try object.storedJSON() } catch { json = nil }
-                    file = ReadFile(path: item.path, stamp: item.stamp, object: object, objectJSON: json,
+                    let record: Data?
+                    do { record = try object.storedRecord() } catch { record = nil }
+                    file = ReadFile(path: item.path, stamp: item.stamp, object: object, objectRecord: record,
                                     previousStudyInstanceUID: item.previous)
                 }
                 batch.set(index, file)

@@ -1,0 +1,149 @@
+import Foundation
+import ResultStore
+import Testing
+
+/// Values of every shape synthesized Codable produces: optionals (nil and not), nested structs, lists of
+/// optionals and lists, dictionaries, enums with and without associated values, every number type.
+private struct Everything: Codable, Equatable {
+    enum Kind: String, Codable { case axial, helical }
+    enum Outcome: Codable, Equatable {
+        case measured(value: Double, unit: String)
+        case skipped(String)
+        case none
+    }
+    struct Inner: Codable, Equatable {
+        var name: String
+        var values: [Double]?
+    }
+
+    var text = "Ünïcode ☢ CT"
+    var empty = ""
+    var flag = true
+    var integer = Int.min
+    var bytes: [UInt8] = [0, 255, 7]
+    var small: Int8 = -128
+    var wide: UInt64 = .max
+    var float: Float = -1.5e-30
+    var doubles: [Double] = [0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1 + 0.2, -.infinity]
+    var missing: Double?
+    var present: Double? = 42.5
+    var missingText: String?
+    var optionals: [Int?] = [1, nil, 3]
+    var grid: [[String]] = [["a", "b"], [], ["c"]]
+    var inner = Inner(name: "in", values: [1, 2])
+    var inners: [Inner] = [Inner(name: "x", values: nil), Inner(name: "", values: [])]
+    var missingInner: Inner?
+    var kind = Kind.helical
+    var kinds: [Kind?] = [.axial, nil]
+    var outcomes: [Outcome] = [.measured(value: 3.25, unit: "mGy"), .skipped("no pixels"), .none]
+    var table: [String: Int] = ["one": 1, "two": 2]
+    var numbered: [Int: String] = [7: "seven"]
+}
+
+/// An older and a newer version of the same record.
+private struct VersionOne: Codable { var name: String; var dose: Double }
+private struct VersionTwo: Codable, Equatable { var name: String; var site: String?; var dose: Double }
+
+/// Reads its keys in another order than it writes them, and writes through a nested container.
+private struct OutOfOrder: Codable, Equatable {
+    var a: Int
+    var b: String
+    var c: [Double]
+    enum CodingKeys: String, CodingKey { case a, b, c, nested }
+    enum NestedKeys: String, CodingKey { case c }
+
+    init(a: Int, b: String, c: [Double]) { (self.a, self.b, self.c) = (a, b, c) }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        c = try container.nestedContainer(keyedBy: NestedKeys.self, forKey: .nested).decode([Double].self, forKey: .c)
+        b = try container.decode(String.self, forKey: .b)
+        a = try container.decode(Int.self, forKey: .a)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(a, forKey: .a)
+        var nested = container.nestedContainer(keyedBy: NestedKeys.self, forKey: .nested)
+        try nested.encode(c, forKey: .c)
+        try container.encode(b, forKey: .b)
+    }
+}
+
+struct BinaryRecordTests {
+    let encoder = BinaryRecordEncoder()
+    let decoder = BinaryRecordDecoder()
+
+    @Test func everyShapeComesBackEqual() throws {
+        let value = Everything()
+        let data = try encoder.encode(value)
+        #expect(BinaryRecordFormat.isBinaryRecord(data))
+        let back = try decoder.decode(Everything.self, from: data)
+        #expect(back == value)
+        // Bit patterns, not just ==: -0.0 stays negative, the smallest subnormal survives.
+        #expect(back.doubles.map(\.bitPattern) == value.doubles.map(\.bitPattern))
+        #expect(back.float.bitPattern == value.float.bitPattern)
+    }
+
+    @Test func topLevelValuesOfEveryKind() throws {
+        #expect(try decoder.decode([String].self, from: encoder.encode(["a", "", "b"])) == ["a", "", "b"])
+        #expect(try decoder.decode(Double?.self, from: encoder.encode(Double?.none)) == nil)
+        #expect(try decoder.decode(String.self, from: encoder.encode("plain")) == "plain")
+        #expect(try decoder.decode([Everything].self, from: encoder.encode([Everything](repeating: Everything(), count: 3))).count == 3)
+    }
+
+    @Test func recordsOutliveAddedAndRemovedFields() throws {
+        let old = try encoder.encode(VersionOne(name: "head", dose: 12.5))
+        #expect(try decoder.decode(VersionTwo.self, from: old) == VersionTwo(name: "head", site: nil, dose: 12.5))
+        let new = try encoder.encode(VersionTwo(name: "chest", site: "A", dose: 3))
+        let read = try decoder.decode(VersionOne.self, from: new)
+        #expect(read.name == "chest" && read.dose == 3)
+    }
+
+    @Test func keysReadInAnyOrderAndNestedContainers() throws {
+        let value = OutOfOrder(a: -3, b: "bee", c: [1.5, 2.5])
+        #expect(try decoder.decode(OutOfOrder.self, from: encoder.encode(value)) == value)
+    }
+
+    @Test func missingRequiredKeyAndWrongTypeAreErrors() throws {
+        let data = try encoder.encode(VersionOne(name: "x", dose: 1))
+        #expect(throws: DecodingError.self) { try decoder.decode(OutOfOrder.self, from: data) }
+        #expect(throws: DecodingError.self) { try decoder.decode(Int.self, from: encoder.encode("text")) }
+        #expect(throws: DecodingError.self) { try decoder.decode(Double.self, from: encoder.encode(Double?.none)) }
+    }
+
+    @Test func damagedBytesThrowAndNeverCrash() throws {
+        let data = try encoder.encode(Everything())
+        #expect(throws: DecodingError.self) { try decoder.decode(Everything.self, from: Data("{\"text\":1}".utf8)) }
+        var wrongVersion = data
+        wrongVersion[1] = 99
+        #expect(throws: DecodingError.self) { try decoder.decode(Everything.self, from: wrongVersion) }
+        // Every truncation is an error (the root slot's count no longer fits).
+        for length in 0..<data.count {
+            #expect(throws: (any Error).self) { try decoder.decode(Everything.self, from: data.prefix(length)) }
+        }
+        // Every single-byte change either still decodes or throws; none may crash or read out of bounds.
+        var decodedAnyway = 0
+        for position in 2..<data.count {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var damaged = data
+                damaged[position] ^= flip
+                if (try? decoder.decode(Everything.self, from: damaged)) != nil { decodedAnyway += 1 }
+            }
+        }
+        #expect(decodedAnyway < (data.count - 2) * 3)
+    }
+
+    @Test func containerWrittenAfterItsSlotClosedIsRefused() throws {
+        struct Interleaved: Encodable {
+            enum Keys: String, CodingKey { case first, second, late }
+            func encode(to encoder: Encoder) throws {
+                var outer = encoder.container(keyedBy: Keys.self)
+                var first = outer.nestedContainer(keyedBy: Keys.self, forKey: .first)
+                try outer.encode(1, forKey: .second)
+                try first.encode(2, forKey: .late)
+            }
+        }
+        #expect(throws: EncodingError.self) { try encoder.encode(Interleaved()) }
+    }
+}
