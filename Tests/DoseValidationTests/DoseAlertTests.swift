@@ -91,3 +91,17 @@ import Testing
         #expect(AnatomyClassifier.ageYears("abc") == nil)
     }
 }
+
+@Suite struct KeywordListTests {
+    @Test func keywordsMatchAsUppercasedSubstrings() {
+        let cardiac = KeywordList(["ca score", "", "Cardiac"])
+        #expect(cardiac.occurs(in: "CT CA SCORE"))
+        #expect(cardiac.occurs(in: "CARDIAC"))
+        #expect(!cardiac.occurs(in: "CA"))            // shorter than every keyword
+        #expect(!cardiac.occurs(in: "CASCORE CARDI"))  // no keyword whole
+        #expect(!KeywordList([]).occurs(in: "HEAD"))
+        #expect(!KeywordList([""]).occurs(in: "HEAD"))
+        #expect(KeywordList(["tête"]).occurs(in: "SCANNER TÊTE"))
+        #expect(!KeywordList(["tête"]).occurs(in: "SCANNER TETE"))
+    }
+}
