@@ -74,11 +74,16 @@ public enum StoreSchema {
               verdict TEXT, result_json {BLOB} NOT NULL, run_id TEXT NOT NULL)
             """,
         ]),
-        // What was read from each file is kept in BinaryRecordFormat: about a fifth of a header-only scan
-        // went into JSON for rows that only ctdose reads back. Rows of older stores stay JSON and are
-        // still read; a ctdose that knows only version 1 refuses the store instead of misreading it.
-        Migration(version: 2, name: "dicom_file.object_json becomes object_record (binary records)", statements: [
+        // The rows that only ctdose reads back are kept in BinaryRecordFormat: about a quarter of a
+        // header-only scan went into JSON for them. Rows of older stores stay JSON and are still read; a
+        // ctdose that knows only version 1 refuses the store instead of misreading it. Exports stay JSON.
+        Migration(version: 2, name: "*_json columns become *_record (binary records)", statements: [
             "ALTER TABLE dicom_file RENAME COLUMN object_json TO object_record",
+            "ALTER TABLE exam RENAME COLUMN exam_json TO exam_record",
+            "ALTER TABLE series_measurement RENAME COLUMN measurement_json TO measurement_record",
+            "ALTER TABLE slice RENAME COLUMN slice_json TO slice_record",
+            "ALTER TABLE finding RENAME COLUMN finding_json TO finding_record",
+            "ALTER TABLE measure_result RENAME COLUMN result_json TO result_record",
         ]),
     ]
 

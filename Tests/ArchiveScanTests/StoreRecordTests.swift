@@ -85,11 +85,13 @@ import Testing
     }
 
     /// A store written by a ctdose of schema version 1 holds JSON; it is migrated and its rows are still read.
+    /// (Exam-level rows come back through `exams`, whose binary form every scan test exercises.)
     @Test func objectsOfAVersionOneStoreAreStillRead() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-v1-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = Self.populatedHeader()
         let report = Self.populatedReport()
+        let exam = try #require(ExamAssembler.assemble(images: [header], reports: [report]).first)
         do {
             let old = try SQLiteDatabase(path: path)
             try old.transaction { session in
@@ -104,6 +106,10 @@ import Testing
                         VALUES (?, 1, 1, ?, '1.2.3', ?, ?, 'old')
                         """, [.text("/old/\(name).dcm"), .text(kind), .text(name), .blob(object)])
                 }
+                try session.execute("""
+                    INSERT INTO exam (study_uid, event_count, image_count, dose_report_count, exam_json, run_id)
+                    VALUES ('1.2.3', 2, 1, 1, ?, 'old')
+                    """, [.blob(try json.encode(exam))])
             }
         }
         let store = try ScanStore.open(.sqlite(path: path))
@@ -112,5 +118,6 @@ import Testing
         let stored = try store.storedObjects(studyInstanceUID: "1.2.3")
         #expect(stored.images == [header])
         #expect(stored.reports == [report])
+        #expect(try store.exams(["1.2.3"]).map(\.exam) == [exam])
     }
 }

@@ -9,14 +9,14 @@ public struct StoredExam: Sendable {
     public var result: StudyResult
 }
 
-/// The JSON columns of one study's rows.
+/// The record columns of one study's rows (BinaryRecordFormat).
 private struct EncodedStudy {
     var exam: Data
     var measurements: [Data]
     var slices: [Data]
     var findings: [Data]
 
-    init(_ result: StudyResult, encoder: JSONEncoder) throws {
+    init(_ result: StudyResult, encoder: BinaryRecordEncoder) throws {
         exam = try encoder.encode(result.exam)
         measurements = try result.measurements.map { try encoder.encode($0) }
         slices = try result.slices.map { try encoder.encode($0) }
@@ -31,8 +31,8 @@ extension ScanStore {
     /// clears its pending mark, in one transaction: a reader sees the old exam or the new one, never half.
     func replaceStudy(_ uid: String, with result: StudyResult?, runID: String) throws {
         // Encoded before the transaction: studies assembled concurrently then wait for each other only
-        // for their SQL, not for JSON encoding.
-        let encoded = try result.map { try EncodedStudy($0, encoder: Self.encoder()) }
+        // for their SQL, not for encoding.
+        let encoded = try result.map { try EncodedStudy($0, encoder: BinaryRecordEncoder()) }
         try database.transaction { session in
             for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
             try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
@@ -42,7 +42,7 @@ extension ScanStore {
             try session.execute(
                 """
                 INSERT INTO exam (study_uid, patient_pseudonym, study_date, study_description, manufacturer, model, station_name,
-                  dose_source, event_count, dlp_total_mgycm, image_count, dose_report_count, exam_json, run_id)
+                  dose_source, event_count, dlp_total_mgycm, image_count, dose_report_count, exam_record, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.text(uid), SQLValue(exam.patient.patientID), SQLValue(exam.studyDate), SQLValue(exam.studyDescription),
@@ -76,7 +76,7 @@ extension ScanStore {
                 try session.execute(
                     """
                     INSERT INTO series_measurement (study_uid, position, series_uid, mid_scan_dw_cm, mean_dw_cm, global_noise_hu, ssde_mgy,
-                      measurement_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                      measurement_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
                      SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
@@ -87,7 +87,7 @@ extension ScanStore {
                     """
                     INSERT INTO slice (study_uid, position, series_uid, sop_instance_uid, frame_number, z_mm, area_cm2,
                       water_equivalent_diameter_cm, area_equivalent_diameter_cm, ap_cm, lateral_cm, truncated, noise_hu, ctdivol_mgy,
-                      ssde_mgy, slice_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      ssde_mgy, slice_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [.text(uid), SQLValue(position), .text(s.seriesInstanceUID), .text(s.sopInstanceUID), SQLValue(s.frameNumber),
                      .real(s.size.zMillimeters), .real(s.size.areaSquareCentimeters), .real(s.size.waterEquivalentDiameterCentimeters),
@@ -97,7 +97,7 @@ extension ScanStore {
             }
             for (position, f) in result.findings.enumerated() {
                 try session.execute(
-                    "INSERT INTO finding (study_uid, position, code, severity, message, finding_json) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO finding (study_uid, position, code, severity, message, finding_record) VALUES (?, ?, ?, ?, ?, ?)",
                     [.text(uid), SQLValue(position), .text(f.code.rawValue), .text(f.severity.rawValue), .text(f.message),
                      .blob(encoded.findings[position])])
             }
@@ -120,25 +120,25 @@ extension ScanStore {
     }
 
     /// The stored exams `uids` with their measurements, slices, findings and thumbnails. The rows are
-    /// read in one `read` of the store; their JSON is decoded afterwards on up to `lanes` threads.
+    /// read in one `read` of the store; their records are decoded afterwards on up to `lanes` threads.
     public func exams(_ uids: [String], lanes: Int = 1) throws -> [StudyResult] {
         let stored = try database.read { session in
             try uids.compactMap { uid -> StoredStudy? in
                 let key: [SQLValue] = [.text(uid)]
-                guard let row = try session.rows("SELECT exam_json, image_count, dose_report_count FROM exam WHERE study_uid = ?", key).first,
-                      let json = row[0].data else { return nil }
-                var study = StoredStudy(exam: json, imageCount: Int(row[1].int64 ?? 0), doseReportCount: Int(row[2].int64 ?? 0))
-                study.measurements = try session.rows("SELECT measurement_json FROM series_measurement WHERE study_uid = ? ORDER BY position", key)
+                guard let row = try session.rows("SELECT exam_record, image_count, dose_report_count FROM exam WHERE study_uid = ?", key).first,
+                      let record = row[0].data else { return nil }
+                var study = StoredStudy(exam: record, imageCount: Int(row[1].int64 ?? 0), doseReportCount: Int(row[2].int64 ?? 0))
+                study.measurements = try session.rows("SELECT measurement_record FROM series_measurement WHERE study_uid = ? ORDER BY position", key)
                     .compactMap { $0[0].data }
-                study.slices = try session.rows("SELECT slice_json FROM slice WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
-                study.findings = try session.rows("SELECT finding_json FROM finding WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
+                study.slices = try session.rows("SELECT slice_record FROM slice WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
+                study.findings = try session.rows("SELECT finding_record FROM finding WHERE study_uid = ? ORDER BY position", key).compactMap { $0[0].data }
                 for thumbnail in try session.rows("SELECT series_uid, png FROM thumbnail WHERE study_uid = ?", key) {
                     if let series = thumbnail[0].string, let png = thumbnail[1].data { study.thumbnails[series] = png }
                 }
                 return study
             }
         }
-        return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded(by: JSONDecoder()) }
+        return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded() }
     }
 
     /// Problems of every file, ordered by path, after `path`, at most `limit`.
@@ -168,14 +168,14 @@ extension ScanStore {
     /// Replaces the stored measure verdicts by `results` (one evaluation over the whole store).
     func replaceMeasureResults(_ results: [ExamMeasureResult], runID: String, lanes: Int = 1) throws {
         // Encoded before the transaction (on up to `lanes` threads), so that it only writes rows.
-        let encoded = try ParallelMap.ordered(results, lanes: lanes) { try Self.encoder().encode($0) }
+        let encoded = try ParallelMap.ordered(results, lanes: lanes) { try BinaryRecordEncoder().encode($0) }
         try database.transaction { session in
             try session.execute("DELETE FROM measure_result")
-            for (r, json) in zip(results, encoded) {
+            for (r, record) in zip(results, encoded) {
                 try session.execute(
-                    "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_json, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
+                    "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_record, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
                     [.text(r.studyInstanceUID), SQLValue(r.category?.id), SQLValue(r.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters),
-                     .text(r.verdict.rawValue), .blob(json), .text(runID)])
+                     .text(r.verdict.rawValue), .blob(record), .text(runID)])
             }
         }
     }
@@ -197,13 +197,13 @@ private struct StoredStudy: Sendable {
         self.doseReportCount = doseReportCount
     }
 
-    func decoded(by decoder: JSONDecoder) throws -> StudyResult {
-        var result = StudyResult(exam: try decoder.decode(Exam.self, from: exam))
+    func decoded() throws -> StudyResult {
+        var result = StudyResult(exam: try ScanStore.decodeObject(Exam.self, from: exam))
         result.imageCount = imageCount
         result.doseReportCount = doseReportCount
-        result.measurements = try measurements.map { try decoder.decode(SeriesMeasurement.self, from: $0) }
-        result.slices = try slices.map { try decoder.decode(SliceMeasurement.self, from: $0) }
-        result.findings = try findings.map { try decoder.decode(Finding.self, from: $0) }
+        result.measurements = try measurements.map { try ScanStore.decodeObject(SeriesMeasurement.self, from: $0) }
+        result.slices = try slices.map { try ScanStore.decodeObject(SliceMeasurement.self, from: $0) }
+        result.findings = try findings.map { try ScanStore.decodeObject(Finding.self, from: $0) }
         result.thumbnails = thumbnails
         return result
     }
