@@ -30,7 +30,7 @@ struct BinarySlot {
 final class BinaryDecodingState: Decoder {
     let bytes: UnsafeRawBufferPointer
     /// The slot the value being decoded was written in.
-    var current = BinarySlot.null
+    @exclusivity(unchecked) var current = BinarySlot.null
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -118,7 +118,7 @@ struct BinaryKeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private let next: NextEntry
 
     final class NextEntry {
-        var position: Int
+        @exclusivity(unchecked) var position: Int
         init(_ position: Int) { self.position = position }
     }
 

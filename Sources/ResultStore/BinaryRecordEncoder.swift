@@ -42,8 +42,10 @@ public struct BinaryRecordEncoder: Sendable {
 /// writes again, so nested containers must be finished before their parent goes on (as synthesized
 /// Codable does). A container used after its slot closed makes `encode` throw.
 final class BinaryEncodingState: Encoder {
-    var bytes: [UInt8] = []
-    private var openSlots: [Int] = []
+    // Unchecked: one encoder runs on one thread, and no access to these overlaps another; the dynamic
+    // exclusivity checks were a fifth of the encoding time.
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var openSlots: [Int] = []
     private var nilSlot = -1
     var failure: EncodingError?
 
