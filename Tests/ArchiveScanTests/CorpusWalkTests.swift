@@ -26,7 +26,7 @@ struct CorpusWalkTests {
         "malformed/3gb-bulk-data-truncated": "not a CT image or CT dose report (modality MR",
     ]
 
-    @Test func everyFileIsReadOrExplained() {
+    @Test func everyFileIsReadOrExplained() throws {
         var outcomes: [String: ScannedObject] = [:]
         _ = ArchiveWalker().walk([Corpus.root]) { path in
             outcomes[String(path.dropFirst(Corpus.root.count + 1))] = ObjectReader.read(path: path)
@@ -45,9 +45,12 @@ struct CorpusWalkTests {
             case .ctImage(let headers):
                 #expect(Self.expectedFailures[file] == nil)
                 #expect(!headers.isEmpty && headers.allSatisfy { !$0.sopInstanceUID.isEmpty && !$0.studyInstanceUID.isEmpty }, "\(file)")
+                // What the store keeps of it comes back equal (every vendor's values through the binary record).
+                #expect(try outcome.storedRecord().map { try ScanStore.decodeObject([CTImageHeader].self, from: $0) } == headers, "\(file)")
             case .doseReport(let report, _):
                 #expect(file.hasPrefix("dose-reports/CT-") || file.contains("philips-head-phantom"), "\(file)")
                 #expect(!report.events.isEmpty, "\(file)")
+                #expect(try outcome.storedRecord().map { try ScanStore.decodeObject(DoseReport.self, from: $0) } == report, "\(file)")
             }
         }
         // CT images per SOURCES.md: the series folders are all CT Image Storage.
