@@ -53,14 +53,28 @@ final class BinaryDecodingState: Decoder {
 
     func singleValueContainer() throws -> SingleValueDecodingContainer { BinarySingleValueReader(state: self, slot: current) }
 
-    /// The slot whose count field is at `position`, and where the next thing starts; within `limit`.
+    /// A varint at `position`, below `limit`, of at most 5 bytes; and where it ends.
+    func varint(at position: Int, within limit: Int) throws -> (value: Int, next: Int) {
+        var p = position
+        var value = 0
+        var shift = 0
+        while true {
+            guard p < limit, shift < 35 else { throw Self.damaged("a length runs past its end") }
+            let byte = bytes[p]
+            p += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return (value, p) }
+            shift += 7
+        }
+    }
+
+    /// The slot whose header is at `position`, and where the next thing starts; within `limit`.
     func slot(at position: Int, within limit: Int) throws -> (BinarySlot, next: Int) {
-        guard position + 4 <= limit else { throw Self.damaged("a value runs past its end") }
-        let count = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
-        if count == BinaryRecordFormat.nilCount { return (.null, position + 4) }
-        let end = position + 4 + Int(count)
+        let (header, start) = try varint(at: position, within: limit)
+        if header == 0 { return (.null, start) }
+        let end = start + header - 1
         guard end <= limit else { throw Self.damaged("a value runs past its end") }
-        return (BinarySlot(start: position + 4, end: end), end)
+        return (BinarySlot(start: start, end: end), end)
     }
 
     func decode<T: Decodable>(_ type: T.Type, in slot: BinarySlot) throws -> T {
@@ -110,70 +124,77 @@ final class BinaryDecodingState: Decoder {
     func float(_ slot: BinarySlot) throws -> Float { Float(bitPattern: try integer(UInt32.self, slot)) }
 }
 
-/// One keyed container's entries. `next` is where the entry after the last one found starts: a decoder
-/// asking in the order the encoder wrote finds each key there, without a search.
+/// An entry of a keyed container: its key's bytes, its value, and where the entry after it starts.
+/// (Outside the generic reader, so that using it needs no generic metadata look-up.)
+struct BinaryKeyedEntry {
+    var key: Range<Int>
+    var value: BinarySlot
+    var next: Int
+}
+
+/// Where a keyed reader looks first, and its index of entries once built.
+final class BinaryKeyedCursor {
+    @exclusivity(unchecked) var position: Int
+    @exclusivity(unchecked) var index: [BinaryKeyedEntry]?
+    init(_ position: Int) { self.position = position }
+}
+
+/// One keyed container's entries. `next.position` is where the entry after the last one found starts: a
+/// decoder asking in the order the encoder wrote finds each present key there, without a search. A key
+/// not there (absent, or asked out of order) is looked up in an index of the entries, built once.
 struct BinaryKeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    typealias Entry = BinaryKeyedEntry
     let state: BinaryDecodingState
     let slot: BinarySlot
-    private let next: NextEntry
-
-    final class NextEntry {
-        @exclusivity(unchecked) var position: Int
-        init(_ position: Int) { self.position = position }
-    }
+    private let next: BinaryKeyedCursor
 
     init(state: BinaryDecodingState, slot: BinarySlot) {
         self.state = state
         self.slot = slot
-        next = NextEntry(slot.start)
+        next = BinaryKeyedCursor(slot.start)
     }
 
     var codingPath: [CodingKey] { [] }
 
-    /// The entry at `position`: its key bytes, its value, and where the entry after it starts.
-    private func entry(at position: Int) throws -> (key: Range<Int>, value: BinarySlot, next: Int) {
-        var p = position
-        var length = 0
-        var shift = 0
-        while true {
-            guard p < slot.end, shift < 35 else { throw BinaryDecodingState.damaged("a key runs past its container") }
-            let byte = state.bytes[p]
-            p += 1
-            length |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { break }
-            shift += 7
-        }
+    private func entry(at position: Int) throws -> Entry {
+        let (length, p) = try state.varint(at: position, within: slot.end)
         guard p + length <= slot.end else { throw BinaryDecodingState.damaged("a key runs past its container") }
         let (value, after) = try state.slot(at: p + length, within: slot.end)
-        return (p..<(p + length), value, after)
+        return Entry(key: p..<(p + length), value: value, next: after)
     }
 
-    private func matches(_ key: Key, _ bytes: Range<Int>) -> Bool {
-        var name = key.stringValue
-        return name.withUTF8 { utf8 in
-            utf8.count == bytes.count && (utf8.isEmpty || memcmp(utf8.baseAddress!, state.bytes.baseAddress! + bytes.lowerBound, bytes.count) == 0)
+    private func entries() throws -> [Entry] {
+        if let index = next.index { return index }
+        var index: [Entry] = []
+        var p = slot.start
+        while p < slot.end {
+            let e = try entry(at: p)
+            index.append(e)
+            p = e.next
         }
+        next.index = index
+        return index
+    }
+
+    private func matches(_ name: UnsafeBufferPointer<UInt8>, _ bytes: Range<Int>) -> Bool {
+        name.count == bytes.count && (name.isEmpty || memcmp(name.baseAddress!, state.bytes.baseAddress! + bytes.lowerBound, bytes.count) == 0)
     }
 
     /// The value written for `key`, or nil when the record has no such key.
     private func find(_ key: Key) throws -> BinarySlot? {
-        if next.position < slot.end {
-            let e = try entry(at: next.position)
-            if matches(key, e.key) {
-                next.position = e.next
-                return e.value
+        var name = key.stringValue
+        return try name.withUTF8 { name in
+            if next.position < slot.end {
+                let e = try entry(at: next.position)
+                if matches(name, e.key) {
+                    next.position = e.next
+                    return e.value
+                }
             }
+            guard let e = try entries().first(where: { matches(name, $0.key) }) else { return nil }
+            next.position = e.next
+            return e.value
         }
-        var p = slot.start
-        while p < slot.end {
-            let e = try entry(at: p)
-            if matches(key, e.key) {
-                next.position = e.next
-                return e.value
-            }
-            p = e.next
-        }
-        return nil
     }
 
     private func required(_ key: Key) throws -> BinarySlot {
@@ -189,14 +210,7 @@ struct BinaryKeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     var allKeys: [Key] {
-        var keys: [Key] = []
-        var p = slot.start
-        while p < slot.end, let e = try? entry(at: p) {
-            let name = String(decoding: UnsafeRawBufferPointer(rebasing: state.bytes[e.key]), as: UTF8.self)
-            if let key = Key(stringValue: name) { keys.append(key) }
-            p = e.next
-        }
-        return keys
+        ((try? entries()) ?? []).compactMap { Key(stringValue: String(decoding: UnsafeRawBufferPointer(rebasing: state.bytes[$0.key]), as: UTF8.self)) }
     }
 
     func contains(_ key: Key) -> Bool { (try? find(key)) != nil }
@@ -252,15 +266,10 @@ struct BinaryKeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> Decoder { try superDecoder(named: key.stringValue) }
 
     private func superDecoder(named name: String) throws -> Decoder {
-        var p = slot.start
-        while p < slot.end {
-            let e = try entry(at: p)
-            if String(decoding: UnsafeRawBufferPointer(rebasing: state.bytes[e.key]), as: UTF8.self) == name {
-                let decoder = BinaryDecodingState(state.bytes)
-                decoder.current = e.value
-                return decoder
-            }
-            p = e.next
+        if let e = try entries().first(where: { String(decoding: UnsafeRawBufferPointer(rebasing: state.bytes[$0.key]), as: UTF8.self) == name }) {
+            let decoder = BinaryDecodingState(state.bytes)
+            decoder.current = e.value
+            return decoder
         }
         throw DecodingError.keyNotFound(BinaryRecordKey(name), .init(codingPath: [], debugDescription: "no value for \(name)"))
     }

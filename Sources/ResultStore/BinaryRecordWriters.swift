@@ -29,7 +29,7 @@ struct BinaryKeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { begin(key); state.appendSlot(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { begin(key); try state.encodeSlot(value) }
 
-    // Absent optionals are written as nil entries, so that the decoder finds every key in order.
+    // Absent optionals are not written (as in JSON): a record holds only what is there.
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
     mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
     mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
@@ -47,8 +47,9 @@ struct BinaryKeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try put(value, key, state.encodeSlot) }
 
     private func put<T>(_ value: T?, _ key: Key, _ write: (T) throws -> Void) throws {
+        guard let value else { return state.resume(depth: depth, token: token) }
         begin(key)
-        if let value { try write(value) } else { state.appendNilSlot() }
+        try write(value)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {

@@ -92,6 +92,17 @@ struct BinaryRecordTests {
         #expect(try decoder.decode([Everything].self, from: encoder.encode([Everything](repeating: Everything(), count: 3))).count == 3)
     }
 
+    @Test func slotsOfEveryHeaderWidth() throws {
+        // Headers of 1, 2 and 3 bytes: contents of up to 126 bytes, up to 16,382, and more; nested, so that
+        // widening an inner slot moves bytes inside an outer one still open.
+        for length in [0, 126, 127, 128, 16_382, 16_383, 70_000] {
+            let text = String(repeating: "x", count: length)
+            let value = [Everything.Inner(name: text, values: [Double](repeating: 1.5, count: length / 8))]
+            #expect(try decoder.decode([Everything.Inner].self, from: encoder.encode(value)) == value, "\(length)")
+        }
+        #expect(try encoder.encode("").count == 3)  // magic, version, header
+    }
+
     @Test func recordsOutliveAddedAndRemovedFields() throws {
         let old = try encoder.encode(VersionOne(name: "head", dose: 12.5))
         #expect(try decoder.decode(VersionTwo.self, from: old) == VersionTwo(name: "head", site: nil, dose: 12.5))
