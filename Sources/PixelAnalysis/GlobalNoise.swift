@@ -120,7 +120,8 @@ enum LocalWindowSums {
         let tissueBins = Scratch<Int>(tissue.counts.count), airBins = Scratch<Int>(air.counts.count)
         defer { for s in [sum, square, prefixSum, prefixSquare] { s.free() }; counts.free(); prefixCount.free(); qualifyingColumns.free(); tissueBins.free(); airBins.free() }
         let low = tissueWindow.lowerBound, high = tissueWindow.upperBound
-        let bin = tissue.bin, binCount = tissue.counts.count
+        let binCount = tissue.counts.count
+        let sdBins = StandardDeviationBins(windowPixels: kernel * kernel, bin: tissue.bin, binCount: binCount)
         var tissueAdded = 0, airAdded = 0
         // Region 1 → 1, region 2 → 1 << 32 (branch-free, so the column updates vectorize).
         @inline(__always) func regionCount(_ k: UInt8) -> Int64 { Int64(k & 1) | (Int64(k >> 1) << 32) }
@@ -172,9 +173,8 @@ enum LocalWindowSums {
                         let c = qualifying[i]
                         let ws = pSum[c + radius + 1] - pSum[c - radius]
                         let ws2 = pSquare[c + radius + 1] - pSquare[c - radius]
-                        let sd = LocalStandardDeviation.of(sum: ws, sumOfSquares: ws2, count: full)
-                        let index = Int(sd / bin)
-                        guard index >= 0, index < binCount else { continue }
+                        let index = sdBins.index(spread: full * ws2 - ws * ws)
+                        guard index < binCount else { continue }
                         if kind[base + c] == 1 { tissueBins[index] += 1; tissueAdded += 1 } else { airBins[index] += 1; airAdded += 1 }
                     }
                 }

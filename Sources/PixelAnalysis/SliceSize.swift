@@ -38,7 +38,8 @@ public enum AAPM204Conversion {
 }
 
 public enum SliceSizeMeasurement {
-    /// Measures the patient outline on the slice. Body pixels below −1000 HU count as air (0 water).
+    /// Measures the patient outline on the slice. Body pixels below −1000 HU count as air (0 water);
+    /// Aw = Σ max(0, HU + 1000) / 1000 · pixel area, the sum exact for whole-number HU.
     public static func measure(_ slice: AxialSlice, outline: PatientOutline) -> SliceSize {
         let columns = slice.columns
         var count = 0
@@ -58,13 +59,29 @@ public enum SliceSizeMeasurement {
                     let base = r * columns
                     let row = body.baseAddress! + base, hu = values.baseAddress! + base
                     guard let (first, last) = BodyRun.span(row, count: columns) else { continue }
-                    // In raster order, as before: adding +0 for the pixels between body runs (and for
-                    // padding) leaves the non-negative sum bit-identical, and needs no branch.
-                    for c in first..<(last &+ 1) {
-                        count &+= Int(row[c])
-                        let term = hu[c].isNaN ? 0 : max(0, Double(hu[c]) / 1000 + 1)
-                        waterSum += row[c] != 0 ? term : 0
+                    // Σ max(0, HU + 1000) over the row's body pixels (0 for padding), in four running
+                    // sums so the loop vectorizes. With whole-number HU every partial sum is a whole
+                    // number far below 2^53, so the total is exact in any order.
+                    var lanes = SIMD4<Double>(repeating: 0)
+                    var c = first
+                    let end = last &+ 1
+                    while c &+ 4 <= end {
+                        for lane in 0..<4 {
+                            let v = hu[c &+ lane]
+                            let term = v.isNaN ? 0 : Swift.max(0, Double(v) + 1000)
+                            lanes[lane] += row[c &+ lane] != 0 ? term : 0
+                            count &+= Int(row[c &+ lane])
+                        }
+                        c &+= 4
                     }
+                    while c < end {
+                        let v = hu[c]
+                        let term = v.isNaN ? 0 : Swift.max(0, Double(v) + 1000)
+                        lanes[0] += row[c] != 0 ? term : 0
+                        count &+= Int(row[c])
+                        c &+= 1
+                    }
+                    waterSum += lanes.sum()
                     extend(row: r, column: first)
                     extend(row: r, column: last)
                 }
@@ -72,7 +89,7 @@ public enum SliceSizeMeasurement {
         }
         let pixelArea = slice.pixelAreaSquareMillimeters
         let area = Double(count) * pixelArea / 100
-        let waterArea = waterSum * pixelArea / 100
+        let waterArea = waterSum / 1000 * pixelArea / 100
         // One pixel's footprint along each patient axis is added to the centre-to-centre extent.
         let footprintX = abs(cs * rd.x) + abs(rs * cd.x)
         let footprintY = abs(cs * rd.y) + abs(rs * cd.y)

@@ -66,6 +66,8 @@ import Testing
             #expect(fast.usedIntegers)
             #expect(fast.tissue.counts == exact.tissue.counts)
             #expect(fast.tissue.counts[0] == 18 * 18 - 36)
+            // floor(SD / bin): an SD of exactly k HU is in bin 10k, not in the one below.
+            #expect(fast.tissue.counts[Int(10 * k)] == 36)
             #expect(fast.tissue.count == 18 * 18)
         }
     }
