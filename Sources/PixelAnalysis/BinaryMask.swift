@@ -1,5 +1,5 @@
 /// A row-major binary image with the morphology ctdose needs: connected components (4-connected,
-/// breadth-first), hole filling from the border (scanline fill), and square erosion / dilation in O(N)
+/// on runs), hole filling from the border (scanline fill), and square erosion / dilation in O(N)
 /// via separable running counts (MaskMorphology.swift).
 public struct BinaryMask: Sendable, Equatable {
     public let rows: Int
@@ -44,41 +44,66 @@ public struct BinaryMask: Sendable, Equatable {
         public var columns: ClosedRange<Int>
     }
 
-    /// Labels the 4-connected components (breadth-first, in raster order of their first pixel); label 0 is background.
+    /// Labels the 4-connected components, in raster order of their first pixel; label 0 is background.
+    /// Works on runs of set pixels: a run joins the runs of the row above whose columns overlap it
+    /// (union–find, the earliest run the root), so the cost follows the number of runs, not of pixels.
     public func components() -> (labels: [Int32], components: [Component]) {
-        let n = pixels.count, columns = self.columns, rows = self.rows
-        var label = [Int32](repeating: 0, count: n)
-        var found: [Component] = []
-        // Each pixel is queued at most once, so n entries never overflow.
-        let queue = UnsafeMutablePointer<Int>.allocate(capacity: max(1, n))
-        defer { queue.deallocate() }
+        let columns = self.columns, rows = self.rows
+        var runs = MaskRuns()
         withBytes { mask in
-            label.withUnsafeMutableBufferPointer { labels in
-                for start in 0..<n where mask[start] != 0 && labels[start] == 0 {
-                    let next = Int32(found.count + 1)
-                    labels[start] = next
-                    queue[0] = start
-                    var head = 0, tail = 1
-                    var minRow = Int.max, maxRow = 0, minColumn = Int.max, maxColumn = 0
-                    @inline(__always) func visit(_ q: Int) {
-                        if mask[q] != 0, labels[q] == 0 { labels[q] = next; queue[tail] = q; tail += 1 }
+            var previousFirst = 0, previousEnd = 0  // runs of the row above: previousFirst..<previousEnd
+            for r in 0..<rows {
+                let first = runs.count
+                let row = mask.baseAddress! + r * columns
+                var c = 0
+                while c < columns {
+                    // Skip unset stretches eight bytes at a time.
+                    if c &+ 8 <= columns, UnsafeRawPointer(row + c).loadUnaligned(as: UInt64.self) == 0 { c &+= 8; continue }
+                    guard row[c] != 0 else { c &+= 1; continue }
+                    var end = c &+ 1
+                    while end < columns, row[end] != 0 { end &+= 1 }
+                    let run = runs.append(row: r, start: c, end: end)
+                    // Runs above overlapping [c, end); both rows' runs are sorted, so skip the passed ones.
+                    while previousFirst < previousEnd, runs.end[previousFirst] <= c { previousFirst &+= 1 }
+                    var above = previousFirst
+                    while above < previousEnd, runs.start[above] < end {
+                        runs.join(run, above)
+                        above &+= 1
                     }
-                    while head < tail {
-                        let p = queue[head]
-                        head += 1
-                        let r = p / columns, c = p - r * columns
-                        minRow = Swift.min(minRow, r); maxRow = Swift.max(maxRow, r)
-                        minColumn = Swift.min(minColumn, c); maxColumn = Swift.max(maxColumn, c)
-                        if c > 0 { visit(p - 1) }
-                        if c < columns - 1 { visit(p + 1) }
-                        if r > 0 { visit(p - columns) }
-                        if r < rows - 1 { visit(p + columns) }
-                    }
-                    found.append(Component(label: next, area: tail, rows: minRow...maxRow, columns: minColumn...maxColumn))
+                    // The last overlapping run may overlap the next run of this row too.
+                    if above > previousFirst { previousFirst = above &- 1 }
+                    c = end
                 }
+                previousFirst = first
+                previousEnd = runs.count
             }
         }
-        return (label, found)
+        var found: [Component] = []
+        var labelOfRun = [Int32](repeating: 0, count: runs.count)
+        for i in 0..<runs.count {
+            let root = runs.root(i)
+            let r = Int(runs.row[i]), start = Int(runs.start[i]), last = Int(runs.end[i]) - 1
+            if root == i {
+                found.append(Component(label: Int32(found.count + 1), area: 0, rows: r...r, columns: start...last))
+                labelOfRun[i] = Int32(found.count)
+            } else {
+                labelOfRun[i] = labelOfRun[root]
+            }
+            let k = Int(labelOfRun[i]) - 1
+            found[k].area += last + 1 - start
+            found[k].rows = Swift.min(found[k].rows.lowerBound, r)...Swift.max(found[k].rows.upperBound, r)
+            found[k].columns = Swift.min(found[k].columns.lowerBound, start)...Swift.max(found[k].columns.upperBound, last)
+        }
+        let labels = [Int32](unsafeUninitializedCapacity: rows * columns) { out, count in
+            out.initialize(repeating: 0)
+            for i in 0..<runs.count {
+                let base = Int(runs.row[i]) * columns
+                let label = labelOfRun[i]
+                for p in (base + Int(runs.start[i]))..<(base + Int(runs.end[i])) { out[p] = label }
+            }
+            count = rows * columns
+        }
+        return (labels, found)
     }
 
     /// The pixels of the given component labels.
@@ -134,5 +159,33 @@ public struct BinaryMask: Sendable, Equatable {
             result.withUnsafeMutableBufferPointer { out in for i in out.indices where other[i] { out[i] = true } }
         }
         return BinaryMask(rows: a.rows, columns: a.columns, pixels: result)
+    }
+}
+
+/// Runs of set pixels (row, start..<end) in raster order, with a union–find forest over them whose
+/// roots are each component's earliest run.
+private struct MaskRuns {
+    var row: [Int32] = [], start: [Int32] = [], end: [Int32] = []
+    private var parent: [Int32] = []
+    var count: Int { row.count }
+
+    mutating func append(row r: Int, start s: Int, end e: Int) -> Int {
+        row.append(Int32(r)); start.append(Int32(s)); end.append(Int32(e)); parent.append(Int32(row.count - 1))
+        return row.count - 1
+    }
+
+    /// The root of run i's component (path halving on the way).
+    mutating func root(_ i: Int) -> Int {
+        var i = i
+        while Int(parent[i]) != i {
+            parent[i] = parent[Int(parent[i])]
+            i = Int(parent[i])
+        }
+        return i
+    }
+
+    mutating func join(_ a: Int, _ b: Int) {
+        let ra = root(a), rb = root(b)
+        if ra < rb { parent[rb] = Int32(ra) } else if rb < ra { parent[ra] = Int32(rb) }
     }
 }

@@ -59,6 +59,50 @@ import Testing
         #expect(m.largestComponent() == mask([(20..<30, 10..<12), (28..<30, 12..<20)]))
     }
 
+    /// Labels by the definition: flood fill (4-neighbours) from each unlabelled set pixel in raster order.
+    private func referenceLabels(_ m: BinaryMask) -> [Int32] {
+        var labels = [Int32](repeating: 0, count: m.pixels.count)
+        var next: Int32 = 0
+        for start in m.pixels.indices where m.pixels[start] && labels[start] == 0 {
+            next += 1
+            labels[start] = next
+            var stack = [start]
+            while let p = stack.popLast() {
+                let r = p / m.columns, c = p % m.columns
+                for (rr, cc) in [(r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)]
+                where rr >= 0 && rr < m.rows && cc >= 0 && cc < m.columns && m.pixels[rr * m.columns + cc] && labels[rr * m.columns + cc] == 0 {
+                    labels[rr * m.columns + cc] = next
+                    stack.append(rr * m.columns + cc)
+                }
+            }
+        }
+        return labels
+    }
+
+    @Test(arguments: [0.3, 0.5, 0.6, 0.8]) func componentsMatchAFloodFillOnRandomMasks(density: Double) {
+        // Random masks near the percolation threshold have many components of every shape: U-shapes
+        // whose arms meet rows later, runs bridging several runs above, touching image edges.
+        var state: UInt64 = UInt64(density * 1000)
+        for (rows, columns) in [(1, 1), (1, 37), (29, 1), (23, 31), (64, 70)] {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let pixels = (0..<(rows * columns)).map { _ -> Bool in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Double(state >> 11) / Double(1 << 53) < density
+            }
+            let m = BinaryMask(rows: rows, columns: columns, pixels: pixels)
+            let (labels, parts) = m.components()
+            let expected = referenceLabels(m)
+            #expect(labels == expected)
+            #expect(parts.count == Int(expected.max() ?? 0))
+            for part in parts {
+                let members = expected.indices.filter { expected[$0] == part.label }
+                #expect(part.area == members.count)
+                #expect(part.rows == members.map { $0 / columns }.min()!...members.map { $0 / columns }.max()!)
+                #expect(part.columns == members.map { $0 % columns }.min()!...members.map { $0 % columns }.max()!)
+            }
+        }
+    }
+
     @Test func halvingKeepsOnlyCompleteBlocks() {
         // Rows 3..<9 × columns 4..<11 hold complete 2 × 2 blocks at half rows 2..<4 (rows 4–7) and half
         // columns 2..<5 (columns 4–9); an odd-sized image's last half row / column is cut and unset.
