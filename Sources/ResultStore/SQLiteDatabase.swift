@@ -70,10 +70,12 @@ private struct GRDBSession: SQLSession {
         }
     }
 
+    /// Through GRDB's initializer for optional existentials: the one for `some DatabaseValueConvertible`
+    /// maps with a key path that, unspecialised across modules, is instantiated (demangled) on every call.
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {
-            case .null: return .null
+            case .null: return DatabaseValue.null
             case .integer(let i): return i.databaseValue
             case .real(let d): return d.databaseValue
             case .text(let s): return s.databaseValue
