@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Replaces patient identifiers by a keyed HMAC-SHA256 pseudonym. The same key gives the same
 /// pseudonym for the same identifier across runs and machines; the key is never written to outputs.
@@ -7,6 +8,7 @@ public struct Pseudonymizer: Sendable {
     private let keyBytes: Data
     /// When true, identifiers are written unchanged (explicit opt-in, `--keep-identifiers`).
     public let keepsIdentifiers: Bool
+    private let recent = RecentPseudonyms()
 
     public init(key: SymmetricKey, keepsIdentifiers: Bool = false) {
         self.keyBytes = key.withUnsafeBytes { Data($0) }
@@ -56,7 +58,12 @@ public struct Pseudonymizer: Sendable {
     public func pseudonym(_ value: String?, kind: String = "patient") -> String? {
         guard let value, !value.isEmpty else { return nil }
         if keepsIdentifiers { return value }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((kind + ":" + value).utf8), using: SymmetricKey(data: keyBytes))
+        let message = kind + ":" + value
+        return recent.pseudonym(of: message) { computePseudonym(message) }
+    }
+
+    private func computePseudonym(_ message: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = Array("P-".utf8)
         for byte in mac.prefix(8) {
@@ -64,5 +71,22 @@ public struct Pseudonymizer: Sendable {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// Pseudonyms of recently seen identifiers, shared by a scan's workers: the files of one study carry
+/// one patient, so most calls repeat a recent one and skip the HMAC. Bounded: emptied when full.
+private final class RecentPseudonyms: Sendable {
+    private static let capacity = 4096
+    private let entries = Mutex<[String: String]>([:])
+
+    func pseudonym(of message: String, compute: () -> String) -> String {
+        if let known = entries.withLock({ $0[message] }) { return known }
+        let computed = compute()
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[message] = computed
+        }
+        return computed
     }
 }
