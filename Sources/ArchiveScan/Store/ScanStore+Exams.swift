@@ -10,7 +10,7 @@ public struct StoredExam: Sendable {
 }
 
 /// The record columns of one study's rows (BinaryRecordFormat).
-private struct EncodedStudy {
+private struct EncodedStudy: Sendable {
     var exam: Data
     var measurements: [Data]
     var slices: [Data]
@@ -24,89 +24,104 @@ private struct EncodedStudy {
     }
 }
 
+/// A study's new result (nil: the study has no file left) with its records already encoded, so that
+/// studies assembled concurrently wait for each other only for their SQL.
+struct PreparedStudy: Sendable {
+    let uid: String
+    let result: StudyResult?
+    fileprivate let encoded: EncodedStudy?
+
+    init(_ uid: String, result: StudyResult?) throws {
+        self.uid = uid
+        self.result = result
+        encoded = try result.map { try EncodedStudy($0, encoder: BinaryRecordEncoder()) }
+    }
+}
+
 extension ScanStore {
     static let studyTables = ["exam", "irradiation_event", "image_series", "series_measurement", "slice", "finding", "thumbnail"]
 
-    /// Replaces everything stored about study `uid` by `result` (nil: the study has no file left) and
-    /// clears its pending mark, in one transaction: a reader sees the old exam or the new one, never half.
-    func replaceStudy(_ uid: String, with result: StudyResult?, runID: String) throws {
-        // Encoded before the transaction: studies assembled concurrently then wait for each other only
-        // for their SQL, not for encoding.
-        let encoded = try result.map { try EncodedStudy($0, encoder: BinaryRecordEncoder()) }
+    /// Replaces everything stored about each study by its new result and clears its pending mark, all
+    /// in one transaction: a reader sees the old exams or the new ones, never half of one.
+    func replaceStudies(_ studies: [PreparedStudy], runID: String) throws {
+        guard !studies.isEmpty else { return }
         try database.transaction { session in
-            for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
-            try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
-            try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
-            guard let result, let encoded else { return }
-            let exam = result.exam
-            try session.execute(
-                """
-                INSERT INTO exam (study_uid, patient_pseudonym, study_date, study_description, manufacturer, model, station_name,
-                  dose_source, event_count, dlp_total_mgycm, image_count, dose_report_count, exam_record, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(uid), SQLValue(exam.patient.patientID), SQLValue(exam.studyDate), SQLValue(exam.studyDescription),
-                 SQLValue(exam.equipment?.manufacturer), SQLValue(exam.equipment?.model), SQLValue(exam.equipment?.stationName),
-                 SQLValue(exam.doseSource?.rawValue), SQLValue(exam.events.count), SQLValue(exam.dlpTotalMilligrayCentimeters),
-                 SQLValue(result.imageCount), SQLValue(result.doseReportCount), .blob(encoded.exam), .text(runID)])
-            for (position, item) in exam.events.enumerated() {
-                let e = item.event
+            for study in studies {
+                let uid = study.uid
+                for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
+                try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
+                try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+                guard let result = study.result, let encoded = study.encoded else { continue }
+                let exam = result.exam
                 try session.execute(
                     """
-                    INSERT INTO irradiation_event (study_uid, position, event_uid, acquisition_type, acquisition_protocol, target_region,
-                      ctdivol_mgy, dlp_mgycm, phantom, source, diagnostic_series_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO exam (study_uid, patient_pseudonym, study_date, study_description, manufacturer, model, station_name,
+                      dose_source, event_count, dlp_total_mgycm, image_count, dose_report_count, exam_record, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(uid), SQLValue(position), SQLValue(e.irradiationEventUID), .text(e.acquisitionType.rawValue),
-                     SQLValue(e.acquisitionProtocol), SQLValue(e.targetRegion.map { $0.meaning.isEmpty ? $0.value : $0.meaning }),
-                     SQLValue(e.ctdiVolMilligray), SQLValue(e.dlpMilligrayCentimeters), .text(e.phantom.rawValue), .text(e.source.rawValue),
-                     SQLValue(item.diagnosticSeriesUID)])
+                    [.text(uid), SQLValue(exam.patient.patientID), SQLValue(exam.studyDate), SQLValue(exam.studyDescription),
+                     SQLValue(exam.equipment?.manufacturer), SQLValue(exam.equipment?.model), SQLValue(exam.equipment?.stationName),
+                     SQLValue(exam.doseSource?.rawValue), SQLValue(exam.events.count), SQLValue(exam.dlpTotalMilligrayCentimeters),
+                     SQLValue(result.imageCount), SQLValue(result.doseReportCount), .blob(encoded.exam), .text(runID)])
+                for (position, item) in exam.events.enumerated() {
+                    let e = item.event
+                    try session.execute(
+                        """
+                        INSERT INTO irradiation_event (study_uid, position, event_uid, acquisition_type, acquisition_protocol, target_region,
+                          ctdivol_mgy, dlp_mgycm, phantom, source, diagnostic_series_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(uid), SQLValue(position), SQLValue(e.irradiationEventUID), .text(e.acquisitionType.rawValue),
+                         SQLValue(e.acquisitionProtocol), SQLValue(e.targetRegion.map { $0.meaning.isEmpty ? $0.value : $0.meaning }),
+                         SQLValue(e.ctdiVolMilligray), SQLValue(e.dlpMilligrayCentimeters), .text(e.phantom.rawValue), .text(e.source.rawValue),
+                         SQLValue(item.diagnosticSeriesUID)])
+                }
+                for s in exam.series {
+                    try session.execute(
+                        """
+                        INSERT INTO image_series (study_uid, series_uid, series_number, description, image_count, is_localizer, is_axial,
+                          convolution_kernel, slice_thickness_mm, mean_ctdivol_mgy, linked_event_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (study_uid, series_uid) DO NOTHING
+                        """,
+                        [.text(uid), .text(s.seriesInstanceUID), SQLValue(s.seriesNumber), SQLValue(s.seriesDescription), SQLValue(s.imageCount),
+                         SQLValue(s.isLocalizer), SQLValue(s.isAxial), SQLValue(s.convolutionKernel), SQLValue(s.sliceThicknessMillimeters),
+                         SQLValue(s.meanCTDIvolMilligray), SQLValue(s.linkedEventUID)])
+                }
+                for (position, m) in result.measurements.enumerated() {
+                    try session.execute(
+                        """
+                        INSERT INTO series_measurement (study_uid, position, series_uid, mid_scan_dw_cm, mean_dw_cm, global_noise_hu, ssde_mgy,
+                          measurement_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
+                         SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
+                         .blob(encoded.measurements[position])])
+                }
+                for (position, s) in result.slices.enumerated() {
+                    try session.execute(
+                        """
+                        INSERT INTO slice (study_uid, position, series_uid, sop_instance_uid, frame_number, z_mm, area_cm2,
+                          water_equivalent_diameter_cm, area_equivalent_diameter_cm, ap_cm, lateral_cm, truncated, noise_hu, ctdivol_mgy,
+                          ssde_mgy, slice_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(uid), SQLValue(position), .text(s.seriesInstanceUID), .text(s.sopInstanceUID), SQLValue(s.frameNumber),
+                         .real(s.size.zMillimeters), .real(s.size.areaSquareCentimeters), .real(s.size.waterEquivalentDiameterCentimeters),
+                         .real(s.size.areaEquivalentDiameterCentimeters), .real(s.size.apCentimeters), .real(s.size.lateralCentimeters),
+                         SQLValue(s.size.truncated), SQLValue(s.noise.tissueHounsfield), SQLValue(s.ctdiVolMilligray), SQLValue(s.ssdeMilligray),
+                         .blob(encoded.slices[position])])
+                }
+                for (position, f) in result.findings.enumerated() {
+                    try session.execute(
+                        "INSERT INTO finding (study_uid, position, code, severity, message, finding_record) VALUES (?, ?, ?, ?, ?, ?)",
+                        [.text(uid), SQLValue(position), .text(f.code.rawValue), .text(f.severity.rawValue), .text(f.message),
+                         .blob(encoded.findings[position])])
+                }
+                for (series, png) in result.thumbnails.sorted(by: { $0.key < $1.key }) {
+                    try session.execute(
+                        "INSERT INTO thumbnail (series_uid, study_uid, png) VALUES (?, ?, ?) ON CONFLICT (series_uid) DO UPDATE SET study_uid = excluded.study_uid, png = excluded.png",
+                        [.text(series), .text(uid), .blob(png)])
+                }
+                CrashInjection.reach("study")
             }
-            for s in exam.series {
-                try session.execute(
-                    """
-                    INSERT INTO image_series (study_uid, series_uid, series_number, description, image_count, is_localizer, is_axial,
-                      convolution_kernel, slice_thickness_mm, mean_ctdivol_mgy, linked_event_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (study_uid, series_uid) DO NOTHING
-                    """,
-                    [.text(uid), .text(s.seriesInstanceUID), SQLValue(s.seriesNumber), SQLValue(s.seriesDescription), SQLValue(s.imageCount),
-                     SQLValue(s.isLocalizer), SQLValue(s.isAxial), SQLValue(s.convolutionKernel), SQLValue(s.sliceThicknessMillimeters),
-                     SQLValue(s.meanCTDIvolMilligray), SQLValue(s.linkedEventUID)])
-            }
-            for (position, m) in result.measurements.enumerated() {
-                try session.execute(
-                    """
-                    INSERT INTO series_measurement (study_uid, position, series_uid, mid_scan_dw_cm, mean_dw_cm, global_noise_hu, ssde_mgy,
-                      measurement_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
-                     SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
-                     .blob(encoded.measurements[position])])
-            }
-            for (position, s) in result.slices.enumerated() {
-                try session.execute(
-                    """
-                    INSERT INTO slice (study_uid, position, series_uid, sop_instance_uid, frame_number, z_mm, area_cm2,
-                      water_equivalent_diameter_cm, area_equivalent_diameter_cm, ap_cm, lateral_cm, truncated, noise_hu, ctdivol_mgy,
-                      ssde_mgy, slice_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [.text(uid), SQLValue(position), .text(s.seriesInstanceUID), .text(s.sopInstanceUID), SQLValue(s.frameNumber),
-                     .real(s.size.zMillimeters), .real(s.size.areaSquareCentimeters), .real(s.size.waterEquivalentDiameterCentimeters),
-                     .real(s.size.areaEquivalentDiameterCentimeters), .real(s.size.apCentimeters), .real(s.size.lateralCentimeters),
-                     SQLValue(s.size.truncated), SQLValue(s.noise.tissueHounsfield), SQLValue(s.ctdiVolMilligray), SQLValue(s.ssdeMilligray),
-                     .blob(encoded.slices[position])])
-            }
-            for (position, f) in result.findings.enumerated() {
-                try session.execute(
-                    "INSERT INTO finding (study_uid, position, code, severity, message, finding_record) VALUES (?, ?, ?, ?, ?, ?)",
-                    [.text(uid), SQLValue(position), .text(f.code.rawValue), .text(f.severity.rawValue), .text(f.message),
-                     .blob(encoded.findings[position])])
-            }
-            for (series, png) in result.thumbnails.sorted(by: { $0.key < $1.key }) {
-                try session.execute(
-                    "INSERT INTO thumbnail (series_uid, study_uid, png) VALUES (?, ?, ?) ON CONFLICT (series_uid) DO UPDATE SET study_uid = excluded.study_uid, png = excluded.png",
-                    [.text(series), .text(uid), .blob(png)])
-            }
-            CrashInjection.reach("study")
         }
         CrashInjection.reach("study-done")
     }

@@ -3,6 +3,7 @@ import DoseModel
 import DoseValidation
 import Foundation
 import ResultStore
+import Synchronization
 
 /// What one store scan did.
 public struct StoreScanSummary: Sendable {
@@ -29,7 +30,8 @@ public struct StoreScanSummary: Sendable {
 ///    already has is not read again; new and changed files are read on the workers and recorded in
 ///    one transaction per batch, marking their studies pending;
 /// 2. each pending study (of this shard) is assembled from all of its stored files, measured from
-///    the pixels, validated, and replaces its previous exam in one transaction that also clears the mark.
+///    the pixels, validated, and replaces its previous exam in a transaction that also clears the mark
+///    (up to `studiesPerTransaction` studies share one).
 /// A run killed at any moment leaves committed batches and exams intact and the rest pending or
 /// unrecorded, so running the same command again finishes the work with the same result.
 /// Memory is bounded by the batch size and the largest study, not by the archive.
@@ -41,6 +43,8 @@ public struct StoreScanner: Sendable {
     public var pseudonymizer: Pseudonymizer
     public var shard: StudyShard?
     public var batchSize = 512
+    /// Assembled studies written per transaction: few enough that a killed run loses little work.
+    static let studiesPerTransaction = 16
     public var progress: (@Sendable (Int) -> Void)?
 
     public init(jobs: Int, pixels: PixelAnalysisSettings, pseudonymizer: Pseudonymizer, shard: StudyShard? = nil) {
@@ -200,16 +204,38 @@ public struct StoreScanner: Sendable {
             let page = try store.pendingStudies(after: after, limit: 256)
             guard let last = page.last else { break }
             after = last.uid
-            // Studies are independent: assemble several at once (their rows are written one transaction each).
+            // Studies are independent: assemble several at once. Their rows are written a few studies per
+            // transaction (one commit each rewrote the same index pages), by whichever lane fills a batch.
             let owned = page.filter { shard?.owns(key: $0.shardKey) ?? true }.map(\.uid)
+            let batch = StudyWriteBatch(size: Self.studiesPerTransaction)
             _ = try ParallelMap.ordered(owned, lanes: jobs) { uid in
                 let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
                 let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
-                try store.replaceStudy(uid, with: result, runID: run.id)
+                if let full = batch.add(try PreparedStudy(uid, result: result)) { try store.replaceStudies(full, runID: run.id) }
             }
+            try store.replaceStudies(batch.drain(), runID: run.id)
             summary.studiesUpdated += owned.count
         }
     }
+}
+
+/// Assembled studies waiting to be written; `add` hands back a full batch to the lane that filled it.
+private final class StudyWriteBatch: Sendable {
+    private let size: Int
+    private let waiting = Mutex<[PreparedStudy]>([])
+
+    init(size: Int) { self.size = size }
+
+    func add(_ study: PreparedStudy) -> [PreparedStudy]? {
+        waiting.withLock { waiting in
+            waiting.append(study)
+            guard waiting.count >= size else { return nil }
+            defer { waiting.removeAll() }
+            return waiting
+        }
+    }
+
+    func drain() -> [PreparedStudy] { waiting.withLock { waiting in defer { waiting.removeAll() }; return waiting } }
 }
 
 /// One batch of files being read by the workers; each worker writes its own index.
