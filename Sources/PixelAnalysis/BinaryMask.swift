@@ -49,6 +49,7 @@ public struct BinaryMask: Sendable, Equatable {
     /// (union–find, the earliest run the root), so the cost follows the number of runs, not of pixels.
     public func components() -> (labels: [Int32], components: [Component]) {
         let columns = self.columns, rows = self.rows
+        guard rows > 0, columns > 0 else { return ([Int32](repeating: 0, count: pixels.count), []) }
         var runs = MaskRuns()
         withBytes { mask in
             var previousFirst = 0, previousEnd = 0  // runs of the row above: previousFirst..<previousEnd

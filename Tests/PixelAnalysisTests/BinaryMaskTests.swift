@@ -83,7 +83,7 @@ import Testing
         // Random masks near the percolation threshold have many components of every shape: U-shapes
         // whose arms meet rows later, runs bridging several runs above, touching image edges.
         var state: UInt64 = UInt64(density * 1000)
-        for (rows, columns) in [(1, 1), (1, 37), (29, 1), (23, 31), (64, 70)] {
+        for (rows, columns) in [(0, 5), (4, 0), (1, 1), (1, 37), (29, 1), (23, 31), (64, 70)] {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             let pixels = (0..<(rows * columns)).map { _ -> Bool in
                 state = state &* 6364136223846793005 &+ 1442695040888963407
