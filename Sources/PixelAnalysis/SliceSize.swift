@@ -62,25 +62,19 @@ public enum SliceSizeMeasurement {
                     // Σ max(0, HU + 1000) over the row's body pixels (0 for padding), in four running
                     // sums so the loop vectorizes. With whole-number HU every partial sum is a whole
                     // number far below 2^53, so the total is exact in any order.
+                    @inline(__always) func water(_ c: Int) -> Double {
+                        let v = hu[c]
+                        return row[c] != 0 && !v.isNaN ? Swift.max(0, Double(v) + 1000) : 0
+                    }
                     var lanes = SIMD4<Double>(repeating: 0)
                     var c = first
                     let end = last &+ 1
                     while c &+ 4 <= end {
-                        for lane in 0..<4 {
-                            let v = hu[c &+ lane]
-                            let term = v.isNaN ? 0 : Swift.max(0, Double(v) + 1000)
-                            lanes[lane] += row[c &+ lane] != 0 ? term : 0
-                            count &+= Int(row[c &+ lane])
-                        }
+                        for lane in 0..<4 { lanes[lane] += water(c &+ lane) }
                         c &+= 4
                     }
-                    while c < end {
-                        let v = hu[c]
-                        let term = v.isNaN ? 0 : Swift.max(0, Double(v) + 1000)
-                        lanes[0] += row[c] != 0 ? term : 0
-                        count &+= Int(row[c])
-                        c &+= 1
-                    }
+                    while c < end { lanes[0] += water(c); c &+= 1 }
+                    for c in first..<end { count &+= Int(row[c]) }
                     waterSum += lanes.sum()
                     extend(row: r, column: first)
                     extend(row: r, column: last)
