@@ -14,7 +14,7 @@ public struct PixelAnalysisSettings: Sendable {
     /// couch-removal opening (2·radius + 3) and for air-noise windows (a kernel plus 16 pixels).
     func cropMarginPixels(header: CTImageHeader) -> Int {
         let spacing = header.pixelSpacingMillimeters?.min() ?? 1
-        let opening = Int((segmentation.couchRemovalRadiusMillimeters / spacing).rounded())
+        let opening = Int(rounding: segmentation.couchRemovalRadiusMillimeters / spacing, clampedTo: 0...4_096)
         return max(2 * opening + 3, noise.kernelPixels(spacingMillimeters: spacing) + 16)
     }
 }

@@ -107,8 +107,9 @@ public struct SeriesPixelAnalyzer: Sendable {
 
     static func axialSlice(_ image: HounsfieldImage, header: CTImageHeader) throws -> AxialSlice {
         guard let spacing = header.pixelSpacingMillimeters, spacing.allSatisfy({ $0 > 0 }) else {
-            throw DICOMError.notFound("Pixel Spacing (0028,0030) missing or zero")
+            throw DICOMError.notFound("Pixel Spacing (0028,0030) missing, zero or not a number")
         }
+        if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }
         let o = header.imageOrientation ?? [1, 0, 0, 0, 1, 0]
         let values = image.hounsfieldUnits.withUnsafeBufferPointer { units in
             image.isPadding.withUnsafeBufferPointer { padding in
@@ -144,6 +145,7 @@ public struct SeriesPixelAnalyzer: Sendable {
         let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
         guard let spacing = header.pixelSpacingMillimeters, let o = header.imageOrientation,
               let p = header.imagePositionMillimeters else { return nil }
+        if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }
         let localizer = LocalizerImage(
             rows: image.rows, columns: image.columns, values: image.hounsfieldUnits, rowSpacingMillimeters: spacing[0],
             columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),

@@ -16,8 +16,8 @@ extension CTImageHeader {
         accessionNumber = file.string(.accessionNumber)
         acquisitionDateTime = file.string(.acquisitionDateTime)
             ?? file.string(.acquisitionDate).map { $0 + (file.string(.acquisitionTime) ?? "") }
-        seriesNumber = file.number(.seriesNumber).map { Int($0) }
-        instanceNumber = file.number(.instanceNumber).map { Int($0) }
+        seriesNumber = file.integer(.seriesNumber)
+        instanceNumber = file.integer(.instanceNumber)
         modality = file.string(.modality)
         equipment = Equipment(file: file)
         institutionName = file.string(.institutionName)
@@ -47,9 +47,9 @@ extension CTImageHeader {
         imageOrientation = file.numbers(.imageOrientationPatient).nonEmpty(count: 6)
         pixelSpacingMillimeters = file.numbers(.pixelSpacing).nonEmpty(count: 2)
         sliceLocationMillimeters = file.number(.sliceLocation)
-        rows = file.number(.rows).map { Int($0) }
-        columns = file.number(.columns).map { Int($0) }
-        numberOfFrames = file.number(.numberOfFrames).map { Int($0) }
+        rows = file.integer(.rows)
+        columns = file.integer(.columns)
+        numberOfFrames = file.integer(.numberOfFrames)
         tableHeightMillimeters = file.number(.tableHeight)
         distanceSourceToDetectorMillimeters = file.number(.distanceSourceToDetector)
         distanceSourceToPatientMillimeters = file.number(.distanceSourceToPatient)
@@ -101,7 +101,11 @@ extension CTImageHeader {
     public static func headers(file: DICOMFile) throws(DICOMError) -> [CTImageHeader] {
         let base = try CTImageHeader(file: file)
         guard file.hasFunctionalGroups else { return [base] }
-        let frames = max(1, file.number(.numberOfFrames).map { Int($0) } ?? 1)
+        // One Per-Frame Functional Groups item per frame (PS3.3 C.7.6.16): a corrupt Number of Frames
+        // cannot ask for more headers than there are items (without items, at most 65,535 frames).
+        let declared = max(1, file.integer(.numberOfFrames) ?? 1)
+        let items = file.itemCount(DICOMTag.perFrameFunctionalGroupsSequence)
+        let frames = items > 0 ? min(declared, items) : min(declared, 65_535)
         return (0..<frames).map { index in
             let geometry = file.frameGeometry(index)
             var header = base

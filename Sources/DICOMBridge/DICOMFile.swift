@@ -136,7 +136,8 @@ public final class DICOMFile {
         }
     }
 
-    /// Numeric values (binary or DS/IS); empty when absent or not numeric.
+    /// Numeric values (binary or DS/IS); empty when absent, not numeric, or when any value is not finite
+    /// (NaN or infinity in FL/FD, a DS such as "1e999": a corrupt element, treated as absent).
     public func numbers(_ path: TagPath) -> [Double] {
         var count = 0
         var error = cdcm_error()
@@ -147,18 +148,22 @@ public final class DICOMFile {
             guard status == CDCM_OK else { return [] }
             return count <= buffer.count ? Array(buffer.prefix(count)) : nil
         }
-        if let first { return first }
+        if let first { return first.allSatisfy(\.isFinite) ? first : [] }
         var values = [Double](repeating: 0, count: count)
         let status = withPath(path) { tags, items, depth in
             cdcm_get_numbers(handle, tags, items, depth, &values, values.count, &count, &error)
         }
         guard status == CDCM_OK else { return [] }
-        return Array(values.prefix(count))
+        let read = values.prefix(count)
+        return read.allSatisfy(\.isFinite) ? Array(read) : []
     }
 
     public func numbers(_ tag: DICOMTag) -> [Double] { numbers(TagPath(tag)) }
     public func number(_ path: TagPath) -> Double? { numbers(path).first }
     public func number(_ tag: DICOMTag) -> Double? { numbers(TagPath(tag)).first }
+    /// The first value as an integer; nil when absent or not a whole number in the IS range.
+    public func integer(_ path: TagPath) -> Int? { number(path).flatMap { Int(dicomInteger: $0) } }
+    public func integer(_ tag: DICOMTag) -> Int? { integer(TagPath(tag)) }
 
     /// Items in the sequence at `path`; 0 when absent.
     public func itemCount(_ path: TagPath) -> Int {

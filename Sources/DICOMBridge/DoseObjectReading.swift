@@ -37,7 +37,7 @@ extension DoseReport {
             event.pitchFactor = file.number(anchor.appendingSibling(.spiralPitchFactor))
             event.nominalSingleCollimationMillimeters = file.number(anchor.appendingSibling(.singleCollimationWidth))
             event.nominalTotalCollimationMillimeters = file.number(anchor.appendingSibling(.totalCollimationWidth))
-            event.imageSeriesNumber = file.number(anchor.appendingSibling(.seriesNumber)).map { Int($0) }
+            event.imageSeriesNumber = file.integer(anchor.appendingSibling(.seriesNumber))
             event.phantom = CTDIPhantom(text: file.privateText(creator: "ELSCINT1", group: 0x01E1, element: 0x26, in: anchor))
             if event.phantom == .unknown { event.phantom = examPhantom }
             if event.phantom == .unknown, event.acquisitionType != .constantAngle {
@@ -47,17 +47,17 @@ extension DoseReport {
             source.tubeCurrentMilliampere = file.number(anchor.appendingSibling(.xRayTubeCurrentInMicroampere)).map { $0 / 1000 }
             event.xRaySources = [source]
             if let text = file.privateText(creator: "ELSCINT1", group: 0x00E1, element: 0x21, in: anchor) {
-                if let dlp = Double(text) { event.dlpMilligrayCentimeters = dlp }
+                if let dlp = Double(text), dlp.isFinite { event.dlpMilligrayCentimeters = dlp }
                 else { readingNotes.append("event \(index + 1): ELSCINT1 DLP '\(text)' is not a number; skipped") }
             } else {
                 readingNotes.append("event \(index + 1): no ELSCINT1 DLP (00E1,xx21)")
             }
             events.append(event)
         }
-        if let text = file.privateText(creator: "ELSCINT1", group: 0x00E1, element: 0x21), let total = Double(text) {
+        if let text = file.privateText(creator: "ELSCINT1", group: 0x00E1, element: 0x21), let total = Double(text), total.isFinite {
             reportedTotals.append(ReportedDLPTotal(valueMilligrayCentimeters: total))
         }
-        reportedNumberOfEvents = file.number(.totalNumberOfExposures).map { Int($0) }
+        reportedNumberOfEvents = file.integer(.totalNumberOfExposures)
         if let summary = file.string(.commentsOnRadiationDose) { doseSummaryText = summary }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Irradiation events computed from CT image attributes (DICOM CID 10021 code 113867 "Computed From
 /// Image Attributes") for studies without a dose report: older scanners, or archives that dropped it.
 ///
@@ -27,9 +29,10 @@ public enum ImageDerivedDose {
 
     static func event(from slices: [CTImageHeader], eventUID: String?) -> IrradiationEvent {
         let sorted = slices.sorted { ($0.zMillimeters ?? 0) < ($1.zMillimeters ?? 0) }
+        let z = sorted.map { $0.zMillimeters ?? 0 }
         var dlp = 0.0
         for (i, slice) in sorted.enumerated() {
-            dlp += (slice.ctdiVolMilligray ?? 0) * coverageMillimeters(of: i, in: sorted) / 10
+            dlp += (slice.ctdiVolMilligray ?? 0) * coverageMillimeters(of: i, z: z, thickness: sorted[0].sliceThicknessMillimeters) / 10
         }
         let first = sorted[0]
         var event = IrradiationEvent()
@@ -59,15 +62,16 @@ public enum ImageDerivedDose {
     }
 
     /// The z-interval a slice stands for: half the distance to each neighbour (edge slices mirror).
-    private static func coverageMillimeters(of index: Int, in sorted: [CTImageHeader]) -> Double {
-        guard sorted.count > 1 else { return sorted[0].sliceThicknessMillimeters ?? 0 }
-        let z = sorted.map { $0.zMillimeters ?? 0 }
+    private static func coverageMillimeters(of index: Int, z: [Double], thickness: Double?) -> Double {
+        guard z.count > 1 else { return thickness ?? 0 }
         let before = index > 0 ? z[index] - z[index - 1] : z[1] - z[0]
         let after = index < z.count - 1 ? z[index + 1] - z[index] : z[index] - z[index - 1]
         return (before + after) / 2
     }
 
+    /// CTDIvol in hundredths of a mGy, as text (formatted, not converted to Int: a corrupt header's
+    /// 1e300 must group, not trap).
     private static func rounded(_ value: Double?) -> String {
-        value.map { String(Int(($0 * 100).rounded())) } ?? "-"
+        value.map { String(format: "%.0f", ($0 * 100).rounded() + 0) } ?? "-"  // + 0: −0 prints as 0
     }
 }

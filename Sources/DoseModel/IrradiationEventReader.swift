@@ -49,7 +49,7 @@ enum IrradiationEventReader {
                 event.nominalTotalCollimationMillimeters = values.number(item, .millimeters, "Nominal Total Collimation Width")
             case DoseConcept.pitchFactor?: event.pitchFactor = values.number(item, .ratio, "Pitch Factor")
             case DoseConcept.numberOfXRaySources?:
-                event.numberOfXRaySources = values.number(item, .count, "Number of X-Ray Sources").map { Int($0) }
+                event.numberOfXRaySources = values.number(item, .count, "Number of X-Ray Sources").flatMap { Int(dicomInteger: $0) }
             case DoseConcept.ctXRaySourceParameters?:
                 var source = XRaySourceParameters()
                 for parameter in tree.children(of: item.index) {

@@ -24,3 +24,13 @@ public enum CanonicalUnit: String, Sendable {
         return table[code]
     }
 }
+
+extension Int {
+    /// A count, index or number read from a header or report, when it is one: finite, whole and in the
+    /// range of an Integer String (IS), −2^31…2^31 − 1 (DICOM PS3.5 Table 6.2-1). nil for anything
+    /// else (1e300, 2.5, NaN), which a corrupt file may hold and `Int(_:)` would trap on.
+    public init?(dicomInteger value: Double) {
+        guard value >= -2_147_483_648, value <= 2_147_483_647, let whole = Int(exactly: value) else { return nil }
+        self = whole
+    }
+}

@@ -77,7 +77,7 @@ public enum RadiationDoseSRReader {
                 switch item.conceptName {
                 case DoseConcept.totalNumberOfIrradiationEvents?:
                     if let count = values.number(item, .count, "Total Number of Irradiation Events") {
-                        report.reportedNumberOfEvents = Int(count)
+                        report.reportedNumberOfEvents = Int(dicomInteger: count)
                     }
                 case DoseConcept.ctDoseLengthProductTotal?:
                     if let total = values.number(item, .milligrayCentimeters, "CT Dose Length Product Total") {

@@ -61,8 +61,9 @@ public struct AxialSlice: Sendable {
                             let squared = circle.radiusPixels * circle.radiusPixels - dr * dr
                             guard squared >= 0 else { continue }
                             let half = squared.squareRoot()
-                            first = max(0, Int((circle.centerColumn - half).rounded(.up)))
-                            last = min(columns - 1, Int((circle.centerColumn + half).rounded(.down)))
+                            // Clamped before conversion (a corrupt circle may lie far outside the image).
+                            first = Int(rounding: (circle.centerColumn - half).rounded(.up), clampedTo: 0...columns)
+                            last = Int(rounding: (circle.centerColumn + half).rounded(.down), clampedTo: -1...(columns - 1))
                         }
                         guard first <= last else { continue }
                         let value = values.baseAddress! + r * columns

@@ -17,8 +17,8 @@ public struct GlobalNoiseSettings: Sendable, Equatable, Codable {
 
     /// Odd kernel side in pixels nearest to `kernelMillimeters` (at least 3).
     public func kernelPixels(spacingMillimeters: Double) -> Int {
-        let raw = Int((kernelMillimeters / spacingMillimeters).rounded())
-        return max(3, raw % 2 == 0 ? raw + 1 : raw)
+        let raw = Int(rounding: kernelMillimeters / spacingMillimeters, clampedTo: 3...1_001)
+        return raw % 2 == 0 ? raw + 1 : raw
     }
 
     /// A one-line description for outputs, e.g. "tissue mode [0,100] HU, 7 px (6.0 mm) kernel, 0.1 HU bins".

@@ -71,8 +71,8 @@ public enum LocalizerMeasurement {
     public static func measure(_ image: LocalizerImage, atZ z: Double) -> LocalizerSize? {
         guard image.projection != .unknown, abs(image.columnDirection.z) > 0 else { return nil }
         let rowFloat = (z - image.originMillimeters.z) / (image.columnDirection.z * image.rowSpacingMillimeters)
+        guard rowFloat > -0.5, rowFloat < Double(image.rows) - 0.5 else { return nil }  // also rejects NaN
         let row = Int(rowFloat.rounded())
-        guard row >= 0, row < image.rows else { return nil }
         let line = Array(image.values[(row * image.columns)..<((row + 1) * image.columns)])
         let edge = max(1, image.columns / 50)
         let background = (line.prefix(edge) + line.suffix(edge)).reduce(0, +) / Float(2 * edge)

@@ -43,7 +43,7 @@ public enum PatientSegmentation {
         // mask eroded by the couch-removal radius. Thin structures have vanished; a flat, wide part is
         // the couch; tiny parts are external objects; the rest is patient (torso, arms, legs).
         let halfSpacing = 2 * min(slice.rowSpacingMillimeters, slice.columnSpacingMillimeters)
-        let radius = max(1, Int((settings.couchRemovalRadiusMillimeters / halfSpacing).rounded()))
+        let radius = Int(rounding: settings.couchRemovalRadiusMillimeters / halfSpacing, clampedTo: 1...max(1, min(rows, columns)))
         let half = mask.downsampledByTwo()
         let (coarseLabels, parts) = half.eroded(radius: radius).components()
         let isCouch: (BinaryMask.Component) -> Bool = { part in

@@ -17,7 +17,7 @@ public enum MeasureCSVWriter {
 
     static func threshold(_ value: Double?) -> String {
         guard let value else { return "" }
-        return value == value.rounded() ? String(Int(value)) : String(value)
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)  // no trap on 1e300
     }
 
     public static func row(_ exam: ExamMeasureResult) -> [String] {

@@ -74,6 +74,7 @@ public enum ThresholdEvaluation {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        // Whole numbers without decimals; |value| < 1e15 keeps Int(_:) from trapping on a corrupt 1e300.
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
     }
 }

@@ -49,3 +49,34 @@ import Testing
         #expect(exam.events[0].diagnosticSeriesUID == "s1")
     }
 }
+
+@Suite struct CorruptNumberTests {
+    @Test func dicomIntegerAcceptsOnlyWholeNumbersInTheISRange() {
+        #expect(Int(dicomInteger: 42) == 42)
+        #expect(Int(dicomInteger: -2_147_483_648) == -2_147_483_648)  // IS minimum (PS3.5 Table 6.2-1)
+        #expect(Int(dicomInteger: 2_147_483_647) == 2_147_483_647)
+        #expect(Int(dicomInteger: 2_147_483_648) == nil)
+        #expect(Int(dicomInteger: 1e300) == nil)
+        #expect(Int(dicomInteger: -1e300) == nil)
+        #expect(Int(dicomInteger: 2.5) == nil)
+        #expect(Int(dicomInteger: .nan) == nil)
+        #expect(Int(dicomInteger: .infinity) == nil)
+    }
+
+    /// A corrupt CTDIvol of ±1e300 in headers without an Irradiation Event UID (grouped by start time
+    /// and CTDIvol) trapped in the conversion of the grouping key to Int, killing the whole scan.
+    @Test func hugeCTDIvolWithoutEventUIDGroupsInsteadOfTrapping() {
+        let images = (0..<3).map { i -> CTImageHeader in
+            var h = CTImageHeader(sopClassUID: SOPClass.ctImage, sopInstanceUID: "s-\(i)", studyInstanceUID: "1", seriesInstanceUID: "s")
+            h.imageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+            h.imageOrientation = [1, 0, 0, 0, 1, 0]
+            h.imagePositionMillimeters = [0, 0, Double(i) * 10]
+            h.ctdiVolMilligray = -1e300
+            h.acquisitionDateTime = "20250315101500"
+            return h
+        }
+        let events = ImageDerivedDose.events(from: images)
+        #expect(events.count == 1)
+        #expect(events.first?.ctdiVolMilligray == -1e300)
+    }
+}

@@ -126,3 +126,15 @@ struct SSDELabelTests {
         #expect(row["ssdeNote"]?.contains("unverified") == true)
     }
 }
+
+/// A corrupt CTDIvol of 1e300 makes a SAD of that order; its text trapped in `Int(_:)` and killed the
+/// scan after every exam had been read (found by fuzzing the corpus).
+@Suite struct HugeValueTextTests {
+    @Test func wholeNumbersBeyondIntAreFormattedNotConverted() {
+        #expect(ThresholdEvaluation.format(644) == "644")
+        let huge = ThresholdEvaluation.format(1e300)  // 301 digits and two decimals
+        #expect(huge.count == 304 && huge.hasPrefix("10000000000000000") && huge.hasSuffix(".00"))
+        #expect(MeasureCSVWriter.threshold(644) == "644")
+        #expect(MeasureCSVWriter.threshold(1e300) == "1e+300")
+    }
+}

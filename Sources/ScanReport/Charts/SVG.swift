@@ -7,7 +7,7 @@ public enum SVG {
     /// Coordinates with at most one decimal (sub-pixel precision is enough and keeps the file small).
     static func n(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(format: "%.1f", rounded)
     }
 
     /// An accessible SVG element: role="img", labelled by its <title> and described by its <desc>.
