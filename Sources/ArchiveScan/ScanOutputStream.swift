@@ -80,7 +80,9 @@ final class ScanOutputStream {
     func finish() throws -> [ExamMeasureResult] {
         var results: [ExamMeasureResult] = []
         if let measures = writer.measures {
-            let outputs = try MeasureOutputs.run(measureInputs, configuration: measures)
+            let outputs = try MeasureOutputs.run(measureInputs, configuration: measures) { uid, evaluate in
+                CrashJournal.during(.export(uid: uid), evaluate)
+            }
             results = outputs.report.exams
             for (name, data) in outputs.files.sorted(by: { $0.key < $1.key }) {
                 let file = try OutputFile(folder: writer.folder, name: name)

@@ -50,7 +50,12 @@ public struct ScanOutputWriter: Sendable {
             let uids = try store.examUIDs(after: after, limit: 200)
             guard let last = uids.last else { break }
             let studies = try store.exams(uids, lanes: jobs)
-            let rendered = try ParallelMap.ordered(studies, lanes: jobs) { try ScanOutputStream.render($0, for: self, encoder: ScanStore.encoder()) }
+            let rendered = try ParallelMap.ordered(studies, lanes: jobs) { study in
+                try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
+                    CrashInjection.trapIfAsked("export", study.exam.studyInstanceUID)
+                    return try ScanOutputStream.render(study, for: self, encoder: ScanStore.encoder())
+                }
+            }
             for study in rendered { try stream.add(study) }
             after = last
         }
@@ -61,6 +66,7 @@ public struct ScanOutputWriter: Sendable {
             try stream.add(page)
             afterPath = last.path
         }
+        try stream.add(try store.studyProblems())
         return try stream.finish()
     }
 

@@ -86,7 +86,12 @@ public struct SeriesPixelAnalyzer: Sendable {
     {
         guard let path = header.filePath else { throw DICOMError.notFound("no file path for the image") }
         let frame = (header.frameNumber ?? 1) - 1
-        let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: frame) }
+        let image = try CrashJournal.reading(path) {
+            try DICOMFile.read(path) { file in
+                CrashInjection.trapIfAsked("decode", path)
+                return try file.hounsfieldImage(frame: frame)
+            }
+        }
         let slice = try axialSlice(image, header: header).croppedToContent(
             thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
         let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)
@@ -142,7 +147,7 @@ public struct SeriesPixelAnalyzer: Sendable {
 
     static func measureLocalizer(_ header: CTImageHeader, atZ z: Double) throws -> LocalizerSize? {
         guard let path = header.filePath else { return nil }
-        let image = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
+        let image = try CrashJournal.reading(path) { try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) } }
         guard let spacing = header.pixelSpacingMillimeters, let o = header.imageOrientation,
               let p = header.imagePositionMillimeters else { return nil }
         if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }

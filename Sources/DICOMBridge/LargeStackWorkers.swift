@@ -39,8 +39,14 @@ public final class LargeStackWorkers: @unchecked Sendable {
         for _ in 0..<count { spawn() }
     }
 
+    /// Called on the submitting thread for every job; the job it returns runs on the worker. Lets the
+    /// caller carry per-thread context onto the worker (ctdose's crash journal: which study a slice is
+    /// read for). Set once, before the workers are used.
+    nonisolated(unsafe) public static var wrapSubmittedJob: (@Sendable (@escaping @Sendable () -> Void) -> @Sendable () -> Void)?
+
     /// Queues `job` to run on a large-stack thread.
     public func submit(_ job: @escaping @Sendable () -> Void) {
+        let job = Self.wrapSubmittedJob?(job) ?? job
         condition.lock()
         jobs.append(job)
         condition.signal()

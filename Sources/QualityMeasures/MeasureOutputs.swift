@@ -38,10 +38,11 @@ public enum MeasureOutputs {
     }
 
     /// Runs the evaluation, the sensitivity analysis and produces every file.
-    public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration) throws
+    public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration,
+                           evaluatingEach: (String, () -> ExamMeasureResult) -> ExamMeasureResult = { $1() }) throws
         -> (report: MeasureReport, sensitivity: SensitivityReport, files: [String: Data])
     {
-        let report = try MeasureEvaluation.run(exams, configuration: configuration)
+        let report = try MeasureEvaluation.run(exams, configuration: configuration, evaluatingEach: evaluatingEach)
         let sensitivity = try SADSensitivity.analyse(report, configuration: configuration)
         return (report, sensitivity, try files(report, sensitivity: sensitivity))
     }

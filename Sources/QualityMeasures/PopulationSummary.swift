@@ -170,9 +170,12 @@ public struct MeasureReport: Sendable, Codable, Equatable {
 
 /// Entry point: evaluates all exams and summarizes them per measurement period.
 public enum MeasureEvaluation {
-    public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration) throws -> MeasureReport {
+    /// `evaluatingEach` wraps the evaluation of each exam (given its Study Instance UID): a caller can
+    /// record which exam it is on, e.g. to name the exam a crash happened in.
+    public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration,
+                           evaluatingEach: (String, () -> ExamMeasureResult) -> ExamMeasureResult = { $1() }) throws -> MeasureReport {
         let evaluator = try ExamEvaluator(configuration: configuration)
-        let results = exams.map(evaluator.evaluate)
+        let results = exams.map { exam in evaluatingEach(exam.studyInstanceUID) { evaluator.evaluate(exam) } }
         let byPeriod = Dictionary(grouping: results, by: \.period)
         let periods = byPeriod.keys.sorted().map { period in
             PeriodSummary.summarize(byPeriod[period] ?? [], period: period, version: evaluator.version(for: period))

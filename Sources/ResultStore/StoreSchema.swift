@@ -85,6 +85,11 @@ public enum StoreSchema {
             "ALTER TABLE finding RENAME COLUMN finding_json TO finding_record",
             "ALTER TABLE measure_result RENAME COLUMN result_json TO result_record",
         ]),
+        // A study whose assembly crashed ctdose (CrashJournal) is set aside until one of its files
+        // changes, with the reason, instead of being assembled, and crashing, on every run.
+        Migration(version: 3, name: "studies set aside after a crash", statements: [
+            "CREATE TABLE study_problem (study_uid TEXT PRIMARY KEY, reason TEXT NOT NULL, run_id TEXT NOT NULL)",
+        ]),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -28,13 +28,19 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Threads that decode and render the exams (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "Crash journal, as for `ctdose scan` (default: DB.crashes beside an SQLite store; ctdose-DATABASE.crashes here for PostgreSQL).")
+    var crashJournal: String?
+
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let store = try storeArguments.open()
         let measures = measureArguments.options.filled(from: try store.lastScanMeasureOptions())
         let run = ScanRun(command: "export", shard: nil, settingsJSON: ScanStore.json(measures))
         try store.beginRun(run)
-        try store.export(to: out, measures: measures, run: run, jobs: jobs)
+        let journal = try crashJournal ?? CrashJournal.defaultPath(for: storeArguments.location, shard: nil)
+        try CrashJournal.recording(at: journal, store: store, run: run) {
+            try store.export(to: out, measures: measures, run: run, jobs: jobs)
+        }
         let counts = try store.fileCounts()
         try store.finishRun(run.id, filesSeen: counts.files, filesRead: 0, studiesUpdated: 0)
         let exams = try store.examCount()

@@ -14,7 +14,9 @@ struct ScanCommand: ParsableCommand {
             Results go into a store first: the SQLite file --db (default ctdose.sqlite here) or a PostgreSQL server (--store). \
             A file the store already has with the same size and modification time is not read again, and only the exams \
             whose files changed are assembled again, so a nightly run over the same folders reads only what is new. A run \
-            that is killed can be started again with the same command; it finishes the work and gives the same result.
+            that is killed can be started again with the same command; it finishes the work and gives the same result. A \
+            file or study that crashes ctdose is named in the crash journal (--crash-journal), and the next run sets it \
+            aside (problems.csv) instead of crashing on it again.
 
             With --out, every output file is then exported from the store: exams.jsonl, exams.csv, events.csv, slices.csv, \
             findings.csv, problems.csv, thumbnails/ and the CMS CT measure files measure.csv, measure-summary.txt and .json, \
@@ -25,7 +27,8 @@ struct ScanCommand: ParsableCommand {
             Patient identifiers are stored and written as keyed pseudonyms unless --keep-identifiers is given; a store \
             keeps the policy and key of its first scan and refuses another.
 
-            Exit status: 0 when no file in the store is unreadable; 2 when at least one is (problems.csv, severity "error"); \
+            Exit status: 0 when no file in the store is unreadable; 2 when at least one is or a study was set aside after \
+            a crash (problems.csv, severity "error"); \
             3 when --fail-on is given and a finding of that severity or worse exists; 1 on a usage, store or output error.
 
             Examples:
@@ -55,6 +58,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Store and write patient identifiers unchanged instead of pseudonyms.")
     var keepIdentifiers = false
+
+    @Option(name: .long, help: "Crash journal: names the file or study a crash happened in, so that the next run sets it aside instead of crashing on it again (default: DB.crashes beside an SQLite store; ctdose-DATABASE[-shard-K-of-N].crashes here for PostgreSQL). Keep it on storage that outlives the process.")
+    var crashJournal: String?
 
     @Option(name: .long, help: "Exit with status 3 when a finding of this severity or worse exists (info, warning, error).")
     var failOn: FindingSeverity?
@@ -108,18 +114,24 @@ struct ScanCommand: ParsableCommand {
         if showProgress {
             scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }
         }
-        let summary = try scanner.scan(paths, into: store, run: run)
-        if summary.studiesInvalidated > 0 {
-            logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
+        let journal = try crashJournal ?? CrashJournal.defaultPath(for: storeArguments.location, shard: studyShard)
+        let summary = try CrashJournal.recording(at: journal, store: store, run: run) {
+            let summary = try scanner.scan(paths, into: store, run: run)
+            if summary.studiesInvalidated > 0 {
+                logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
+            if let out { try store.export(to: out, measures: measures, run: run, jobs: jobs) }
+            return summary
         }
-        if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
-        if let out { try store.export(to: out, measures: measures, run: run, jobs: jobs) }
         let failed = try store.fileCount(withProblem: .error)
         let setAside = try store.fileCount(withProblem: .setAside)
+        let studiesSetAside = try store.setAsideStudyCount()
+        let crashed = studiesSetAside > 0 ? ", \(studiesSetAside) studies set aside after a crash (problems.csv)" : ""
         let place = try storeArguments.location.description
         let exams = try store.examCount()
-        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(summary.filesUnchanged) unchanged, \(summary.filesForgotten) gone; \(summary.studiesUpdated) exams updated (reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(out.map { "; results in " + $0 } ?? "")")
-        if failed > 0 { throw ExitCode(2) }
+        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(summary.filesUnchanged) unchanged, \(summary.filesForgotten) gone; \(summary.studiesUpdated) exams updated (reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(crashed)\(out.map { "; results in " + $0 } ?? "")")
+        if failed + studiesSetAside > 0 { throw ExitCode(2) }
         if let failOn {
             let severities = FindingSeverity.allCases.filter { $0 >= failOn }.map(\.rawValue)
             if try store.hasFinding(withSeverityIn: severities) {

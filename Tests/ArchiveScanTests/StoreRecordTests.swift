@@ -114,7 +114,7 @@ import Testing
         }
         let store = try ScanStore.open(.sqlite(path: path))
         let versions = try store.database.read { try $0.rows("SELECT version FROM schema_migration ORDER BY version", []) }.compactMap { $0[0].int64 }
-        #expect(versions == [1, 2])
+        #expect(versions == StoreSchema.migrations.map { Int64($0.version) })
         let stored = try store.storedObjects(studyInstanceUID: "1.2.3")
         #expect(stored.images == [header])
         #expect(stored.reports == [report])

@@ -13,7 +13,7 @@ struct StoreSchemaTests {
             try $0.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0[0].string }
         }
         for table in ["dicom_file", "exam", "file_problem", "finding", "image_series", "irradiation_event", "measure_result",
-                      "pending_study", "scan_run", "series_measurement", "slice", "store_fact", "thumbnail"] {
+                      "pending_study", "scan_run", "series_measurement", "slice", "store_fact", "study_problem", "thumbnail"] {
             #expect(tables.contains(table), "missing table \(table)")
         }
     }

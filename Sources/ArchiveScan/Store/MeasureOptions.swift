@@ -122,6 +122,11 @@ extension ScanStore {
         } ?? 0)
     }
 
+    /// Studies set aside after a crash (`CrashJournal`), without an exam.
+    public func setAsideStudyCount() throws -> Int {
+        Int(try database.read { try $0.rows("SELECT COUNT(*) FROM study_problem").first?.first?.int64 } ?? 0)
+    }
+
     /// Whether any stored finding has one of these severities.
     public func hasFinding(withSeverityIn severities: [String]) throws -> Bool {
         guard !severities.isEmpty else { return false }

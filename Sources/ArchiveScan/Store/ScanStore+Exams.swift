@@ -51,6 +51,7 @@ extension ScanStore {
                 for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
                 try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
                 try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+                try session.execute("DELETE FROM study_problem WHERE study_uid = ?", [.text(uid)])
                 guard let result = study.result, let encoded = study.encoded else { continue }
                 let exam = result.exam
                 try session.execute(
@@ -156,6 +157,35 @@ extension ScanStore {
         return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded() }
     }
 
+    /// Sets a study aside: its exam and everything derived from it go, it is no longer pending, and
+    /// `reason` says why, until one of its files changes (which makes it pending again).
+    func setAsideStudy(_ uid: String, reason: String, runID: String) throws {
+        try database.transaction { session in
+            for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
+            try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
+            try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+            try session.execute(
+                "INSERT INTO study_problem (study_uid, reason, run_id) VALUES (?, ?, ?) ON CONFLICT (study_uid) DO UPDATE SET reason = excluded.reason, run_id = excluded.run_id",
+                [.text(uid), .text(reason), .text(runID)])
+        }
+    }
+
+    /// Studies set aside, as problems.csv rows: the path is the study's first file (by path), the
+    /// severity `error` (an exam is missing from the outputs).
+    public func studyProblems() throws -> [ScanProblem] {
+        try database.read { session in
+            try session.rows(
+                """
+                SELECT (SELECT MIN(path) FROM dicom_file WHERE dicom_file.study_uid = study_problem.study_uid), reason
+                FROM study_problem ORDER BY study_uid
+                """
+            ).compactMap { row in
+                guard let reason = row[1].string else { return nil }
+                return ScanProblem(path: row[0].string ?? "", severity: .error, reason: reason)
+            }
+        }
+    }
+
     /// Problems of every file, ordered by path, after `path`, at most `limit`.
     public func problems(after path: String?, limit: Int) throws -> [ScanProblem] {
         try database.read { session in
@@ -243,6 +273,7 @@ extension ScanStore {
             problems += page
             afterPath = last.path
         }
+        problems += try studyProblems()
         let counts = try fileCounts()
         var result = ScanResult(exams: studies.map(\.exam), problems: problems, filesSeen: counts.files,
                                 ctImages: counts.ctImages, doseReports: counts.doseReports)

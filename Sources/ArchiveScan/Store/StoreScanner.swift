@@ -33,7 +33,9 @@ public struct StoreScanSummary: Sendable {
 ///    the pixels, validated, and replaces its previous exam in a transaction that also clears the mark
 ///    (up to `studiesPerTransaction` studies share one).
 /// A run killed at any moment leaves committed batches and exams intact and the rest pending or
-/// unrecorded, so running the same command again finishes the work with the same result.
+/// unrecorded, so running the same command again finishes the work with the same result. Inside
+/// `CrashJournal.recording` (as `ctdose scan` runs it), a file or study that crashes the process is
+/// set aside by the next run instead of crashing it again.
 /// Memory is bounded by the batch size and the largest study, not by the archive.
 public struct StoreScanner: Sendable {
     public var jobs: Int
@@ -159,8 +161,7 @@ public struct StoreScanner: Sendable {
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }  // vanished since the walk: the next run sees it
-            let stamp = FileStamp(sizeBytes: Int64(info.st_size),
-                                  modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+            let stamp = FileStamp(of: info)
             if let old = known[path], old.sizeBytes == stamp.sizeBytes, old.modificationNanoseconds == stamp.modificationNanoseconds {
                 summary.filesUnchanged += 1
                 continue
@@ -171,7 +172,10 @@ public struct StoreScanner: Sendable {
         for (index, item) in toRead.enumerated() {
             batch.group.enter()
             workers.submit {
-                let object = ObjectReader.read(path: item.path).pseudonymised(by: pseudonymizer)
+                let object = CrashJournal.during(.file(path: item.path)) {
+                    CrashInjection.trapIfAsked("read", item.path)
+                    return ObjectReader.read(path: item.path)
+                }.pseudonymised(by: pseudonymizer)
                 var file: ReadFile?
                 if owns(object, path: item.path) {
                     // Encoded here, on the worker, so that the committing thread only writes rows.
@@ -210,7 +214,10 @@ public struct StoreScanner: Sendable {
             let batch = StudyWriteBatch(size: Self.studiesPerTransaction)
             _ = try ParallelMap.ordered(owned, lanes: jobs) { uid in
                 let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
-                let result = processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
+                let result = CrashJournal.during(.study(uid: uid, file: nil)) {
+                    CrashInjection.trapIfAsked("assemble", uid)
+                    return processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
+                }
                 if let full = batch.add(try PreparedStudy(uid, result: result)) { try store.replaceStudies(full, runID: run.id) }
             }
             try store.replaceStudies(batch.drain(), runID: run.id)
@@ -263,5 +270,13 @@ private final class BatchInFlight: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return results.compactMap { $0 }
+    }
+}
+
+extension FileStamp {
+    /// Size and modification time from `stat`.
+    init(of info: stat) {
+        self.init(sizeBytes: Int64(info.st_size),
+                  modificationNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }

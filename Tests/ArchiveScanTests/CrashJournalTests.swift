@@ -1,0 +1,143 @@
+import Foundation
+import ResultStore
+import Testing
+@testable import ArchiveScan
+
+/// A poison file that crashes ctdose (injected with CTDOSE_TRAP_ON: a Swift trap, SIGILL) kills the
+/// first run; the next run, with the poison still there, finishes and sets the file or study aside
+/// (problems.csv, exit status 2); once the file changes it is read again and the result equals a run
+/// that never crashed.
+@Suite(.serialized)
+struct CrashJournalTests {
+    static let arguments = ["--jobs", "2", "--slices", "mid"]
+    /// No backtrace (seconds each): the crash itself is what the tests need.
+    static let quiet = ["SWIFT_BACKTRACE": "enable=no"]
+
+    /// Two study copies and the output of a run that never crashed.
+    static let clean: (archive: String, out: String)? = {
+        guard let root = try? StoreFixture.temporaryFolder("crash-clean") else { return nil }
+        for index in 0..<2 { try? StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let result = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/clean.sqlite", "--out", root + "/clean"] + arguments)
+        return result.status == 0 ? (root + "/archive", root + "/clean") : nil
+    }()
+
+    /// A copy of the clean archive (its files get touched) and the scan command on it.
+    static func archiveCopy(_ label: String) throws -> (root: String, archive: String, command: [String]) {
+        let clean = try #require(Self.clean, "the reference scan failed")
+        let root = try StoreFixture.temporaryFolder(label)
+        try FileManager.default.copyItem(atPath: clean.archive, toPath: root + "/archive")
+        return (root, root + "/archive", ["scan", root + "/archive", "--db", root + "/store.sqlite", "--out", root + "/out"] + arguments)
+    }
+
+    static func touch(_ path: String) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: path)
+    }
+
+    @Test func fileThatCrashesTheReaderIsSetAsideByTheNextRun() throws {
+        let (root, archive, command) = try Self.archiveCopy("crash-read")
+        let poison = archive + "/study1/axial/IM0007.dcm"
+        let trap = Self.quiet.merging(["CTDOSE_TRAP_ON": "read:study1/axial/IM0007.dcm"]) { $1 }
+
+        let crashed = StoreFixture.ctdose(command, environment: trap)
+        #expect(crashed.status == -SIGILL, "expected the injected trap, got \(crashed.status): \(crashed.stderr.suffix(800))")
+        // The journal names the file (by its canonical path) and the signal.
+        let recorded = CrashJournal.crashes(at: root + "/store.sqlite.crashes")
+        try #require(recorded.count == 1)
+        guard case .file(let path) = recorded[0].item else {
+            Issue.record("expected a file item, got \(recorded[0].item)")
+            return
+        }
+        #expect(recorded[0].signal == SIGILL && path.hasSuffix("/study1/axial/IM0007.dcm"))
+
+        let resumed = StoreFixture.ctdose(command, environment: trap)  // the file still crashes ctdose
+        #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
+        let problems = try String(contentsOfFile: root + "/out/problems.csv", encoding: .utf8)
+        #expect(problems.contains("\(path),error,ctdose crashed (SIGILL) while reading this file; set aside until the file changes"))
+        let exams = try String(contentsOfFile: root + "/out/exams.csv", encoding: .utf8)
+        #expect(exams.split(separator: "\n").count == 3)  // header and both studies
+        #expect(!FileManager.default.fileExists(atPath: root + "/store.sqlite.crashes"))
+
+        try Self.touch(poison)
+        let fixed = StoreFixture.ctdose(command)
+        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
+        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+    }
+
+    /// The crash happens on a pixel worker while a study is assembled: the worker carries the study
+    /// it reads for, so the study (not an innocent neighbour) is set aside.
+    @Test func studyThatCrashesThePixelPassIsSetAsideByTheNextRun() throws {
+        let (root, archive, command) = try Self.archiveCopy("crash-study")
+        let trap = Self.quiet.merging(["CTDOSE_TRAP_ON": "decode:study0/axial/"]) { $1 }
+
+        let crashed = StoreFixture.ctdose(command, environment: trap)
+        #expect(crashed.status == -SIGILL, "expected the injected trap, got \(crashed.status): \(crashed.stderr.suffix(800))")
+        let recorded = CrashJournal.crashes(at: root + "/store.sqlite.crashes")
+        try #require(recorded.count == 1)
+        guard case .study(let uid, let file?) = recorded[0].item else {
+            Issue.record("expected a study item with its file, got \(recorded[0].item)")
+            return
+        }
+        #expect(uid == "2.25.9000000")  // StoreFixture's Study Instance UID of copy 0
+        #expect(recorded[0].signal == SIGILL && file.contains("/study0/axial/"))
+
+        let resumed = StoreFixture.ctdose(command, environment: trap)
+        #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
+        let problems = try String(contentsOfFile: root + "/out/problems.csv", encoding: .utf8)
+        #expect(problems.contains("study 2.25.9000000: ctdose crashed (SIGILL) while assembling it (reading \(file)); set aside, without an exam"))
+        let exams = try String(contentsOfFile: root + "/out/exams.csv", encoding: .utf8)
+        #expect(!exams.contains("2.25.9000000,") && exams.contains("2.25.9000001,"))
+
+        try Self.touch(archive + "/study0/axial/IM0001.dcm")
+        let fixed = StoreFixture.ctdose(command)
+        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
+        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+        let database = try SQLiteDatabase(path: root + "/store.sqlite")
+        #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM study_problem").first?.first?.int64 } == 0)
+    }
+
+    /// The crash happens while the output files are written, after the exams were committed: the next
+    /// run sets the exam aside and exports the others.
+    @Test func examThatCrashesTheExportIsSetAsideByTheNextRun() throws {
+        let (root, archive, command) = try Self.archiveCopy("crash-export")
+        let trap = Self.quiet.merging(["CTDOSE_TRAP_ON": "export:2.25.9000001"]) { $1 }
+
+        let crashed = StoreFixture.ctdose(command, environment: trap)
+        #expect(crashed.status == -SIGILL, "expected the injected trap, got \(crashed.status): \(crashed.stderr.suffix(800))")
+        #expect(CrashJournal.crashes(at: root + "/store.sqlite.crashes") == [CrashJournal.Crash(signal: SIGILL, item: .export(uid: "2.25.9000001"))])
+
+        let resumed = StoreFixture.ctdose(command, environment: trap)
+        #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
+        let problems = try String(contentsOfFile: root + "/out/problems.csv", encoding: .utf8)
+        #expect(problems.contains("study 2.25.9000001: ctdose crashed (SIGILL) while exporting its exam; set aside, without an exam"))
+        let exams = try String(contentsOfFile: root + "/out/exams.csv", encoding: .utf8)
+        #expect(exams.contains("2.25.9000000,") && !exams.contains("2.25.9000001,"))
+
+        try Self.touch(archive + "/study1/localizer/IM0001.dcm")
+        let fixed = StoreFixture.ctdose(command)
+        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
+        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+    }
+
+    /// Items survive tabs, newlines and backslashes in paths; lines that are not crash records are skipped.
+    @Test func journalLinesRoundTrip() throws {
+        let path = try StoreFixture.temporaryFolder("crash-journal") + "/journal"
+        let odd = "/archive/a\tb\\c\nd.dcm"
+        let inner = try CrashJournal.during(.file(path: odd)) { () throws -> CrashJournal.Item? in
+            let file = try #require(CrashJournal.current)
+            #expect(file == .file(path: odd))
+            return try CrashJournal.during(.study(uid: "1.2.3", file: nil)) {
+                CrashJournal.reading("/x/y.dcm") { CrashJournal.current }
+            }
+        }
+        #expect(inner == .study(uid: "1.2.3", file: "/x/y.dcm"))
+        #expect(CrashJournal.current == nil)
+        let text = "crash\t11\tfile\t/archive/a\\tb\\\\c\\nd.dcm\t\nnoise\ncrash\t06\tstudy\t1.2.3\t/x/y.dcm\ncrash\t04\texport\t1.2.4\t\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(CrashJournal.crashes(at: path) == [
+            CrashJournal.Crash(signal: SIGSEGV, item: .file(path: odd)),
+            CrashJournal.Crash(signal: SIGABRT, item: .study(uid: "1.2.3", file: "/x/y.dcm")),
+            CrashJournal.Crash(signal: SIGILL, item: .export(uid: "1.2.4")),
+        ])
+        #expect(CrashJournal.defaultPath(for: .sqlite(path: "/data/ctdose.sqlite"), shard: nil) == "/data/ctdose.sqlite.crashes")
+    }
+}
