@@ -29,7 +29,8 @@ struct ScanCommand: ParsableCommand {
 
             Exit status: 0 when no file in the store is unreadable; 2 when at least one is or a study was set aside after \
             a crash (problems.csv, severity "error"); \
-            3 when --fail-on is given and a finding of that severity or worse exists; 1 on a usage, store or output error.
+            3 when --fail-on is given and a finding of that severity or worse exists; 4 when one file took longer than \
+            --file-time-limit (the next run sets it aside); 1 on a usage, store or output error.
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
@@ -61,6 +62,9 @@ struct ScanCommand: ParsableCommand {
 
     @Option(name: .long, help: "Crash journal: names the file or study a crash happened in, so that the next run sets it aside instead of crashing on it again (default: DB.crashes beside an SQLite store; ctdose-DATABASE[-shard-K-of-N].crashes here for PostgreSQL). Keep it on storage that outlives the process.")
     var crashJournal: String?
+
+    @Option(name: .long, help: "Seconds one file may take to read or decode before it counts as hung: the run ends (status 4) and the next sets the file aside.")
+    var fileTimeLimit: Int = CrashJournal.defaultFileTimeLimitSeconds
 
     @Option(name: .long, help: "Exit with status 3 when a finding of this severity or worse exists (info, warning, error).")
     var failOn: FindingSeverity?
@@ -115,7 +119,7 @@ struct ScanCommand: ParsableCommand {
             scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }
         }
         let journal = try crashJournal ?? CrashJournal.defaultPath(for: storeArguments.location, shard: studyShard)
-        let summary = try CrashJournal.recording(at: journal, store: store, run: run) {
+        let summary = try CrashJournal.recording(at: journal, store: store, run: run, fileTimeLimitSeconds: fileTimeLimit) {
             let summary = try scanner.scan(paths, into: store, run: run)
             if summary.studiesInvalidated > 0 {
                 logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")

@@ -3,10 +3,10 @@ import ResultStore
 import Testing
 @testable import ArchiveScan
 
-/// A poison file that crashes ctdose (injected with CTDOSE_TRAP_ON: a Swift trap, SIGILL) kills the
-/// first run; the next run, with the poison still there, finishes and sets the file or study aside
-/// (problems.csv, exit status 2); once the file changes it is read again and the result equals a run
-/// that never crashed.
+/// A poison file that crashes ctdose (injected with CTDOSE_TRAP_ON: a Swift trap, SIGILL) or hangs it
+/// ends the first run; the next run, with the poison still there, finishes and sets the file or study
+/// aside (problems.csv, exit status 2); once the file changes it is read again and the result equals a
+/// run that never crashed.
 @Suite(.serialized)
 struct CrashJournalTests {
     static let arguments = ["--jobs", "2", "--slices", "mid"]
@@ -47,7 +47,7 @@ struct CrashJournalTests {
             Issue.record("expected a file item, got \(recorded[0].item)")
             return
         }
-        #expect(recorded[0].signal == SIGILL && path.hasSuffix("/study1/axial/IM0007.dcm"))
+        #expect(recorded[0].cause == .signal(SIGILL) && path.hasSuffix("/study1/axial/IM0007.dcm"))
 
         let resumed = StoreFixture.ctdose(command, environment: trap)  // the file still crashes ctdose
         #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
@@ -78,7 +78,7 @@ struct CrashJournalTests {
             return
         }
         #expect(uid == "2.25.9000000")  // StoreFixture's Study Instance UID of copy 0
-        #expect(recorded[0].signal == SIGILL && file.contains("/study0/axial/"))
+        #expect(recorded[0].cause == .signal(SIGILL) && file.contains("/study0/axial/"))
 
         let resumed = StoreFixture.ctdose(command, environment: trap)
         #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
@@ -95,6 +95,36 @@ struct CrashJournalTests {
         #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM study_problem").first?.first?.int64 } == 0)
     }
 
+    /// A file that hangs a decoder: the watchdog ends the run (status 4) after --file-time-limit and the
+    /// next run, with the file still hanging, finishes without it.
+    @Test func fileThatHangsTheReaderIsSetAsideByTheNextRun() throws {
+        let (root, archive, command) = try Self.archiveCopy("hang-read")
+        let limited = command + ["--file-time-limit", "2"]
+        let hang = ["CTDOSE_TRAP_ON": "hang-read:study0/axial/IM0004.dcm"]
+
+        let stopped = StoreFixture.ctdose(limited, environment: hang)
+        #expect(stopped.status == 4, "expected the watchdog's status, got \(stopped.status): \(stopped.stderr.suffix(800))")
+        #expect(stopped.stderr.contains("reading one file took longer than 2 s"))
+        let recorded = CrashJournal.crashes(at: root + "/store.sqlite.crashes")
+        try #require(recorded.count == 1)
+        #expect(recorded[0].cause == .timeLimit(seconds: 2))
+        guard case .file(let path) = recorded[0].item else {
+            Issue.record("expected a file item, got \(recorded[0].item)")
+            return
+        }
+        #expect(path.hasSuffix("/study0/axial/IM0004.dcm"))
+
+        let resumed = StoreFixture.ctdose(limited, environment: hang)
+        #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
+        let problems = try String(contentsOfFile: root + "/out/problems.csv", encoding: .utf8)
+        #expect(problems.contains("\(path),error,ctdose hung (no result after 2 s) while reading this file; set aside until the file changes"))
+
+        try Self.touch(archive + "/study0/axial/IM0004.dcm")
+        let fixed = StoreFixture.ctdose(command)
+        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
+        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+    }
+
     /// The crash happens while the output files are written, after the exams were committed: the next
     /// run sets the exam aside and exports the others.
     @Test func examThatCrashesTheExportIsSetAsideByTheNextRun() throws {
@@ -103,7 +133,7 @@ struct CrashJournalTests {
 
         let crashed = StoreFixture.ctdose(command, environment: trap)
         #expect(crashed.status == -SIGILL, "expected the injected trap, got \(crashed.status): \(crashed.stderr.suffix(800))")
-        #expect(CrashJournal.crashes(at: root + "/store.sqlite.crashes") == [CrashJournal.Crash(signal: SIGILL, item: .export(uid: "2.25.9000001"))])
+        #expect(CrashJournal.crashes(at: root + "/store.sqlite.crashes") == [CrashJournal.Crash(cause: .signal(SIGILL), item: .export(uid: "2.25.9000001"))])
 
         let resumed = StoreFixture.ctdose(command, environment: trap)
         #expect(resumed.status == 2, "\(resumed.stderr.suffix(800))")
@@ -131,12 +161,13 @@ struct CrashJournalTests {
         }
         #expect(inner == .study(uid: "1.2.3", file: "/x/y.dcm"))
         #expect(CrashJournal.current == nil)
-        let text = "crash\t11\tfile\t/archive/a\\tb\\\\c\\nd.dcm\t\nnoise\ncrash\t06\tstudy\t1.2.3\t/x/y.dcm\ncrash\t04\texport\t1.2.4\t\n"
+        let text = "crash\t11\tfile\t/archive/a\\tb\\\\c\\nd.dcm\t\nnoise\ncrash\t06\tstudy\t1.2.3\t/x/y.dcm\ncrash\t04\texport\t1.2.4\t\nhang\t600\tfile\t/z.dcm\t\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(CrashJournal.crashes(at: path) == [
-            CrashJournal.Crash(signal: SIGSEGV, item: .file(path: odd)),
-            CrashJournal.Crash(signal: SIGABRT, item: .study(uid: "1.2.3", file: "/x/y.dcm")),
-            CrashJournal.Crash(signal: SIGILL, item: .export(uid: "1.2.4")),
+            CrashJournal.Crash(cause: .signal(SIGSEGV), item: .file(path: odd)),
+            CrashJournal.Crash(cause: .signal(SIGABRT), item: .study(uid: "1.2.3", file: "/x/y.dcm")),
+            CrashJournal.Crash(cause: .signal(SIGILL), item: .export(uid: "1.2.4")),
+            CrashJournal.Crash(cause: .timeLimit(seconds: 600), item: .file(path: "/z.dcm")),
         ])
         #expect(CrashJournal.defaultPath(for: .sqlite(path: "/data/ctdose.sqlite"), shard: nil) == "/data/ctdose.sqlite.crashes")
     }

@@ -27,14 +27,16 @@ enum CrashInjection {
     /// `CTDOSE_TRAP_ON=STAGE:TEXT` makes ctdose trap (a Swift runtime failure, SIGILL), like a crash bug,
     /// whenever it reads a file (`read`), decodes an image for the pixel pass (`decode`), assembles a
     /// study (`assemble`) or exports a study's exam (`export`) whose path or Study Instance UID contains
-    /// TEXT: a poison file for the crash-journal tests.
+    /// TEXT: a poison file for the crash-journal tests. `hang-STAGE:TEXT` sleeps there forever instead
+    /// (a file that hangs a decoder).
     private static let trap: (stage: String, text: String)? = {
         guard let value = ProcessInfo.processInfo.environment["CTDOSE_TRAP_ON"], let colon = value.firstIndex(of: ":") else { return nil }
         return (String(value[..<colon]), String(value[value.index(after: colon)...]))
     }()
 
     static func trapIfAsked(_ stage: String, _ subject: String) {
-        guard let trap, trap.stage == stage, subject.contains(trap.text) else { return }
-        fatalError("CTDOSE_TRAP_ON: injected crash at \(stage) of \(subject)")
+        guard let trap, subject.contains(trap.text) else { return }
+        if trap.stage == stage { fatalError("CTDOSE_TRAP_ON: injected crash at \(stage) of \(subject)") }
+        if trap.stage == "hang-" + stage { while true { sleep(3600) } }
     }
 }

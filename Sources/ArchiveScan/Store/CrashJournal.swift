@@ -17,6 +17,10 @@ import Glibc
 /// passing the signal on (to Swift's backtracer, which prints the backtrace, or to the default action).
 /// The next run reads the journal and records the file as unreadable, or the study as set aside, until
 /// it changes on disk. A SIGKILL (`kill -9`, the resumability tests) cannot be caught and sets nothing aside.
+///
+/// A file that hangs ctdose (an endless loop in a decoder) would stall the archive the same way: a
+/// watchdog records a file item that has run longer than the time limit as a hang and ends the process
+/// (exit status 4), and the next run sets the file aside in the same way.
 public enum CrashJournal {
     /// What a thread is working on.
     public enum Item: Equatable, Sendable {
@@ -28,26 +32,45 @@ public enum CrashJournal {
         case export(uid: String)
     }
 
-    /// One recorded crash.
-    public struct Crash: Equatable, Sendable {
-        public var signal: Int32
-        public var item: Item
+    /// How a run ended on an item.
+    public enum Cause: Equatable, Sendable {
+        /// A fatal signal (SIGSEGV …).
+        case signal(Int32)
+        /// Reading one file took longer than this many seconds.
+        case timeLimit(seconds: Int)
 
-        /// The signal's name (SIGSEGV …) for messages.
-        public var signalName: String {
-            [SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGABRT: "SIGABRT", SIGTRAP: "SIGTRAP"][signal]
-                ?? "signal \(signal)"
+        /// For messages: "crashed (SIGSEGV)", "hung (no result after 600 s)".
+        public var text: String {
+            switch self {
+            case .signal(let number):
+                let name = [SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGABRT: "SIGABRT", SIGTRAP: "SIGTRAP"][number]
+                return "crashed (\(name ?? "signal \(number)"))"
+            case .timeLimit(let seconds): return "hung (no result after \(seconds) s)"
+            }
         }
     }
 
-    static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+    /// One recorded crash or hang.
+    public struct Crash: Equatable, Sendable {
+        public var cause: Cause
+        public var item: Item
+
+        public init(cause: Cause, item: Item) {
+            self.cause = cause
+            self.item = item
+        }
+    }
+
+    /// Reading one file may take this long before the watchdog calls it a hang (`--file-time-limit`).
+    public static let defaultFileTimeLimitSeconds = 600
 
     /// Sets aside in `store` what crashed earlier runs (the journal at `path`), then runs `body` with
     /// the journal armed; the journal is removed when `body` returns or throws (a crash keeps it).
-    public static func recording<T>(at path: String, store: ScanStore, run: ScanRun, _ body: () throws -> T) throws -> T {
+    public static func recording<T>(at path: String, store: ScanStore, run: ScanRun, fileTimeLimitSeconds: Int = defaultFileTimeLimitSeconds,
+                                    _ body: () throws -> T) throws -> T {
         try store.setAside(crashes(at: path), runID: run.id)
         unlink(path)
-        try arm(at: path)
+        try arm(at: path, fileTimeLimitSeconds: fileTimeLimitSeconds)
         defer {
             disarm()
             unlink(path)
@@ -55,26 +78,21 @@ public enum CrashJournal {
         return try body()
     }
 
-    /// Opens (appending) the journal at `path` and installs the signal handlers (once per process).
-    public static func arm(at path: String) throws {
+    /// Opens (appending) the journal at `path`; installs the signal handlers and starts the watchdog
+    /// (once per process).
+    public static func arm(at path: String, fileTimeLimitSeconds: Int = defaultFileTimeLimitSeconds) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError("cannot open the crash journal \(path): \(String(cString: strerror(errno)))") }
-        let previous = journalDescriptor
-        journalDescriptor = descriptor
-        if previous >= 0 { close(previous) }
-        _ = installHandlers
+        WorkItemSlots.arm(journal: descriptor, fileTimeLimitSeconds: max(1, fileTimeLimitSeconds))
+        LargeStackWorkers.wrapSubmittedJob = carryingCurrentItem
     }
 
-    /// Stops recording (the handlers stay, and pass every signal on).
-    public static func disarm() {
-        let descriptor = journalDescriptor
-        journalDescriptor = -1
-        if descriptor >= 0 { close(descriptor) }
-    }
+    /// Stops recording (the handlers stay, and pass every signal on; the watchdog idles).
+    public static func disarm() { WorkItemSlots.disarm() }
 
     /// Runs `body` with `item` as the calling thread's work item, restoring the previous one after.
     public static func during<T>(_ item: Item, _ body: () throws -> T) rethrows -> T {
-        try during(encoded: encode(item), body)
+        try WorkItemSlots.during(encode(item), timed: item.isTimedHere, body)
     }
 
     /// Runs `body` with the file being read added to the current study item (a file item otherwise).
@@ -86,18 +104,13 @@ public enum CrashJournal {
     }
 
     /// The calling thread's work item.
-    public static var current: Item? {
-        guard let slot = pthread_getspecific(slotKey) else { return nil }
-        let length = slot.load(as: Int.self)
-        guard length > 0 else { return nil }
-        return decode(String(decoding: UnsafeRawBufferPointer(start: slot + textOffset, count: length), as: UTF8.self))
-    }
+    public static var current: Item? { WorkItemSlots.currentText.flatMap(decode) }
 
     /// Wraps a job submitted to another thread so that it runs under the submitter's work item.
     public static func carryingCurrentItem(_ job: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
         guard let item = current else { return job }
         let encoded = encode(item)
-        return { during(encoded: encoded, job) }
+        return { WorkItemSlots.during(encoded, timed: item.isTimedHere, job) }
     }
 
     /// Where a scan keeps its journal unless told: beside an SQLite store (`DB.crashes`); for PostgreSQL,
@@ -110,47 +123,19 @@ public enum CrashJournal {
         }
     }
 
-    /// The crashes recorded in the journal at `path` (none when it does not exist).
+    /// The crashes and hangs recorded in the journal at `path` (none when it does not exist). Lines:
+    /// "crash\tSIGNAL\tITEM" and "hang\tSECONDS\tITEM".
     public static func crashes(at path: String) -> [Crash] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == "crash", let signal = Int32(parts[1]), let item = decode(String(parts[2])) else { return nil }
-            return Crash(signal: signal, item: item)
+            guard parts.count == 3, let number = Int32(parts[1]), let item = decode(String(parts[2])) else { return nil }
+            switch parts[0] {
+            case "crash": return Crash(cause: .signal(number), item: item)
+            case "hang": return Crash(cause: .timeLimit(seconds: Int(number)), item: item)
+            default: return nil
+            }
         }
-    }
-
-    // MARK: - Per-thread slots and the handler
-
-    /// Slot layout: the text's length (Int), then the text, "kind\tkey\tdetail\n" with tabs, newlines
-    /// and backslashes escaped; at most `slotBytes` in all (longer texts are cut, still a line).
-    static let slotBytes = 4096
-    static let textOffset = MemoryLayout<Int>.size
-
-    private static func during<T>(encoded: [UInt8], _ body: () throws -> T) rethrows -> T {
-        let slot = threadSlot()
-        let saved = slot.load(as: Int.self)
-        let savedText = saved > 0 ? [UInt8](UnsafeRawBufferPointer(start: slot + textOffset, count: saved)) : []
-        store(encoded, in: slot)
-        defer { store(savedText, in: slot) }
-        return try body()
-    }
-
-    private static func store(_ text: [UInt8], in slot: UnsafeMutableRawPointer) {
-        var count = min(text.count, slotBytes - textOffset)
-        if count < text.count, count > 0 { count -= 1 }
-        slot.storeBytes(of: 0, as: Int.self)  // a crash in between sees no item rather than half of one
-        text.withUnsafeBytes { (slot + textOffset).copyMemory(from: $0.baseAddress!, byteCount: count) }
-        if count < text.count, count > 0 { (slot + textOffset + count).storeBytes(of: UInt8(ascii: "\n"), as: UInt8.self); count += 1 }
-        slot.storeBytes(of: count, as: Int.self)
-    }
-
-    private static func threadSlot() -> UnsafeMutableRawPointer {
-        if let slot = pthread_getspecific(slotKey) { return slot }
-        let slot = UnsafeMutableRawPointer.allocate(byteCount: slotBytes, alignment: MemoryLayout<Int>.alignment)
-        slot.storeBytes(of: 0, as: Int.self)
-        pthread_setspecific(slotKey, slot)
-        return slot
     }
 
     /// "kind\tkey\tdetail\n", backslash, tab and newline escaped (one pass over the bytes: this runs per file read).
@@ -186,7 +171,7 @@ public enum CrashJournal {
         return out
     }
 
-    private static func decode(_ text: String) -> Item? {
+    static func decode(_ text: String) -> Item? {
         func unescaped(_ text: Substring) -> String {
             var out = "", escaping = false
             for character in text {
@@ -211,57 +196,18 @@ public enum CrashJournal {
         default: return nil
         }
     }
-
-    private static let installHandlers: Void = {
-        LargeStackWorkers.wrapSubmittedJob = carryingCurrentItem
-        for signal in fatalSignals {
-            var action = sigaction()
-            action.__sigaction_handler.sa_sigaction = crashJournalHandler
-            action.sa_flags = SA_SIGINFO | SA_ONSTACK
-            sigemptyset(&action.sa_mask)
-            sigaction(signal, &action, previousActions + Int(signal))
-        }
-    }()
 }
 
-/// The journal's file descriptor; −1 when not armed. Read by the signal handler.
-nonisolated(unsafe) private var journalDescriptor: Int32 = -1
-/// Each thread's slot (see `CrashJournal.slotBytes`), freed when the thread ends.
-private let slotKey: pthread_key_t = {
-    var key = pthread_key_t()
-    pthread_key_create(&key) { free($0) }
-    return key
-}()
-/// The actions the handlers replaced, indexed by signal number (allocated before any handler runs).
-nonisolated(unsafe) private let previousActions: UnsafeMutablePointer<sigaction> = {
-    let actions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
-    actions.initialize(repeating: sigaction(), count: 65)
-    return actions
-}()
-
-/// Async-signal-safe: reads the crashing thread's slot, writes one line, restores the previous action
-/// and calls it (a fault whose previous action is the default one repeats on return and ends the process).
-private func crashJournalHandler(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
-    let descriptor = journalDescriptor
-    if descriptor >= 0, let slot = pthread_getspecific(slotKey) {
-        let length = slot.load(as: Int.self)
-        if length > 0 {
-            // "crash\t<signal>\t" then the slot's line.
-            var prefix: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (99, 114, 97, 115, 104, 9, 48, 48, 9)
-            prefix.6 = 48 + UInt8(truncatingIfNeeded: (signal / 10) % 10)
-            prefix.7 = 48 + UInt8(truncatingIfNeeded: signal % 10)
-            _ = withUnsafeBytes(of: &prefix) { write(descriptor, $0.baseAddress, 9) }
-            _ = write(descriptor, slot + CrashJournal.textOffset, length)
+extension CrashJournal.Item {
+    /// The watchdog times the work on one file, on the large-stack worker that does it (a thread that
+    /// hands the read to a worker may wait behind other jobs, which is no hang).
+    var isTimedHere: Bool {
+        guard LargeStackWorkers.currentThreadHasLargeStack else { return false }
+        switch self {
+        case .file: return true
+        case .study(_, let file): return file != nil
+        case .export: return false
         }
-    }
-    var previous = previousActions[Int(signal)]
-    sigaction(signal, &previous, nil)
-    let handler = withUnsafeBytes(of: previous.__sigaction_handler) { $0.load(as: UInt.self) }
-    guard handler > 1 else { return }  // SIG_DFL (0) or SIG_IGN (1)
-    if previous.sa_flags & SA_SIGINFO != 0 {
-        previous.__sigaction_handler.sa_sigaction(signal, info, context)
-    } else {
-        previous.__sigaction_handler.sa_handler(signal)
     }
 }
 
@@ -276,15 +222,15 @@ extension ScanStore {
             case .file(let path):
                 var info = stat()
                 guard stat(path, &info) == 0 else { continue }
-                let reason = "ctdose crashed (\(crash.signalName)) while reading this file; set aside until the file changes (\(advice))"
+                let reason = "ctdose \(crash.cause.text) while reading this file; set aside until the file changes (\(advice))"
                 files.append(ReadFile(path: path, stamp: FileStamp(of: info), object: .failed(reason: reason),
                                       previousStudyInstanceUID: try knownFiles([path])[path]?.studyInstanceUID))
             case .study(let uid, let file):
                 let reading = file.map { " (reading \($0))" } ?? ""
-                try setAsideStudy(uid, reason: "study \(uid): ctdose crashed (\(crash.signalName)) while assembling it\(reading); set aside, "
+                try setAsideStudy(uid, reason: "study \(uid): ctdose \(crash.cause.text) while assembling it\(reading); set aside, "
                     + "without an exam, until one of its files changes (\(advice))", runID: runID)
             case .export(let uid):
-                try setAsideStudy(uid, reason: "study \(uid): ctdose crashed (\(crash.signalName)) while exporting its exam; set aside, "
+                try setAsideStudy(uid, reason: "study \(uid): ctdose \(crash.cause.text) while exporting its exam; set aside, "
                     + "without an exam, until one of its files changes (\(advice))", runID: runID)
             }
         }
