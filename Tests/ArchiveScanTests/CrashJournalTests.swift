@@ -29,8 +29,13 @@ struct CrashJournalTests {
         return (root, root + "/archive", ["scan", root + "/archive", "--db", root + "/store.sqlite", "--out", root + "/out"] + arguments)
     }
 
-    static func touch(_ path: String) throws {
+    /// Once the poison file changes (a new modification time; the trap is off), the next run reads it
+    /// again and gives the output of the run that never crashed.
+    static func expectCleanResult(afterChanging path: String, command: [String], root: String) throws {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: path)
+        let fixed = StoreFixture.ctdose(command)
+        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
+        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
     }
 
     @Test func fileThatCrashesTheReaderIsSetAsideByTheNextRun() throws {
@@ -57,10 +62,7 @@ struct CrashJournalTests {
         #expect(exams.split(separator: "\n").count == 3)  // header and both studies
         #expect(!FileManager.default.fileExists(atPath: root + "/store.sqlite.crashes"))
 
-        try Self.touch(poison)
-        let fixed = StoreFixture.ctdose(command)
-        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
-        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+        try Self.expectCleanResult(afterChanging: poison, command: command, root: root)
     }
 
     /// The crash happens on a pixel worker while a study is assembled: the worker carries the study
@@ -87,10 +89,7 @@ struct CrashJournalTests {
         let exams = try String(contentsOfFile: root + "/out/exams.csv", encoding: .utf8)
         #expect(!exams.contains("2.25.9000000,") && exams.contains("2.25.9000001,"))
 
-        try Self.touch(archive + "/study0/axial/IM0001.dcm")
-        let fixed = StoreFixture.ctdose(command)
-        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
-        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+        try Self.expectCleanResult(afterChanging: archive + "/study0/axial/IM0001.dcm", command: command, root: root)
         let database = try SQLiteDatabase(path: root + "/store.sqlite")
         #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM study_problem").first?.first?.int64 } == 0)
     }
@@ -119,10 +118,7 @@ struct CrashJournalTests {
         let problems = try String(contentsOfFile: root + "/out/problems.csv", encoding: .utf8)
         #expect(problems.contains("\(path),error,ctdose hung (no result after 2 s) while reading this file; set aside until the file changes"))
 
-        try Self.touch(archive + "/study0/axial/IM0004.dcm")
-        let fixed = StoreFixture.ctdose(command)
-        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
-        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+        try Self.expectCleanResult(afterChanging: archive + "/study0/axial/IM0004.dcm", command: command, root: root)
     }
 
     /// The crash happens while the output files are written, after the exams were committed: the next
@@ -142,10 +138,7 @@ struct CrashJournalTests {
         let exams = try String(contentsOfFile: root + "/out/exams.csv", encoding: .utf8)
         #expect(exams.contains("2.25.9000000,") && !exams.contains("2.25.9000001,"))
 
-        try Self.touch(archive + "/study1/localizer/IM0001.dcm")
-        let fixed = StoreFixture.ctdose(command)
-        #expect(fixed.status == 0, "\(fixed.stderr.suffix(800))")
-        #expect(StoreFixture.differences(try #require(Self.clean).out, root + "/out").isEmpty)
+        try Self.expectCleanResult(afterChanging: archive + "/study1/localizer/IM0001.dcm", command: command, root: root)
     }
 
     /// Items survive tabs, newlines and backslashes in paths; lines that are not crash records are skipped.

@@ -54,11 +54,6 @@ public enum CrashJournal {
     public struct Crash: Equatable, Sendable {
         public var cause: Cause
         public var item: Item
-
-        public init(cause: Cause, item: Item) {
-            self.cause = cause
-            self.item = item
-        }
     }
 
     /// Reading one file may take this long before the watchdog calls it a hang (`--file-time-limit`).
