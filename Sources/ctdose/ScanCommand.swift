@@ -60,7 +60,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Store and write patient identifiers unchanged instead of pseudonyms.")
     var keepIdentifiers = false
 
-    @Option(name: .long, help: "Crash journal: names the file or study a crash happened in, so that the next run sets it aside instead of crashing on it again (default: DB.crashes beside an SQLite store; ctdose-DATABASE[-shard-K-of-N].crashes here for PostgreSQL). Keep it on storage that outlives the process.")
+    @Option(name: .long, help: "Crash journal: names the file or study a crash happened in, so that the next run sets it aside instead of crashing on it again (default: DB[-shard-K-of-N].crashes beside an SQLite store; ctdose-DATABASE[-shard-K-of-N].crashes here for PostgreSQL). Keep it on storage that outlives the process.")
     var crashJournal: String?
 
     @Option(name: .long, help: "Seconds one file may take to read or decode before it counts as hung: the run ends (status 4) and the next sets the file aside.")

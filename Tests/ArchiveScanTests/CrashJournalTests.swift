@@ -163,5 +163,9 @@ struct CrashJournalTests {
             CrashJournal.Crash(cause: .timeLimit(seconds: 600), item: .file(path: "/z.dcm")),
         ])
         #expect(CrashJournal.defaultPath(for: .sqlite(path: "/data/ctdose.sqlite"), shard: nil) == "/data/ctdose.sqlite.crashes")
+        #expect(CrashJournal.defaultPath(for: .sqlite(path: "/data/ctdose.sqlite"), shard: try StudyShard(index: 1, count: 4))
+            == "/data/ctdose.sqlite-shard-1-of-4.crashes")
+        let postgres = try StoreLocation(parsing: "postgres://ctdose@db/archive")
+        #expect(CrashJournal.defaultPath(for: postgres, shard: try StudyShard(index: 0, count: 2)) == "ctdose-archive-shard-0-of-2.crashes")
     }
 }

@@ -108,13 +108,14 @@ public enum CrashJournal {
         return { WorkItemSlots.during(encoded, timed: item.isTimedHere, job) }
     }
 
-    /// Where a scan keeps its journal unless told: beside an SQLite store (`DB.crashes`); for PostgreSQL,
-    /// `ctdose-DATABASE[-shard-K-of-N].crashes` in the working directory (each shard its own).
+    /// Where a scan keeps its journal unless told: beside an SQLite store (`DB[-shard-K-of-N].crashes`);
+    /// for PostgreSQL, `ctdose-DATABASE[-shard-K-of-N].crashes` in the working directory. Each shard has
+    /// its own, so that shards running at once never read or remove each other's.
     public static func defaultPath(for location: StoreLocation, shard: StudyShard?) -> String {
+        let part = shard.map { "-shard-\($0.index)-of-\($0.count)" } ?? ""
         switch location {
-        case .sqlite(let path): return path + ".crashes"
-        case .postgres(let address):
-            return "ctdose-\(address.database)" + (shard.map { "-shard-\($0.index)-of-\($0.count)" } ?? "") + ".crashes"
+        case .sqlite(let path): return path + part + ".crashes"
+        case .postgres(let address): return "ctdose-\(address.database)" + part + ".crashes"
         }
     }
 
