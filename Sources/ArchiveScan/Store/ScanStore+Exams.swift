@@ -48,9 +48,7 @@ extension ScanStore {
         try database.transaction { session in
             for study in studies {
                 let uid = study.uid
-                for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
-                try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
-                try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+                try Self.removeStudyRows(uid, in: session)
                 try session.execute("DELETE FROM study_problem WHERE study_uid = ?", [.text(uid)])
                 guard let result = study.result, let encoded = study.encoded else { continue }
                 let exam = result.exam
@@ -157,13 +155,18 @@ extension ScanStore {
         return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded() }
     }
 
+    /// Everything stored about a study's exam (its rows, measure verdict and pending mark), removed.
+    private static func removeStudyRows(_ uid: String, in session: any SQLSession) throws {
+        for table in studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
+        try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
+        try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+    }
+
     /// Sets a study aside: its exam and everything derived from it go, it is no longer pending, and
     /// `reason` says why, until one of its files changes (which makes it pending again).
     func setAsideStudy(_ uid: String, reason: String, runID: String) throws {
         try database.transaction { session in
-            for table in Self.studyTables { try session.execute("DELETE FROM \(table) WHERE study_uid = ?", [.text(uid)]) }
-            try session.execute("DELETE FROM measure_result WHERE study_uid = ?", [.text(uid)])
-            try session.execute("DELETE FROM pending_study WHERE study_uid = ?", [.text(uid)])
+            try Self.removeStudyRows(uid, in: session)
             try session.execute(
                 "INSERT INTO study_problem (study_uid, reason, run_id) VALUES (?, ?, ?) ON CONFLICT (study_uid) DO UPDATE SET reason = excluded.reason, run_id = excluded.run_id",
                 [.text(uid), .text(reason), .text(runID)])
