@@ -17,6 +17,26 @@ public enum ScannedObject: Sendable {
 /// Reads one file and classifies it. Never throws: every failure becomes `.failed` with its reason.
 public enum ObjectReader {
     public static func read(path: String) -> ScannedObject {
+        switch read(path: path, wantsStudy: nil) {
+        case .read(let object, _): return object
+        case .skipped: return .failed(reason: "skipped")  // unreachable: nothing is skipped without `wantsStudy`
+        }
+    }
+
+    /// What a reader that takes only some studies (`--shard`) made of a file.
+    public enum Outcome: Sendable {
+        /// The file, and the Study Instance UID its first attributes gave (nil when they gave none):
+        /// the study it belongs to even when it ends set aside or failed.
+        case read(ScannedObject, studyInstanceUID: String?)
+        /// Another reader's study: read only up to group 0033, not classified.
+        case skipped(studyInstanceUID: String)
+    }
+
+    /// As `read(path:)`, but a file whose first attributes name a study that `wantsStudy` refuses is
+    /// left after that first, shortest read: its headers are not extracted and a dose report's content
+    /// is not parsed, the larger part of reading a file (a CT dose report's content tree is most of it).
+    public static func read(path: String, wantsStudy: ((String) -> Bool)?) -> Outcome {
+        var firstStudy: String?
         do {
             // First only a classic image's modules: most files of an archive are classic CT images, and
             // that is all ctdose reads of them. Every other file is read again up to Pixel Data: dose
@@ -25,32 +45,38 @@ public enum ObjectReader {
             // tree only, which is enough to set aside projection X-ray and radiopharmaceutical reports
             // (a fluoroscopy report's content can be megabytes).
             let firstLook = try DICOMFile.read(path, extent: .imageModules) { file -> FirstLook in
+                let study = file.string(.studyInstanceUID)
+                if let study, let wantsStudy, !wantsStudy(study) { return .elsewhere(study) }
                 let sopClass = file.string(.sopClassUID) ?? ""
-                if sopClass == SOPClass.ctImage { return .read(try classify(file)) }
-                return SOPClass.structuredReports.contains(sopClass) ? .structuredReport : .other
+                if sopClass == SOPClass.ctImage { return .read(try classify(file), study) }
+                return SOPClass.structuredReports.contains(sopClass) ? .structuredReport(study) : .other(study)
             }
             switch firstLook {
-            case .read(let object): return object
-            case .structuredReport:
+            case .elsewhere(let study): return .skipped(studyInstanceUID: study)
+            case .read(let object, let study): return .read(object, studyInstanceUID: study)
+            case .structuredReport(let study):
+                firstStudy = study
                 if let reason = try DICOMFile.read(path, extent: .documentHeader, { $0.structuredReportSetAsideReason() }) {
-                    return .setAside(reason: reason)
+                    return .read(.setAside(reason: reason), studyInstanceUID: study)
                 }
-            case .other: break
+            case .other(let study): firstStudy = study
             }
-            return try DICOMFile.read(path, extent: .attributes) { file in try classify(file) }
+            return .read(try DICOMFile.read(path, extent: .attributes) { file in try classify(file) }, studyInstanceUID: firstStudy)
         } catch let error as DICOMError {
-            if case .notDICOM = error { return .setAside(reason: error.description) }  // README, .txt, …
-            return .failed(reason: error.description)
+            if case .notDICOM = error { return .read(.setAside(reason: error.description), studyInstanceUID: firstStudy) }  // README, .txt, …
+            return .read(.failed(reason: error.description), studyInstanceUID: firstStudy)
         } catch {
-            return .failed(reason: "\(error)")
+            return .read(.failed(reason: "\(error)"), studyInstanceUID: firstStudy)
         }
     }
 
-    /// What the first, shortest read of a file showed.
+    /// What the first, shortest read of a file showed, with the Study Instance UID it gave.
     private enum FirstLook {
-        case read(ScannedObject)
-        case structuredReport
-        case other
+        case read(ScannedObject, String?)
+        case structuredReport(String?)
+        case other(String?)
+        /// A study `wantsStudy` refused.
+        case elsewhere(String)
     }
 
     static func classify(_ file: DICOMFile) throws -> ScannedObject {

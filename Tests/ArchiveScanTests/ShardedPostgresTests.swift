@@ -49,6 +49,12 @@ struct ShardedPostgresTests {
         try Data("not DICOM".utf8).write(to: URL(fileURLWithPath: archive + "/notes.txt"))
         let truncated = try Data(contentsOf: URL(fileURLWithPath: archive + "/study0/axial/IM0001.dcm")).prefix(900)
         try truncated.write(to: URL(fileURLWithPath: archive + "/broken.dcm"))
+        // A file of study 3 that is set aside (an MR image): recorded by the shard of study 3, which
+        // alone reads it past its first attributes, though its path falls on the other shard.
+        let study3Shard = StudyShard.key("2.25.9000003") % 2
+        let setAside = (0...).lazy.map { archive + "/mr-of-study3-\($0).dcm" }.first { StudyShard.key($0) % 2 != study3Shard }!
+        try FileManager.default.copyItem(atPath: archive + "/study3/axial/IM0002.dcm", toPath: setAside)
+        #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0008,0016)=1.2.840.10008.5.1.4.1.1.4", "-m", "(0008,0060)=MR", setAside]).status == 0)
         // The fixture's studies fall on both shards (the split is a fixed hash of each Study Instance UID).
         let owners = Set((0..<Self.studies).map { StudyShard.key("2.25.\(9_000_000 + $0)") % 2 })
         #expect(owners == [0, 1])
@@ -85,8 +91,13 @@ struct ShardedPostgresTests {
                 .map { ($0[0].string ?? "", $0[1].int64 ?? -1, $0[2].int64 ?? -1) }
         }
         #expect(runs.map(\.0) == ["0/2", "1/2"])
-        #expect(runs.map(\.1).reduce(0, +) == Int64(Self.studies * StoreFixture.sampleFiles.count + 2))
+        #expect(runs.map(\.1).reduce(0, +) == Int64(Self.studies * StoreFixture.sampleFiles.count + 3))
         #expect(runs.allSatisfy { $0.2 > 0 })
+        let recordedBy = try database.read {
+            try $0.rows("SELECT r.shard FROM dicom_file f JOIN scan_run r ON r.run_id = f.run_id WHERE f.path = ?", [.text(setAside)])
+                .map { $0[0].string ?? "" }
+        }
+        #expect(recordedBy == ["\(study3Shard)/2"])
     }
 
     /// PostgreSQL sessions send statements without results without waiting for them: a failing one must

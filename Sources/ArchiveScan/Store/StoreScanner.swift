@@ -147,9 +147,11 @@ public struct StoreScanner: Sendable {
 
     private func owns(path: String) -> Bool { shard?.owns(key: StudyShard.key(path)) ?? true }
 
-    private func owns(_ object: ScannedObject, path: String) -> Bool {
+    /// A file belongs to the shard of the study its first attributes named, even when it ends set aside
+    /// or failed (every other shard left it after that first read); a file without one, to its path's.
+    private func owns(_ object: ScannedObject, study: String?, path: String) -> Bool {
         guard let shard else { return true }
-        return object.studyInstanceUID.map(shard.owns(studyInstanceUID:)) ?? owns(path: path)
+        return (study ?? object.studyInstanceUID).map(shard.owns(studyInstanceUID:)) ?? owns(path: path)
     }
 
     /// Finds the new and changed files of one batch and starts reading them on the workers.
@@ -172,12 +174,14 @@ public struct StoreScanner: Sendable {
         for (index, item) in toRead.enumerated() {
             batch.group.enter()
             workers.submit {
-                let object = CrashJournal.during(.file(path: item.path)) {
+                // Under --shard, a file of another shard's study is left after its first, shortest read.
+                let outcome = CrashJournal.during(.file(path: item.path)) {
                     CrashInjection.trapIfAsked("read", item.path)
-                    return ObjectReader.read(path: item.path)
-                }.pseudonymised(by: pseudonymizer)
+                    return ObjectReader.read(path: item.path, wantsStudy: shard.map { shard in { shard.owns(studyInstanceUID: $0) } })
+                }
                 var file: ReadFile?
-                if owns(object, path: item.path) {
+                if case .read(let read, let study) = outcome, owns(read, study: study, path: item.path) {
+                    let object = read.pseudonymised(by: pseudonymizer)
                     // Encoded here, on the worker, so that the committing thread only writes rows.
                     let record: Data?
                     do { record = try object.storedRecord() } catch { record = nil }

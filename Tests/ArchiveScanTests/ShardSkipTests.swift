@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import ArchiveScan
+
+/// Under `--shard`, a file of another shard's study is left after its first, shortest read, and a file
+/// that ends set aside or failed still names the study its first attributes gave, so that exactly the
+/// shard owning that study records it.
+struct ShardSkipTests {
+    static let sampleStudy = "2.25.135422505811766933756327770105371181034"  // dcmdump +P 0020,000d of the sample exam
+
+    @Test func refusedStudiesAreSkippedAndAcceptedOnesReadAsWithoutShards() throws {
+        for relative in ["axial/IM0001.dcm", "localizer/IM0001.dcm", "dose-report/SR0001.dcm"] {
+            let path = StoreFixture.sampleExam + "/" + relative
+            let whole = ObjectReader.read(path: path)
+            guard let study = whole.studyInstanceUID else {
+                Issue.record("\(relative): no study in \(whole)")
+                continue
+            }
+            var asked: [String] = []
+            guard case .skipped(let skipped) = ObjectReader.read(path: path, wantsStudy: { asked.append($0); return false }) else {
+                Issue.record("\(relative) was read for a refused study")
+                continue
+            }
+            #expect(skipped == study && asked == [study], "\(relative)")
+            guard case .read(let object, let firstStudy) = ObjectReader.read(path: path, wantsStudy: { _ in true }) else {
+                Issue.record("\(relative) was skipped for an accepted study")
+                continue
+            }
+            #expect(firstStudy == study, "\(relative)")
+            #expect(object.kind == whole.kind && object.sopInstanceUID == whole.sopInstanceUID, "\(relative)")
+            #expect(try object.storedRecord() == whole.storedRecord(), "\(relative)")
+        }
+    }
+
+    @Test func aSetAsideFileKeepsTheStudyOfItsFirstAttributes() throws {
+        let folder = try StoreFixture.temporaryFolder("shard-skip")
+        let path = folder + "/mr.dcm"
+        try FileManager.default.copyItem(atPath: StoreFixture.sampleExam + "/axial/IM0002.dcm", toPath: path)
+        let status = StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0008,0016)=1.2.840.10008.5.1.4.1.1.4", "-m", "(0008,0060)=MR", path]).status
+        #expect(status == 0)
+        guard case .read(.setAside(let reason), let study) = ObjectReader.read(path: path, wantsStudy: { _ in true }) else {
+            Issue.record("the MR copy was not set aside")
+            return
+        }
+        #expect(reason.contains("modality MR"))
+        #expect(study == Self.sampleStudy)
+        let notDICOM = folder + "/notes.txt"
+        try Data("not DICOM".utf8).write(to: URL(fileURLWithPath: notDICOM))
+        guard case .read(.setAside, nil) = ObjectReader.read(path: notDICOM, wantsStudy: { _ in false }) else {
+            Issue.record("a file without a study was skipped or given one")
+            return
+        }
+    }
+}
