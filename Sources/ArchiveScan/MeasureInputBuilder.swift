@@ -61,6 +61,7 @@ extension MeasureInputBuilder {
         }
         if let localizer = measurement.localizer {
             size.localizer = PatientSizeMeasurements(
+                waterEquivalentDiameterCentimeters: localizer.waterEquivalentDiameterCentimeters,
                 lateralCentimeters: localizer.projection == .frontal ? localizer.widthCentimeters : nil,
                 apCentimeters: localizer.projection == .lateral ? localizer.widthCentimeters : nil)
         }

@@ -57,7 +57,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, let localizer {
             do {
-                measurement.localizer = try Self.measureLocalizer(localizer, atZ: z)
+                measurement.localizer = try Self.measureLocalizer(localizer, atZ: z, calibratingOn: slices.map(\.size))
             } catch {
                 measurement.problems.append("localizer \(localizer.sopInstanceUID): \(error)")
             }
@@ -145,7 +145,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             zMillimeters: header.zMillimeters ?? 0, fieldOfViewCircle: circle)
     }
 
-    static func measureLocalizer(_ header: CTImageHeader, atZ z: Double) throws -> LocalizerSize? {
+    static func measureLocalizer(_ header: CTImageHeader, atZ z: Double, calibratingOn slices: [SliceSize]) throws -> LocalizerSize? {
         guard let path = header.filePath else { return nil }
         let image = try CrashJournal.reading(path) { try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) } }
         guard let spacing = header.pixelSpacingMillimeters, let o = header.imageOrientation,
@@ -156,7 +156,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
             originMillimeters: (p[0], p[1], p[2]), sourceToDetectorMillimeters: header.distanceSourceToDetectorMillimeters,
             sourceToPatientMillimeters: header.distanceSourceToPatientMillimeters)
-        return LocalizerMeasurement.measure(localizer, atZ: z)
+        return LocalizerMeasurement.measure(localizer, atZ: z, calibratingOn: slices)
     }
 
     static func mean(_ values: [Double]) -> Double? {

@@ -56,6 +56,14 @@ public struct LocalizerSize: Sendable, Equatable, Codable {
     public var effectiveDiameterCentimeters: Double
     /// How the numbers were obtained, for outputs.
     public var method: String
+    /// The row's values above its background, summed over the patient's run and multiplied by the
+    /// pixel width at the isocentre (value · mm): proportional to the water-equivalent area of the
+    /// cross-section where the values are proportional to attenuation (`LocalizerWaterEquivalent`).
+    public var profileIntegral: Double?
+    /// Water-equivalent diameter from `profileIntegral`, calibrated on the exam's axial slices (cm).
+    public var waterEquivalentDiameterCentimeters: Double?
+    /// How the water-equivalent diameter was calibrated, or why there is none.
+    public var waterEquivalentMethod: String?
 }
 
 public enum LocalizerMeasurement {
@@ -78,26 +86,29 @@ public enum LocalizerMeasurement {
         let background = (line.prefix(edge) + line.suffix(edge)).reduce(0, +) / Float(2 * edge)
         guard let peak = line.max(), peak > background else { return nil }
         let threshold = background + (peak - background) * edgeFraction
-        var bestLength = 0, start = -1
+        var bestLength = 0, bestStart = 0, start = -1
         for (c, value) in line.enumerated() {
             if value > threshold {
                 if start < 0 { start = c }
-                bestLength = max(bestLength, c - start + 1)
+                if c - start + 1 > bestLength { bestLength = c - start + 1; bestStart = start }
             } else {
                 start = -1
             }
         }
         guard bestLength > 0 else { return nil }
-        var widthMillimeters = Double(bestLength) * image.columnSpacingMillimeters
+        var pixelMillimeters = image.columnSpacingMillimeters
         var method = "localizer \(image.projection.rawValue) width at 10 % of the row contrast"
         if image.spacingIsAtDetector, let sdd = image.sourceToDetectorMillimeters, let sod = image.sourceToPatientMillimeters, sdd > 0 {
-            widthMillimeters *= sod / sdd  // magnification from detector to isocentre
+            pixelMillimeters *= sod / sdd  // magnification from detector to isocentre
             method += ", magnification \(String(format: "%.3f", sdd / sod)) removed"
         }
+        let widthMillimeters = Double(bestLength) * pixelMillimeters
+        let aboveBackground = line[bestStart..<(bestStart + bestLength)].reduce(0.0) { $0 + Double($1 - background) }
         let width = widthMillimeters / 10
         let effective = image.projection == .frontal ? AAPM204Conversion.fromLateral(width) : AAPM204Conversion.fromAP(width)
         method += image.projection == .frontal ? ", AAPM 204 LAT conversion" : ", AAPM 204 AP conversion"
         return LocalizerSize(projection: image.projection, zMillimeters: z, widthCentimeters: width,
-                             effectiveDiameterCentimeters: effective, method: method)
+                             effectiveDiameterCentimeters: effective, method: method,
+                             profileIntegral: aboveBackground * pixelMillimeters)
     }
 }

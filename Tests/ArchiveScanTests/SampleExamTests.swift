@@ -44,6 +44,10 @@ import Testing
         let localizer = try #require(series.localizer)
         #expect(localizer.projection == .frontal)
         #expect(abs(localizer.widthCentimeters - 32) / 32 < 0.02)
+        // Its rows' water path lengths, calibrated on the 20 axial slices, give the ellipse's Dw again.
+        let localizerDw = try #require(localizer.waterEquivalentDiameterCentimeters, "\(localizer.waterEquivalentMethod ?? "")")
+        #expect(abs(localizerDw - exactDw) / exactDw < 0.005)
+        #expect(localizer.waterEquivalentMethod?.hasPrefix("localizer profile integral calibrated on 20 non-truncated axial slices") == true)
     }
 
     @Test func measureVerdictByHand() throws {

@@ -5,7 +5,7 @@ import ResultStore
 /// One `ctdose scan` or `ctdose export` invocation as recorded in the store's scan_run table.
 public struct ScanRun: Sendable {
     /// Version written into every run row (bump with releases).
-    public static let ctdoseVersion = "0.6.1"
+    public static let ctdoseVersion = "0.7.0"
 
     public var id: String
     public var command: String

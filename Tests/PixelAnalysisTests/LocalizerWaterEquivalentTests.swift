@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import PixelAnalysis
+
+/// Localizer water-equivalent diameter, calibrated on axial slices: analytic elliptic water phantoms
+/// whose semi-axes change along z, projected as the localizer would (values = vendor scale × water path
+/// length + background), so the exact Dw at every z is 2√(a·b).
+struct LocalizerWaterEquivalentTests {
+    /// Semi-axes (mm) at z: lateral a, AP b.
+    static func semiAxes(_ z: Double) -> (a: Double, b: Double) { (140 + 0.3 * z, 100 + 0.15 * z) }
+    static func exactDw(_ z: Double) -> Double { let (a, b) = semiAxes(z); return 2 * (a * b).squareRoot() / 10 }
+
+    /// Rows from z = +100 (row 0) to −100 mm, 1 mm apart; columns 600 pixels of `spacing` mm centred on 0.
+    /// Frontal: a row runs along x and each pixel holds the AP chord; lateral: along y, the lateral chord.
+    static func localizer(frontal: Bool, spacing: Double = 1, scale: Float = 2.5, background: Float = 7) -> LocalizerImage {
+        let rows = 201, columns = 600
+        var values = [Float](repeating: background, count: rows * columns)
+        for r in 0..<rows {
+            let (a, b) = semiAxes(100 - Double(r))
+            let (across, along) = frontal ? (a, b) : (b, a)  // half-width along the row, half-depth along the ray
+            for c in 0..<columns {
+                let u = ((Double(c) - Double(columns - 1) / 2) * spacing) / across
+                guard abs(u) < 1 else { continue }
+                values[r * columns + c] += scale * Float(2 * along * (1 - u * u).squareRoot())
+            }
+        }
+        let row: (x: Double, y: Double, z: Double) = frontal ? (1, 0, 0) : (0, 1, 0)
+        return LocalizerImage(rows: rows, columns: columns, values: values, rowSpacingMillimeters: 1, columnSpacingMillimeters: spacing,
+                              rowDirection: row, columnDirection: (0, 0, -1),
+                              originMillimeters: (-Double(columns - 1) / 2 * spacing, 0, 100))
+    }
+
+    static func slice(z: Double, dw: Double, truncated: Bool = false) -> SliceSize {
+        SliceSize(zMillimeters: z, areaSquareCentimeters: 0, areaEquivalentDiameterCentimeters: dw, waterEquivalentDiameterCentimeters: dw,
+                  apCentimeters: 0, lateralCentimeters: 0, truncated: truncated, truncatedOutlineFraction: truncated ? 0.2 : 0)
+    }
+
+    @Test(arguments: [true, false])
+    func calibratedDwMatchesTheExactDiameterAtMidScan(frontal: Bool) throws {
+        let image = Self.localizer(frontal: frontal)
+        // Axial slices every 20 mm; the mid-scan one (z = 0) is truncated, its Dw far too small.
+        let slices = stride(from: -80.0, through: 80, by: 20).map { z in
+            z == 0 ? Self.slice(z: z, dw: 0.8 * Self.exactDw(z), truncated: true) : Self.slice(z: z, dw: Self.exactDw(z))
+        }
+        let measured = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: slices))
+        let dw = try #require(measured.waterEquivalentDiameterCentimeters, "\(measured.waterEquivalentMethod ?? "")")
+        #expect(abs(dw / Self.exactDw(0) - 1) < 0.005, "localizer Dw \(dw) cm, exact \(Self.exactDw(0)) cm")
+        #expect(measured.waterEquivalentMethod?.hasPrefix("localizer profile integral calibrated on 8 non-truncated axial slices") == true)
+        // The width is the other check: 2a (frontal) or 2b (lateral) at z = 0, short by the chord's edges
+        // below 10 % of its peak (|u| > 0.995: 0.5 % of the width) and by up to one pixel.
+        let (a, b) = Self.semiAxes(0)
+        let width = 2 * (frontal ? a : b)
+        #expect(abs(measured.widthCentimeters * 10 - width) <= 0.005 * width + 1)
+    }
+
+    @Test func theProfileIntegralIsTheScaledWaterArea() throws {
+        // Σ (value − background) · pixel width = scale · π·a·b, whatever the pixel size.
+        for spacing in [0.7, 1.0] {
+            let measured = try #require(LocalizerMeasurement.measure(Self.localizer(frontal: true, spacing: spacing), atZ: 40))
+            let (a, b) = Self.semiAxes(40)
+            #expect(abs(try #require(measured.profileIntegral) / (2.5 * Double.pi * a * b) - 1) < 0.002)
+        }
+    }
+
+    @Test func tooFewOrInconsistentSlicesGiveTheReasonInsteadOfADiameter() throws {
+        let image = Self.localizer(frontal: true)
+        let two = [Self.slice(z: -40, dw: Self.exactDw(-40)), Self.slice(z: 40, dw: Self.exactDw(40)), Self.slice(z: 60, dw: 20, truncated: true)]
+        let few = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: two))
+        #expect(few.waterEquivalentDiameterCentimeters == nil)
+        #expect(few.waterEquivalentMethod == LocalizerWaterEquivalent.Refusal.tooFewSlices(2).description)
+        // Slices whose Dw disagree with the localizer by ±25 %: the ratios spread far beyond 10 %.
+        let inconsistent = [-60.0, -20, 20, 60].enumerated().map { i, z in Self.slice(z: z, dw: Self.exactDw(z) * (i % 2 == 0 ? 1.25 : 0.75)) }
+        let spread = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: inconsistent))
+        #expect(spread.waterEquivalentDiameterCentimeters == nil)
+        #expect(spread.waterEquivalentMethod?.hasPrefix("no localizer Dw: the 4 calibration slices' ratios spread") == true)
+    }
+
+    @Test func calibrationIsTheMedianRatioWithItsSpread() throws {
+        // Ratios π(10·Dw)²/4 / integral of 1.0, 1.1 and 0.95: median 1.0, spread = sd/mean.
+        let pairs = [1.0, 1.1, 0.95].map { ratio in
+            LocalizerWaterEquivalent.Pair(waterEquivalentDiameterCentimeters: 30, profileIntegral: Double.pi * 300 * 300 / 4 / ratio)
+        }
+        let calibration = try LocalizerWaterEquivalent.calibrate(pairs).get()
+        #expect(abs(calibration.areaPerProfileIntegral - 1.0) < 1e-12)
+        let mean = (1.0 + 1.1 + 0.95) / 3
+        let sd = ([1.0, 1.1, 0.95].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+        #expect(abs(calibration.spread - sd / mean) < 1e-12)
+        // Dw of a row: Aw = 1.0 · integral; an integral of π·150² gives Dw = 30 cm.
+        #expect(abs(LocalizerWaterEquivalent.diameterCentimeters(profileIntegral: Double.pi * 22_500, calibration: calibration)! - 30) < 1e-9)
+        #expect(LocalizerWaterEquivalent.diameterCentimeters(profileIntegral: 0, calibration: calibration) == nil)
+    }
+}
