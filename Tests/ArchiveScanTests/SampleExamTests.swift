@@ -65,4 +65,27 @@ import Testing
         #expect(abs(sad - 159.6 * exp(0.087 * (30.3 - 2 * (16.0 * 12.0).squareRoot()))) / sad < 0.01)
         #expect(exam.verdict == .inRange)
     }
+    /// The two slices nearest the middle (z −5 and 0 mm) reconstructed in a 30 cm field: the 32 cm wide
+    /// ellipse is truncated there, so the measure falls back to the localizer, whose Dw is calibrated on
+    /// the 18 other slices and is again the ellipse's 2√(16 × 12) cm.
+    @Test func truncatedMidScanFallsBackToTheCalibratedLocalizerDw() throws {
+        let folder = try StoreFixture.temporaryFolder("truncated-mid")
+        try FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.copyItem(atPath: Self.folder, toPath: folder)
+        for name in ["IM0010.dcm", "IM0011.dcm"] {
+            #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0018,1100)=300", folder + "/axial/" + name]).status == 0)
+        }
+        let result = ArchiveScanner(jobs: 2).scan([folder])
+        let exam = try #require(result.exams.first)
+        let series = try #require(result.seriesMeasurements[exam.studyInstanceUID]?.first)
+        #expect(series.midScanTruncated == true)
+        #expect(series.sizeMethod.hasPrefix("localizer ("))
+        let exactDw = 2 * (16.0 * 12.0).squareRoot()
+        let localizer = try #require(series.localizer)
+        #expect(localizer.waterEquivalentMethod?.hasPrefix("localizer profile integral calibrated on 18 non-truncated axial slices") == true)
+        let size = MeasureInputBuilder.size(from: series)
+        let diameter = try #require(SizeAdjustedDoseCalculator.diameter(size, method: .waterEquivalent))
+        #expect(diameter.source == .localizer)
+        #expect(abs(diameter.value - exactDw) / exactDw < 0.005)
+    }
 }
