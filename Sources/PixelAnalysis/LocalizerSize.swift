@@ -109,6 +109,6 @@ public enum LocalizerMeasurement {
         method += image.projection == .frontal ? ", AAPM 204 LAT conversion" : ", AAPM 204 AP conversion"
         return LocalizerSize(projection: image.projection, zMillimeters: z, widthCentimeters: width,
                              effectiveDiameterCentimeters: effective, method: method,
-                             profileIntegral: aboveBackground * pixelMillimeters)
+                             profileIntegral: (aboveBackground * pixelMillimeters).isFinite ? aboveBackground * pixelMillimeters : nil)
     }
 }

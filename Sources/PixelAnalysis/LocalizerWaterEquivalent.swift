@@ -61,11 +61,13 @@ public enum LocalizerWaterEquivalent {
         return .success(LocalizerCalibration(areaPerProfileIntegral: median, sliceCount: ratios.count, spread: spread))
     }
 
-    /// Dw (cm) of a localizer row with this profile integral; nil when it is not positive.
+    /// Dw (cm) of a localizer row with this profile integral; nil when it is not positive or the
+    /// diameter would not be a finite number (a corrupt localizer).
     public static func diameterCentimeters(profileIntegral: Double, calibration: LocalizerCalibration) -> Double? {
         guard profileIntegral.isFinite, profileIntegral > 0 else { return nil }
         let areaSquareMillimeters = calibration.areaPerProfileIntegral * profileIntegral
-        return 2 * (areaSquareMillimeters / Double.pi).squareRoot() / 10
+        let diameter = 2 * (areaSquareMillimeters / Double.pi).squareRoot() / 10
+        return diameter.isFinite ? diameter : nil
     }
 
     /// Why a localizer gives no water-equivalent diameter.

@@ -90,3 +90,23 @@ struct LocalizerWaterEquivalentTests {
         #expect(LocalizerWaterEquivalent.diameterCentimeters(profileIntegral: 0, calibration: calibration) == nil)
     }
 }
+
+/// Corrupt localizers give no number that JSON could not hold.
+struct LocalizerWaterEquivalentLimitTests {
+    @Test func hugeValuesGiveNoInfiniteIntegralOrDiameter() throws {
+        // A band of 2e38 over −1e37 (a corrupt rescale): each difference is near Float's limit, the sum
+        // stays finite in Double; a larger contrast already gives no measurement (its threshold overflows).
+        var values = [Float](repeating: -1e37, count: 10 * 100)
+        for r in 0..<10 { for c in 30..<70 { values[r * 100 + c] = 2e38 } }
+        let image = LocalizerImage(rows: 10, columns: 100, values: values, rowSpacingMillimeters: 1, columnSpacingMillimeters: 1,
+                                   rowDirection: (1, 0, 0), columnDirection: (0, 0, -1), originMillimeters: (-50, 0, 5))
+        let measured = try #require(LocalizerMeasurement.measure(image, atZ: 0))
+        #expect(abs(try #require(measured.profileIntegral) / (40 * 2.1e38) - 1) < 1e-6)
+        values = values.map { $0 == 2e38 ? 3.4e38 : $0 }
+        #expect(LocalizerMeasurement.measure(LocalizerImage(
+            rows: 10, columns: 100, values: values, rowSpacingMillimeters: 1, columnSpacingMillimeters: 1,
+            rowDirection: (1, 0, 0), columnDirection: (0, 0, -1), originMillimeters: (-50, 0, 5)), atZ: 0) == nil)
+        let calibration = LocalizerCalibration(areaPerProfileIntegral: 1e300, sliceCount: 3, spread: 0)
+        #expect(LocalizerWaterEquivalent.diameterCentimeters(profileIntegral: 1e300, calibration: calibration) == nil)
+    }
+}
