@@ -60,10 +60,12 @@ extension MeasureInputBuilder {
                 truncated: measurement.midScanTruncated ?? false)
         }
         if let localizer = measurement.localizer {
+            // A width that disagrees with the axial slices is reported, not used.
+            let width = localizer.widthAgreesWithAxialSlices == false ? nil : localizer.widthCentimeters
             size.localizer = PatientSizeMeasurements(
                 waterEquivalentDiameterCentimeters: localizer.waterEquivalentDiameterCentimeters,
-                lateralCentimeters: localizer.projection == .frontal ? localizer.widthCentimeters : nil,
-                apCentimeters: localizer.projection == .lateral ? localizer.widthCentimeters : nil)
+                lateralCentimeters: localizer.projection == .frontal ? width : nil,
+                apCentimeters: localizer.projection == .lateral ? width : nil)
         }
         return size
     }

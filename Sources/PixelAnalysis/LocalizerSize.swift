@@ -64,6 +64,11 @@ public struct LocalizerSize: Sendable, Equatable, Codable {
     public var waterEquivalentDiameterCentimeters: Double?
     /// How the water-equivalent diameter was calibrated, or why there is none.
     public var waterEquivalentMethod: String?
+    /// The width before it was scaled to agree with the exam's axial slices (cm); nil when not scaled.
+    public var unscaledWidthCentimeters: Double?
+    /// Whether the width agreed with the axial slices' LAT (frontal) or AP (lateral) at their own z:
+    /// true when it was scaled to them, false when it disagrees too much to be used, nil when unchecked.
+    public var widthAgreesWithAxialSlices: Bool?
 }
 
 public enum LocalizerMeasurement {

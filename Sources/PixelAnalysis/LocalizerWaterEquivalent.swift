@@ -50,15 +50,10 @@ public enum LocalizerWaterEquivalent {
             let dw = pair.waterEquivalentDiameterCentimeters * 10
             guard dw.isFinite, dw > 0, pair.profileIntegral.isFinite, pair.profileIntegral > 0 else { return nil }
             return Double.pi * dw * dw / 4 / pair.profileIntegral
-        }.sorted()
-        guard ratios.count >= minimumSlices else { return .failure(.tooFewSlices(ratios.count)) }
-        let median = ratios.count % 2 == 1
-            ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
-        let mean = ratios.reduce(0, +) / Double(ratios.count)
-        let variance = ratios.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(ratios.count - 1)
-        let spread = variance.squareRoot() / mean
-        guard spread <= maximumSpread else { return .failure(.spread(spread, slices: ratios.count)) }
-        return .success(LocalizerCalibration(areaPerProfileIntegral: median, sliceCount: ratios.count, spread: spread))
+        }
+        guard let statistics = RatioStatistics(ratios) else { return .failure(.tooFewSlices(ratios.count)) }
+        guard statistics.spread <= maximumSpread else { return .failure(.spread(statistics.spread, slices: ratios.count)) }
+        return .success(LocalizerCalibration(areaPerProfileIntegral: statistics.median, sliceCount: ratios.count, spread: statistics.spread))
     }
 
     /// Dw (cm) of a localizer row with this profile integral; nil when it is not positive or the
@@ -87,14 +82,87 @@ public enum LocalizerWaterEquivalent {
     }
 }
 
+/// The localizer width checked against, and scaled to, the exam's axial slices: at the z of every
+/// non-truncated axial slice, the ratio of the localizer width to that slice's LAT (frontal localizer)
+/// or AP (lateral). Their median is the localizer's magnification at the patient (the table height and
+/// the tube side, which the header does not give, included) and the width at the mid-scan z is divided
+/// by it. A median outside `agreement` means the localizer does not show what the slices show (a
+/// display-processed image, a phantom shell): its width is then not used.
+public enum LocalizerWidthScaling {
+    /// Median ratios inside this range are a magnification [U]: ctdose's own limits.
+    public static let agreement: ClosedRange<Double> = 0.8...1.25
+
+    public struct Scale: Sendable, Equatable {
+        public var ratio: Double
+        public var sliceCount: Int
+        public var spread: Double
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case scale(Scale)
+        /// The median ratio lies outside `agreement`.
+        case disagrees(ratio: Double, slices: Int)
+        /// Too few slices or too much spread to tell.
+        case unchecked(String)
+    }
+
+    /// `pairs`: (localizer width, axial width) at the same z, both in cm.
+    public static func check(_ pairs: [(localizer: Double, axial: Double)]) -> Outcome {
+        let ratios = pairs.compactMap { pair -> Double? in
+            let ratio = pair.localizer / pair.axial
+            return ratio.isFinite && ratio > 0 ? ratio : nil
+        }
+        guard let statistics = RatioStatistics(ratios) else {
+            return .unchecked("width not checked: \(ratios.count) non-truncated axial slice(s) on the localizer, \(LocalizerWaterEquivalent.minimumSlices) needed")
+        }
+        guard agreement.contains(statistics.median) else { return .disagrees(ratio: statistics.median, slices: ratios.count) }
+        guard statistics.spread <= LocalizerWaterEquivalent.maximumSpread else {
+            return .unchecked(String(format: "width not scaled: the %d slices' width ratios spread %.1f %%", ratios.count, statistics.spread * 100))
+        }
+        return .scale(Scale(ratio: statistics.median, sliceCount: ratios.count, spread: statistics.spread))
+    }
+}
+
+/// Median and coefficient of variation of at least `LocalizerWaterEquivalent.minimumSlices` ratios.
+struct RatioStatistics {
+    let median: Double
+    let spread: Double
+
+    init?(_ values: [Double]) {
+        guard values.count >= LocalizerWaterEquivalent.minimumSlices else { return nil }
+        let sorted = values.sorted()
+        let n = sorted.count
+        median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        let mean = sorted.reduce(0, +) / Double(n)
+        let variance = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
+        spread = variance.squareRoot() / mean
+    }
+}
+
 extension LocalizerMeasurement {
-    /// `measure(_:atZ:)`, with the water-equivalent diameter at `z` calibrated on the localizer rows at
-    /// the z of each non-truncated axial slice of `slices` (or the reason there is none).
+    /// `measure(_:atZ:)`, with the width checked against (and scaled to) the non-truncated axial slices
+    /// of `slices` and the water-equivalent diameter at `z` calibrated on them (or the reasons not).
     public static func measure(_ image: LocalizerImage, atZ z: Double, calibratingOn slices: [SliceSize]) -> LocalizerSize? {
         guard var size = measure(image, atZ: z) else { return nil }
-        let pairs = slices.filter { !$0.truncated }.compactMap { slice -> LocalizerWaterEquivalent.Pair? in
-            guard let integral = measure(image, atZ: slice.zMillimeters)?.profileIntegral else { return nil }
-            return .init(waterEquivalentDiameterCentimeters: slice.waterEquivalentDiameterCentimeters, profileIntegral: integral)
+        let rows = slices.filter { !$0.truncated }.compactMap { slice in measure(image, atZ: slice.zMillimeters).map { (slice, $0) } }
+        let frontal = image.projection == .frontal
+        switch LocalizerWidthScaling.check(rows.map { (localizer: $0.1.widthCentimeters, axial: frontal ? $0.0.lateralCentimeters : $0.0.apCentimeters) }) {
+        case .scale(let scale):
+            size.unscaledWidthCentimeters = size.widthCentimeters
+            size.widthCentimeters /= scale.ratio
+            size.effectiveDiameterCentimeters = frontal
+                ? AAPM204Conversion.fromLateral(size.widthCentimeters) : AAPM204Conversion.fromAP(size.widthCentimeters)
+            size.widthAgreesWithAxialSlices = true
+            size.method += String(format: "; width divided by %.3f, its median ratio to the axial %@ of %d slices (spread %.1f %%)",
+                                  scale.ratio, frontal ? "LAT" : "AP", scale.sliceCount, scale.spread * 100)
+        case .disagrees(let ratio, let count):
+            size.widthAgreesWithAxialSlices = false
+            size.method += String(format: "; not used: the width is %.2f times the axial %@ of %d slices", ratio, frontal ? "LAT" : "AP", count)
+        case .unchecked(let reason):
+            size.method += "; " + reason
+        }
+        let pairs = rows.compactMap { slice, row in
+            row.profileIntegral.map { LocalizerWaterEquivalent.Pair(waterEquivalentDiameterCentimeters: slice.waterEquivalentDiameterCentimeters, profileIntegral: $0) }
         }
         switch LocalizerWaterEquivalent.calibrate(pairs) {
         case .success(let calibration):

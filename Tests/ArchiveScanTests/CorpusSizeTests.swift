@@ -45,4 +45,22 @@ struct CorpusSizeTests {
             }
         }
     }
+    /// The Philips head phantoms' localizers are lateral (Image Orientation 0\1\0\0\0\-1: rows
+    /// along y, dcmdump) and show a skull shell in display-processed values (−1024 air, the inside
+    /// barely above it), so their row width is a fraction of the slices' AP and their values do not
+    /// follow the slices' Dw: both are measured and named but not used.
+    @Test(arguments: ["ct-series/philips-head-phantom", "ct-series/philips-head-phantom-tilted"])
+    func philipsLocalizersAreCheckedAgainstTheAxialSlices(folder: String) throws {
+        let result = ArchiveScanner(jobs: 2).scan([Corpus.path(folder)])
+        let exam = try #require(result.exams.first)
+        let series = try #require(result.seriesMeasurements[exam.studyInstanceUID]?.first)
+        let localizer = try #require(series.localizer)
+        #expect(localizer.projection == .lateral)
+        #expect(localizer.widthAgreesWithAxialSlices == false)
+        #expect(localizer.method.contains("; not used: the width is"))
+        #expect(localizer.waterEquivalentDiameterCentimeters == nil)
+        #expect(localizer.waterEquivalentMethod?.hasPrefix("no localizer Dw: the") == true)
+        #expect(MeasureInputBuilder.size(from: series).localizer?.apCentimeters == nil)
+        #expect(series.sizeMethod == "mid-scan axial")
+    }
 }

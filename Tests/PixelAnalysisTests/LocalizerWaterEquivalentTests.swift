@@ -12,14 +12,17 @@ struct LocalizerWaterEquivalentTests {
 
     /// Rows from z = +100 (row 0) to −100 mm, 1 mm apart; columns 600 pixels of `spacing` mm centred on 0.
     /// Frontal: a row runs along x and each pixel holds the AP chord; lateral: along y, the lateral chord.
-    static func localizer(frontal: Bool, spacing: Double = 1, scale: Float = 2.5, background: Float = 7) -> LocalizerImage {
+    /// `magnification`: the shadow's width at the stated pixel spacing over the true width (a patient
+    /// off the isocentre in a fan beam).
+    static func localizer(frontal: Bool, spacing: Double = 1, scale: Float = 2.5, background: Float = 7,
+                          magnification: Double = 1) -> LocalizerImage {
         let rows = 201, columns = 600
         var values = [Float](repeating: background, count: rows * columns)
         for r in 0..<rows {
             let (a, b) = semiAxes(100 - Double(r))
             let (across, along) = frontal ? (a, b) : (b, a)  // half-width along the row, half-depth along the ray
             for c in 0..<columns {
-                let u = ((Double(c) - Double(columns - 1) / 2) * spacing) / across
+                let u = ((Double(c) - Double(columns - 1) / 2) * spacing) / (across * magnification)
                 guard abs(u) < 1 else { continue }
                 values[r * columns + c] += scale * Float(2 * along * (1 - u * u).squareRoot())
             }
@@ -30,9 +33,11 @@ struct LocalizerWaterEquivalentTests {
                               originMillimeters: (-Double(columns - 1) / 2 * spacing, 0, 100))
     }
 
+    /// An axial slice at z as the slices would measure it: exact Dw, AP 2b and LAT 2a.
     static func slice(z: Double, dw: Double, truncated: Bool = false) -> SliceSize {
-        SliceSize(zMillimeters: z, areaSquareCentimeters: 0, areaEquivalentDiameterCentimeters: dw, waterEquivalentDiameterCentimeters: dw,
-                  apCentimeters: 0, lateralCentimeters: 0, truncated: truncated, truncatedOutlineFraction: truncated ? 0.2 : 0)
+        let (a, b) = semiAxes(z)
+        return SliceSize(zMillimeters: z, areaSquareCentimeters: 0, areaEquivalentDiameterCentimeters: dw, waterEquivalentDiameterCentimeters: dw,
+                         apCentimeters: 2 * b / 10, lateralCentimeters: 2 * a / 10, truncated: truncated, truncatedOutlineFraction: truncated ? 0.2 : 0)
     }
 
     @Test(arguments: [true, false])
@@ -51,6 +56,41 @@ struct LocalizerWaterEquivalentTests {
         let (a, b) = Self.semiAxes(0)
         let width = 2 * (frontal ? a : b)
         #expect(abs(measured.widthCentimeters * 10 - width) <= 0.005 * width + 1)
+    }
+
+    /// A localizer 6 % magnified (frontal) or 4 % reduced (lateral): the width at the mid-scan z is
+    /// divided by its median ratio to the axial slices and is the true 2a (2b) again, as is the
+    /// calibrated Dw; the ratio absorbs the 0.5 % the 10 % edge threshold takes off (1 mm pixels).
+    @Test(arguments: [(true, 1.06), (false, 0.96)])
+    func widthIsScaledToTheAxialSlices(frontal: Bool, magnification: Double) throws {
+        let image = Self.localizer(frontal: frontal, magnification: magnification)
+        let slices = stride(from: -80.0, through: 80, by: 20).map { Self.slice(z: $0, dw: Self.exactDw($0), truncated: $0 == 0) }
+        let measured = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: slices))
+        let (a, b) = Self.semiAxes(0)
+        let width = 2 * (frontal ? a : b) / 10
+        #expect(measured.widthAgreesWithAxialSlices == true)
+        // Within 1.5 pixels (0.15 cm): the mid-scan row's width and the ratios are whole pixels.
+        #expect(abs(measured.widthCentimeters - width) <= 0.15, "\(measured.widthCentimeters) cm, true \(width) cm")
+        #expect(abs(try #require(measured.unscaledWidthCentimeters) / (width * magnification) - 1) < 0.01)
+        let effective = frontal ? AAPM204Conversion.fromLateral(measured.widthCentimeters) : AAPM204Conversion.fromAP(measured.widthCentimeters)
+        #expect(measured.effectiveDiameterCentimeters == effective)
+        #expect(measured.method.contains("median ratio to the axial \(frontal ? "LAT" : "AP") of 8 slices"))
+        #expect(abs(try #require(measured.waterEquivalentDiameterCentimeters) / Self.exactDw(0) - 1) < 0.005)
+    }
+
+    /// A localizer that shows the patient at half its width (a display-processed image, a phantom
+    /// shell) disagrees with the slices: its width is kept but marked as not to be used.
+    @Test func aWidthFarFromTheAxialSlicesIsMarkedNotUsed() throws {
+        let image = Self.localizer(frontal: true, magnification: 0.5)
+        let slices = stride(from: -80.0, through: 80, by: 20).map { Self.slice(z: $0, dw: Self.exactDw($0)) }
+        let measured = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: slices))
+        #expect(measured.widthAgreesWithAxialSlices == false)
+        #expect(measured.unscaledWidthCentimeters == nil)
+        #expect(measured.method.contains("not used: the width is 0.50 times the axial LAT of 9 slices"))
+        // Without slices the width cannot be checked and is used as measured.
+        let alone = try #require(LocalizerMeasurement.measure(image, atZ: 0, calibratingOn: []))
+        #expect(alone.widthAgreesWithAxialSlices == nil)
+        #expect(alone.method.hasSuffix("width not checked: 0 non-truncated axial slice(s) on the localizer, 3 needed"))
     }
 
     @Test func theProfileIntegralIsTheScaledWaterArea() throws {
