@@ -18,16 +18,21 @@ struct ExamPixelPass {
         var series: [SeriesMeasurement] = []
         var slices: [SliceMeasurement] = []
         var thumbnails: [String: Data] = [:]
-        let localizerInExam = exam.series.first { $0.isLocalizer }?.seriesInstanceUID
+        let localizersInExam = exam.series.filter(\.isLocalizer).map(\.seriesInstanceUID)
+        /// The images of `first` (an event's localizer series), then those of the exam's other localizer series.
+        func localizerImages(first: String?) -> [CTImageHeader] {
+            ([first].compactMap { $0 } + localizersInExam.filter { $0 != first }).flatMap { uid in
+                (images[uid] ?? []).sorted { ($0.instanceNumber ?? 0) < ($1.instanceNumber ?? 0) }
+            }
+        }
         for item in exam.events {
             guard let uid = item.diagnosticSeriesUID, done.insert(uid).inserted, let members = images[uid] else { continue }
-            let localizerUID = item.localizerSeriesUID ?? localizerInExam
-            let localizer = localizerUID.flatMap { images[$0]?.first }
+            let localizers = localizerImages(first: item.localizerSeriesUID)
             let summary = exam.series.first { $0.seriesInstanceUID == uid }
             let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)") (linked by "
                 + "\(summary?.linkMethod ?? "?")): \(item.diagnosticSeriesChoice ?? "")"
             var (measurement, measured, thumbnail) = analyzer.measure(
-                series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizer: localizer)
+                series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizers: localizers)
             if let thumbnail {
                 thumbnails[uid] = thumbnail
                 measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)
@@ -40,9 +45,9 @@ struct ExamPixelPass {
         if series.isEmpty, let fallback = exam.series.filter({ $0.isAxial && !$0.isLocalizer }).max(by: { $0.imageCount < $1.imageCount }),
            let members = images[fallback.seriesInstanceUID] {
             // No event names a diagnostic series (no dose report and no CTDIvol): measure the largest axial series.
-            let localizer = localizerInExam.flatMap { images[$0]?.first }
             var (measurement, measured, thumbnail) = analyzer.measure(
-                series: members, eventUID: nil, choice: "largest axial series (no event links a series)", localizer: localizer)
+                series: members, eventUID: nil, choice: "largest axial series (no event links a series)",
+                localizers: localizerImages(first: nil))
             if let thumbnail {
                 thumbnails[fallback.seriesInstanceUID] = thumbnail
                 measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: fallback.seriesInstanceUID)

@@ -1,5 +1,6 @@
 import DosePhysics
 import DoseModel
+import PixelAnalysis
 import QualityMeasures
 
 /// Turns an assembled exam (plus ctdose's own size and noise from the pixels) into the input of the
@@ -59,13 +60,17 @@ extension MeasureInputBuilder {
                 lateralCentimeters: mid.lateralCentimeters, apCentimeters: mid.apCentimeters,
                 truncated: measurement.midScanTruncated ?? false)
         }
-        if let localizer = measurement.localizer {
-            // A width that disagrees with the axial slices is reported, not used.
-            let width = localizer.widthAgreesWithAxialSlices == false ? nil : localizer.widthCentimeters
+        let views = [measurement.localizer, measurement.localizerSecondView].compactMap { $0 }
+        if !views.isEmpty {
+            // LAT from the frontal view, AP from the lateral one; a width that disagrees with the axial
+            // slices is reported, not used. Each view's Dw estimates the same cross-section: their mean.
+            func width(_ projection: LocalizerProjection) -> Double? {
+                views.first { $0.projection == projection && $0.widthAgreesWithAxialSlices != false }?.widthCentimeters
+            }
+            let diameters = views.compactMap(\.waterEquivalentDiameterCentimeters)
             size.localizer = PatientSizeMeasurements(
-                waterEquivalentDiameterCentimeters: localizer.waterEquivalentDiameterCentimeters,
-                lateralCentimeters: localizer.projection == .frontal ? width : nil,
-                apCentimeters: localizer.projection == .lateral ? width : nil)
+                waterEquivalentDiameterCentimeters: diameters.isEmpty ? nil : diameters.reduce(0, +) / Double(diameters.count),
+                lateralCentimeters: width(.frontal), apCentimeters: width(.lateral))
         }
         return size
     }

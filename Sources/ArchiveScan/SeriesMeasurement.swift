@@ -76,8 +76,11 @@ public struct SeriesMeasurement: Sendable, Codable {
     public var midScanTruncatedOutlineFraction: Double?
     public var meanWaterEquivalentDiameterCentimeters: Double?
     public var truncatedSliceCount: Int
-    /// The localizer measurement at the mid-scan z, when a localizer was available.
+    /// The localizer measurement at the mid-scan z, when a localizer was available (the frontal view
+    /// when there is one).
     public var localizer: LocalizerSize?
+    /// The other view of a two-view localizer (lateral, when `localizer` is frontal).
+    public var localizerSecondView: LocalizerSize?
     /// Which size the measure uses: "mid-scan axial", "localizer (…)" or "mid-scan axial, truncated".
     public var sizeMethod: String
     /// Mean over the analysed images of the per-image local-SD mode (HU).

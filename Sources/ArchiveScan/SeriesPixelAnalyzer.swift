@@ -15,8 +15,10 @@ public struct SeriesPixelAnalyzer: Sendable {
     }
 
     /// Measures `images` (one series), choosing slices per `settings.slices`.
+    /// `localizers`: the images of the event's localizer series, then those of the exam's other
+    /// localizer series; the first frontal and the first lateral view that cover the mid-scan z are measured.
     public func measure(series images: [CTImageHeader], eventUID: String?, choice: String,
-                        localizer: CTImageHeader?) -> (SeriesMeasurement, [SliceMeasurement], thumbnail: Data?) {
+                        localizers: [CTImageHeader]) -> (SeriesMeasurement, [SliceMeasurement], thumbnail: Data?) {
         let sorted = images.filter { $0.zMillimeters != nil }.sorted { $0.zMillimeters! < $1.zMillimeters! }
         let chosen = settings.slices.indices(sortedZ: sorted.map { $0.zMillimeters! }).map { sorted[$0] }
         let results = ResultList(count: chosen.count)
@@ -55,16 +57,16 @@ public struct SeriesPixelAnalyzer: Sendable {
                 kernelPixels: slices.first?.noise.kernelPixels ?? 0,
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
             ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
-        if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, let localizer {
-            do {
-                measurement.localizer = try Self.measureLocalizer(localizer, atZ: z, calibratingOn: slices.map(\.size))
-            } catch {
-                measurement.problems.append("localizer \(localizer.sopInstanceUID): \(error)")
-            }
+        if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, !localizers.isEmpty {
+            let (views, problems) = LocalizerViews.measure(localizers, atZ: z, calibratingOn: slices.map(\.size))
+            measurement.localizer = views.first
+            measurement.localizerSecondView = views.dropFirst().first
+            measurement.problems += problems
         }
         if profile.midScan == nil || profile.midScan?.truncated == true {
             if let fallback = measurement.localizer {
-                measurement.sizeMethod = "localizer (\(fallback.method))"
+                let second = measurement.localizerSecondView.map { "; \($0.method)" } ?? ""
+                measurement.sizeMethod = "localizer (\(fallback.method)\(second))"
             } else {
                 measurement.sizeMethod = profile.midScan == nil ? "none" : "mid-scan axial, truncated"
             }
@@ -143,20 +145,6 @@ public struct SeriesPixelAnalyzer: Sendable {
             rows: image.rows, columns: image.columns, hounsfieldUnits: values, rowSpacingMillimeters: spacing[0],
             columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
             zMillimeters: header.zMillimeters ?? 0, fieldOfViewCircle: circle)
-    }
-
-    static func measureLocalizer(_ header: CTImageHeader, atZ z: Double, calibratingOn slices: [SliceSize]) throws -> LocalizerSize? {
-        guard let path = header.filePath else { return nil }
-        let image = try CrashJournal.reading(path) { try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) } }
-        guard let spacing = header.pixelSpacingMillimeters, let o = header.imageOrientation,
-              let p = header.imagePositionMillimeters else { return nil }
-        if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }
-        let localizer = LocalizerImage(
-            rows: image.rows, columns: image.columns, values: image.hounsfieldUnits, rowSpacingMillimeters: spacing[0],
-            columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
-            originMillimeters: (p[0], p[1], p[2]), sourceToDetectorMillimeters: header.distanceSourceToDetectorMillimeters,
-            sourceToPatientMillimeters: header.distanceSourceToPatientMillimeters)
-        return LocalizerMeasurement.measure(localizer, atZ: z, calibratingOn: slices)
     }
 
     static func mean(_ values: [Double]) -> Double? {

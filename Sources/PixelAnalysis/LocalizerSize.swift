@@ -36,15 +36,21 @@ public struct LocalizerImage: Sendable {
 
     /// Which patient dimension the image rows show: a frontal (AP/PA) localizer's rows run along x
     /// (lateral width), a lateral localizer's along y (AP depth).
-    public var projection: LocalizerProjection {
-        if abs(columnDirection.z) > 0.7 {
-            return abs(rowDirection.x) >= abs(rowDirection.y) ? .frontal : .lateral
-        }
-        return .unknown
-    }
+    public var projection: LocalizerProjection { LocalizerProjection(rowDirection: rowDirection, columnDirection: columnDirection) }
 }
 
-public enum LocalizerProjection: String, Sendable, Codable { case frontal, lateral, unknown }
+public enum LocalizerProjection: String, Sendable, Codable {
+    case frontal, lateral, unknown
+
+    /// From Image Orientation (Patient): columns along z, rows along x (frontal) or y (lateral).
+    public init(rowDirection: (x: Double, y: Double, z: Double), columnDirection: (x: Double, y: Double, z: Double)) {
+        if abs(columnDirection.z) > 0.7 {
+            self = abs(rowDirection.x) >= abs(rowDirection.y) ? .frontal : .lateral
+        } else {
+            self = .unknown
+        }
+    }
+}
 
 /// Patient width on a localizer at a given z, and an effective diameter from it.
 public struct LocalizerSize: Sendable, Equatable, Codable {

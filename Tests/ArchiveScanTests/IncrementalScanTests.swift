@@ -37,7 +37,7 @@ struct IncrementalScanTests {
         #expect(second.status == 0, "\(second.stderr)")
         let runs = try Self.runs(db)
         try #require(runs.count == 2)
-        #expect(runs[0].read == 44 && runs[0].updated == 2)  // 2 studies × 22 DICOM files
+        #expect(runs[0].read == 46 && runs[0].updated == 2)  // 2 studies × 23 DICOM files
         #expect(runs[1].read == 0 && runs[1].updated == 0)
         // Nothing was rewritten: every file row and exam row still carries the first run's id.
         let database = try SQLiteDatabase(path: db)
@@ -78,7 +78,7 @@ struct IncrementalScanTests {
         let night2 = StoreFixture.ctdose(["scan", archive, "--db", db, "--out", root + "/nightly"] + Self.common)
         #expect(night2.status == 0, "\(night2.stderr)")
         let runs = try Self.runs(db)
-        #expect(runs.map(\.read) == [22, 22])  // (1 localizer + 10 axial) × 2, then (10 axial + 1 report) × 2
+        #expect(runs.map(\.read) == [24, 22])  // (2 localizer views + 10 axial) × 2, then (10 axial + 1 report) × 2
         #expect(runs.map(\.updated) == [2, 2])
         let once = StoreFixture.ctdose(["scan", archive, "--db", root + "/once.sqlite", "--out", root + "/once"] + Self.common)
         #expect(once.status == 0, "\(once.stderr)")
@@ -108,10 +108,10 @@ extension IncrementalScanTests {
         let relative = StoreFixture.run("/bin/sh", ["-c", "cd '\(root)' && '\(StoreFixture.executable)' scan archive --db store.sqlite --out after --jobs 2 --slices mid"],
                                         environment: ["CTDOSE_PSEUDONYM_KEY": StoreFixture.key])
         #expect(relative.status == 0, "\(relative.stderr)")
-        #expect(relative.stderr.contains("0 read, 38 unchanged, 6 gone; 1 exams updated"), "\(relative.stderr)")
+        #expect(relative.stderr.contains("0 read, 40 unchanged, 6 gone; 1 exams updated"), "\(relative.stderr)")
         let database = try SQLiteDatabase(path: db)
         let files = try database.read { try $0.rows("SELECT COUNT(*) FROM dicom_file").first?.first?.int64 }
-        #expect(files == 38)
+        #expect(files == 40)
         // Without its report, study 1 is computed from its image headers (DCM 113867); study 0 keeps its report.
         let exams = try String(contentsOfFile: root + "/after/exams.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(exams.filter { $0.contains(",doseReport,") }.count == 1)
@@ -131,7 +131,7 @@ extension IncrementalScanTests {
         let same = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
         #expect(same.status == 0)
         let runs = try Self.runs(db)
-        #expect(runs.map(\.read) == [44, 0, 0])
+        #expect(runs.map(\.read) == [46, 0, 0])
         #expect(runs.map(\.updated) == [2, 2, 0])
     }
 }

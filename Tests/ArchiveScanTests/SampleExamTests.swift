@@ -48,6 +48,12 @@ import Testing
         let localizerDw = try #require(localizer.waterEquivalentDiameterCentimeters, "\(localizer.waterEquivalentMethod ?? "")")
         #expect(abs(localizerDw - exactDw) / exactDw < 0.005)
         #expect(localizer.waterEquivalentMethod?.hasPrefix("localizer profile integral calibrated on 20 non-truncated axial slices") == true)
+        // The lateral view (IM0002) gives the AP, 24 cm, and the same Dw.
+        let lateral = try #require(series.localizerSecondView)
+        #expect(lateral.projection == .lateral)
+        #expect(lateral.widthAgreesWithAxialSlices == true)
+        #expect(abs(lateral.widthCentimeters - 24) / 24 < 0.01)
+        #expect(abs(try #require(lateral.waterEquivalentDiameterCentimeters) - exactDw) / exactDw < 0.005)
     }
 
     @Test func measureVerdictByHand() throws {
@@ -87,5 +93,11 @@ import Testing
         let diameter = try #require(SizeAdjustedDoseCalculator.diameter(size, method: .waterEquivalent))
         #expect(diameter.source == .localizer)
         #expect(abs(diameter.value - exactDw) / exactDw < 0.005)
+        // The two views give LAT and AP: √(AP·LAT) = √(24 × 32) cm is the exact Dw too.
+        #expect(abs(try #require(size.localizer?.lateralCentimeters) - 32) / 32 < 0.01)
+        #expect(abs(try #require(size.localizer?.apCentimeters) - 24) / 24 < 0.01)
+        let geometric = try #require(SizeAdjustedDoseCalculator.diameter(size, method: .geometricMeanAPLateral))
+        #expect(geometric.source == .localizer)
+        #expect(abs(geometric.value - exactDw) / exactDw < 0.01)
     }
 }
