@@ -207,17 +207,25 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
     DcmTagKey stop = DCM_PixelData;
     if (flags & CDCM_OPEN_STOP_AT_GROUP_0033) stop = DcmTagKey(0x0033, 0x0000);
     if (flags & CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE) stop = DCM_ContentSequence;
-    if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path, stop)) {
-        status = EC_Normal;
-    } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
-        file->format.clear();
-        file->warnings.clear();
-        status = file->format.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                                               ERM_autoDetect, stop);
-    } else {
-        status = file->format.loadFile(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
-    }
+    std::string assertion;
+    const bool completed = cdcm::run_catching_assertions([&] {
+        if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path, stop)) {
+            status = EC_Normal;
+        } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
+            file->format.clear();
+            file->warnings.clear();
+            status = file->format.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                                                   ERM_autoDetect, stop);
+        } else {
+            status = file->format.loadFile(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+        }
+    }, assertion);
     cdcm::capture_log(nullptr);
+    if (!completed) {
+        // The parser was stopped inside the dataset: leaked, not freed (see run_catching_assertions).
+        cdcm::set_error(err, CDCM_ERR_DECODE, "DCMTK stopped on its internal check " + assertion + " (corrupt file)");
+        return CDCM_ERR_DECODE;
+    }
     if (status.bad()) {
         std::string message = status.text();
         if (!file->warnings.empty()) message += " (" + file->warnings.substr(0, 300) + ")";
@@ -233,6 +241,7 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
 }
 
 void cdcm_close(cdcm_file *file) {
+    if (file != nullptr && !file->abandoned.empty()) return;  // leaked: a decoder was stopped inside it
     try {
         delete file;
     } catch (...) {

@@ -6,6 +6,7 @@
 #include "include/cdcmtk.h"
 
 #include <cstring>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,9 @@ struct cdcm_file {
     /// elements (pixel decoding can rewrite attributes such as Photometric Interpretation).
     std::vector<std::pair<uint32_t, DcmElement *>> top_level;
     bool top_level_ready = false;
+    /// Set when a decoder's assert() stopped it mid-frame (see run_catching_assertions): the objects it
+    /// left are not trusted again, so the handle decodes nothing more and cdcm_close leaks it.
+    std::string abandoned;
 };
 
 namespace cdcm {
@@ -38,6 +42,12 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
 
 /// Drops the top-level index; the next look-up rebuilds it.
 void forget_top_level(cdcm_file *file);
+
+/// Runs `body`; an assert() that fails inside it on this thread (DCMTK and the decoders it bundles,
+/// such as CharLS for JPEG-LS, assert on some corrupt data, and Debian builds them with assertions
+/// on) returns here instead of aborting the process: false, with "file:line: expression" in
+/// `assertion`. What the interrupted frames held is leaked, not released.
+bool run_catching_assertions(const std::function<void()> &body, std::string &assertion);
 
 inline DcmTagKey tag_key(uint32_t tag) {
     return DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF));

@@ -214,12 +214,22 @@ cdcm_status decode_with_dcmtk(cdcm_file *file, const cdcm_image_info &info, uint
             if (found != CDCM_OK) return found;
         }
     }
+    if (!file->abandoned.empty())
+        return fail(err, CDCM_ERR_DECODE, "frame " + std::to_string(frame) + ": not decoded after " + file->abandoned);
     OFString color_model;
     std::string log;
+    std::string assertion;
+    OFCondition status = EC_IllegalCall;
     cdcm::capture_log(&log);
-    OFCondition status = pixels->getUncompressedFrame(dataset, frame, start_fragment, target,
-                                                      static_cast<Uint32>(buffer_bytes), color_model);
+    const bool completed = cdcm::run_catching_assertions([&] {
+        status = pixels->getUncompressedFrame(dataset, frame, start_fragment, target, static_cast<Uint32>(buffer_bytes),
+                                              color_model);
+    }, assertion);
     cdcm::capture_log(nullptr);
+    if (!completed) {
+        file->abandoned = "the decoder stopped on its internal check " + assertion + " (corrupt compressed data)";
+        return fail(err, CDCM_ERR_DECODE, "frame " + std::to_string(frame) + ": " + file->abandoned);
+    }
     if (status.bad()) {
         std::string message = std::string("frame ") + std::to_string(frame) + ": " + status.text();
         if (!log.empty()) message += " (" + log.substr(0, 300) + ")";
@@ -291,8 +301,16 @@ cdcm_status decode_jpeg2000(cdcm_file *file, const cdcm_image_info &info, uint32
     std::vector<uint8_t> bytes;
     cdcm_status status = gather_fragments(sequence, frame, info.frames, bytes, err);
     if (status != CDCM_OK) return status;
-    return cdcm::decode_jpeg2000_frame(bytes.data(), bytes.size(), info.rows, info.columns, info.samples_per_pixel,
-                                       info.bits_stored, info.pixel_representation, out, count, err);
+    // The frame's bytes are a copy: a decoder assertion (see run_catching_assertions) leaves the dataset intact.
+    std::string assertion;
+    const bool completed = cdcm::run_catching_assertions([&] {
+        status = cdcm::decode_jpeg2000_frame(bytes.data(), bytes.size(), info.rows, info.columns, info.samples_per_pixel,
+                                             info.bits_stored, info.pixel_representation, out, count, err);
+    }, assertion);
+    if (!completed)
+        return fail(err, CDCM_ERR_DECODE, "frame " + std::to_string(frame) + ": the JPEG 2000 decoder stopped on its internal check " +
+                                              assertion + " (corrupt compressed data)");
+    return status;
 }
 
 }  // namespace

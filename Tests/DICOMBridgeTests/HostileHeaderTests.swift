@@ -73,3 +73,35 @@ struct HostileHeaderTests {
         #expect(outcomes.count == names.count)
     }
 }
+
+/// DCMTK's JPEG-LS decoder (its bundled CharLS, built with assertions on) asserts on some corrupt
+/// streams. The assertion must end the decode of that frame with an error naming it, not the process,
+/// and the decoders must keep working for the next file.
+@Suite("Decoder assertions")
+struct DecoderAssertionTests {
+    /// A 6-byte mutation of the corpus's JPEG-LS near-lossless file found by Scripts/fuzz-corpus
+    /// (seed 4242, round 85): it trips CharLS's `abs(b) < 65536 * 256` in JlsContext::UpdateVariables.
+    static let mutation: [(offset: Int, byte: UInt8)] = [(1919, 222), (2198, 254), (2199, 255), (2200, 0), (2201, 224), (5653, 57)]
+
+    @Test(.enabled(if: Corpus.isAvailable, Corpus.absentMessage))
+    func aDecoderAssertionFailsTheFrameNotTheProcess() throws {
+        let original = Corpus.path("transfer-syntaxes/orthanc/1.2.840.10008.1.2.4.81.dcm")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
+        for (offset, byte) in Self.mutation { bytes[offset] = byte }
+        let corrupt = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-jpegls-assert-\(getpid()).dcm")
+        try Data(bytes).write(to: corrupt)
+        defer { try? FileManager.default.removeItem(at: corrupt) }
+        do {
+            _ = try DICOMFile.read(corrupt.path) { try $0.hounsfieldImage(frame: 0) }
+            Issue.record("the corrupt JPEG-LS frame decoded")
+        } catch let error as DICOMError {
+            let text = error.description
+            #expect(text.contains("the decoder stopped on its internal check") && text.contains("libcharls"), "\(text)")
+            #expect(text.contains("corrupt compressed data"), "\(text)")
+        }
+        // Twice more (the same thread's escape is set up again) and then the intact file: all decoders still work.
+        #expect(throws: DICOMError.self) { try DICOMFile.read(corrupt.path) { try $0.hounsfieldImage(frame: 0) } }
+        let intact = try DICOMFile.read(original) { try $0.hounsfieldImage(frame: 0) }
+        #expect(intact.rows > 0 && intact.hounsfieldUnits.count == intact.rows * intact.columns)
+    }
+}
