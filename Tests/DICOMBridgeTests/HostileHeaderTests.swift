@@ -99,7 +99,7 @@ struct DecoderAssertionTests {
             #expect(text.contains("the decoder stopped on its internal check") && text.contains("libcharls"), "\(text)")
             #expect(text.contains("corrupt compressed data"), "\(text)")
         }
-        // Twice more (the same thread's escape is set up again) and then the intact file: all decoders still work.
+        // Once more (the escape is set up again on this thread), then the intact file: the decoders still work.
         #expect(throws: DICOMError.self) { try DICOMFile.read(corrupt.path) { try $0.hounsfieldImage(frame: 0) } }
         let intact = try DICOMFile.read(original) { try $0.hounsfieldImage(frame: 0) }
         #expect(intact.rows > 0 && intact.hounsfieldUnits.count == intact.rows * intact.columns)
