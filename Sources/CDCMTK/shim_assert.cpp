@@ -4,6 +4,7 @@
 // glibc's does.
 #include "shim_internal.hpp"
 
+#include <cerrno>  // program_invocation_short_name (GNU)
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
@@ -24,8 +25,9 @@ extern "C" void __assert_fail(const char *assertion, const char *file, unsigned 
         }
         siglongjmp(*escape, 1);
     }
-    std::fprintf(stderr, "%s:%u: %s: Assertion `%s' failed.\n", file ? file : "?", line, function ? function : "?",
-                 assertion ? assertion : "?");
+    // glibc's own wording, program name first.
+    std::fprintf(stderr, "%s: %s:%u: %s: Assertion `%s' failed.\n", program_invocation_short_name, file ? file : "?", line,
+                 function ? function : "?", assertion ? assertion : "?");
     std::fflush(stderr);
     std::abort();
 }
