@@ -25,8 +25,8 @@ public enum ObjectReader {
 
     /// What a reader that takes only some studies (`--shard`) made of a file.
     public enum Outcome: Sendable {
-        /// The file, and the Study Instance UID its first attributes gave (nil when they gave none):
-        /// the study it belongs to even when it ends set aside or failed.
+        /// The file, and the Study Instance UID its first attributes gave (nil when they gave none, or
+        /// when no `wantsStudy` asked): the study it belongs to even when it ends set aside or failed.
         case read(ScannedObject, studyInstanceUID: String?)
         /// Another reader's study: read only up to group 0033, not classified.
         case skipped(studyInstanceUID: String)
@@ -45,7 +45,8 @@ public enum ObjectReader {
             // tree only, which is enough to set aside projection X-ray and radiopharmaceutical reports
             // (a fluoroscopy report's content can be megabytes).
             let firstLook = try DICOMFile.read(path, extent: .imageModules) { file -> FirstLook in
-                let study = file.string(.studyInstanceUID)
+                // Only a reader that picks studies needs it (the CT image's header reads it again).
+                let study = wantsStudy == nil ? nil : file.string(.studyInstanceUID)
                 if let study, let wantsStudy, !wantsStudy(study) { return .elsewhere(study) }
                 let sopClass = file.string(.sopClassUID) ?? ""
                 if sopClass == SOPClass.ctImage { return .read(try classify(file), study) }
