@@ -21,19 +21,9 @@ public struct SeriesPixelAnalyzer: Sendable {
                         localizers: [CTImageHeader]) -> (SeriesMeasurement, [SliceMeasurement], thumbnail: Data?) {
         let sorted = images.filter { $0.zMillimeters != nil }.sorted { $0.zMillimeters! < $1.zMillimeters! }
         let chosen = settings.slices.indices(sortedZ: sorted.map { $0.zMillimeters! }).map { sorted[$0] }
-        let results = ResultList(count: chosen.count)
-        let group = DispatchGroup()
-        for (index, header) in chosen.enumerated() {
-            group.enter()
-            workers.submit { [settings] in
-                results.set(index, Result { try Self.measureSlice(header, settings: settings) })
-                group.leave()
-            }
-        }
-        group.wait()
         var problems: [String] = []
         var slices: [SliceMeasurement] = []
-        for (header, result) in zip(chosen, results.values) {
+        for (header, result) in zip(chosen, measureSlices(chosen)) {
             switch result {
             case .success(let slice): slices.append(slice)
             case .failure(let error): problems.append("slice \(header.sopInstanceUID): \(error)")
@@ -58,7 +48,8 @@ public struct SeriesPixelAnalyzer: Sendable {
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
             ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, !localizers.isEmpty {
-            let (views, problems) = LocalizerViews.measure(localizers, atZ: z, calibratingOn: slices.map(\.size))
+            let calibration = slices.map(\.size) + calibrationSlices(sorted: sorted, analysed: slices, midScan: profile.midScan)
+            let (views, problems) = LocalizerViews.measure(localizers, atZ: z, calibratingOn: calibration)
             measurement.localizer = views.first
             measurement.localizerSecondView = views.dropFirst().first
             measurement.problems += problems
@@ -77,6 +68,39 @@ public struct SeriesPixelAnalyzer: Sendable {
         }
         return (measurement, slices, thumbnail)
     }
+
+    /// Measures `headers` on the workers, in order (nil where a slice was not measured).
+    func measureSlices(_ headers: [CTImageHeader]) -> [Result<SliceMeasurement, any Error>?] {
+        let results = ResultList(count: headers.count)
+        let group = DispatchGroup()
+        for (index, header) in headers.enumerated() {
+            group.enter()
+            workers.submit { [settings] in
+                results.set(index, Result { try Self.measureSlice(header, settings: settings) })
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.values
+    }
+
+    /// Slices measured only to calibrate the localizer fallback: when the measure needs it (the
+    /// mid-scan slice truncated or missing) and the slice selection (`--slices mid`, `every:N`) left
+    /// fewer than `LocalizerWaterEquivalent.minimumSlices` non-truncated slices, up to
+    /// `extraCalibrationSlices` more, evenly spaced over the series. Not part of the series' results.
+    func calibrationSlices(sorted: [CTImageHeader], analysed: [SliceMeasurement], midScan: SliceSize?) -> [SliceSize] {
+        guard midScan == nil || midScan?.truncated == true,
+              analysed.filter({ !$0.size.truncated }).count < LocalizerWaterEquivalent.minimumSlices else { return [] }
+        let done = Set(analysed.map(\.sopInstanceUID))
+        let candidates = sorted.filter { !done.contains($0.sopInstanceUID) }
+        guard !candidates.isEmpty else { return [] }
+        let count = min(Self.extraCalibrationSlices, candidates.count)
+        let picked = (0..<count).map { candidates[($0 * 2 + 1) * candidates.count / (2 * count)] }
+        return measureSlices(picked).compactMap { try? $0?.get().size }
+    }
+
+    /// At most this many slices are added for the localizer calibration.
+    static let extraCalibrationSlices = 9
 
     static func measureSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
         try analyseSlice(header, settings: settings).measurement

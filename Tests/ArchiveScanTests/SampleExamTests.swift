@@ -74,13 +74,18 @@ import Testing
     /// The two slices nearest the middle (z −5 and 0 mm) reconstructed in a 30 cm field: the 32 cm wide
     /// ellipse is truncated there, so the measure falls back to the localizer, whose Dw is calibrated on
     /// the 18 other slices and is again the ellipse's 2√(16 × 12) cm.
-    @Test func truncatedMidScanFallsBackToTheCalibratedLocalizerDw() throws {
+    static func truncatedMidScanExam() throws -> String {
         let folder = try StoreFixture.temporaryFolder("truncated-mid")
         try FileManager.default.removeItem(atPath: folder)
         try FileManager.default.copyItem(atPath: Self.folder, toPath: folder)
         for name in ["IM0010.dcm", "IM0011.dcm"] {
             #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0018,1100)=300", folder + "/axial/" + name]).status == 0)
         }
+        return folder
+    }
+
+    @Test func truncatedMidScanFallsBackToTheCalibratedLocalizerDw() throws {
+        let folder = try Self.truncatedMidScanExam()
         let result = ArchiveScanner(jobs: 2).scan([folder])
         let exam = try #require(result.exams.first)
         let series = try #require(result.seriesMeasurements[exam.studyInstanceUID]?.first)
@@ -99,5 +104,24 @@ import Testing
         let geometric = try #require(SizeAdjustedDoseCalculator.diameter(size, method: .geometricMeanAPLateral))
         #expect(geometric.source == .localizer)
         #expect(abs(geometric.value - exactDw) / exactDw < 0.01)
+    }
+    /// With `--slices mid` only the (truncated) mid-scan slice is analysed: slices are measured for the
+    /// localizer's calibration alone, and the fallback still has a calibrated Dw.
+    @Test func midScanOnlyStillCalibratesTheLocalizer() throws {
+        let folder = try Self.truncatedMidScanExam()
+        var pixels = PixelAnalysisSettings()
+        pixels.slices = .midScanOnly
+        let result = ArchiveScanner(jobs: 2, pixels: pixels).scan([folder])
+        let exam = try #require(result.exams.first)
+        let series = try #require(result.seriesMeasurements[exam.studyInstanceUID]?.first)
+        #expect(series.analysedSliceCount == 1)
+        #expect(result.slices.filter { $0.seriesInstanceUID == series.seriesInstanceUID }.count == 1)
+        #expect(series.midScanTruncated == true)
+        let localizer = try #require(series.localizer)
+        #expect(localizer.waterEquivalentMethod?.hasPrefix("localizer profile integral calibrated on") == true)
+        let exactDw = 2 * (16.0 * 12.0).squareRoot()
+        let diameter = try #require(SizeAdjustedDoseCalculator.diameter(MeasureInputBuilder.size(from: series), method: .waterEquivalent))
+        #expect(diameter.source == .localizer)
+        #expect(abs(diameter.value - exactDw) / exactDw < 0.005)
     }
 }
