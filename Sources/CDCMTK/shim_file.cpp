@@ -33,22 +33,24 @@ class ThreadLogAppender : public dcmtk::log4cplus::Appender {
     }
 };
 
-/// Reads the dataset up to Pixel Data from the file in 64 KiB chunks through an in-memory stream:
-/// the same parser as loadFileUntilTag without a stdio call per element. Returns false when the file
-/// cannot be opened or read, or the parse fails: the caller then reads it the ordinary way, so
-/// errors keep DCMTK's own file-stream wording.
-bool load_header_in_chunks(DcmFileFormat &format, const char *path, const DcmTagKey &stop) {
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
+/// Reads the dataset up to `stop` from the open file in chunks (16 KiB, then 64 KiB) through an
+/// in-memory stream: the same parser as loadFileUntilTag without a stdio call per element. Returns
+/// false when the file cannot be read or the parse fails: the caller then reads it the ordinary way,
+/// so errors keep DCMTK's own file-stream wording.
+bool load_header_in_chunks(DcmFileFormat &format, int fd, const DcmTagKey &stop) {
     thread_local std::vector<char> chunk(64 * 1024);  // reused: a 64 KiB free per file makes glibc consolidate its heap
     DcmInputBufferStream stream;
     format.transferInit();
     OFCondition status = EC_StreamNotifyClient;
     bool ended = false;
+    off_t offset = 0;
     while (status == EC_StreamNotifyClient && !ended) {
-        ssize_t count = ::read(fd, chunk.data(), chunk.size());
+        // A classic CT image's modules take a few KiB: the first read copies 16 KiB, not 64.
+        const size_t wanted = offset == 0 ? 16 * 1024 : chunk.size();
+        ssize_t count = ::pread(fd, chunk.data(), wanted, offset);
         if (count < 0 && errno == EINTR) continue;
         if (count < 0) break;
+        offset += count;
         if (count == 0) {
             stream.setEos();
             ended = true;
@@ -68,7 +70,6 @@ bool load_header_in_chunks(DcmFileFormat &format, const char *path, const DcmTag
         complete = elements > 0 && dataset->getElement(elements - 1)->transferState() == ERW_ready;
     }
     format.transferEnd();
-    ::close(fd);
     return complete;
 }
 
@@ -77,10 +78,16 @@ bool load_header_in_chunks(DcmFileFormat &format, const char *path, const DcmTag
 namespace cdcm {
 
 void set_error(cdcm_error *err, cdcm_status code, const std::string &text) {
+    set_error(err, code, text.c_str(), text.size());
+}
+
+void set_error(cdcm_error *err, cdcm_status code, const char *text, size_t length) {
     if (err == nullptr) return;
     err->code = code;
-    std::strncpy(err->message, text.c_str(), sizeof(err->message) - 1);
-    err->message[sizeof(err->message) - 1] = '\0';
+    // Not strncpy: it would pad the rest of the 512 bytes, and absent elements are asked for often.
+    length = std::min(length, sizeof(err->message) - 1);
+    std::memcpy(err->message, text, length);
+    err->message[length] = '\0';
 }
 
 void capture_log(std::string *sink) { log_sink = sink; }
@@ -96,6 +103,19 @@ static std::string tag_text(uint32_t tag) {
     char text[16];
     std::snprintf(text, sizeof(text), "(%04X,%04X)", tag >> 16, tag & 0xFFFF);
     return text;
+}
+
+/// "element (GGGG,EEEE) not found", written without a heap string or printf: most look-ups of
+/// optional attributes end here.
+static void set_element_not_found(cdcm_error *err, uint32_t tag) {
+    if (err == nullptr) return;
+    static const char digits[] = "0123456789ABCDEF";
+    char text[] = "element (GGGG,EEEE) not found";
+    for (int k = 0; k < 4; ++k) {
+        text[9 + k] = digits[(tag >> (28 - 4 * k)) & 0xF];
+        text[14 + k] = digits[(tag >> (12 - 4 * k)) & 0xF];
+    }
+    set_error(err, CDCM_ERR_NOT_FOUND, text, sizeof(text) - 1);
 }
 
 /// The first top-level element with `tag`, as DcmItem::findAndGetElement would find it, through the
@@ -164,7 +184,7 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
         element = nullptr;
     }
     if (element == nullptr) {
-        set_error(err, CDCM_ERR_NOT_FOUND, "element " + tag_text(tags[depth - 1]) + " not found");
+        set_element_not_found(err, tags[depth - 1]);
         return CDCM_ERR_NOT_FOUND;
     }
     *out = element;
@@ -185,6 +205,9 @@ void cdcm_init(void) {
         root.removeAllAppenders();
         root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new ThreadLogAppender()));
         root.setLogLevel(dcmtk::log4cplus::WARN_LOG_LEVEL);
+        // Loads the data dictionary now (tens of milliseconds of text parsing) rather than inside the
+        // first file's parse.
+        (void)dcmDataDict.isDictionaryLoaded();
     });
 }
 
@@ -195,8 +218,26 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
         return CDCM_ERR_ARGUMENT;
     }
     *out = nullptr;
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot open file: ") + std::strerror(errno));
+        return CDCM_ERR_IO;
+    }
+    cdcm_status status = cdcm_open_descriptor(fd, path, flags, out, err);
+    ::close(fd);
+    return status;
+    CDCM_GUARD_END(err)
+}
+
+cdcm_status cdcm_open_descriptor(int fd, const char *path, uint32_t flags, cdcm_file **out, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (path == nullptr || out == nullptr || fd < 0) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "descriptor, path and out are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    *out = nullptr;
     struct stat info;
-    if (stat(path, &info) != 0) {
+    if (fstat(fd, &info) != 0) {
         cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot stat file: ") + std::strerror(errno));
         return CDCM_ERR_IO;
     }
@@ -209,7 +250,7 @@ cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_er
     if (flags & CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE) stop = DCM_ContentSequence;
     std::string assertion;
     const bool completed = cdcm::run_catching_assertions([&] {
-        if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, path, stop)) {
+        if ((flags & CDCM_OPEN_STOP_BEFORE_PIXELS) && load_header_in_chunks(file->format, fd, stop)) {
             status = EC_Normal;
         } else if (flags & CDCM_OPEN_STOP_BEFORE_PIXELS) {
             file->format.clear();

@@ -29,6 +29,7 @@ namespace cdcm {
 
 /// Copies `text` into a fixed-size error message (truncating) and sets the code.
 void set_error(cdcm_error *err, cdcm_status code, const std::string &text);
+void set_error(cdcm_error *err, cdcm_status code, const char *text, size_t length);
 
 /// Starts / stops capturing DCMTK log lines of the calling thread into `sink` (nullptr stops).
 void capture_log(std::string *sink);

@@ -48,7 +48,10 @@ public final class DICOMFile {
 
     private static func open(_ path: String, extent: Extent) throws(DICOMError) -> DICOMFile {
         DCMTKRuntime.initialize()
-        try DICOMSignature.check(path: path)
+        // One descriptor for the signature check and DCMTK's read.
+        let descriptor = try DICOMSignature.open(path: path)
+        defer { close(descriptor) }
+        try DICOMSignature.check(descriptor: descriptor)
         var error = cdcm_error()
         var handle: OpaquePointer?
         let flags: UInt32
@@ -58,7 +61,7 @@ public final class DICOMFile {
         case .imageModules: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS | CDCM_OPEN_STOP_AT_GROUP_0033)
         case .documentHeader: flags = UInt32(CDCM_OPEN_STOP_BEFORE_PIXELS | CDCM_OPEN_STOP_AT_CONTENT_SEQUENCE)
         }
-        let status = cdcm_open(path, flags, &handle, &error)
+        let status = cdcm_open_descriptor(descriptor, path, flags, &handle, &error)
         guard status == CDCM_OK, let handle else {
             throw DICOMError(status: status, error: error).reclassifyingOversizedElement(path: path)
         }
@@ -210,6 +213,14 @@ enum DCMTKRuntime {
     }()
 
     static func initialize() { _ = initialized }
+}
+
+extension DICOMFile {
+    /// Sets DCMTK up (codecs, logging, its data dictionary: about 30 ms) on a thread of its own, so
+    /// that a program can do its other start-up work meanwhile; the first file read waits for it.
+    public static func prepareInBackground() {
+        Thread.detachNewThread { DCMTKRuntime.initialize() }
+    }
 }
 
 extension DICOMError {

@@ -87,6 +87,7 @@ struct ScanCommand: ParsableCommand {
     var batchSize: Int = 512
 
     func run() throws {
+        StoreScanner.prepareReading()  // DCMTK sets up while the store opens
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.scan")
         let studyShard = try shard.map(StudyShard.init(parsing:))

@@ -56,6 +56,10 @@ public struct StoreScanner: Sendable {
         self.shard = shard
     }
 
+    /// Starts setting DCMTK up on another thread (see `DICOMFile.prepareInBackground`): call it before
+    /// opening the store, whose start-up work then overlaps DCMTK's.
+    public static func prepareReading() { DICOMFile.prepareInBackground() }
+
     public func scan(_ paths: [String], into store: ScanStore, run: ScanRun) throws -> StoreScanSummary {
         let paths = paths.map(CanonicalPath.of)
         AllocatorTuning.apply()

@@ -40,7 +40,8 @@ typedef struct {
 typedef struct cdcm_file cdcm_file;
 
 /// Once per process before any other call (idempotent, thread-safe): registers the RLE, JPEG and
-/// JPEG-LS decoders, silences DCMTK's stderr logger and installs the per-thread log capture.
+/// JPEG-LS decoders, silences DCMTK's stderr logger, installs the per-thread log capture and loads
+/// the data dictionary.
 void cdcm_init(void);
 
 enum {
@@ -51,6 +52,9 @@ enum {
 
 /// Opens and parses a DICOM file (Part 10, or a bare dataset without meta header).
 cdcm_status cdcm_open(const char *path, uint32_t flags, cdcm_file **out, cdcm_error *err);
+/// As cdcm_open, reading from `descriptor` (open for reading, left open, read from offset 0 on);
+/// `path` names the same file, for messages and the rare re-read by name.
+cdcm_status cdcm_open_descriptor(int descriptor, const char *path, uint32_t flags, cdcm_file **out, cdcm_error *err);
 void cdcm_close(cdcm_file *file);
 
 /// Warnings DCMTK logged while this file was opened (one per line). Copies into buf; BUFFER + needed
