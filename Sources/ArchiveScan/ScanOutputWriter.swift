@@ -46,17 +46,21 @@ public struct ScanOutputWriter: Sendable {
     public func write(from store: ScanStore) throws -> [ExamMeasureResult] {
         let stream = try ScanOutputStream(writer: self)
         var after: String?
+        // Pipelined: while page k is decoded and rendered on the lanes, this thread writes page k-1
+        // and reads page k+1's rows.
+        var rendering: PageRendering?
         while true {
             let uids = try store.examUIDs(after: after, limit: 200)
-            guard let last = uids.last else { break }
-            let studies = try store.exams(uids, lanes: jobs)
-            let rendered = try ParallelMap.ordered(studies, lanes: jobs) { study in
-                try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
+            let next = uids.isEmpty ? nil : PageRendering(try store.storedStudies(uids), lanes: jobs) { stored in
+                let study = try stored.decoded()
+                return try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
                     CrashInjection.trapIfAsked("export", study.exam.studyInstanceUID)
                     return try ScanOutputStream.render(study, for: self, encoder: ScanStore.encoder())
                 }
             }
-            for study in rendered { try stream.add(study) }
+            if let rendering { for study in try rendering.wait() { try stream.add(study) } }
+            guard let next, let last = uids.last else { break }
+            rendering = next
             after = last
         }
         var afterPath: String?
@@ -156,5 +160,25 @@ struct CSVTable {
     /// Shortest round-tripping decimal text.
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}
+
+/// One page of stored studies decoded and rendered on other threads; `wait` gives them in order.
+private final class PageRendering: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[ScanOutputStream.RenderedStudy], Error> = .success([])
+
+    init(_ stored: [StoredStudy], lanes: Int,
+         _ render: @escaping @Sendable (StoredStudy) throws -> ScanOutputStream.RenderedStudy) {
+        DispatchQueue.global().async {
+            self.result = Result { try ParallelMap.ordered(stored, lanes: lanes, render) }
+            self.done.signal()
+        }
+    }
+
+    /// Blocks until the page is rendered (call once); rethrows the first failure.
+    func wait() throws -> [ScanOutputStream.RenderedStudy] {
+        done.wait()
+        return try result.get()
     }
 }

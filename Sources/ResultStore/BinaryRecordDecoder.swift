@@ -85,15 +85,30 @@ final class BinaryDecodingState: Decoder {
         return try T(from: self)
     }
 
-    /// Strings, numbers and Bools without going through Codable (arrays of them arrive here generically).
+    /// Strings, numbers, Bools and lists of Doubles or Strings without going through Codable.
     private func primitive<T>(_ type: T.Type, in slot: BinarySlot) throws -> T? {
         if T.self == String.self { return unsafeBitCast(try string(slot), to: T.self) }
+        if T.self == [Double].self { return unsafeBitCast(try list(slot, double), to: T.self) }
+        if T.self == [String].self { return unsafeBitCast(try list(slot, string), to: T.self) }
         if T.self == Double.self { return unsafeBitCast(try double(slot), to: T.self) }
         if T.self == Int.self { return unsafeBitCast(try integer(Int.self, slot), to: T.self) }
         if T.self == Bool.self { return unsafeBitCast(try bool(slot), to: T.self) }
         if T.self == Int64.self { return unsafeBitCast(try integer(Int64.self, slot), to: T.self) }
         if T.self == Float.self { return unsafeBitCast(try float(slot), to: T.self) }
         return nil
+    }
+
+    /// The values of an unkeyed container's slots, as `Array.init(from:)` would decode them.
+    private func list<Element>(_ slot: BinarySlot, _ element: (BinarySlot) throws -> Element) throws -> [Element] {
+        guard !slot.isNil else { throw DecodingError.valueNotFound([Element].self, .init(codingPath: [], debugDescription: "nil where a list was expected")) }
+        var values: [Element] = []
+        var position = slot.start
+        while position < slot.end {
+            let (item, next) = try self.slot(at: position, within: slot.end)
+            values.append(try element(item))
+            position = next
+        }
+        return values
     }
 
     // MARK: single values

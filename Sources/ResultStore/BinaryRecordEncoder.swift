@@ -170,10 +170,12 @@ final class BinaryEncodingState: Encoder {
     func appendSlot(_ value: Double) { appendSlot(value.bitPattern) }
     func appendSlot(_ value: Float) { appendSlot(value.bitPattern) }
 
-    /// Writes `value` in a slot without going through Codable when it is a String, a number or a Bool
-    /// (arrays of them reach containers only through the generic `encode`).
+    /// Writes `value` in a slot without going through Codable when it is a String, a number, a Bool or
+    /// a list of Doubles or Strings (the same bytes as an unkeyed container of them).
     private func appendPrimitiveSlot<T>(_ value: T) -> Bool {
         if T.self == String.self { appendSlot(unsafeBitCast(value, to: String.self)) }
+        else if T.self == [Double].self { appendListSlot(unsafeBitCast(value, to: [Double].self), appendSlot) }
+        else if T.self == [String].self { appendListSlot(unsafeBitCast(value, to: [String].self), appendSlot) }
         else if T.self == Double.self { appendSlot(unsafeBitCast(value, to: Double.self)) }
         else if T.self == Int.self { appendSlot(unsafeBitCast(value, to: Int.self)) }
         else if T.self == Bool.self { appendSlot(unsafeBitCast(value, to: Bool.self)) }
@@ -181,5 +183,11 @@ final class BinaryEncodingState: Encoder {
         else if T.self == Float.self { appendSlot(unsafeBitCast(value, to: Float.self)) }
         else { return false }
         return true
+    }
+
+    private func appendListSlot<Element>(_ list: [Element], _ appendElement: (Element) -> Void) {
+        openSlot()
+        for element in list { appendElement(element) }
+        closeSlot()
     }
 }

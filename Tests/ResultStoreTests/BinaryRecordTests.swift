@@ -70,6 +70,24 @@ private struct OutOfOrder: Codable, Equatable {
     }
 }
 
+/// A list written and read element by element through an unkeyed container, as `Array`'s own Codable
+/// conformance does (the encoder and decoder take lists of Doubles and Strings by a shorter path).
+private struct ElementByElement<Element: Codable & Equatable>: Codable, Equatable {
+    var values: [Element]
+    init(_ values: [Element]) { self.values = values }
+
+    init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        values = []
+        while !container.isAtEnd { values.append(try container.decode(Element.self)) }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for value in values { try container.encode(value) }
+    }
+}
+
 struct BinaryRecordTests {
     let encoder = BinaryRecordEncoder()
     let decoder = BinaryRecordDecoder()
@@ -90,6 +108,22 @@ struct BinaryRecordTests {
         #expect(try decoder.decode(Double?.self, from: encoder.encode(Double?.none)) == nil)
         #expect(try decoder.decode(String.self, from: encoder.encode("plain")) == "plain")
         #expect(try decoder.decode([Everything].self, from: encoder.encode([Everything](repeating: Everything(), count: 3))).count == 3)
+    }
+
+    @Test func listsOfDoublesAndStringsTakeTheBytesOfAnyList() throws {
+        // Records stored before the short path existed must read the same, and the other way round.
+        let doubles: [Double] = [1.5, -0.0, .leastNonzeroMagnitude, .infinity]
+        let strings = ["ORIGINAL", "", "Ünïcode", String(repeating: "x", count: 200)]
+        #expect(try encoder.encode(doubles) == encoder.encode(ElementByElement(doubles)))
+        #expect(try encoder.encode(strings) == encoder.encode(ElementByElement(strings)))
+        #expect(try encoder.encode([[1.0], []] as [[Double]]) == encoder.encode([ElementByElement([1.0]), ElementByElement([Double]())]))
+        let decodedDoubles = try decoder.decode([Double].self, from: encoder.encode(ElementByElement(doubles)))
+        #expect(decodedDoubles.map(\.bitPattern) == doubles.map(\.bitPattern))
+        #expect(try decoder.decode([String].self, from: encoder.encode(ElementByElement(strings))) == strings)
+        #expect(try decoder.decode(ElementByElement<String>.self, from: encoder.encode(strings)).values == strings)
+        // A nil element is an error either way; a String where a Double belongs too.
+        #expect(throws: DecodingError.self) { try decoder.decode([Double].self, from: encoder.encode([1.0, nil] as [Double?])) }
+        #expect(throws: DecodingError.self) { try decoder.decode([Double].self, from: encoder.encode(["1.0"])) }
     }
 
     @Test func slotsOfEveryHeaderWidth() throws {

@@ -136,7 +136,12 @@ extension ScanStore {
     /// The stored exams `uids` with their measurements, slices, findings and thumbnails. The rows are
     /// read in one `read` of the store; their records are decoded afterwards on up to `lanes` threads.
     public func exams(_ uids: [String], lanes: Int = 1) throws -> [StudyResult] {
-        let stored = try database.read { session in
+        try ParallelMap.ordered(try storedStudies(uids), lanes: lanes) { try $0.decoded() }
+    }
+
+    /// The stored rows of these studies' exams, not yet decoded (`StoredStudy.decoded`).
+    func storedStudies(_ uids: [String]) throws -> [StoredStudy] {
+        try database.read { session in
             try uids.compactMap { uid -> StoredStudy? in
                 let key: [SQLValue] = [.text(uid)]
                 guard let row = try session.rows("SELECT exam_record, image_count, dose_report_count FROM exam WHERE study_uid = ?", key).first,
@@ -152,7 +157,6 @@ extension ScanStore {
                 return study
             }
         }
-        return try ParallelMap.ordered(stored, lanes: lanes) { try $0.decoded() }
     }
 
     /// Everything stored about a study's exam (its rows, measure verdict and pending mark), removed.
@@ -230,7 +234,8 @@ extension ScanStore {
 }
 
 /// One exam's stored rows, not yet decoded.
-private struct StoredStudy: Sendable {
+/// One study's exam rows as stored.
+struct StoredStudy: Sendable {
     var exam: Data
     var imageCount: Int
     var doseReportCount: Int
