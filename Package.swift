@@ -67,7 +67,11 @@ let package = Package(
                 "ArchiveScan", "PixelAnalysis", "QualityMeasures", "DoseValidation", "ScanReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // jemalloc serves the process's malloc: DCMTK builds and frees thousands of small objects per
+            // file, and two reading threads contend less in jemalloc's per-thread caches than in glibc's
+            // arenas (Scripts/bench-scan, 2 jobs: about 10 % less time).
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),

@@ -1,7 +1,9 @@
 /// Per-slice buffers (masks, labels, window sums) are a few MB each. Above glibc's default mmap
 /// threshold every one is a fresh mmap whose pages fault in on first touch and go back to the kernel on
 /// free: about a tenth of the pixel pass went to page faults. Serving them from the heap lets freed
-/// buffers be reused by the next slice.
+/// buffers be reused by the next slice. (The ctdose executable links jemalloc, which serves such
+/// buffers from its own extents and ignores this; programs that use the library with glibc's malloc,
+/// the test runner among them, still need it.)
 enum AllocatorTuning {
     static let applied: Bool = {
         #if os(Linux)
