@@ -29,28 +29,32 @@ struct BinaryKeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { begin(key); state.appendSlot(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { begin(key); try state.encodeSlot(value) }
 
-    // Absent optionals are not written (as in JSON): a record holds only what is there.
-    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
-    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try put(value, key, state.appendSlot) }
+    // Absent optionals are not written (as in JSON): a record holds only what is there. (Written out per
+    // type: through the generic `put`, every call looked up Optional<T>'s metadata at run time.)
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { if let value { begin(key); state.appendSlot(value) } else { skip() } }
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try put(value, key, state.encodeSlot) }
 
     private func put<T>(_ value: T?, _ key: Key, _ write: (T) throws -> Void) throws {
-        guard let value else { return state.resume(depth: depth, token: token) }
+        guard let value else { return skip() }
         begin(key)
         try write(value)
     }
+
+    /// An absent optional: nothing is written, but a nested container before it is closed.
+    private func skip() { state.resume(depth: depth, token: token) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         begin(key)
