@@ -1,4 +1,5 @@
 import CDCMTK
+import DoseModel
 import Foundation
 
 /// One parsed DICOM file. Not shareable across threads: parallelism means one `DICOMFile` per task.
@@ -97,9 +98,7 @@ public final class DICOMFile {
     /// The values of a multi-valued text element (split on '\').
     public func strings(_ tag: DICOMTag) -> [String] {
         guard let value = string(tag) else { return [] }
-        return value.split(separator: "\\", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
+        return value.split(separator: "\\", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
     }
 
     public func stringOrThrow(_ path: TagPath) throws(DICOMError) -> String? {

@@ -111,7 +111,7 @@ struct NumericReader {
     mutating func number(_ item: SRContentItem, _ unit: CanonicalUnit, _ name: String) -> Double? {
         var raw: Double?
         if let text = item.numericText {
-            let parts = text.split(separator: "\\").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = text.split(separator: "\\").map { $0.trimmingWhitespace() }
             if parts.count > 1 { notes.append("\(context): \(name) has \(parts.count) values ('\(text)'); the first is used") }
             raw = parts.first.flatMap { Double($0) }
             if raw == nil {
