@@ -338,7 +338,7 @@ cdcm_status cdcm_get_string(cdcm_file *file, const uint32_t *tags, const uint32_
         cdcm::set_error(err, CDCM_ERR_DECODE, condition.text());
         return CDCM_ERR_DECODE;
     }
-    status = cdcm::copy_out(std::string(value.c_str(), value.size()), buf, len, needed);
+    status = cdcm::copy_out(value, buf, len, needed);  // OFString is std::string in this DCMTK build
     if (status == CDCM_ERR_BUFFER) cdcm::set_error(err, status, "buffer too small");
     return status;
     CDCM_GUARD_END(err)

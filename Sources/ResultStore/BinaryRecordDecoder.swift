@@ -6,16 +6,7 @@ public struct BinaryRecordDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try data.withUnsafeBytes { raw in
-            guard raw.count >= 2, raw[0] == BinaryRecordFormat.magic else { throw BinaryDecodingState.damaged("not a binary record") }
-            guard raw[1] == BinaryRecordFormat.version else {
-                throw BinaryDecodingState.damaged("binary record version \(raw[1]); this ctdose reads version \(BinaryRecordFormat.version)")
-            }
-            let state = BinaryDecodingState(raw)
-            let (root, end) = try state.slot(at: 2, within: raw.count)
-            guard end == raw.count else { throw BinaryDecodingState.damaged("\(raw.count - end) bytes after the value") }
-            return try state.decode(T.self, in: root)
-        }
+        try BinaryRecordFieldReader.read(data) { root in try root.state.decode(T.self, in: root.slot) }
     }
 }
 

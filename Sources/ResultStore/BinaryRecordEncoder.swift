@@ -89,7 +89,7 @@ final class BinaryEncodingState: Encoder {
         bytes.append(0)
     }
 
-    private func closeSlot() {
+    func closeSlot() {
         let position = openSlots.removeLast()
         let count = bytes.count - position - 1
         var header: UInt64 = 0
@@ -133,7 +133,7 @@ final class BinaryEncodingState: Encoder {
         }
     }
 
-    private func appendVarint(_ value: UInt64) {
+    func appendVarint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)

@@ -171,6 +171,11 @@ public struct ScanStore: Sendable {
             ? try BinaryRecordDecoder().decode(type, from: data) : try JSONDecoder().decode(type, from: data)
     }
 
+    /// A CT file's stored headers (binary records field by field; JSON ones of older stores through Codable).
+    static func decodeImages(from data: Data) throws -> [CTImageHeader] {
+        BinaryRecordFormat.isBinaryRecord(data) ? try CTImageHeaderRecord.decode(data) : try JSONDecoder().decode([CTImageHeader].self, from: data)
+    }
+
     /// Image headers and dose reports stored for one study.
     func storedObjects(studyInstanceUID uid: String) throws -> (images: [CTImageHeader], reports: [DoseReport]) {
         let rows = try database.read {
@@ -181,7 +186,7 @@ public struct ScanStore: Sendable {
         for row in rows {
             guard let data = row[1].data else { continue }
             switch row[0].string {
-            case ScannedObject.ctImageKind: images += try Self.decodeObject([CTImageHeader].self, from: data)
+            case ScannedObject.ctImageKind: images += try Self.decodeImages(from: data)
             case ScannedObject.doseReportKind: reports.append(try Self.decodeObject(DoseReport.self, from: data))
             default: continue
             }
@@ -221,7 +226,7 @@ extension ScannedObject {
     /// What the store keeps of the object (dicom_file.object_record): image headers or the dose report.
     func storedRecord() throws -> Data? {
         switch self {
-        case .ctImage(let headers): return try BinaryRecordEncoder().encode(headers)
+        case .ctImage(let headers): return CTImageHeaderRecord.encode(headers)
         case .doseReport(let report, _): return try BinaryRecordEncoder().encode(report)
         default: return nil
         }
