@@ -21,22 +21,32 @@ public struct SRContentTree: Sendable {
 
     /// First child with the given concept name.
     public func child(of index: Int, _ concept: CodedConcept) -> SRContentItem? {
-        children(of: index).first { $0.conceptName == concept }
+        guard index >= 0, index < children.count else { return nil }
+        return children[index].first { items[$0].conceptName == concept }.map { items[$0] }
     }
 
     /// All descendants (pre-order) of `index`.
     public func descendants(of index: Int) -> [SRContentItem] {
         var result: [SRContentItem] = []
-        var stack = Array((children.indices.contains(index) ? children[index] : []).reversed())
-        while let next = stack.popLast() {
-            result.append(items[next])
-            stack.append(contentsOf: children[next].reversed())
-        }
+        forEachDescendant(of: index) { result.append(items[$0]) }
         return result
     }
 
-    /// Descendants of `index` with the given concept name.
+    /// Descendants of `index` with the given concept name. (Matched before an item is copied: a dose
+    /// report's tree can hold thousands of items, and copying every one to keep a few cost more than
+    /// the rest of interpreting the report.)
     public func descendants(of index: Int, _ concept: CodedConcept) -> [SRContentItem] {
-        descendants(of: index).filter { $0.conceptName == concept }
+        var result: [SRContentItem] = []
+        forEachDescendant(of: index) { if items[$0].conceptName == concept { result.append(items[$0]) } }
+        return result
+    }
+
+    /// The indices of the descendants of `index`, in pre-order.
+    private func forEachDescendant(of index: Int, _ body: (Int) -> Void) {
+        var stack = Array((children.indices.contains(index) ? children[index] : []).reversed())
+        while let next = stack.popLast() {
+            body(next)
+            stack.append(contentsOf: children[next].reversed())
+        }
     }
 }

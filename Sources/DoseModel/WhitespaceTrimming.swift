@@ -9,7 +9,7 @@ extension StringProtocol {
         var end = scalars.endIndex
         while start < end, Self.isWhitespace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, Self.isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return String(String.UnicodeScalarView(scalars[start..<end]))
+        return String(self[start..<end])
     }
 
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
