@@ -90,7 +90,7 @@ final class BinaryDecodingState: Decoder {
     }
 
     /// The values of an unkeyed container's slots, as `Array.init(from:)` would decode them.
-    private func list<Element>(_ slot: BinarySlot, _ element: (BinarySlot) throws -> Element) throws -> [Element] {
+    func list<Element>(_ slot: BinarySlot, _ element: (BinarySlot) throws -> Element) throws -> [Element] {
         guard !slot.isNil else { throw DecodingError.valueNotFound([Element].self, .init(codingPath: [], debugDescription: "nil where a list was expected")) }
         var values: [Element] = []
         var position = slot.start

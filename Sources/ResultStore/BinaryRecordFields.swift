@@ -74,20 +74,12 @@ public struct BinaryRecordValue {
     public func string() throws -> String { try state.string(slot) }
     public func double() throws -> Double { try state.double(slot) }
     public func int() throws -> Int { try state.integer(Int.self, slot) }
-    public func strings() throws -> [String] { try elements().map { try $0.string() } }
-    public func doubles() throws -> [Double] { try elements().map { try $0.double() } }
+    public func strings() throws -> [String] { try state.list(slot, state.string) }
+    public func doubles() throws -> [Double] { try state.list(slot, state.double) }
 
     /// The elements of a list.
     public func elements() throws -> [BinaryRecordValue] {
-        guard !slot.isNil else { throw BinaryDecodingState.damaged("nil where a list was expected") }
-        var values: [BinaryRecordValue] = []
-        var position = slot.start
-        while position < slot.end {
-            let (item, next) = try state.slot(at: position, within: slot.end)
-            values.append(BinaryRecordValue(state: state, slot: item))
-            position = next
-        }
-        return values
+        try state.list(slot) { BinaryRecordValue(state: state, slot: $0) }
     }
 
     /// Calls `body` with each field of a keyed value whose key is one of `keys`, as its index in `keys`;
