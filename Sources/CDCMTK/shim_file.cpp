@@ -316,6 +316,9 @@ static bool is_binary(DcmEVR vr) {
     switch (vr) {
         case EVR_OB: case EVR_OW: case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV: case EVR_UN:
         case EVR_SQ: case EVR_pixelSQ: case EVR_ox: case EVR_px: case EVR_pixelItem:
+        // A VR that is not DICOM's: DCMTK keeps the bytes and would render them as hex, one value per
+        // byte of the length field (a corrupt length of 1.2 GB hung a scan).
+        case EVR_UNKNOWN: case EVR_UNKNOWN2B:
             return true;
         default:
             return false;

@@ -105,3 +105,38 @@ struct DecoderAssertionTests {
         #expect(intact.rows > 0 && intact.hounsfieldUnits.count == intact.rows * intact.columns)
     }
 }
+
+/// An attribute whose VR is not a DICOM VR is not text: DCMTK keeps its bytes and renders them as hex,
+/// one value per byte of its length field. (Scripts/fuzz-corpus, seed 2912: a Modality with the VR "CD"
+/// and a corrupt length of 1.2 GB hung a scan in that rendering until its watchdog.)
+@Suite("Unknown VR")
+struct UnknownVRTests {
+    /// Explicit VR little endian: SOP Class, SOP Instance, then Modality "CT" with `modalityVR`, in the
+    /// 4-byte length form DCMTK assumes for a VR it does not know.
+    static func file(modalityVR: String) -> [UInt8] {
+        func element(_ group: UInt16, _ number: UInt16, _ vr: String, _ value: [UInt8]) -> [UInt8] {
+            withUnsafeBytes(of: group.littleEndian, Array.init) + withUnsafeBytes(of: number.littleEndian, Array.init)
+                + Array(vr.utf8) + withUnsafeBytes(of: UInt16(value.count).littleEndian, Array.init) + value
+        }
+        func uid(_ text: String) -> [UInt8] { Array(text.utf8) + (text.utf8.count % 2 == 1 ? [0] : []) }
+        var bytes = [UInt8](repeating: 0, count: 128) + Array("DICM".utf8)
+        bytes += element(0x0002, 0x0010, "UI", uid("1.2.840.10008.1.2.1"))
+        bytes += element(0x0008, 0x0016, "UI", uid("1.2.840.10008.5.1.4.1.1.2"))
+        bytes += element(0x0008, 0x0018, "UI", uid("2.25.7"))
+        bytes += [0x08, 0x00, 0x60, 0x00] + Array(modalityVR.utf8) + [0, 0, 4, 0, 0, 0] + Array("CT  ".utf8)
+        return bytes + element(0x0008, 0x0070, "LO", Array("Vendor".utf8))
+    }
+
+    static func read(modalityVR: String) throws -> (modality: String?, manufacturer: String?) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-vr-\(UUID().uuidString).dcm").path
+        try Data(file(modalityVR: modalityVR)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try DICOMFile.read(path, extent: .attributes) { file in (file.string(.modality), file.string(.manufacturer)) }
+    }
+
+    @Test func anAttributeOfUnknownVRIsNotReadAsText() throws {
+        let unknown = try Self.read(modalityVR: "CD")
+        #expect(unknown.modality == nil)
+        #expect(unknown.manufacturer == "Vendor")  // the file was parsed past it
+    }
+}
