@@ -3,12 +3,17 @@ import ResultStore
 
 extension ScanStore {
     /// Stored files at or under `root` (a canonical path), after `path` in path order, at most `limit`.
-    func storedFiles(under root: String, after path: String?, limit: Int) throws -> [(path: String, studyInstanceUID: String?)] {
+    func storedFiles(under root: String, after path: String?, limit: Int, notRecordedBy runID: String) throws
+        -> [(path: String, studyInstanceUID: String?)]
+    {
         // Under ROOT: ROOT itself, or between ROOT + "/" and ROOT + "0" ("0" is the character after "/").
         try database.read { session in
             try session.rows(
-                "SELECT path, study_uid FROM dicom_file WHERE (path = ? OR (path > ? AND path < ?)) AND path > ? ORDER BY path LIMIT ?",
-                [.text(root), .text(root + "/"), .text(root + "0"), .text(path ?? ""), SQLValue(limit)]
+                """
+                SELECT path, study_uid FROM dicom_file WHERE (path = ? OR (path > ? AND path < ?)) AND path > ? AND run_id <> ?
+                ORDER BY path LIMIT ?
+                """,
+                [.text(root), .text(root + "/"), .text(root + "0"), .text(path ?? ""), .text(runID), SQLValue(limit)]
             ).compactMap { row in row[0].string.map { ($0, row[1].string) } }
         }
     }

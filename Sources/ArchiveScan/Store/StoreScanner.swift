@@ -93,7 +93,7 @@ public struct StoreScanner: Sendable {
         if let failure { throw failure }
         if let reading { try commit(reading, store: store, run: run, summary: &summary) }
         summary.filesSeen += unreadable.count
-        try forgetVanishedFiles(under: paths, store: store, summary: &summary)
+        try forgetVanishedFiles(under: paths, store: store, runID: run.id, summary: &summary)
         let walkProblems = unreadable.filter { owns(path: $0.path) }.map {
             ReadFile(path: $0.path, stamp: FileStamp(sizeBytes: 0, modificationNanoseconds: 0), object: .failed(reason: $0.reason))
         }
@@ -129,12 +129,13 @@ public struct StoreScanner: Sendable {
     }
 
     /// Stored files under the scanned roots that are gone from disk are forgotten, and their studies
-    /// assembled again without them.
-    private func forgetVanishedFiles(under roots: [String], store: ScanStore, summary: inout StoreScanSummary) throws {
+    /// assembled again without them. A file this run has just read is not looked at again (on a first
+    /// scan that is every file): one that vanished since its reading is forgotten by the next run.
+    private func forgetVanishedFiles(under roots: [String], store: ScanStore, runID: String, summary: inout StoreScanSummary) throws {
         for root in Set(roots).sorted() {
             var after: String?
             while true {
-                let page = try store.storedFiles(under: root, after: after, limit: 2000)
+                let page = try store.storedFiles(under: root, after: after, limit: 2000, notRecordedBy: runID)
                 guard let last = page.last else { break }
                 after = last.path
                 let gone = page.filter { file in
