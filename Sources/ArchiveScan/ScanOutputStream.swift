@@ -76,19 +76,23 @@ final class ScanOutputStream {
         for p in problems { files["problems.csv"]?.write(CSVTable.line([p.path, p.severity.rawValue, p.reason])) }
     }
 
-    /// Evaluates the measures, writes their files, and renames every file into place.
-    func finish() throws -> [ExamMeasureResult] {
+    /// Evaluates the measures, writes their files, and renames every file into place. The verdicts go
+    /// to `storingResults` (on another thread) while their files are rendered.
+    func finish(storingResults: (@Sendable ([ExamMeasureResult]) throws -> Void)? = nil) throws -> [ExamMeasureResult] {
         var results: [ExamMeasureResult] = []
         if let measures = writer.measures {
-            let outputs = try MeasureOutputs.run(measureInputs, configuration: measures) { uid, evaluate in
+            let report = try MeasureEvaluation.run(measureInputs, configuration: measures) { uid, evaluate in
                 CrashJournal.during(.export(uid: uid), evaluate)
             }
-            results = outputs.report.exams
+            results = report.exams
+            let storing = storingResults.map { store in BackgroundResult { try store(report.exams) } }
+            let outputs = try MeasureOutputs.outputs(of: report, configuration: measures)
             for (name, data) in outputs.files.sorted(by: { $0.key < $1.key }) {
                 let file = try OutputFile(folder: writer.folder, name: name)
                 file.write(data)
                 files[name] = file
             }
+            try storing?.wait()
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }

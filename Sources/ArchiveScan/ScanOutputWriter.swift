@@ -42,20 +42,26 @@ public struct ScanOutputWriter: Sendable {
     }
 
     /// Writes everything in `store`, page by page; returns the measure verdicts (when evaluated).
+    /// `storingResults`, when given, receives the verdicts as soon as they are evaluated and runs on
+    /// another thread while the measure files are rendered.
     @discardableResult
-    public func write(from store: ScanStore) throws -> [ExamMeasureResult] {
+    public func write(from store: ScanStore,
+                      storingResults: (@Sendable ([ExamMeasureResult]) throws -> Void)? = nil) throws -> [ExamMeasureResult] {
         let stream = try ScanOutputStream(writer: self)
         var after: String?
         // Pipelined: while page k is decoded and rendered on the lanes, this thread writes page k-1
         // and reads page k+1's rows.
-        var rendering: PageRendering?
+        var rendering: BackgroundResult<[ScanOutputStream.RenderedStudy]>?
         while true {
             let uids = try store.examUIDs(after: after, limit: 200)
-            let next = uids.isEmpty ? nil : PageRendering(try store.storedStudies(uids), lanes: jobs) { stored in
-                let study = try stored.decoded()
-                return try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
-                    CrashInjection.trapIfAsked("export", study.exam.studyInstanceUID)
-                    return try ScanOutputStream.render(study, for: self, encoder: ScanStore.encoder())
+            let page = uids.isEmpty ? [] : try store.storedStudies(uids)
+            let next = uids.isEmpty ? nil : BackgroundResult { [jobs, self] in
+                try ParallelMap.ordered(page, lanes: jobs) { stored in
+                    let study = try stored.decoded()
+                    return try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
+                        CrashInjection.trapIfAsked("export", study.exam.studyInstanceUID)
+                        return try ScanOutputStream.render(study, for: self, encoder: ScanStore.encoder())
+                    }
                 }
             }
             if let rendering { for study in try rendering.wait() { try stream.add(study) } }
@@ -71,7 +77,7 @@ public struct ScanOutputWriter: Sendable {
             afterPath = last.path
         }
         try stream.add(try store.studyProblems())
-        return try stream.finish()
+        return try stream.finish(storingResults: storingResults)
     }
 
     static let examColumns = [
@@ -160,25 +166,5 @@ struct CSVTable {
     /// Shortest round-tripping decimal text.
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
-}
-
-/// One page of stored studies decoded and rendered on other threads; `wait` gives them in order.
-private final class PageRendering: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[ScanOutputStream.RenderedStudy], Error> = .success([])
-
-    init(_ stored: [StoredStudy], lanes: Int,
-         _ render: @escaping @Sendable (StoredStudy) throws -> ScanOutputStream.RenderedStudy) {
-        DispatchQueue.global().async {
-            self.result = Result { try ParallelMap.ordered(stored, lanes: lanes, render) }
-            self.done.signal()
-        }
-    }
-
-    /// Blocks until the page is rendered (call once); rethrows the first failure.
-    func wait() throws -> [ScanOutputStream.RenderedStudy] {
-        done.wait()
-        return try result.get()
     }
 }

@@ -42,7 +42,14 @@ public enum MeasureOutputs {
                            evaluatingEach: (String, () -> ExamMeasureResult) -> ExamMeasureResult = { $1() }) throws
         -> (report: MeasureReport, sensitivity: SensitivityReport, files: [String: Data])
     {
-        let report = try MeasureEvaluation.run(exams, configuration: configuration, evaluatingEach: evaluatingEach)
+        try outputs(of: try MeasureEvaluation.run(exams, configuration: configuration, evaluatingEach: evaluatingEach),
+                    configuration: configuration)
+    }
+
+    /// The sensitivity analysis and every file of an evaluation already run.
+    public static func outputs(of report: MeasureReport, configuration: MeasureConfiguration) throws
+        -> (report: MeasureReport, sensitivity: SensitivityReport, files: [String: Data])
+    {
         let sensitivity = try SADSensitivity.analyse(report, configuration: configuration)
         return (report, sensitivity, try files(report, sensitivity: sensitivity))
     }
