@@ -86,13 +86,13 @@ final class ScanOutputStream {
             }
             results = report.exams
             let storing = storingResults.map { store in BackgroundResult { try store(report.exams) } }
-            let outputs = try MeasureOutputs.outputs(of: report, configuration: measures)
-            for (name, data) in outputs.files.sorted(by: { $0.key < $1.key }) {
+            let outputs = Result { try MeasureOutputs.outputs(of: report, configuration: measures) }
+            try storing?.wait()  // before anything is thrown: nothing is left writing to the store
+            for (name, data) in try outputs.get().files.sorted(by: { $0.key < $1.key }) {
                 let file = try OutputFile(folder: writer.folder, name: name)
                 file.write(data)
                 files[name] = file
             }
-            try storing?.wait()
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }

@@ -15,6 +15,8 @@
 #include "dcmtk/dcmdata/dcostrmz.h"
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <dlfcn.h>
 
 namespace {
@@ -51,6 +53,10 @@ MutexFunction ofstd_function(std::atomic<MutexFunction> &cache, const char *symb
     MutexFunction function = cache.load(std::memory_order_acquire);
     if (function == nullptr) {
         function = reinterpret_cast<MutexFunction>(dlsym(RTLD_NEXT, symbol));
+        if (function == nullptr) {  // no lock can be taken without it: stop with the reason, not a jump to 0
+            std::fprintf(stderr, "ctdose: DCMTK's %s not found in its ofstd library\n", symbol);
+            std::abort();
+        }
         cache.store(function, std::memory_order_release);
     }
     return function;
