@@ -1,4 +1,5 @@
 import DoseModel
+import Synchronization
 
 /// Which part of the body an event scanned, read from text (never from the phantom).
 enum ScannedAnatomy: Equatable {
@@ -7,7 +8,7 @@ enum ScannedAnatomy: Equatable {
 
 /// Keywords, uppercased once, matched as UTF-8 bytes inside uppercased text (an exam's events are
 /// classified several times each; Foundation's substring search was 4 % of a header-only scan).
-struct KeywordList {
+struct KeywordList: Sendable {
     private let keywords: [[UInt8]]
 
     init(_ keywords: [String]) { self.keywords = keywords.filter { !$0.isEmpty }.map { Array($0.uppercased().utf8) } }
@@ -28,7 +29,7 @@ struct KeywordList {
 }
 
 /// Classifies events as head or body from configurable keyword lists, and patients as adult or paediatric.
-struct AnatomyClassifier {
+struct AnatomyClassifier: Sendable {
     let settings: ValidationSettings
     private let head: KeywordList
     private let body: KeywordList
@@ -42,6 +43,19 @@ struct AnatomyClassifier {
         perfusion = KeywordList(settings.perfusionKeywords)
         cardiac = KeywordList(settings.cardiacKeywords)
     }
+
+    /// The classifier of `settings`, made once and reused while the settings stay the same (every exam
+    /// of a run is validated with the same ones): making one uppercases every keyword.
+    static func of(_ settings: ValidationSettings) -> AnatomyClassifier {
+        latest.withLock { latest in
+            if let latest, latest.settings == settings { return latest }
+            let made = AnatomyClassifier(settings: settings)
+            latest = made
+            return made
+        }
+    }
+
+    private static let latest = Mutex<AnatomyClassifier?>(nil)
 
     /// The event's own text: target region meaning, acquisition protocol, label, comment.
     static func eventText(_ event: IrradiationEvent) -> String {

@@ -21,8 +21,7 @@ enum DoseAlertRules {
                 expected: "≤ " + QuantityText.milligray(alert), actual: QuantityText.milligray(ctdi), tolerance: "0",
                 reference: "AAPM 2011 CT dose-check alert value (unverified) unless configured"))
         }
-        let classifier = AnatomyClassifier(settings: settings)
-        guard let category = classifier.category(of: event, in: context.exam),
+        guard let category = context.anatomy.category(of: event, in: context.exam),
               let value = settings.notificationValues[category] else { return findings }
         if let ctdi = event.ctdiVolMilligray, let (limit, converted) = value.ctdiVolMilligray(on: event.phantom), ctdi > limit {
             let phantomNote = converted ? " (value converted to the \(event.phantom.rawValue) phantom with the ACR factor 2.3)" : ""

@@ -10,6 +10,8 @@ struct ExamValidationContext {
     let sizeBySeriesUID: [String: MeasuredSize]
     /// The study's full dose reports when the integrator supplied them, by SOP Instance UID.
     let reportsBySOP: [String: DoseReport]
+    /// The settings' anatomy keywords, uppercased once for all exams (see `AnatomyClassifier.of`).
+    let anatomy: AnatomyClassifier
 
     init(_ input: ExamValidationInput, settings: ValidationSettings) {
         exam = input.exam
@@ -20,6 +22,7 @@ struct ExamValidationContext {
         reportsBySOP = Dictionary(
             input.reports.filter { $0.studyInstanceUID == input.exam.studyInstanceUID }.map { ($0.sopInstanceUID, $0) },
             uniquingKeysWith: { a, _ in a })
+        anatomy = AnatomyClassifier.of(settings)
     }
 
     /// A finding about the exam, a report, an event (by index into `exam.events`) and/or a series.

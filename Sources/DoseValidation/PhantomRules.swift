@@ -8,11 +8,10 @@ enum PhantomRules {
     }
 
     static func anatomyVsPhantom(_ context: ExamValidationContext) -> [Finding] {
-        let classifier = AnatomyClassifier(settings: context.settings)
-        return context.exam.events.indices.compactMap { index in
+        context.exam.events.indices.compactMap { index in
             let event = context.exam.events[index].event
             guard context.settings.phantomCheckIncludesLocalizers || !event.acquisitionType.isLocalizer,
-                  event.ctdiVolMilligray != nil, let anatomy = classifier.anatomy(of: event, in: context.exam)
+                  event.ctdiVolMilligray != nil, let anatomy = context.anatomy.anatomy(of: event, in: context.exam)
             else { return nil }
             switch (anatomy, event.phantom) {
             case (.head, .body32cm):

@@ -38,6 +38,18 @@ import Testing
         #expect(Fixture.findings(.ctdiVolAboveNotificationValue, exam(Fixture.event("e1", ctdi: 60, protocolName: "Chest"))).count == 1)
     }
 
+    @Test func keywordsFollowTheSettingsOfEachValidation() {
+        // The classifier of the last settings is reused; other keywords must not see it.
+        let schaedel = exam(Fixture.event("e1", ctdi: 85, phantom: .head16cm, protocolName: "Schaedel"))
+        var german = ValidationSettings()
+        german.headKeywords.append("SCHÄDEL")
+        german.headKeywords.append("schaedel")
+        for _ in 0..<2 {
+            #expect(Fixture.findings(.ctdiVolAboveNotificationValue, schaedel).isEmpty)  // no anatomy: no category
+            #expect(Fixture.findings(.ctdiVolAboveNotificationValue, schaedel, settings: german).count == 1)
+        }
+    }
+
     @Test func dlpNotificationOnlyWhenConfigured() {
         let event = exam(Fixture.event("e1", ctdi: 10, dlp: 1500, protocolName: "Abdomen"))
         #expect(Fixture.findings(.dlpAboveNotificationValue, event).isEmpty)
