@@ -37,6 +37,14 @@ public struct DoseReportSummary: Sendable, Codable, Equatable {
     public var eventCount: Int
     public var reportedDLPTotals: [Double]
     public var readingNotes: [String]
+
+    public init(sopInstanceUID: String, kind: DoseReportKind, eventCount: Int, reportedDLPTotals: [Double], readingNotes: [String]) {
+        self.sopInstanceUID = sopInstanceUID
+        self.kind = kind
+        self.eventCount = eventCount
+        self.reportedDLPTotals = reportedDLPTotals
+        self.readingNotes = readingNotes
+    }
 }
 
 /// An event of an exam together with the series that image it.
@@ -87,4 +95,13 @@ public struct Exam: Sendable, Codable, Equatable {
 
     /// The 113813 totals as the contributing reports gave them.
     public var reportedDLPTotals: [Double] { doseReports.flatMap(\.reportedDLPTotals) }
+}
+
+extension Exam {
+    /// An exam with nothing but its study: the other properties are filled in one by one (stored records
+    /// are read this way).
+    public init(studyInstanceUID: String) {
+        self.init(studyInstanceUID: studyInstanceUID, patient: PatientAttributes(), protocolNames: [], events: [], doseReports: [],
+                  series: [], problems: [])
+    }
 }

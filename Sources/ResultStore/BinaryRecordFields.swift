@@ -46,6 +46,12 @@ public final class BinaryRecordFieldWriter {
         state.appendSlot(value)
     }
 
+    public func field(_ key: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        append(key)
+        state.appendSlot(value)
+    }
+
     public func field(_ key: StaticString, _ value: [String]?) {
         guard let value else { return }
         append(key)
@@ -74,6 +80,7 @@ public struct BinaryRecordValue {
     public func string() throws -> String { try state.string(slot) }
     public func double() throws -> Double { try state.double(slot) }
     public func int() throws -> Int { try state.integer(Int.self, slot) }
+    public func bool() throws -> Bool { try state.bool(slot) }
     public func strings() throws -> [String] { try state.list(slot, state.string) }
     public func doubles() throws -> [Double] { try state.list(slot, state.double) }
 
@@ -100,6 +107,38 @@ public struct BinaryRecordValue {
             }
             position = next
         }
+    }
+
+    /// As `fields`, but refusing a value without a field at one of the `required` indices, as a synthesized
+    /// Decodable refuses a missing non-optional property; an optional field's nil slot (an explicit nil)
+    /// is not passed to `body`.
+    public func fields(_ keys: [StaticString], required: Set<Int>, _ body: (Int, BinaryRecordValue) throws -> Void) throws {
+        var missing = required
+        try fields(keys) { index, value in
+            missing.remove(index)
+            if value.isNil && !required.contains(index) { return }
+            try body(index, value)
+        }
+        if let first = missing.min() {
+            throw DecodingError.keyNotFound(RecordKey("\(keys[first])"), .init(codingPath: [], debugDescription: "no \(keys[first]) in the record"))
+        }
+    }
+
+    /// A raw-valued enum case stored as its raw text.
+    public func value<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
+        let raw = try string()
+        guard let value = T(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(T.self) cannot be '\(raw)'"))
+        }
+        return value
+    }
+
+    private struct RecordKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     private static func index(of key: UnsafeRawBufferPointer, in keys: [StaticString], from expected: Int) -> Int? {

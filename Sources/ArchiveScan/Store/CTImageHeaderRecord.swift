@@ -32,8 +32,6 @@ enum CTImageHeaderRecord {
         "distanceSourceToDetectorMillimeters", "distanceSourceToPatientMillimeters", "ctdiVolMilligray", "ctdiPhantom",
         "waterEquivalentDiameterMillimeters", "transferSyntaxUID", "filePath",
     ]
-    private static let patientKeys: [StaticString] = ["patientID", "patientName", "birthDate", "sex", "age", "sizeMeters", "weightKilograms"]
-    private static let equipmentKeys: [StaticString] = ["manufacturer", "model", "stationName", "softwareVersions", "deviceSerialNumber"]
     /// Fields the synthesized decoder requires: the four UIDs, patient, equipment, imageType, acquisitionType.
     private static let required: Set<Int> = [0, 1, 2, 3, 6, 14, 21, 35]
 
@@ -44,16 +42,7 @@ enum CTImageHeaderRecord {
         w.field("seriesInstanceUID", h.seriesInstanceUID)
         w.field("frameOfReferenceUID", h.frameOfReferenceUID)
         w.field("frameNumber", h.frameNumber)
-        w.field("patient") {
-            let p = h.patient
-            w.field("patientID", p.patientID)
-            w.field("patientName", p.patientName)
-            w.field("birthDate", p.birthDate)
-            w.field("sex", p.sex)
-            w.field("age", p.age)
-            w.field("sizeMeters", p.sizeMeters)
-            w.field("weightKilograms", p.weightKilograms)
-        }
+        w.field("patient") { ModelRecordFields.write(h.patient, to: w) }
         w.field("studyDate", h.studyDate)
         w.field("studyTime", h.studyTime)
         w.field("accessionNumber", h.accessionNumber)
@@ -61,14 +50,7 @@ enum CTImageHeaderRecord {
         w.field("seriesNumber", h.seriesNumber)
         w.field("instanceNumber", h.instanceNumber)
         w.field("modality", h.modality)
-        w.field("equipment") {
-            let e = h.equipment
-            w.field("manufacturer", e.manufacturer)
-            w.field("model", e.model)
-            w.field("stationName", e.stationName)
-            w.field("softwareVersions", e.softwareVersions)
-            w.field("deviceSerialNumber", e.deviceSerialNumber)
-        }
+        w.field("equipment") { ModelRecordFields.write(h.equipment, to: w) }
         w.field("institutionName", h.institutionName)
         w.field("protocolName", h.protocolName)
         w.field("studyDescription", h.studyDescription)
@@ -111,11 +93,7 @@ enum CTImageHeaderRecord {
 
     private static func header(_ record: BinaryRecordValue) throws -> CTImageHeader {
         var h = CTImageHeader(sopClassUID: "", sopInstanceUID: "", studyInstanceUID: "", seriesInstanceUID: "")
-        var missing = required
-        try record.fields(keys) { index, v in
-            missing.remove(index)
-            // A nil slot is what Codable writes for an explicit nil; an absent optional reads as nil either way.
-            if v.isNil && !required.contains(index) { return }
+        try record.fields(keys, required: required) { index, v in
             switch index {
             case 0: h.sopClassUID = try v.string()
             case 1: h.sopInstanceUID = try v.string()
@@ -123,7 +101,7 @@ enum CTImageHeaderRecord {
             case 3: h.seriesInstanceUID = try v.string()
             case 4: h.frameOfReferenceUID = try v.string()
             case 5: h.frameNumber = try v.int()
-            case 6: h.patient = try patient(v)
+            case 6: h.patient = try ModelRecordFields.patient(v)
             case 7: h.studyDate = try v.string()
             case 8: h.studyTime = try v.string()
             case 9: h.accessionNumber = try v.string()
@@ -131,7 +109,7 @@ enum CTImageHeaderRecord {
             case 11: h.seriesNumber = try v.int()
             case 12: h.instanceNumber = try v.int()
             case 13: h.modality = try v.string()
-            case 14: h.equipment = try equipment(v)
+            case 14: h.equipment = try ModelRecordFields.equipment(v)
             case 15: h.institutionName = try v.string()
             case 16: h.protocolName = try v.string()
             case 17: h.studyDescription = try v.string()
@@ -152,7 +130,7 @@ enum CTImageHeaderRecord {
             case 32: h.reconstructionDiameterMillimeters = try v.double()
             case 33: h.dataCollectionDiameterMillimeters = try v.double()
             case 34: h.gantryTiltDegrees = try v.double()
-            case 35: h.acquisitionType = try value(CTAcquisitionType.self, v)
+            case 35: h.acquisitionType = try v.value(CTAcquisitionType.self)
             case 36: h.exposureModulationType = try v.string()
             case 37: h.irradiationEventUID = try v.string()
             case 38: h.imagePositionMillimeters = try v.doubles()
@@ -166,66 +144,13 @@ enum CTImageHeaderRecord {
             case 46: h.distanceSourceToDetectorMillimeters = try v.double()
             case 47: h.distanceSourceToPatientMillimeters = try v.double()
             case 48: h.ctdiVolMilligray = try v.double()
-            case 49: h.ctdiPhantom = try value(CTDIPhantom.self, v)
+            case 49: h.ctdiPhantom = try v.value(CTDIPhantom.self)
             case 50: h.waterEquivalentDiameterMillimeters = try v.double()
             case 51: h.transferSyntaxUID = try v.string()
             case 52: h.filePath = try v.string()
             default: break
             }
         }
-        if let first = missing.min() {
-            throw DecodingError.keyNotFound(RecordKey(keys[first]), .init(codingPath: [], debugDescription: "a CT image header without \(keys[first])"))
-        }
         return h
-    }
-
-    private static func patient(_ record: BinaryRecordValue) throws -> PatientAttributes {
-        var p = PatientAttributes()
-        try record.fields(patientKeys) { index, v in
-            if v.isNil { return }
-            switch index {
-            case 0: p.patientID = try v.string()
-            case 1: p.patientName = try v.string()
-            case 2: p.birthDate = try v.string()
-            case 3: p.sex = try v.string()
-            case 4: p.age = try v.string()
-            case 5: p.sizeMeters = try v.double()
-            case 6: p.weightKilograms = try v.double()
-            default: break
-            }
-        }
-        return p
-    }
-
-    private static func equipment(_ record: BinaryRecordValue) throws -> Equipment {
-        var e = Equipment()
-        try record.fields(equipmentKeys) { index, v in
-            if v.isNil { return }
-            switch index {
-            case 0: e.manufacturer = try v.string()
-            case 1: e.model = try v.string()
-            case 2: e.stationName = try v.string()
-            case 3: e.softwareVersions = try v.string()
-            case 4: e.deviceSerialNumber = try v.string()
-            default: break
-            }
-        }
-        return e
-    }
-
-    private static func value<T: RawRepresentable<String>>(_ type: T.Type, _ v: BinaryRecordValue) throws -> T {
-        let raw = try v.string()
-        guard let value = T(rawValue: raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(T.self) cannot be '\(raw)'"))
-        }
-        return value
-    }
-
-    private struct RecordKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: StaticString) { stringValue = "\(name)" }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

@@ -17,7 +17,7 @@ private struct EncodedStudy: Sendable {
     var findings: [Data]
 
     init(_ result: StudyResult, encoder: BinaryRecordEncoder) throws {
-        exam = try encoder.encode(result.exam)
+        exam = ExamStoreRecord.encode(result.exam)
         measurements = try result.measurements.map { try encoder.encode($0) }
         slices = try result.slices.map { try encoder.encode($0) }
         findings = try result.findings.map { try encoder.encode($0) }
@@ -251,7 +251,7 @@ struct StoredStudy: Sendable {
     }
 
     func decoded() throws -> StudyResult {
-        var result = StudyResult(exam: try ScanStore.decodeObject(Exam.self, from: exam))
+        var result = StudyResult(exam: try ScanStore.decodeExam(from: exam))
         result.imageCount = imageCount
         result.doseReportCount = doseReportCount
         result.measurements = try measurements.map { try ScanStore.decodeObject(SeriesMeasurement.self, from: $0) }

@@ -176,6 +176,16 @@ public struct ScanStore: Sendable {
         BinaryRecordFormat.isBinaryRecord(data) ? try CTImageHeaderRecord.decode(data) : try JSONDecoder().decode([CTImageHeader].self, from: data)
     }
 
+    /// A stored dose report, as `decodeImages`.
+    static func decodeReport(from data: Data) throws -> DoseReport {
+        BinaryRecordFormat.isBinaryRecord(data) ? try DoseReportRecord.decode(data) : try JSONDecoder().decode(DoseReport.self, from: data)
+    }
+
+    /// A stored exam, as `decodeImages`.
+    static func decodeExam(from data: Data) throws -> Exam {
+        BinaryRecordFormat.isBinaryRecord(data) ? try ExamStoreRecord.decode(data) : try JSONDecoder().decode(Exam.self, from: data)
+    }
+
     /// Image headers and dose reports stored for one study.
     func storedObjects(studyInstanceUID uid: String) throws -> (images: [CTImageHeader], reports: [DoseReport]) {
         let rows = try database.read {
@@ -187,7 +197,7 @@ public struct ScanStore: Sendable {
             guard let data = row[1].data else { continue }
             switch row[0].string {
             case ScannedObject.ctImageKind: images += try Self.decodeImages(from: data)
-            case ScannedObject.doseReportKind: reports.append(try Self.decodeObject(DoseReport.self, from: data))
+            case ScannedObject.doseReportKind: reports.append(try Self.decodeReport(from: data))
             default: continue
             }
         }
@@ -227,7 +237,7 @@ extension ScannedObject {
     func storedRecord() throws -> Data? {
         switch self {
         case .ctImage(let headers): return CTImageHeaderRecord.encode(headers)
-        case .doseReport(let report, _): return try BinaryRecordEncoder().encode(report)
+        case .doseReport(let report, _): return DoseReportRecord.encode(report)
         default: return nil
         }
     }
