@@ -113,13 +113,17 @@ public struct BinaryRecordValue {
     /// Decodable refuses a missing non-optional property; an optional field's nil slot (an explicit nil)
     /// is not passed to `body`.
     public func fields(_ keys: [StaticString], required: Set<Int>, _ body: (Int, BinaryRecordValue) throws -> Void) throws {
-        var missing = required
+        precondition(keys.count <= 64, "a record type of more than 64 fields")
+        let requiredMask = required.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }  // no set copied per record
+        var missing = requiredMask
         try fields(keys) { index, value in
-            missing.remove(index)
-            if value.isNil && !required.contains(index) { return }
+            let bit = UInt64(1) << UInt64(index)
+            missing &= ~bit
+            if value.isNil && requiredMask & bit == 0 { return }
             try body(index, value)
         }
-        if let first = missing.min() {
+        if missing != 0 {
+            let first = missing.trailingZeroBitCount
             throw DecodingError.keyNotFound(RecordKey("\(keys[first])"), .init(codingPath: [], debugDescription: "no \(keys[first]) in the record"))
         }
     }

@@ -7,6 +7,10 @@ import ResultStore
 /// records with the other). Each report is encoded once when read and decoded at each assembly of its
 /// study. A field added to DoseReport or ReportedDLPTotal must be added here too.
 enum DoseReportRecord {
+    // Required fields by index, as the synthesized Decodable requires them (sets made once, not per record).
+    private static let reportRequired: Set<Int> = [0, 1, 3, 4, 8, 9, 13]  // the two UIDs, kind, equipment, events, totals, notes
+    private static let totalRequired: Set<Int> = [0, 1]
+
     static func encode(_ r: DoseReport) -> Data {
         let w = BinaryRecordFieldWriter()
         w.slot {
@@ -46,8 +50,7 @@ enum DoseReportRecord {
     static func decode(_ data: Data) throws -> DoseReport {
         try BinaryRecordFieldReader.read(data) { record in
             var r = DoseReport(sopInstanceUID: "", studyInstanceUID: "", kind: .otherSR)
-            // Required as by the synthesized Decodable: the two UIDs, kind, equipment, events, totals, notes.
-            try record.fields(keys, required: [0, 1, 3, 4, 8, 9, 13]) { index, v in
+            try record.fields(keys, required: reportRequired) { index, v in
                 switch index {
                 case 0: r.sopInstanceUID = try v.string()
                 case 1: r.studyInstanceUID = try v.string()
@@ -72,7 +75,7 @@ enum DoseReportRecord {
 
     private static func total(_ record: BinaryRecordValue) throws -> ReportedDLPTotal {
         var t = ReportedDLPTotal(valueMilligrayCentimeters: 0)
-        try record.fields(totalKeys, required: [0, 1]) { index, v in
+        try record.fields(totalKeys, required: totalRequired) { index, v in
             switch index {
             case 0: t.valueMilligrayCentimeters = try v.double()
             case 1: t.isSubTotal = try v.bool()

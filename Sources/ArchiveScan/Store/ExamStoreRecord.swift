@@ -7,6 +7,12 @@ import ResultStore
 /// with the other). Every assembly encodes its exam once and every export decodes it. A field added to
 /// Exam, ExamEvent, DoseReportSummary or SeriesSummary must be added here too.
 enum ExamStoreRecord {
+    // Required fields by index, as the synthesized Decodable requires them (sets made once, not per record).
+    private static let examRequired: Set<Int> = [0, 1, 7, 9, 10, 11, 13]  // UID, patient, protocol names, events, reports, series, problems
+    private static let eventRequired: Set<Int> = [0, 1, 5]
+    private static let reportRequired: Set<Int> = [0, 1, 2, 3, 4]
+    private static let seriesRequired: Set<Int> = [0, 3, 4, 5, 6, 12]
+
     static func encode(_ x: Exam) -> Data {
         let w = BinaryRecordFieldWriter()
         w.slot {
@@ -36,8 +42,7 @@ enum ExamStoreRecord {
     static func decode(_ data: Data) throws -> Exam {
         try BinaryRecordFieldReader.read(data) { record in
             var x = Exam(studyInstanceUID: "")
-            // Required as by the synthesized Decodable: UID, patient, protocol names, events, reports, series, problems.
-            try record.fields(keys, required: [0, 1, 7, 9, 10, 11, 13]) { index, v in
+            try record.fields(keys, required: examRequired) { index, v in
                 switch index {
                 case 0: x.studyInstanceUID = try v.string()
                 case 1: x.patient = try ModelRecordFields.patient(v)
@@ -75,7 +80,7 @@ enum ExamStoreRecord {
 
     private static func event(_ record: BinaryRecordValue) throws -> ExamEvent {
         var e = ExamEvent(event: IrradiationEvent(), reportedBy: [], seriesUIDs: [])
-        try record.fields(eventKeys, required: [0, 1, 5]) { index, v in
+        try record.fields(eventKeys, required: eventRequired) { index, v in
             switch index {
             case 0: e.event = try IrradiationEventRecord.event(v)
             case 1: e.reportedBy = try v.strings()
@@ -101,7 +106,7 @@ enum ExamStoreRecord {
 
     private static func report(_ record: BinaryRecordValue) throws -> DoseReportSummary {
         var r = DoseReportSummary(sopInstanceUID: "", kind: .otherSR, eventCount: 0, reportedDLPTotals: [], readingNotes: [])
-        try record.fields(reportKeys, required: [0, 1, 2, 3, 4]) { index, v in
+        try record.fields(reportKeys, required: reportRequired) { index, v in
             switch index {
             case 0: r.sopInstanceUID = try v.string()
             case 1: r.kind = try v.value(DoseReportKind.self)
@@ -142,7 +147,7 @@ enum ExamStoreRecord {
 
     private static func series(_ record: BinaryRecordValue) throws -> SeriesSummary {
         var s = SeriesSummary(seriesInstanceUID: "")
-        try record.fields(seriesKeys, required: [0, 3, 4, 5, 6, 12]) { index, v in
+        try record.fields(seriesKeys, required: seriesRequired) { index, v in
             switch index {
             case 0: s.seriesInstanceUID = try v.string()
             case 1: s.seriesNumber = try v.int()

@@ -6,6 +6,10 @@ import ResultStore
 /// added to IrradiationEvent or to the types it holds must be added here too (the record tests fail
 /// until it is).
 enum IrradiationEventRecord {
+    // Required fields by index, as the synthesized Decodable requires them (sets made once, not per record).
+    private static let eventRequired: Set<Int> = [1, 9, 16, 22]  // acquisitionType, phantom, xRaySources, source
+    private static let doseCheckRequired: Set<Int> = [12]  // reasonsForProceeding
+
     static func write(_ e: IrradiationEvent, to w: BinaryRecordFieldWriter) {
         w.field("irradiationEventUID", e.irradiationEventUID)
         w.field("acquisitionType", e.acquisitionType.rawValue)
@@ -42,8 +46,7 @@ enum IrradiationEventRecord {
 
     static func event(_ record: BinaryRecordValue) throws -> IrradiationEvent {
         var e = IrradiationEvent()
-        // Required as by the synthesized Decodable: acquisitionType, phantom, xRaySources, source.
-        try record.fields(keys, required: [1, 9, 16, 22]) { index, v in
+        try record.fields(keys, required: eventRequired) { index, v in
             switch index {
             case 0: e.irradiationEventUID = try v.string()
             case 1: e.acquisitionType = try v.value(CTAcquisitionType.self)
@@ -127,7 +130,7 @@ enum IrradiationEventRecord {
 
     private static func doseCheck(_ record: BinaryRecordValue) throws -> DoseCheckDetails {
         var c = DoseCheckDetails()
-        try record.fields(doseCheckKeys, required: [12]) { index, v in
+        try record.fields(doseCheckKeys, required: doseCheckRequired) { index, v in
             switch index {
             case 0: c.dlpAlertValueConfigured = try v.bool()
             case 1: c.ctdiVolAlertValueConfigured = try v.bool()

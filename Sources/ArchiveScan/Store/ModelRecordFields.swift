@@ -6,6 +6,9 @@ import ResultStore
 /// and leaves nil ones out, as the synthesized Encodable does; a field added to one of these types
 /// must be added here too (the record tests fail until it is).
 enum ModelRecordFields {
+    // Required fields by index, as the synthesized Decodable requires them (sets made once, not per record).
+    private static let conceptRequired: Set<Int> = [0, 1, 2]
+
     static func write(_ p: PatientAttributes, to w: BinaryRecordFieldWriter) {
         w.field("patientID", p.patientID)
         w.field("patientName", p.patientName)
@@ -70,7 +73,7 @@ enum ModelRecordFields {
 
     static func concept(_ record: BinaryRecordValue) throws -> CodedConcept {
         var parts = ["", "", ""]
-        try record.fields(conceptKeys, required: [0, 1, 2]) { index, v in parts[index] = try v.string() }
+        try record.fields(conceptKeys, required: conceptRequired) { index, v in parts[index] = try v.string() }
         return CodedConcept(parts[0], parts[1], parts[2])
     }
 }
