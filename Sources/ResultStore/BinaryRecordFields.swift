@@ -28,40 +28,24 @@ public final class BinaryRecordFieldWriter {
         slot(body)
     }
 
-    public func field(_ key: StaticString, _ value: String?) {
-        guard let value else { return }
-        append(key)
-        state.appendSlot(value)
-    }
-
-    public func field(_ key: StaticString, _ value: Double?) {
-        guard let value else { return }
-        append(key)
-        state.appendSlot(value)
-    }
-
-    public func field(_ key: StaticString, _ value: Int?) {
-        guard let value else { return }
-        append(key)
-        state.appendSlot(value)
-    }
-
-    public func field(_ key: StaticString, _ value: Bool?) {
-        guard let value else { return }
-        append(key)
-        state.appendSlot(value)
-    }
+    public func field(_ key: StaticString, _ value: String?) { field(key, value, state.appendSlot) }
+    public func field(_ key: StaticString, _ value: Double?) { field(key, value, state.appendSlot) }
+    public func field(_ key: StaticString, _ value: Int?) { field(key, value, state.appendSlot) }
+    public func field(_ key: StaticString, _ value: Bool?) { field(key, value, state.appendSlot) }
 
     public func field(_ key: StaticString, _ value: [String]?) {
-        guard let value else { return }
-        append(key)
-        slot { for element in value { state.appendSlot(element) } }
+        field(key, value) { list in slot { for element in list { state.appendSlot(element) } } }
     }
 
     public func field(_ key: StaticString, _ value: [Double]?) {
+        field(key, value) { list in slot { for element in list { state.appendSlot(element) } } }
+    }
+
+    /// A present value under its key; an absent one is left out, as Codable's `encodeIfPresent` does.
+    private func field<T>(_ key: StaticString, _ value: T?, _ write: (T) -> Void) {
         guard let value else { return }
         append(key)
-        slot { for element in value { state.appendSlot(element) } }
+        write(value)
     }
 
     private func append(_ key: StaticString) {

@@ -251,7 +251,7 @@ struct StoredStudy: Sendable {
     }
 
     func decoded() throws -> StudyResult {
-        var result = StudyResult(exam: try ScanStore.decodeExam(from: exam))
+        var result = StudyResult(exam: try ScanStore.decodeObject(Exam.self, from: exam, fieldByField: ExamStoreRecord.decode))
         result.imageCount = imageCount
         result.doseReportCount = doseReportCount
         result.measurements = try measurements.map { try ScanStore.decodeObject(SeriesMeasurement.self, from: $0) }

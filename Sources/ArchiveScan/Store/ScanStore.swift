@@ -165,25 +165,13 @@ public struct ScanStore: Sendable {
         return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
-    /// A stored object: a binary record, or the JSON text a store of schema version 1 holds.
-    static func decodeObject<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        BinaryRecordFormat.isBinaryRecord(data)
-            ? try BinaryRecordDecoder().decode(type, from: data) : try JSONDecoder().decode(type, from: data)
-    }
-
-    /// A CT file's stored headers (binary records field by field; JSON ones of older stores through Codable).
-    static func decodeImages(from data: Data) throws -> [CTImageHeader] {
-        BinaryRecordFormat.isBinaryRecord(data) ? try CTImageHeaderRecord.decode(data) : try JSONDecoder().decode([CTImageHeader].self, from: data)
-    }
-
-    /// A stored dose report, as `decodeImages`.
-    static func decodeReport(from data: Data) throws -> DoseReport {
-        BinaryRecordFormat.isBinaryRecord(data) ? try DoseReportRecord.decode(data) : try JSONDecoder().decode(DoseReport.self, from: data)
-    }
-
-    /// A stored exam, as `decodeImages`.
-    static func decodeExam(from data: Data) throws -> Exam {
-        BinaryRecordFormat.isBinaryRecord(data) ? try ExamStoreRecord.decode(data) : try JSONDecoder().decode(Exam.self, from: data)
+    /// A stored object: a binary record, or the JSON text a store of schema version 1 holds. A binary
+    /// record goes to `fieldByField` when the type has such a reader (CTImageHeaderRecord, …), else
+    /// through Codable.
+    static func decodeObject<T: Decodable>(_ type: T.Type, from data: Data, fieldByField: ((Data) throws -> T)? = nil) throws -> T {
+        guard BinaryRecordFormat.isBinaryRecord(data) else { return try JSONDecoder().decode(type, from: data) }
+        if let fieldByField { return try fieldByField(data) }
+        return try BinaryRecordDecoder().decode(type, from: data)
     }
 
     /// Image headers and dose reports stored for one study.
@@ -196,8 +184,8 @@ public struct ScanStore: Sendable {
         for row in rows {
             guard let data = row[1].data else { continue }
             switch row[0].string {
-            case ScannedObject.ctImageKind: images += try Self.decodeImages(from: data)
-            case ScannedObject.doseReportKind: reports.append(try Self.decodeReport(from: data))
+            case ScannedObject.ctImageKind: images += try Self.decodeObject([CTImageHeader].self, from: data, fieldByField: CTImageHeaderRecord.decode)
+            case ScannedObject.doseReportKind: reports.append(try Self.decodeObject(DoseReport.self, from: data, fieldByField: DoseReportRecord.decode))
             default: continue
             }
         }
