@@ -212,6 +212,15 @@ enum DCMTKRuntime {
     }()
 
     static func initialize() { _ = initialized }
+
+    /// Where the shim's kept answers of DCMTK's per-element VR and transfer syntax look-ups differ from
+    /// DCMTK's own, or nil when they agree for every input (see cdcm_check_parser_lookups).
+    static func parserLookupDifference() -> String? {
+        initialize()
+        var message = [CChar](repeating: 0, count: 256)
+        guard cdcm_check_parser_lookups(&message, message.count) != 0 else { return nil }
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 extension DICOMFile {

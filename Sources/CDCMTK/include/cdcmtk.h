@@ -44,6 +44,11 @@ typedef struct cdcm_file cdcm_file;
 /// the data dictionary.
 void cdcm_init(void);
 
+/// Checks that the shim's kept answers of two of dcmdata's per-element look-ups (VR names, transfer
+/// syntax tables; shim_parser_lookups.cpp) are dcmdata's own for every input: 0 if so, else 1 with the
+/// first difference described in `message`.
+int cdcm_check_parser_lookups(char *message, size_t capacity);
+
 enum {
     CDCM_OPEN_STOP_BEFORE_PIXELS = 1u << 0,  // parse only up to (7FE0,0010)
     CDCM_OPEN_STOP_AT_GROUP_0033 = 1u << 1,  // parse only up to (0033,0000): a classic image's modules, no later private groups
