@@ -104,6 +104,16 @@ public enum StoreSchema {
             if let newest = applied.max(), newest > Int64(currentVersion) {
                 throw StoreError("the store has schema version \(newest); this ctdose knows versions up to \(currentVersion): use a newer ctdose")
             }
+            if applied.isEmpty {  // a new store: its whole schema in one transaction
+                try database.transaction { session in
+                    for statement in newStoreStatements { try session.execute(statement, []) }
+                    for migration in migrations {
+                        try session.execute("INSERT INTO schema_migration (version, name) VALUES (?, ?)",
+                                            [.integer(Int64(migration.version)), .text(migration.name)])
+                    }
+                }
+                return
+            }
             for migration in migrations where !applied.contains(Int64(migration.version)) {
                 try database.transaction { session in
                     for statement in migration.statements { try session.execute(statement, []) }
@@ -112,5 +122,57 @@ public enum StoreSchema {
                 }
             }
         }
+    }
+
+    /// Every migration's statements for a store made new at `currentVersion`, with each later
+    /// `ALTER TABLE t RENAME COLUMN a TO b` written into the `CREATE TABLE t` it renames: SQLite parses
+    /// the whole schema again for each rename, and version 2's six renames took about as long as all
+    /// the rest of a new store's schema. Statements that cannot be folded so are kept, in order.
+    public static let newStoreStatements: [String] = {
+        var statements: [String] = []
+        for statement in migrations.flatMap(\.statements) {
+            if let rename = ColumnRename(statement),
+               let index = statements.lastIndex(where: { rename.isCreatedBy($0) }),
+               let renamed = rename.applied(to: statements[index]) {
+                statements[index] = renamed
+            } else {
+                statements.append(statement)
+            }
+        }
+        return statements
+    }()
+}
+
+/// `ALTER TABLE table RENAME COLUMN old TO new`, as the migrations write it.
+private struct ColumnRename {
+    let table: Substring
+    let old: Substring
+    let new: Substring
+
+    init?(_ statement: String) {
+        let words = statement.split(whereSeparator: \.isWhitespace)
+        guard words.count == 8, words[0] == "ALTER", words[1] == "TABLE", words[3] == "RENAME", words[4] == "COLUMN",
+              words[6] == "TO" else { return nil }
+        (table, old, new) = (words[2], words[5], words[7])
+    }
+
+    func isCreatedBy(_ statement: String) -> Bool {
+        statement.drop { $0.isWhitespace }.hasPrefix("CREATE TABLE \(table) (")
+    }
+
+    /// The CREATE TABLE statement with the column's one whole-word occurrence renamed; nil when the
+    /// name occurs other than once (the rename is then run as written).
+    func applied(to statement: String) -> String? {
+        func isIdentifier(_ character: Character?) -> Bool { character.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+        var occurrences: [Range<String.Index>] = []
+        var searchStart = statement.startIndex
+        while let found = statement.range(of: old, range: searchStart..<statement.endIndex) {
+            let before = found.lowerBound > statement.startIndex ? statement[statement.index(before: found.lowerBound)] : nil
+            let after = found.upperBound < statement.endIndex ? statement[found.upperBound] : nil
+            if !isIdentifier(before), !isIdentifier(after) { occurrences.append(found) }
+            searchStart = found.upperBound
+        }
+        guard occurrences.count == 1 else { return nil }
+        return statement.replacingCharacters(in: occurrences[0], with: new)
     }
 }

@@ -42,6 +42,42 @@ struct ShardedPostgresTests {
         return server.replacingOccurrences(of: "/\(address.database)?", with: "/\(name)?")
     }
 
+    /// On PostgreSQL too, a new store's folded schema is the schema of every migration run in turn.
+    @Test func newStoreSchemaEqualsEveryMigrationInTurn() throws {
+        func database(_ store: String) throws -> PostgresDatabase {
+            guard case .postgres(let address) = try StoreLocation(parsing: store) else { throw StoreError("not a postgres address: \(store)") }
+            return try PostgresDatabase(address: address)
+        }
+        func schema(_ store: String) throws -> [[SQLValue]] {
+            let opened = try database(store)
+            defer { try? opened.close() }
+            return try opened.read { session in
+                try session.rows("""
+                    SELECT table_name, column_name, ordinal_position, data_type, is_nullable, COALESCE(column_default, '')
+                    FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+                    """, []) + session.rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname", [])
+            }
+        }
+        let new = try Self.freshDatabase("ctdose_schema_new")
+        do {
+            let opened = try database(new)
+            defer { try? opened.close() }
+            try StoreSchema.migrate(opened)
+        }
+        let stepwise = try Self.freshDatabase("ctdose_schema_stepwise")
+        do {
+            let opened = try database(stepwise)
+            defer { try? opened.close() }
+            try opened.transaction { session in
+                try session.execute("CREATE TABLE schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL)", [])
+                for statement in StoreSchema.migrations.flatMap(\.statements) { try session.execute(statement, []) }
+            }
+        }
+        let newSchema = try schema(new)
+        #expect(newSchema == (try schema(stepwise)))
+        #expect(newSchema.count > 50)
+    }
+
     @Test func twoConcurrentShardsEqualOneSQLiteScan() throws {
         let root = try StoreFixture.temporaryFolder("shards")
         let archive = root + "/archive"

@@ -18,6 +18,38 @@ struct StoreSchemaTests {
         }
     }
 
+    /// A new store gets its schema from `newStoreStatements` (later column renames folded into the
+    /// tables they rename); it must be the very schema that running every migration in turn gives,
+    /// column for column and index for index.
+    @Test func newStoreSchemaEqualsEveryMigrationInTurn() throws {
+        let new = try SQLiteDatabase(path: ":memory:")
+        try StoreSchema.migrate(new)
+        let stepwise = try SQLiteDatabase(path: ":memory:")
+        try stepwise.transaction { session in
+            try session.execute("CREATE TABLE schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL)", [])
+            for statement in StoreSchema.migrations.flatMap(\.statements) { try session.execute(statement, []) }
+        }
+        let newSchema = try Self.schema(of: new)
+        #expect(newSchema == (try Self.schema(of: stepwise)))
+        #expect(newSchema.count > 50)  // every table's columns and indexes were compared, not two empty lists
+        #expect(!StoreSchema.newStoreStatements.contains { $0.contains("RENAME COLUMN") })
+        #expect(!StoreSchema.newStoreStatements.contains { $0.contains("object_json") })
+    }
+
+    /// Each table's columns (name, type, NOT NULL, default, key position) and each index's columns.
+    static func schema(of database: SQLiteDatabase) throws -> [[SQLValue]] {
+        try database.read { session in
+            var rows: [[SQLValue]] = []
+            let objects = try session.rows("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name", [])
+            for object in objects {
+                guard let type = object[0].string, let name = object[1].string else { continue }
+                let details = try session.rows(type == "table" ? "PRAGMA table_info(\(name))" : "PRAGMA index_info(\(name))", [])
+                rows += details.map { object + $0 }
+            }
+            return rows
+        }
+    }
+
     @Test func storeFromANewerVersionIsRefused() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         try StoreSchema.migrate(database)
