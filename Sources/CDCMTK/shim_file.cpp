@@ -154,7 +154,7 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
         set_error(err, CDCM_ERR_ARGUMENT, "invalid element path");
         return CDCM_ERR_ARGUMENT;
     }
-    DcmItem *item = file->format.getDataset();
+    DcmItem *item = depth > 1 ? file->format.getDataset() : nullptr;  // a top-level look-up goes through the index
     for (size_t k = 0; k + 1 < depth; ++k) {
         DcmSequenceOfItems *sequence = nullptr;
         if (k == 0) {

@@ -82,6 +82,10 @@ public struct CategoryRuleSet: Sendable, Codable {
 
     /// The bundled Data/category-rules.json.
     public static func bundled() throws -> CategoryRuleSet {
-        try load(from: BundledData.url(named: "category-rules"))
+        try bundledRules.get()
     }
+
+    /// Read and decoded once a process: a scan checks the configuration before reading and uses it again
+    /// at the export (about 8 M instructions each time).
+    private static let bundledRules = Result { try load(from: BundledData.url(named: "category-rules")) }
 }

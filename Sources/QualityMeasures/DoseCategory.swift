@@ -54,8 +54,12 @@ public struct CategoryCatalog: Sendable, Codable {
 
     /// The bundled Data/categories.json.
     public static func bundled() throws -> CategoryCatalog {
-        try load(from: BundledData.url(named: "categories"))
+        try bundledCatalog.get()
     }
+
+    /// Read and decoded once a process: a scan checks the configuration before reading and uses it again
+    /// at the export (about 8 M instructions each time).
+    private static let bundledCatalog = Result { try load(from: BundledData.url(named: "categories")) }
 
     public var versions: [MeasureVersion] { measureVersions.map(\.version).sorted() }
 

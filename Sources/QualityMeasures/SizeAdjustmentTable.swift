@@ -54,6 +54,10 @@ public struct SizeAdjustmentTable: Sendable, Codable {
 
     /// The bundled Data/size-adjustment.json.
     public static func bundled() throws -> SizeAdjustmentTable {
-        try load(from: BundledData.url(named: "size-adjustment"))
+        try bundledTable.get()
     }
+
+    /// Read and decoded once a process: a scan checks the configuration before reading and uses it again
+    /// at the export (about 8 M instructions each time).
+    private static let bundledTable = Result { try load(from: BundledData.url(named: "size-adjustment")) }
 }

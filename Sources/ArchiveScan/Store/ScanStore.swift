@@ -180,6 +180,7 @@ public struct ScanStore: Sendable {
             try $0.rows("SELECT kind, object_record FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
         }
         var images: [CTImageHeader] = []
+        images.reserveCapacity(rows.count)  // one image a file, mostly: no copies of the large headers while growing
         var reports: [DoseReport] = []
         for row in rows {
             guard let data = row[1].data else { continue }
