@@ -95,10 +95,14 @@ public final class DICOMFile {
 
     public func string(_ tag: DICOMTag) -> String? { string(TagPath(tag)) }
 
-    /// The values of a multi-valued text element (split on '\').
+    /// The values of a multi-valued text element (split on '\'). Split on the byte, as DICOM delimits
+    /// values (PS3.5 §6.4): a combining mark after the backslash does not join two values, and no
+    /// Character boundaries are computed (5 % of extracting a CT header's attributes went into them).
     public func strings(_ tag: DICOMTag) -> [String] {
         guard let value = string(tag) else { return [] }
-        return value.split(separator: "\\", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        return value.utf8.split(separator: UInt8(ascii: "\\"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self).trimmingWhitespace()
+        }
     }
 
     public func stringOrThrow(_ path: TagPath) throws(DICOMError) -> String? {
