@@ -44,6 +44,7 @@ SetVRFunction dcmdata_set_vr() {
 /// dcmdata's answer for each pair of VR characters, as DcmEVR + 1; 0 while not asked yet. Every thread
 /// that asks first stores the same value, so relaxed atomics suffice.
 std::atomic<std::uint8_t> vr_by_characters[1 << 16];
+static_assert(EVR_UNKNOWN2B + 1 < 256, "every DcmEVR + 1 must fit the table's bytes");
 
 using XferConstructor = void (*)(DcmXfer *, E_TransferSyntax);
 
