@@ -10,6 +10,9 @@
 #include "dcmtk/dcmdata/dcistrmb.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
@@ -146,6 +149,15 @@ static DcmElement *top_level_element(cdcm_file *file, uint32_t tag) {
 void forget_top_level(cdcm_file *file) {
     file->top_level.clear();
     file->top_level_ready = false;
+}
+
+void *dcmtk_definition(const char *symbol, const char *library) {
+    void *definition = dlsym(RTLD_NEXT, symbol);
+    if (definition == nullptr) {
+        std::fprintf(stderr, "ctdose: DCMTK's %s not found in its %s library\n", symbol, library);
+        std::abort();
+    }
+    return definition;
 }
 
 cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *items, size_t depth,

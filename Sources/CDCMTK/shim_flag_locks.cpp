@@ -16,9 +16,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <cstdio>
-#include <cstdlib>
-#include <dlfcn.h>
 
 namespace {
 
@@ -74,11 +71,7 @@ using MutexFunction = int (*)(OFMutex *);
 MutexFunction ofstd_function(std::atomic<MutexFunction> &cache, const char *symbol) {
     MutexFunction function = cache.load(std::memory_order_acquire);
     if (function == nullptr) {
-        function = reinterpret_cast<MutexFunction>(dlsym(RTLD_NEXT, symbol));
-        if (function == nullptr) {  // no lock can be taken without it: stop with the reason, not a jump to 0
-            std::fprintf(stderr, "ctdose: DCMTK's %s not found in its ofstd library\n", symbol);
-            std::abort();
-        }
+        function = reinterpret_cast<MutexFunction>(cdcm::dcmtk_definition(symbol, "ofstd"));
         cache.store(function, std::memory_order_release);
     }
     return function;

@@ -44,6 +44,10 @@ cdcm_status find_element(cdcm_file *file, const uint32_t *tags, const uint32_t *
 /// Drops the top-level index; the next look-up rebuilds it.
 void forget_top_level(cdcm_file *file);
 
+/// The next definition of `symbol` after this executable's, in DCMTK's `library` (for the functions the
+/// shim interposes), or a stop with the reason: calling a null pointer would only crash later.
+void *dcmtk_definition(const char *symbol, const char *library);
+
 /// Runs `body`; an assert() that fails inside it on this thread (DCMTK and the decoders it bundles,
 /// such as CharLS for JPEG-LS, assert on some corrupt data, and Debian builds them with assertions
 /// on) returns here instead of aborting the process: false, with "file:line: expression" in

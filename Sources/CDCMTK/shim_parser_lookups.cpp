@@ -17,27 +17,15 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <dlfcn.h>
 
 namespace {
-
-/// dcmdata's own definition of `symbol` (the next one after this executable's), or a stop with the reason.
-void *dcmdata_function(const char *symbol) {
-    void *function = dlsym(RTLD_NEXT, symbol);
-    if (function == nullptr) {
-        std::fprintf(stderr, "ctdose: DCMTK's %s not found in its dcmdata library\n", symbol);
-        std::abort();
-    }
-    return function;
-}
 
 using SetVRFunction = void (*)(DcmVR *, const char *);
 
 SetVRFunction dcmdata_set_vr() {
     static const SetVRFunction function =
-        reinterpret_cast<SetVRFunction>(dcmdata_function("_ZN5DcmVR5setVREPKc"));
+        reinterpret_cast<SetVRFunction>(cdcm::dcmtk_definition("_ZN5DcmVR5setVREPKc", "dcmdata"));
     return function;
 }
 
@@ -54,7 +42,7 @@ public:
     static constexpr int count = 64;  // E_TransferSyntax runs from -1 to 41 in DCMTK 3.6.7
 
     const XferConstructor construct =
-        reinterpret_cast<XferConstructor>(dcmdata_function("_ZN7DcmXferC1E16E_TransferSyntax"));
+        reinterpret_cast<XferConstructor>(cdcm::dcmtk_definition("_ZN7DcmXferC1E16E_TransferSyntax", "dcmdata"));
 
     XferPrototypes() {
         for (int index = 0; index < count; ++index) construct(slot(index), static_cast<E_TransferSyntax>(index - 1));
