@@ -220,9 +220,20 @@ enum DCMTKRuntime {
     /// Where the shim's kept answers of DCMTK's per-element VR and transfer syntax look-ups differ from
     /// DCMTK's own, or nil when they agree for every input (see cdcm_check_parser_lookups).
     static func parserLookupDifference() -> String? {
+        failure(of: cdcm_check_parser_lookups)
+    }
+
+    /// What is wrong with the shim's per-thread lock of DCMTK's data dictionary and its kept tag
+    /// look-ups, or nil when they behave as DCMTK's own (see cdcm_check_dictionary).
+    static func dictionaryFailure() -> String? {
+        failure(of: cdcm_check_dictionary)
+    }
+
+    /// Runs one of the shim's self-checks: nil when it passes, else its message.
+    private static func failure(of check: (UnsafeMutablePointer<CChar>?, Int) -> Int32) -> String? {
         initialize()
         var message = [CChar](repeating: 0, count: 256)
-        guard cdcm_check_parser_lookups(&message, message.count) != 0 else { return nil }
+        guard check(&message, message.count) != 0 else { return nil }
         return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

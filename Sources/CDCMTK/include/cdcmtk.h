@@ -49,6 +49,13 @@ void cdcm_init(void);
 /// first difference described in `message`.
 int cdcm_check_parser_lookups(char *message, size_t capacity);
 
+/// Checks the shim's handling of DCMTK's data dictionary (shim_dictionary.cpp): that its per-thread
+/// lock hands out dcmdata's loaded dictionary, grants a nested read lock while a writer waits, and
+/// never lets readers on several threads see a writer's change half made; that its kept tag look-ups
+/// answer as dcmdata's own, and are not used after a write. 0 if so, else 1 with the failure described
+/// in `message`.
+int cdcm_check_dictionary(char *message, size_t capacity);
+
 enum {
     CDCM_OPEN_STOP_BEFORE_PIXELS = 1u << 0,  // parse only up to (7FE0,0010)
     CDCM_OPEN_STOP_AT_GROUP_0033 = 1u << 1,  // parse only up to (0033,0000): a classic image's modules, no later private groups
