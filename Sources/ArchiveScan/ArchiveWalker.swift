@@ -13,6 +13,12 @@ public struct ArchiveWalker: Sendable {
 
     /// Calls `visit` for each regular file; returns the paths that could not be read.
     public func walk(_ roots: [String], visit: (String) -> Void) -> [Unreadable] {
+        walk(roots) { path, _ in visit(path) }
+    }
+
+    /// Calls `visit` for each regular file with the status the walk read of it (size and modification
+    /// time included, so that a caller needs no second `stat`); returns the paths that could not be read.
+    public func walk(_ roots: [String], visit: (String, stat) -> Void) -> [Unreadable] {
         var unreadable: [Unreadable] = []
         var seenFolders = Set<FileIdentity>()
         var pending = roots.reversed().map { $0 }
@@ -24,7 +30,7 @@ public struct ArchiveWalker: Sendable {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
-                visit(path)
+                visit(path, info)
             case S_IFDIR:
                 guard seenFolders.insert(FileIdentity(info)).inserted else { continue }  // symlink loop or repeat
                 let entries: [String]

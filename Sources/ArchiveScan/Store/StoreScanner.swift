@@ -68,22 +68,22 @@ public struct StoreScanner: Sendable {
         var summary = StoreScanSummary(runID: run.id)
         try reassembleEverythingIfAnalysisChanged(store: store, summary: &summary)
         let workers = LargeStackWorkers.pool(count: jobs)
-        var batch: [String] = []
+        var batch: [WalkedFile] = []
         var reading: BatchInFlight?
         var failure: Error?
         // Two stages: the workers read (and encode) batch k+1 while this thread commits batch k.
-        func advance(_ paths: [String]) {
+        func advance(_ walked: [WalkedFile]) {
             do {
-                let next = try startReading(paths, store: store, workers: workers, summary: &summary)
+                let next = try startReading(walked, store: store, workers: workers, summary: &summary)
                 if let reading { try commit(reading, store: store, run: run, summary: &summary) }
                 reading = next
             } catch {
                 failure = error
             }
         }
-        let unreadable = ArchiveWalker().walk(paths) { path in
+        let unreadable = ArchiveWalker().walk(paths) { path, info in
             guard failure == nil else { return }
-            batch.append(path)
+            batch.append(WalkedFile(path: path, stamp: FileStamp(of: info)))
             if batch.count >= batchSize {
                 advance(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -160,15 +160,16 @@ public struct StoreScanner: Sendable {
     }
 
     /// Finds the new and changed files of one batch and starts reading them on the workers.
-    private func startReading(_ paths: [String], store: ScanStore, workers: LargeStackWorkers,
+    private func startReading(_ walked: [WalkedFile], store: ScanStore, workers: LargeStackWorkers,
                               summary: inout StoreScanSummary) throws -> BatchInFlight {
-        summary.filesSeen += paths.count
-        let known = try store.knownFiles(paths)
+        summary.filesSeen += walked.count
+        let known = try store.knownFiles(walked.map(\.path))
         var toRead: [BatchInFlight.Item] = []
-        for path in paths {
-            var info = stat()
-            guard stat(path, &info) == 0 else { continue }  // vanished since the walk: the next run sees it
-            let stamp = FileStamp(of: info)
+        // The walk's own stamp: a file changed since (at most one batch of reading earlier) is read as it
+        // is now and, its stamp no longer matching, read again by the next run; one that vanished is
+        // recorded as unreadable and forgotten by the next run.
+        for file in walked {
+            let (path, stamp) = (file.path, file.stamp)
             if let old = known[path], old.sizeBytes == stamp.sizeBytes, old.modificationNanoseconds == stamp.modificationNanoseconds {
                 summary.filesUnchanged += 1
                 continue
@@ -252,6 +253,12 @@ private final class StudyWriteBatch: Sendable {
     }
 
     func drain() -> [PreparedStudy] { waiting.withLock { waiting in defer { waiting.removeAll() }; return waiting } }
+}
+
+/// A file the walk found, with the size and modification time it had then.
+private struct WalkedFile {
+    let path: String
+    let stamp: FileStamp
 }
 
 /// One batch of files being read by the workers; each worker writes its own index.
