@@ -41,6 +41,10 @@ public struct CategoryAssigner {
     /// Archives repeat their protocol and study descriptions: an assignment depends on the descriptors
     /// only, so each distinct set is matched once (bounded, so memory does not grow with the archive).
     private let assigned: RecentAssignments
+    /// The same texts recur in exams whose descriptor sets differ (a series description, a protocol
+    /// name): which pattern of a list a text matches first is searched once per text and list (bounded
+    /// too). A regular expression search costs some 25,000 instructions; a look-up here a few hundred.
+    private let textMatches: RecentTextMatches
 
     public struct InvalidPattern: Error, CustomStringConvertible {
         public var pattern: String
@@ -51,9 +55,11 @@ public struct CategoryAssigner {
         try self.init(rules: rules, rememberedAssignments: 4096)
     }
 
-    init(rules: CategoryRuleSet, rememberedAssignments: Int) throws {
+    /// A capacity of 0 remembers nothing (for tests comparing assigners).
+    init(rules: CategoryRuleSet, rememberedAssignments: Int, rememberedTextMatches: Int = 65536) throws {
         self.rules = rules
         assigned = RecentAssignments(capacity: rememberedAssignments)
+        textMatches = RecentTextMatches(capacity: rememberedTextMatches)
         var all: [String] = rules.explicitRules.flatMap { $0.patterns ?? [] }
         all += rules.regionDetectors.flatMap { $0.patterns ?? [] }
         all += rules.modifierDetectors.flatMap { $0.patterns ?? [] }
@@ -91,8 +97,12 @@ public struct CategoryAssigner {
     }
 
     private func firstMatch(patterns: [String], in text: String, texts: NormalizedTexts) -> String? {
+        let key = RecentTextMatches.Key(text: text, patterns: patterns)
+        if let known = textMatches[key] { return known }
         let (normalized, range) = texts[text]
-        return patterns.first { compiled[$0]?.regex.firstMatch(in: normalized, range: range) != nil }
+        let pattern = patterns.first { compiled[$0]?.regex.firstMatch(in: normalized, range: range) != nil }
+        textMatches[key] = .some(pattern)
+        return pattern
     }
 
     private func textMatches(patterns: [String]?, fields: [DescriptorSource], descriptors: ExamDescriptors,
@@ -203,6 +213,28 @@ public struct CategoryAssigner {
             return "\(source.rawValue)=" + values.map { "'\($0)'" }.joined(separator: ",")
         }
         return parts.isEmpty ? "(no descriptors)" : parts.joined(separator: "; ")
+    }
+}
+
+/// The first pattern of a list that recently seen texts matched (nil: none did); emptied when full.
+private final class RecentTextMatches {
+    struct Key: Hashable {
+        var text: String
+        var patterns: [String]
+    }
+
+    private let capacity: Int
+    private var entries: [Key: String?] = [:]
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    subscript(_ key: Key) -> String?? {
+        get { entries[key] }
+        set {
+            guard capacity > 0 else { return }
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = newValue
+        }
     }
 }
 

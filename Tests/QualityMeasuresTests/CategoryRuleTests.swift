@@ -46,6 +46,48 @@ struct CategoryRuleTests {
         #expect(assignment.categoryId == expected, "\(text): \(assignment)")
     }
 
+    @Test("remembering which pattern each text matched changes no assignment, evidence included")
+    func rememberedTextMatchesChangeNothing() throws {
+        let rules = try CategoryRuleSet.bundled()
+        // Few texts remembered, so that the memory fills and empties many times over the draws.
+        let remembering = try CategoryAssigner(rules: rules, rememberedAssignments: 0, rememberedTextMatches: 500)
+        let searching = try CategoryAssigner(rules: rules, rememberedAssignments: 0, rememberedTextMatches: 0)
+        // Words the rules look for (the patterns' letters and digits), other words, and separators,
+        // drawn by a fixed generator into many descriptor sets of one to four texts.
+        var patterns: [String] = rules.explicitRules.flatMap { $0.patterns ?? [] }
+        patterns += rules.regionDetectors.flatMap { $0.patterns ?? [] }
+        patterns += rules.modifierDetectors.flatMap { $0.patterns ?? [] }
+        var ruleWords = Set<String>()
+        for pattern in patterns {
+            let letters = pattern.replacingOccurrences(of: #"\\[bdsw]"#, with: " ", options: .regularExpression)
+            ruleWords.formUnion(letters.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+        }
+        let words = ruleWords.sorted() + ["CT", "WO", "W/WO", "CONTRAST", "RIGHT", "LT", "PROTOCOL", "ROUTINE", "Thorax", "AbdomenRoutine", "1.25mm", "ax"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func text() -> String {
+            (0...next(4)).map { _ in words[next(words.count)] }.joined(separator: [" ", "/", "_", "-", " "][next(5)])
+        }
+        #expect(ruleWords.count > 100)
+        var categorised = 0
+        for _ in 0..<3000 {
+            let descriptors = ExamDescriptors(
+                studyDescription: text(), requestedProcedureDescriptions: next(3) == 0 ? [text()] : [],
+                protocolNames: (0..<next(3)).map { _ in text() }, seriesDescriptions: (0..<next(4)).map { _ in text() })
+            let assignment = remembering.assign(descriptors)
+            #expect(assignment == searching.assign(descriptors), "\(descriptors)")
+            if assignment.categoryId != nil { categorised += 1 }
+        }
+        #expect(categorised > 300)  // the draws reach the rules, not only "uncategorized"
+        for (description, _) in Self.studyDescriptions {
+            let descriptors = ExamDescriptors(studyDescription: description)
+            #expect(remembering.assign(descriptors) == searching.assign(descriptors))
+        }
+    }
+
     @Test("an assigner that remembers few assignments gives, on repeats and after forgetting, what fresh assigners give")
     func rememberedAssignmentsChangeNothing() throws {
         let rules = try CategoryRuleSet.bundled()
