@@ -71,6 +71,38 @@ struct StoreSchemaTests {
     }
 }
 
+struct SQLiteBindingTests {
+    /// Statements of more than 20 values are bound with SQLite's own functions, fewer through GRDB: the
+    /// same rows must come back either way, for every kind of value, and a failed statement must throw
+    /// and leave its cached statement usable.
+    @Test func manyValuesBindAsFewDo() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.transaction { try $0.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, a, b, c, d)", []) }
+        let kinds: [SQLValue] = [.null, .integer(-7), .integer(Int64.max), .real(0.1), .real(-1e300), .text(""), .text("Müller^Anna 中"),
+                                 .blob(Data([0, 1, 255])), .blob(Data(repeating: 7, count: 5000))]
+        var rows: [[SQLValue]] = []
+        for k in 0..<40 { rows.append([.integer(Int64(k))] + (0..<4).map { kinds[(k * 4 + $0) % kinds.count] }) }
+        let insert = "INSERT INTO t (k, a, b, c, d) VALUES "
+        try database.transaction { session in
+            try session.execute(insert + Array(repeating: "(?, ?, ?, ?, ?)", count: 20).joined(separator: ", "), rows[0..<20].flatMap { $0 })  // 100 values
+            for row in rows[20..<40] { try session.execute(insert + "(?, ?, ?, ?, ?)", row) }  // 5 values each
+        }
+        let stored = try database.read { try $0.rows("SELECT k, a, b, c, d FROM t ORDER BY k", []) }
+        #expect(stored == rows)
+        // A repeated key fails the many-value statement; the same statement then works with new keys.
+        let statement = insert + Array(repeating: "(?, ?, ?, ?, ?)", count: 5).joined(separator: ", ")
+        #expect(throws: (any Error).self) {
+            try database.transaction { try $0.execute(statement, rows[0..<5].flatMap { $0 }) }
+        }
+        let fresh = (100..<105).map { k in [SQLValue.integer(Int64(k)), .text("x"), .null, .real(1), .blob(Data([1]))] }
+        try database.transaction { try $0.execute(statement, fresh.flatMap { $0 }) }
+        #expect(try database.read { try $0.rows("SELECT COUNT(*) FROM t", []) }.first?.first == .integer(45))
+        #expect(throws: (any Error).self) {
+            try database.transaction { try $0.execute(statement, Array(fresh.flatMap { $0 }.dropLast())) }  // one value short
+        }
+    }
+}
+
 struct StoreAddressTests {
     @Test func postgresPlaceholdersAreNumberedOutsideStrings() {
         #expect(SQLDialect.postgres.translating("SELECT ? , '?' , ? FROM t WHERE x = ?") == "SELECT $1 , '?' , $2 FROM t WHERE x = $3")
