@@ -53,19 +53,14 @@ private struct GRDBSession: SQLSession {
             try db.execute(sql: SQLDialect.sqlite.translating(sql))  // schema and one-off statements: not cached
             return
         }
-        let statement = try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql))
-        guard arguments.count > 20 else {
-            try statement.execute(arguments: Self.arguments(arguments))
-            return
-        }
-        try Self.executeBindingDirectly(statement, arguments, in: db)
+        try Self.executeBindingDirectly(try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql)), arguments, in: db)
     }
 
-    /// A statement of many values (the multi-row INSERTs: 64 rows of up to 8 values) bound with SQLite's
-    /// own functions. GRDB's path converted every value twice (to an optional existential, then to a
-    /// DatabaseValue) and validated them: 9 % of the committing thread's instructions in a header scan,
-    /// as much as SQLite's own work on those statements. The statement is GRDB's cached one, reset and
-    /// cleared before and after, so GRDB finds it as it left it.
+    /// A statement with values bound by SQLite's own functions. GRDB's path converted every value twice
+    /// (to an optional existential, then to a DatabaseValue) and validated them: for the multi-row
+    /// INSERTs of a header scan (64 rows of up to 8 values) 9 % of the committing thread's instructions,
+    /// as much as SQLite's own work on them. The statement is GRDB's cached one, reset and cleared
+    /// before and after, so GRDB finds it as it left it.
     private static func executeBindingDirectly(_ statement: Statement, _ values: [SQLValue], in db: Database) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)

@@ -72,9 +72,9 @@ struct StoreSchemaTests {
 }
 
 struct SQLiteBindingTests {
-    /// Statements of more than 20 values are bound with SQLite's own functions, fewer through GRDB: the
-    /// same rows must come back either way, for every kind of value, and a failed statement must throw
-    /// and leave its cached statement usable.
+    /// Values are bound with SQLite's own functions: every kind of value must come back as it went in,
+    /// from multi-row statements and single rows alike, and a failed statement must throw and leave its
+    /// cached statement usable.
     @Test func manyValuesBindAsFewDo() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         try database.transaction { try $0.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, a, b, c, d)", []) }
