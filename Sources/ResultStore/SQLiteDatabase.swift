@@ -53,16 +53,27 @@ private struct GRDBSession: SQLSession {
             try db.execute(sql: SQLDialect.sqlite.translating(sql))  // schema and one-off statements: not cached
             return
         }
-        try Self.executeBindingDirectly(try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql)), arguments, in: db)
+        try run(sql, arguments) { _ in }
     }
 
-    /// A statement with values bound by SQLite's own functions. GRDB's path converted every value twice
-    /// (to an optional existential, then to a DatabaseValue) and validated them: for the multi-row
-    /// INSERTs of a header scan (64 rows of up to 8 values) 9 % of the committing thread's instructions,
-    /// as much as SQLite's own work on them. The statement is GRDB's cached one, reset and cleared
-    /// before and after, so GRDB finds it as it left it.
-    private static func executeBindingDirectly(_ statement: Statement, _ values: [SQLValue], in db: Database) throws {
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try run(sql, arguments) { handle in
+            rows.append((0..<sqlite3_column_count(handle)).map { column in Self.value(of: handle, column: column) })
+        }
+        return rows
+    }
+
+    /// Runs GRDB's cached statement for `sql` with its values bound, and reads its rows, with SQLite's own
+    /// functions. GRDB's path converted every value twice (to an optional existential, then to a
+    /// DatabaseValue) and validated them, and made a Row of DatabaseValues of every result row: for the
+    /// multi-row INSERTs of a header scan (64 rows of up to 8 values), 9 % of the committing thread's
+    /// instructions, as much as SQLite's own work on them. The statement is reset and cleared before and
+    /// after, so GRDB finds it as it left it.
+    private func run(_ sql: String, _ values: [SQLValue], row: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql))
         let handle = statement.sqliteStatement
+        let failure = { (code: Int32) in DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql) }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         defer {
@@ -87,41 +98,26 @@ private struct GRDBSession: SQLSession {
                     sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), transient)
                 }
             }
-            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql) }
+            guard code == SQLITE_OK else { throw failure(code) }
         }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql) }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            try row(handle)
         }
     }
 
-    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let statement = try db.cachedStatement(sql: SQLDialect.sqlite.translating(sql))
-        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { row in
-            row.databaseValues.map { value in
-                switch value.storage {
-                case .null: return .null
-                case .int64(let i): return .integer(i)
-                case .double(let d): return .real(d)
-                case .string(let s): return .text(s)
-                case .blob(let b): return .blob(b)
-                }
-            }
+    /// One column of the current result row, read as GRDB reads it (text up to its first NUL).
+    private static func value(of handle: OpaquePointer, column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT: return .text(sqlite3_column_text(handle, column).map { String(cString: $0) } ?? "")
+        case SQLITE_BLOB:
+            guard let bytes = sqlite3_column_blob(handle, column) else { return .blob(Data()) }
+            return .blob(Data(bytes: bytes, count: Int(sqlite3_column_bytes(handle, column))))
+        default: return .null
         }
-    }
-
-    /// Through GRDB's initializer for optional existentials: the one for `some DatabaseValueConvertible`
-    /// maps with a key path that, unspecialised across modules, is instantiated (demangled) on every call.
-    static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
-            switch value {
-            case .null: return DatabaseValue.null
-            case .integer(let i): return i.databaseValue
-            case .real(let d): return d.databaseValue
-            case .text(let s): return s.databaseValue
-            case .blob(let b): return b.databaseValue
-            }
-        })
     }
 }
