@@ -22,9 +22,11 @@
 #include "dcmtk/dcmdata/dcdict.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -74,12 +76,16 @@ struct ThreadReader {
 };
 
 thread_local ThreadReader this_thread_reader;
+/// Whether the calling thread holds the write lock: its read locks are then granted at once, as
+/// dcmdata's rwlock refused them without blocking (EDEADLK, which DCMTK ignores) instead of deadlocking.
+thread_local bool this_thread_writes = false;
 
 void read_lock() {
     ThreadReader &reader = this_thread_reader;
     ReaderCounter &counter = reader.own();
-    if (reader.held++ > 0) {
-        // Already a reader: no writer can be in, and any waiting one waits for this thread's count to fall.
+    if (reader.held++ > 0 || this_thread_writes) {
+        // Already a reader (no writer can be in, and any waiting one waits for this thread's count to
+        // fall), or the writer itself.
         counter.depth.fetch_add(1, std::memory_order_relaxed);
         return;
     }
@@ -104,9 +110,11 @@ void write_lock() {
         while (counter.depth.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     while (overflow_counter.depth.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     dictionary_generation.fetch_add(1, std::memory_order_relaxed);
+    this_thread_writes = true;
 }
 
 void write_unlock() {
+    this_thread_writes = false;
     dictionary_generation.fetch_add(1, std::memory_order_relaxed);
     writer_wants_dictionary.store(false, std::memory_order_seq_cst);
     one_writer_at_a_time.unlock();
@@ -215,7 +223,10 @@ int cdcm_check_dictionary(char *message, size_t capacity) {
     dcmDataDict.rdunlock();
     dcmDataDict.wrlock().addEntry(new DcmDictEntry(0x7771, 0x1001, EVR_LO, "CtdoseDictionaryCheck", 1, 1, nullptr,
                                                    OFTrue, nullptr));
+    const bool writer_reads = &dcmDataDict.rdlock() == &locked;  // the writer may read: no deadlock
+    dcmDataDict.rdunlock();
     dcmDataDict.wrunlock();
+    if (!writer_reads) return fail("the writer's read lock handed out another dictionary");
     const DcmDictEntry *found = dcmDataDict.rdlock().findEntry(added, nullptr);
     const bool known_after = found != nullptr && std::string(found->getTagName()) == "CtdoseDictionaryCheck";
     dcmDataDict.rdunlock();

@@ -21,7 +21,7 @@ struct DictionaryShimTests {
     /// writer that changes two counters under the write lock (a reader that ever sees them differ was
     /// let in beside the writer), compares kept look-ups with dcmdata's own over standard, repeating
     /// and private groups, and adds a tag that was looked up as unknown (the kept "unknown" must not
-    /// survive the write).
+    /// survive the write; the writer may read meanwhile without deadlocking).
     @Test func behavesAsDCMTKsOwnLockAndLookUp() {
         #expect(DCMTKRuntime.dictionaryFailure() == nil)
     }

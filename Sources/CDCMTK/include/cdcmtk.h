@@ -50,7 +50,8 @@ void cdcm_init(void);
 int cdcm_check_parser_lookups(char *message, size_t capacity);
 
 /// Checks the shim's handling of DCMTK's data dictionary (shim_dictionary.cpp): that its per-thread
-/// lock hands out dcmdata's loaded dictionary, grants a nested read lock while a writer waits, and
+/// lock hands out dcmdata's loaded dictionary, grants a nested read lock while a writer waits and a
+/// read lock to the writer itself, and
 /// never lets readers on several threads see a writer's change half made; that its kept tag look-ups
 /// answer as dcmdata's own, and are not used after a write. 0 if so, else 1 with the failure described
 /// in `message`.
