@@ -40,11 +40,12 @@ public struct CategoryAssigner {
     private var compiled: [String: CompiledPattern] = [:]
     /// Archives repeat their protocol and study descriptions: an assignment depends on the descriptors
     /// only, so each distinct set is matched once (bounded, so memory does not grow with the archive).
-    private let assigned: RecentAssignments
+    private let assigned: RecentValues<ExamDescriptors, CategoryAssignment>
     /// The same texts recur in exams whose descriptor sets differ (a series description, a protocol
     /// name): which pattern of a list a text matches first is searched once per text and list (bounded
-    /// too). A regular expression search costs some 25,000 instructions; a look-up here a few hundred.
-    private let textMatches: RecentTextMatches
+    /// too): the first pattern of the list it matched, nil when none did. A regular expression search
+    /// costs some 25,000 instructions; a look-up here a few hundred.
+    private let textMatches: RecentValues<TextAndPatterns, String?>
 
     public struct InvalidPattern: Error, CustomStringConvertible {
         public var pattern: String
@@ -58,8 +59,8 @@ public struct CategoryAssigner {
     /// A capacity of 0 remembers nothing (for tests comparing assigners).
     init(rules: CategoryRuleSet, rememberedAssignments: Int, rememberedTextMatches: Int = 65536) throws {
         self.rules = rules
-        assigned = RecentAssignments(capacity: rememberedAssignments)
-        textMatches = RecentTextMatches(capacity: rememberedTextMatches)
+        assigned = RecentValues(capacity: rememberedAssignments)
+        textMatches = RecentValues(capacity: rememberedTextMatches)
         var all: [String] = rules.explicitRules.flatMap { $0.patterns ?? [] }
         all += rules.regionDetectors.flatMap { $0.patterns ?? [] }
         all += rules.modifierDetectors.flatMap { $0.patterns ?? [] }
@@ -97,7 +98,7 @@ public struct CategoryAssigner {
     }
 
     private func firstMatch(patterns: [String], in text: String, texts: NormalizedTexts) -> String? {
-        let key = RecentTextMatches.Key(text: text, patterns: patterns)
+        let key = TextAndPatterns(text: text, patterns: patterns)
         if let known = textMatches[key] { return known }
         let (normalized, range) = texts[text]
         let pattern = patterns.first { compiled[$0]?.regex.firstMatch(in: normalized, range: range) != nil }
@@ -216,40 +217,26 @@ public struct CategoryAssigner {
     }
 }
 
-/// The first pattern of a list that recently seen texts matched (nil: none did); emptied when full.
-private final class RecentTextMatches {
-    struct Key: Hashable {
-        var text: String
-        var patterns: [String]
-    }
+/// A text and the pattern list it was searched with.
+private struct TextAndPatterns: Hashable {
+    var text: String
+    var patterns: [String]
+}
 
+/// Values of recently seen keys, emptied when full so that memory does not grow with the archive; a
+/// capacity of 0 remembers nothing.
+private final class RecentValues<Key: Hashable, Value> {
     private let capacity: Int
-    private var entries: [Key: String?] = [:]
+    private var entries: [Key: Value] = [:]
 
     init(capacity: Int) { self.capacity = capacity }
 
-    subscript(_ key: Key) -> String?? {
+    subscript(_ key: Key) -> Value? {
         get { entries[key] }
         set {
             guard capacity > 0 else { return }
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = newValue
-        }
-    }
-}
-
-/// Assignments of recently seen descriptor sets; emptied when full.
-private final class RecentAssignments {
-    private let capacity: Int
-    private var entries: [ExamDescriptors: CategoryAssignment] = [:]
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    subscript(_ descriptors: ExamDescriptors) -> CategoryAssignment? {
-        get { entries[descriptors] }
-        set {
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[descriptors] = newValue
         }
     }
 }
