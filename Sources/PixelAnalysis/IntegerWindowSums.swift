@@ -2,7 +2,9 @@
 /// values, slope 1), in 32-bit integer arithmetic on 16-bit values. There the Double sums of
 /// LocalWindowSums are exact too (integers far below 2^53), so both give the same window sums, and the
 /// SD bins, computed from them by the same formula (`StandardDeviationBins`), are identical. Integer
-/// lanes are twice as many per vector as Double ones and need no NaN test per update.
+/// lanes are twice as many per vector as Double ones and need no NaN test per update. Which windows
+/// qualify comes first, from the region map eroded by the kernel on bytes (`RegionWindows`); only along
+/// the runs of qualifying centres are window sums formed, by sliding along the run.
 enum IntegerWindowSums {
     /// As `LocalWindowSums.forEachInteriorWindow`; returns false (and adds nothing) when a value is not
     /// a whole number or is so large that a window's sum of squares could overflow Int32.
@@ -11,11 +13,8 @@ enum IntegerWindowSums {
         tissue: inout Histogram, air: inout Histogram
     ) -> Bool {
         let kernel = 2 * radius + 1, area = kernel * kernel
-        // Region counts packed as patient pixels + (air pixels << 16).
-        guard area < 1 << 15 else { return false }
         let n = rows * columns
-        let low = tissueWindow.lowerBound, high = tissueWindow.upperBound
-        let patientFull = Int32(area), airFull = Int32(area) << 16
+        guard rows >= kernel, columns >= kernel else { return true }
         // |v| ≤ limit keeps area · v² below 2^31: every window sum of squares fits in Int32, and every
         // value in Int16 (area ≥ 9 gives limit ≤ 15,447).
         let limit = Float(Swift.min(32_767, (Double(Int32.max) / Double(area)).squareRoot().rounded(.down)))
@@ -34,105 +33,160 @@ enum IntegerWindowSums {
             return mismatch == 0
         }
         guard exact else { return false }
-        let sum = Scratch<Int32>(columns), squares = Scratch<Int32>(columns), counts = Scratch<Int32>(columns)
-        let prefixSum = Scratch<Int32>(columns + 1), prefixSquare = Scratch<Int32>(columns + 1)
-        let prefixCount = Scratch<Int32>(columns + 1), qualifyingColumns = Scratch<Int>(columns)
-        let slot = Scratch<Int>(columns), neededCount = Scratch<Int32>(columns)
-        let differenceSum = Scratch<Int32>(columns), differenceSquare = Scratch<Int32>(columns), kindOf = Scratch<UInt8>(columns)
-        let qualifyingFlags = Scratch<UInt8>(columns)
+        // A window qualifies when all its pixels share the centre's region: the region map eroded by
+        // the kernel (bitwise AND over the window; regions are the bits 1 and 2). `uniform[i]` is the
+        // AND over the window whose top-left pixel is i.
+        let uniform = region.withUnsafeBufferPointer { RegionWindows.uniform($0.baseAddress!, rows: rows, columns: columns, span: kernel) }
+        defer { uniform.deallocate() }
+        // Whole-number HU v lies in [low, high] exactly when it lies in [⌈low⌉, ⌊high⌋]; in Int16, with
+        // `tissueBit` 0 when that range holds no Int16 value.
+        let lowBound = tissueWindow.lowerBound.rounded(.up), highBound = tissueWindow.upperBound.rounded(.down)
+        let tissueBit: UInt8 = lowBound <= 32_767 && highBound >= -32_768 && lowBound <= highBound ? 1 : 0
+        let low = Int16(Swift.max(-32_768, Swift.min(32_767, lowBound))), high = Int16(Swift.max(-32_768, Swift.min(32_767, highBound)))
+        let interior = columns &- 2 &* radius
+        let sum = Scratch<Int32>(columns), squares = Scratch<Int32>(columns)
+        let windowSum = Scratch<Int32>(columns), windowSquares = Scratch<Int32>(columns)
+        let slot = Scratch<Int>(columns), qualifyingKinds = Scratch<UInt8>(columns)
         // Tissue bins, one overflow slot, air bins, one overflow slot.
         let binCount = tissue.counts.count, bins = Scratch<Int>(2 * (binCount + 1))
         defer {
-            for s in [sum, squares, counts, prefixSum, prefixSquare, prefixCount, neededCount, differenceSum, differenceSquare] { s.free() }
-            for s in [qualifyingColumns, slot, bins] { s.free() }
-            kindOf.free(); qualifyingFlags.free()
+            for s in [sum, squares, windowSum, windowSquares] { s.free() }
+            slot.free(); bins.free(); qualifyingKinds.free()
         }
         let sdBins = StandardDeviationBins(windowPixels: area, bin: tissue.bin, binCount: binCount)
-        // Region 1 → 1, region 2 → 1 << 16 (branch-free, so the column updates vectorize).
-        @inline(__always) func regionCount(_ k: UInt8) -> Int32 { Int32(k & 1) | Int32(k >> 1) << 16 }
-        values.withUnsafeBufferPointer { huBuffer in
-            region.withUnsafeBufferPointer { kindBuffer in
-                let hu = huBuffer.baseAddress!, kind = kindBuffer.baseAddress!
-                let sum = sum.base, squares = squares.base, counts = counts.base
-                let pSum = prefixSum.base, pSquare = prefixSquare.base, pCount = prefixCount.base
-                let qualifying = qualifyingColumns.base, slot = slot.base, bins = bins.base, needed = neededCount.base
-                let dSum = differenceSum.base, dSquare = differenceSquare.base, kindOf = kindOf.base, flags = qualifyingFlags.base
-                for r in 0..<kernel {
-                    let v = value + r * columns, k = kind + r * columns
+        let airBase = binCount &+ 1
+        do {
+            let sum = sum.base, squares = squares.base, slot = slot.base, bins = bins.base
+            let dSum = windowSum.base, dSquare = windowSquares.base, kinds = qualifyingKinds.base
+            for r in 0..<(kernel &- 1) {
+                let v = value + r * columns
+                for c in 0..<columns {
+                    let a = Int32(v[c])
+                    sum[c] &+= a
+                    squares[c] &+= a &* a
+                }
+            }
+            for r in radius..<(rows - radius) {
+                // Column sums over rows r − radius ... r + radius: add the entering row, drop the leaving one.
+                let vIn = value + (r + radius) * columns
+                if r > radius {
+                    let vOut = value + (r - radius - 1) * columns
                     for c in 0..<columns {
-                        let a = Int32(v[c])
+                        let a = Int32(vIn[c]), b = Int32(vOut[c])
+                        sum[c] &+= a &- b
+                        squares[c] &+= a &* a &- b &* b
+                    }
+                } else {
+                    for c in 0..<columns {
+                        let a = Int32(vIn[c])
                         sum[c] &+= a
                         squares[c] &+= a &* a
-                        counts[c] &+= regionCount(k[c])
                     }
                 }
-                let span = 2 &* radius &+ 1, interior = columns &- 2 &* radius
-                for r in radius..<(rows - radius) {
-                    if r > radius {
-                        let entering = (r + radius) * columns, leaving = (r - radius - 1) * columns
-                        let vIn = value + entering, vOut = value + leaving, kIn = kind + entering, kOut = kind + leaving
-                        for c in 0..<columns {
-                            let a = Int32(vIn[c]), b = Int32(vOut[c])
-                            sum[c] &+= a &- b
-                            squares[c] &+= a &* a &- b &* b
-                            counts[c] &+= regionCount(kIn[c]) &- regionCount(kOut[c])
-                        }
+                // Qualifying interior column j (centre column radius + j): its window is uniform, and a
+                // tissue centre's value lies in the tissue window. `kinds[j]`: 1 tissue, 2 air, 0 neither.
+                let windows = uniform + (r - radius) * columns, centre = value + r * columns + radius
+                for j in 0..<interior {
+                    let v = centre[j]
+                    let inTissueWindow: UInt8 = v >= low && v <= high ? tissueBit : 0
+                    kinds[j] = windows[j] & (2 | inTissueWindow)
+                }
+                // Runs of qualifying columns (one kind each: windows of neighbouring centres overlap, so a
+                // tissue and an air window are never side by side), found eight bytes at a time.
+                var j = 0
+                while j < interior {
+                    if j &+ 8 <= interior, UnsafeRawPointer(kinds + j).loadUnaligned(as: UInt64.self) == 0 { j &+= 8; continue }
+                    let k = kinds[j]
+                    guard k != 0 else { j &+= 1; continue }
+                    let start = j
+                    let same = UInt64(k) &* 0x0101_0101_0101_0101
+                    j &+= 1
+                    while j &+ 8 <= interior, UnsafeRawPointer(kinds + j).loadUnaligned(as: UInt64.self) == same { j &+= 8 }
+                    while j < interior, kinds[j] == k { j &+= 1 }
+                    // Window sums along the run: the first from its columns, then one column in, one out.
+                    let length = j &- start
+                    var ws: Int32 = 0, wq: Int32 = 0
+                    for c in start..<(start &+ kernel) { ws &+= sum[c]; wq &+= squares[c] }
+                    dSum[0] = ws; dSquare[0] = wq
+                    let entering = start &+ kernel
+                    for i in 1..<length {
+                        ws &+= sum[entering &+ i &- 1] &- sum[start &+ i &- 1]
+                        wq &+= squares[entering &+ i &- 1] &- squares[start &+ i &- 1]
+                        dSum[i] = ws; dSquare[i] = wq
                     }
-                    // The count a qualifying window has (tissue: the centre value in the window too),
-                    // −1 (never matched) when the centre is in neither region.
-                    let kinds = kind + r * columns + radius, centre = hu + r * columns + radius
-                    for j in 0..<interior {
-                        let raw = centre[j], k = kinds[j]
-                        let patient = Int32(k & 1), air = Int32(k >> 1)
-                        let tissue = patient & (raw >= low && raw <= high ? 1 : 0)
-                        needed[j] = (0 &- tissue) & patientFull | (0 &- air) & airFull | ((tissue | air) &- 1)
-                    }
-                    // Prefix sums may wrap; a window is a difference of two, exact modulo 2^32 and in range.
-                    var k: Int32 = 0
-                    for c in 0..<columns { k &+= counts[c]; pCount[c &+ 1] = k }
-                    // Window of interior column radius + j: prefixes j + 2·radius + 1 and j.
-                    let countHigh = pCount + span
-                    // Flags first (vectorizes), then the list of flagged columns, skipping empty eight-byte words.
-                    for j in 0..<interior { flags[j] = countHigh[j] &- pCount[j] == needed[j] ? 1 : 0 }
-                    var found = 0, j = 0
-                    while j < interior {
-                        if j &+ 8 <= interior, UnsafeRawPointer(flags + j).loadUnaligned(as: UInt64.self) == 0 { j &+= 8; continue }
-                        let end = Swift.min(j &+ 8, interior)
-                        while j < end { qualifying[found] = j; found &+= Int(flags[j]); j &+= 1 }
-                    }
-                    guard found > 0 else { continue }
-                    var s: Int32 = 0, s2: Int32 = 0
-                    for c in 0..<columns {
-                        s &+= sum[c]; s2 &+= squares[c]
-                        pSum[c &+ 1] = s; pSquare[c &+ 1] = s2
-                    }
-                    let sumHigh = pSum + span, squareHigh = pSquare + span
-                    for i in 0..<found {
-                        let j = qualifying[i]
-                        dSum[i] = sumHigh[j] &- pSum[j]
-                        dSquare[i] = squareHigh[j] &- pSquare[j]
-                        kindOf[i] = kinds[j]
-                    }
-                    // Tissue (region 1) counts from slot 0, air (region 2) from slot binCount + 1.
-                    // n·Σv² and (Σv)² are below 2^46: exact in Double.
+                    // Tissue counts from slot 0, air from slot binCount + 1. n·Σv² and (Σv)² are below 2^46: exact in Double.
+                    let base = (0 &- Int(k >> 1)) & airBase
                     let full = Double(area)
-                    for i in 0..<found {
+                    for i in 0..<length {
                         let ws = Double(dSum[i])
-                        let index = sdBins.index(spread: full * Double(dSquare[i]) - ws * ws)
-                        slot[i] = (Int(kindOf[i]) &- 1) &* (binCount &+ 1) &+ index
+                        slot[i] = base &+ sdBins.index(spread: full * Double(dSquare[i]) - ws * ws)
                     }
-                    for i in 0..<found { bins[slot[i]] &+= 1 }
+                    for i in 0..<length { bins[slot[i]] &+= 1 }
                 }
             }
         }
         var tissueAdded = 0, airAdded = 0
         for i in 0..<binCount {
             tissue.counts[i] += bins.base[i]; tissueAdded += bins.base[i]
-            air.counts[i] += bins.base[binCount + 1 + i]; airAdded += bins.base[binCount + 1 + i]
+            air.counts[i] += bins.base[airBase + i]; airAdded += bins.base[airBase + i]
         }
         tissue.count += tissueAdded
         air.count += airAdded
         return true
+    }
+}
+
+/// Which square windows of a region map lie in one region.
+enum RegionWindows {
+    /// For every pixel i, the bitwise AND of `region` over the `span` × `span` window whose top-left
+    /// pixel is i (valid where the window lies in the image; elsewhere unspecified). Separable: ANDs
+    /// along rows, then down columns, each built from windows of doubling length (log₂ span passes).
+    /// The caller deallocates the result.
+    static func uniform(_ region: UnsafePointer<UInt8>, rows: Int, columns: Int, span: Int) -> UnsafeMutablePointer<UInt8> {
+        let n = rows * columns
+        let result = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
+        result.initialize(from: region, count: n)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
+        defer { scratch.deallocate() }
+        // Along rows (unit 1; windows running into the next row are never read), then down columns.
+        windowAND(result, count: n, unit: 1, span: span, work: scratch)
+        windowAND(result, count: n, unit: columns, span: span, work: scratch)
+        return result
+    }
+
+    /// `source[i]` becomes the AND of source[i + k·unit], k < span, for i + (span − 1)·unit < count
+    /// (elsewhere unspecified; `work` is scratch of `count` bytes).
+    private static func windowAND(_ source: UnsafeMutablePointer<UInt8>, count: Int, unit: Int, span: Int, work: UnsafeMutablePointer<UInt8>) {
+        // `power` holds ANDs over windows of `width` (a power of two); `accumulated` over `covered`.
+        let power = source, accumulated = work
+        accumulated.update(repeating: 0xFF, count: count)
+        var width = 1, covered = 0, remaining = span
+        while remaining > 0 {
+            let valid = count &- (span &- 1) &* unit
+            if remaining & 1 != 0 {
+                let shifted = power + covered &* unit
+                and(accumulated, accumulated, shifted, count: valid)
+                covered &+= width
+            }
+            remaining >>= 1
+            guard remaining > 0 else { break }
+            let next = power + width &* unit, length = count &- (2 &* width &- 1) &* unit
+            and(power, power, next, count: length)
+            width &*= 2
+        }
+        source.update(from: accumulated, count: count)
+    }
+
+    /// d[i] = a[i] & b[i] for i < count, sixteen bytes at a time; d may be a, and b may lie ahead of a.
+    @inline(__always)
+    private static func and(_ d: UnsafeMutablePointer<UInt8>, _ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) {
+        var i = 0
+        while i &+ 16 <= count {
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<UInt8>.self) & UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(d + i).storeBytes(of: x, as: SIMD16<UInt8>.self)
+            i &+= 16
+        }
+        while i < count { d[i] = a[i] & b[i]; i &+= 1 }
     }
 }
 

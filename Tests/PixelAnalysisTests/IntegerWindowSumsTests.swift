@@ -5,18 +5,18 @@ import Testing
 /// The integer window sums must give exactly the histograms of the Double ones (same bins, same
 /// counts), including SDs that fall exactly on a bin edge.
 @Suite struct IntegerWindowSumsTests {
-    private func histograms(_ values: [Float], region: [UInt8], rows: Int, columns: Int, radius: Int, integer: Bool)
-        -> (tissue: Histogram, air: Histogram, usedIntegers: Bool)
+    private func histograms(_ values: [Float], region: [UInt8], rows: Int, columns: Int, radius: Int, integer: Bool,
+                            tissueWindow: ClosedRange<Float> = 0...100) -> (tissue: Histogram, air: Histogram, usedIntegers: Bool)
     {
         var tissue = Histogram(bin: 0.1, maximum: 250), air = Histogram(bin: 0.1, maximum: 250)
         var used = false
         if integer {
             used = IntegerWindowSums.forEachInteriorWindow(
-                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: 0...100,
+                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: tissueWindow,
                 tissue: &tissue, air: &air)
         } else {
             LocalWindowSums.forEachInteriorWindow(
-                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: 0...100,
+                rows: rows, columns: columns, radius: radius, values: values, region: region, tissueWindow: tissueWindow,
                 tissue: &tissue, air: &air)
         }
         return (tissue, air, used)
@@ -50,6 +50,46 @@ import Testing
         #expect(fast.air.counts == exact.air.counts)
         #expect(fast.tissue.count == exact.tissue.count && fast.air.count == exact.air.count)
         #expect(exact.tissue.count > 0 && exact.air.count > 0)
+    }
+
+    /// Tissue windows with fractional bounds, with no whole number inside, and beyond Int16.
+    @Test(arguments: [(Float(-0.5), Float(99.5)), (39.5, 40.5), (40.2, 40.7), (-40_000, 41), (40_000, 50_000)])
+    func sameHistogramsForAnyTissueWindow(low: Float, high: Float) {
+        let rows = 90, columns = 80
+        let (values, region) = noisySlice(rows: rows, columns: columns, sigma: 2, seed: 7)
+        let exact = histograms(values, region: region, rows: rows, columns: columns, radius: 2, integer: false, tissueWindow: low...high)
+        let fast = histograms(values, region: region, rows: rows, columns: columns, radius: 2, integer: true, tissueWindow: low...high)
+        #expect(fast.usedIntegers)
+        #expect(fast.tissue.counts == exact.tissue.counts && fast.air.counts == exact.air.counts)
+        #expect(fast.tissue.count == exact.tissue.count)
+        // The disc holds 40 ± 2 HU: windows holding 40 find tissue, the others none.
+        #expect((exact.tissue.count > 0) == (low <= 40 && high >= 40))
+    }
+
+    /// The eroded region map against the AND over each window, written out.
+    @Test(arguments: [1, 2, 3, 5, 9, 16])
+    func regionWindowsAreTheANDOverEachWindow(span: Int) {
+        let rows = 37, columns = 41
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(span)
+        // Air left, patient right, neither along the top, with scattered specks of all three.
+        let region = (0..<(rows * columns)).map { p -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            if state >> 56 < 3 { return UInt8(state >> 40 % 3) }
+            return p / columns < 4 ? 0 : (p % columns < 19 ? 2 : 1)
+        }
+        let uniform = region.withUnsafeBufferPointer { RegionWindows.uniform($0.baseAddress!, rows: rows, columns: columns, span: span) }
+        defer { uniform.deallocate() }
+        var mismatches = 0, uniformWindows = 0
+        for r in 0...(rows - span) {
+            for c in 0...(columns - span) {
+                var expected: UInt8 = 0xFF
+                for dr in 0..<span { for dc in 0..<span { expected &= region[(r + dr) * columns + c + dc] } }
+                if uniform[r * columns + c] != expected { mismatches += 1 }
+                if expected != 0 { uniformWindows += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(uniformWindows > 0)
     }
 
     @Test func standardDeviationOnABinEdge() {
