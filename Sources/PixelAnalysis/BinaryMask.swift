@@ -109,6 +109,7 @@ public struct BinaryMask: Sendable, Equatable {
 
     /// The pixels of the given component labels.
     public static func selecting(_ labels: Set<Int32>, from map: [Int32], rows: Int, columns: Int) -> BinaryMask {
+        guard !labels.isEmpty else { return BinaryMask(rows: rows, columns: columns, pixels: [Bool](repeating: false, count: map.count)) }
         let highest = Int(map.max() ?? 0)
         var wanted = [Bool](repeating: false, count: highest + 1)
         for label in labels where label > 0 && Int(label) <= highest { wanted[Int(label)] = true }

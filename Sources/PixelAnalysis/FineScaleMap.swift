@@ -45,7 +45,12 @@ struct FineScaleMap {
         let rows = self.rows, columns = self.columns, halfColumns = halfMask.columns
         return halfMask.withBytes { half in
             map.withUnsafeBufferPointer { m in
-                for h in half.indices where half[h] != 0 {
+                var h = 0
+                while h < half.count {
+                    // Most of the mask is unset: skip it eight bytes at a time.
+                    if h &+ 8 <= half.count, UnsafeRawPointer(half.baseAddress! + h).loadUnaligned(as: UInt64.self) == 0 { h &+= 8; continue }
+                    defer { h &+= 1 }
+                    guard half[h] != 0 else { continue }
                     let r = 2 * (h / halfColumns), c = 2 * (h % halfColumns)
                     for rr in r..<min(r + 2, rows) {
                         for cc in c..<min(c + 2, columns) where m[rr * columns + cc] == ScanlineFill.filled { return true }

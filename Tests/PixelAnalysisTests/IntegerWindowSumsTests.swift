@@ -92,6 +92,21 @@ import Testing
         #expect(uniformWindows > 0)
     }
 
+    /// Images barely larger than the kernel: one or two interior rows and columns.
+    @Test(arguments: [1, 2, 3])
+    func smallestImagesGiveTheDoubleSumsHistograms(radius: Int) {
+        let kernel = 2 * radius + 1
+        for (rows, columns) in [(kernel, kernel), (kernel + 1, kernel), (kernel, kernel + 1), (kernel + 1, kernel + 2)] {
+            let region = [UInt8](repeating: 2, count: rows * columns)
+            let values = (0..<(rows * columns)).map { Float(-1000 + ($0 * 7919) % 13) }
+            let exact = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: false)
+            let fast = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: true)
+            #expect(fast.usedIntegers)
+            #expect(fast.air.counts == exact.air.counts)
+            #expect(exact.air.count == (rows - 2 * radius) * (columns - 2 * radius))
+        }
+    }
+
     @Test func standardDeviationOnABinEdge() {
         // Isolated spikes of 3k HU in 0 HU, 3 × 3 windows: a window holding a spike has sample variance
         // (9·9k² − 9k²) / (9·8) = k², an SD of exactly k HU, on the edge of bin 10k. Each of the 4 spikes
