@@ -139,54 +139,21 @@ enum IntegerWindowSums {
 /// Which square windows of a region map lie in one region.
 enum RegionWindows {
     /// For every pixel i, the bitwise AND of `region` over the `span` × `span` window whose top-left
-    /// pixel is i (valid where the window lies in the image; elsewhere unspecified). Separable: ANDs
-    /// along rows, then down columns, each built from windows of doubling length (log₂ span passes).
-    /// The caller deallocates the result.
+    /// pixel is i (valid where the window lies in the image; 0 in the last span − 1 rows, elsewhere
+    /// unspecified): ANDs along rows, then down columns. The caller deallocates the result.
     static func uniform(_ region: UnsafePointer<UInt8>, rows: Int, columns: Int, span: Int) -> UnsafeMutablePointer<UInt8> {
         let n = rows * columns
         let result = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
-        result.initialize(from: region, count: n)
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
-        defer { scratch.deallocate() }
-        // Along rows (unit 1; windows running into the next row are never read), then down columns.
-        windowAND(result, count: n, unit: 1, span: span, work: scratch)
-        windowAND(result, count: n, unit: columns, span: span, work: scratch)
+        result.initialize(repeating: 0, count: n)
+        guard rows >= span, columns >= span else { return result }
+        let alongRows = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
+        defer { alongRows.deallocate() }
+        // Along rows on the image as one line (windows running into the next row are never read).
+        let rowWindows = n - (span - 1)
+        ByteWindows.fold(region, into: alongRows, count: rowWindows, span: span, unit: 1, all: true)
+        (alongRows + rowWindows).initialize(repeating: 0, count: span - 1)
+        ByteWindows.fold(alongRows, into: result, count: (rows - span + 1) * columns, span: span, unit: columns, all: true)
         return result
-    }
-
-    /// `source[i]` becomes the AND of source[i + k·unit], k < span, for i + (span − 1)·unit < count
-    /// (elsewhere unspecified; `work` is scratch of `count` bytes).
-    private static func windowAND(_ source: UnsafeMutablePointer<UInt8>, count: Int, unit: Int, span: Int, work: UnsafeMutablePointer<UInt8>) {
-        // `power` holds ANDs over windows of `width` (a power of two); `accumulated` over `covered`.
-        let power = source, accumulated = work
-        accumulated.update(repeating: 0xFF, count: count)
-        var width = 1, covered = 0, remaining = span
-        while remaining > 0 {
-            let valid = count &- (span &- 1) &* unit
-            if remaining & 1 != 0 {
-                let shifted = power + covered &* unit
-                and(accumulated, accumulated, shifted, count: valid)
-                covered &+= width
-            }
-            remaining >>= 1
-            guard remaining > 0 else { break }
-            let next = power + width &* unit, length = count &- (2 &* width &- 1) &* unit
-            and(power, power, next, count: length)
-            width &*= 2
-        }
-        source.update(from: accumulated, count: count)
-    }
-
-    /// d[i] = a[i] & b[i] for i < count, sixteen bytes at a time; d may be a, and b may lie ahead of a.
-    @inline(__always)
-    private static func and(_ d: UnsafeMutablePointer<UInt8>, _ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) {
-        var i = 0
-        while i &+ 16 <= count {
-            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<UInt8>.self) & UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(d + i).storeBytes(of: x, as: SIMD16<UInt8>.self)
-            i &+= 16
-        }
-        while i < count { d[i] = a[i] & b[i]; i &+= 1 }
     }
 }
 

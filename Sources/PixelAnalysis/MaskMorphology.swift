@@ -90,8 +90,8 @@ enum SquareFilter {
     }
 
     /// One row: each pixel gets all (erode) / any (dilate) of [c − r, c + r]. Interior pixels fold the
-    /// window's bytes in one shifted pass per offset (vectorizes); the r pixels at each end, whose window
-    /// leaves the image, are 0 for erosion and the OR over the clipped window for dilation.
+    /// window's bytes (ByteWindows); the r pixels at each end, whose window leaves the image, are 0 for
+    /// erosion and the OR over the clipped window for dilation.
     private static func row(_ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, columns: Int, radius: Int, erode: Bool) {
         let span = 2 * radius + 1
         guard columns > 2 * radius else {
@@ -103,13 +103,11 @@ enum SquareFilter {
             return
         }
         let interior = columns - 2 * radius, out = d + radius
-        out.update(from: s, count: interior)
+        ByteWindows.fold(s, into: out, count: interior, span: span, unit: 1, all: erode)
         if erode {
-            for k in 1..<span { let t = s + k; for c in 0..<interior { out[c] &= t[c] } }
             d.initialize(repeating: 0, count: radius)
             (out + interior).initialize(repeating: 0, count: radius)
         } else {
-            for k in 1..<span { let t = s + k; for c in 0..<interior { out[c] |= t[c] } }
             for c in 0..<radius {
                 var left: UInt8 = 0, right: UInt8 = 0
                 for q in 0...(c + radius) { left |= s[q]; right |= s[columns - 1 - q] }

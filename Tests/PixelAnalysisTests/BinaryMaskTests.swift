@@ -26,6 +26,38 @@ import Testing
         #expect(full.eroded(radius: radius) == mask(rows: 6, columns: 7, [(radius..<(6 - radius), radius..<(7 - radius))]))
     }
 
+    /// Erosion and dilation of a speckled mask against their definition, pixel by pixel (rows narrower
+    /// and wider than the sixteen bytes folded at once).
+    @Test(arguments: [1, 2, 4, 7]) func erosionAndDilationFollowTheirDefinition(radius: Int) {
+        for columns in [9, 23, 61] {
+            let rows = 29
+            var state: UInt64 = UInt64(radius * 1_000 + columns)
+            let speckled = BinaryMask(rows: rows, columns: columns, pixels: (0..<(rows * columns)).map { p in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                // Mostly set in a central block, sparsely set outside it.
+                let inBlock = (4..<25).contains(p / columns) && (2..<(columns - 2)).contains(p % columns)
+                return inBlock ? state >> 59 != 0 : state >> 60 == 0
+            })
+            func window(_ r: Int, _ c: Int) -> [Bool] {
+                (-radius...radius).flatMap { dr in (-radius...radius).map { dc in
+                    let rr = r + dr, cc = c + dc
+                    return rr >= 0 && rr < rows && cc >= 0 && cc < columns && speckled.pixels[rr * columns + cc]
+                } }
+            }
+            let eroded = speckled.eroded(radius: radius), dilated = speckled.dilated(radius: radius)
+            var erosionErrors = 0, dilationErrors = 0
+            for r in 0..<rows {
+                for c in 0..<columns {
+                    let w = window(r, c)
+                    if eroded.pixels[r * columns + c] != w.allSatisfy({ $0 }) { erosionErrors += 1 }
+                    if dilated.pixels[r * columns + c] != w.contains(true) { dilationErrors += 1 }
+                }
+            }
+            #expect(erosionErrors == 0 && dilationErrors == 0, "columns \(columns)")
+            #expect(eroded.count > 0 || radius > 1)
+        }
+    }
+
     @Test func thinLinesVanishUnderOpening() {
         // A 2-pixel-wide bar vanishes under erosion by 1 (3 × 3 needs 3 rows); a 3-pixel one survives as its centre line.
         #expect(mask([(5..<7, 5..<30)]).eroded(radius: 1).count == 0)

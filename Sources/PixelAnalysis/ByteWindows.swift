@@ -1,0 +1,39 @@
+/// Bitwise AND (all) or OR (any) of byte maps over windows of `span` bytes spaced `unit` apart: the
+/// one-dimensional pass of square erosion and dilation (unit 1 along rows, the row length down
+/// columns). Each sixteen output bytes are folded in a register from `span` loads, one pass.
+enum ByteWindows {
+    /// out[i] = source[i] op source[i + unit] op … op source[i + (span − 1)·unit] for i < count; the
+    /// source must hold count + (span − 1)·unit bytes. `out` may not overlap `source`.
+    @inline(__always)
+    static func fold(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, count: Int, span: Int, unit: Int, all: Bool) {
+        if all {
+            fold(source, into: out, count: count, span: span, unit: unit) { $0 & $1 } scalar: { $0 & $1 }
+        } else {
+            fold(source, into: out, count: count, span: span, unit: unit) { $0 | $1 } scalar: { $0 | $1 }
+        }
+    }
+
+    @inline(__always)
+    private static func fold(
+        _ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, count: Int, span: Int, unit: Int,
+        _ combine: (SIMD16<UInt8>, SIMD16<UInt8>) -> SIMD16<UInt8>, scalar: (UInt8, UInt8) -> UInt8
+    ) {
+        var i = 0
+        while i &+ 16 <= count {
+            var p = UnsafeRawPointer(source + i)
+            var folded = p.loadUnaligned(as: SIMD16<UInt8>.self)
+            for _ in 1..<max(1, span) {
+                p += unit
+                folded = combine(folded, p.loadUnaligned(as: SIMD16<UInt8>.self))
+            }
+            UnsafeMutableRawPointer(out + i).storeBytes(of: folded, as: SIMD16<UInt8>.self)
+            i &+= 16
+        }
+        while i < count {
+            var folded = source[i]
+            for k in 1..<max(1, span) { folded = scalar(folded, source[i &+ k &* unit]) }
+            out[i] = folded
+            i &+= 1
+        }
+    }
+}
