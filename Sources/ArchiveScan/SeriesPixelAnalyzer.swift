@@ -142,7 +142,8 @@ public struct SeriesPixelAnalyzer: Sendable {
         }
         if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }
         let o = header.imageOrientation ?? [1, 0, 0, 0, 1, 0]
-        let values = image.hounsfieldUnits.withUnsafeBufferPointer { units in
+        // Padding becomes NaN; without padding the values are used as they are (no copy).
+        let values = !image.hasPadding ? image.hounsfieldUnits : image.hounsfieldUnits.withUnsafeBufferPointer { units in
             image.isPadding.withUnsafeBufferPointer { padding in
                 precondition(padding.count == units.count, "padding mask does not match the image")
                 // Branch-free on the bits (Bool is a 0/1 byte), so the loop vectorizes.

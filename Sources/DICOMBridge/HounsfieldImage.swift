@@ -20,6 +20,21 @@ public struct HounsfieldImage: Equatable, Sendable {
     public let isPadding: [Bool]
 
     public var paddingCount: Int { isPadding.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Whether any pixel is padding (eight mask bytes at a time: most images have none).
+    public var hasPadding: Bool {
+        isPadding.withUnsafeBufferPointer { mask in
+            mask.withMemoryRebound(to: UInt8.self) { bytes in
+                var i = 0
+                while i &+ 8 <= bytes.count {
+                    if UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self) != 0 { return true }
+                    i &+= 8
+                }
+                while i < bytes.count { if bytes[i] != 0 { return true }; i &+= 1 }
+                return false
+            }
+        }
+    }
 }
 
 extension StoredFrame {

@@ -12,6 +12,12 @@ struct HounsfieldTests {
         #expect(image.hounsfieldUnits == [-3024, -1024, 0, -24, -3024, 2047])
         #expect(image.isPadding == [true, false, false, false, true, false])
         #expect(image.paddingCount == 2)
+        #expect(image.hasPadding)
+        // Padding only in the last pixel of a frame longer than a mask word; none at all.
+        let last = try StoredFrame(rows: 3, columns: 5, storedValues: Array(repeating: 0, count: 14) + [-2000])
+            .hounsfieldImage(rescale: .identity, padding: padding)
+        #expect(last.hasPadding && last.paddingCount == 1)
+        #expect(try !frame.hounsfieldImage(rescale: .identity, padding: nil).hasPadding)
     }
 
     @Test("slope 0.5 and a padding range (0028,0121) in either order")
@@ -58,6 +64,7 @@ struct HounsfieldCorpusTests {
         if expected.lossless {
             #expect(abs(mean - facts.mean) < 1e-3, "HU mean \(mean) vs \(facts.mean)")
             #expect(image.paddingCount == facts.paddingCount)
+            #expect(image.hasPadding == (facts.paddingCount > 0))
         } else {
             #expect(abs(mean - facts.mean) <= PixelExpectations.shared.lossyTolerance.maxMeanDiff, "HU mean \(mean) vs \(facts.mean)")
         }
