@@ -90,18 +90,28 @@ extension AxialSlice {
     public func croppedToContent(thresholdHounsfield: Float, marginPixels: Int) -> AxialSlice {
         var top = rows, bottom = -1, left = columns, right = -1
         hounsfieldUnits.withUnsafeBufferPointer { values in
-            for r in 0..<rows {
-                let row = values.baseAddress! + r * columns
-                // Most rows are empty (air): test the whole row branch-free first.
-                guard Self.hasValue(in: row, count: columns, above: thresholdHounsfield) else { continue }
-                top = min(top, r); bottom = r
-                // The bounds only widen: look for content left of `left` and right of `right` only.
-                var first = 0
-                while first < left, !(row[first] > thresholdHounsfield) { first += 1 }
-                if first < left { left = first }
-                var last = columns - 1
-                while last > right, !(row[last] > thresholdHounsfield) { last -= 1 }
-                if last > right { right = last }
+            let threshold = thresholdHounsfield, columns = self.columns
+            func row(_ r: Int) -> UnsafePointer<Float> { values.baseAddress! + r * columns }
+            // The first and the last row with content; only the rows outside them are read whole.
+            var first = 0
+            while first < rows, !Self.hasValue(in: row(first), count: columns, above: threshold) { first += 1 }
+            guard first < rows else { return }
+            var last = rows - 1
+            while last > first, !Self.hasValue(in: row(last), count: columns, above: threshold) { last -= 1 }
+            top = first; bottom = last
+            // The bounds only widen: look for content left of `left` and right of `right` only.
+            for r in top...bottom {
+                let values = row(r)
+                if left > 0, Self.hasValue(in: values, count: left, above: threshold) {
+                    var c = 0
+                    while !(values[c] > threshold) { c += 1 }
+                    left = c
+                }
+                if right < columns - 1, Self.hasValue(in: values + right + 1, count: columns - right - 1, above: threshold) {
+                    var c = columns - 1
+                    while !(values[c] > threshold) { c -= 1 }
+                    right = c
+                }
             }
         }
         guard bottom >= 0 else { return self }
