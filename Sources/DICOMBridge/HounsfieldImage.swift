@@ -53,7 +53,22 @@ extension StoredFrame {
         // Straight loops into uninitialised storage (not `map`), so that both vectorize.
         let units = storedValues.withUnsafeBufferPointer { stored in
             [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                for i in 0..<count { out[i] = Float(Double(stored[i]) * slope + intercept) }
+                var exact = false
+                if Self.wholeRescale(slope: slope, intercept: intercept) {
+                    // Through Float, with twice the lanes; the magnitudes seen on the way (OR of |v| or
+                    // |v| − 1) decide afterwards whether every product and sum was exact there.
+                    let floatSlope = Float(slope), floatIntercept = Float(intercept)
+                    var magnitudeBits: UInt32 = 0
+                    for i in 0..<count {
+                        let v = stored[i]
+                        magnitudeBits |= UInt32(bitPattern: v ^ v >> 31)
+                        out[i] = Float(v) * floatSlope + floatIntercept
+                    }
+                    exact = Self.exactInFloat(largestMagnitude: Double(magnitudeBits) + 1, slope: slope, intercept: intercept)
+                }
+                if !exact {
+                    for i in 0..<count { out[i] = Float(Double(stored[i]) * slope + intercept) }
+                }
                 initialized = count
             }
         }
@@ -73,6 +88,21 @@ extension StoredFrame {
         }
         return HounsfieldImage(rows: rows, columns: columns, hounsfieldUnits: units, isPadding: mask)
     }
+}
+
+extension StoredFrame {
+    /// Float computes stored × slope + intercept exactly, so with the same result as Double, when the
+    /// slope and intercept are whole and every product and result is below 2^24 in magnitude.
+    static func wholeRescale(slope: Double, intercept: Double) -> Bool {
+        slope == slope.rounded() && intercept == intercept.rounded() && abs(slope) < floatExactLimit && abs(intercept) < floatExactLimit
+    }
+
+    static func exactInFloat(largestMagnitude: Double, slope: Double, intercept: Double) -> Bool {
+        wholeRescale(slope: slope, intercept: intercept) && largestMagnitude * abs(slope) + abs(intercept) < floatExactLimit
+    }
+
+    /// 2^24: every whole number of smaller magnitude is a Float.
+    private static let floatExactLimit: Double = 16_777_216
 }
 
 extension DICOMFile {

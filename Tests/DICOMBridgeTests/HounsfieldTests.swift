@@ -20,6 +20,34 @@ struct HounsfieldTests {
         #expect(try !frame.hounsfieldImage(rescale: .identity, padding: nil).hasPadding)
     }
 
+    /// The Float path (whole rescale, results below 2^24) gives exactly the values of the Double formula,
+    /// and is taken only where it can.
+    @Test("HU through Float equal HU through Double", arguments: [
+        (1.0, -1024.0, true), (1.0, 0.0, true), (-1.0, -8192.0, true), (2.0, -1024.0, true),
+        (0.5, -1024.0, false), (0.1, 3.3, false), (1.0, -1024.5, false), (512.0, 0.0, false), (1.0, 16_777_000.0, false),
+    ])
+    func floatPathMatchesDouble(slope: Double, intercept: Double, takesFloatPath: Bool) throws {
+        var state: UInt64 = 12_345
+        let stored: [Int32] = (0..<997).map { i in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return i == 0 ? -32_768 : i == 1 ? 32_767 : i == 2 ? 0 : Int32(truncatingIfNeeded: state >> 48) // signed 16-bit
+        }
+        let image = try StoredFrame(rows: 1, columns: stored.count, storedValues: stored)
+            .hounsfieldImage(rescale: Rescale(slope: slope, intercept: intercept), padding: nil)
+        let expected = stored.map { Float(Double($0) * slope + intercept) }
+        #expect(image.hounsfieldUnits.map(\.bitPattern) == expected.map(\.bitPattern))
+        let largest = Double(stored.map { abs(Int64($0)) }.max()!)
+        #expect(StoredFrame.exactInFloat(largestMagnitude: largest, slope: slope, intercept: intercept) == takesFloatPath)
+    }
+
+    @Test("beyond 2^24 the Double path: Float would round twice")
+    func largeValuesAreRescaledOnce() throws {
+        // 3 × 5,592,407 + 1 = 16,777,222, a Float; in Float the product would round to 16,777,220 first.
+        let image = try StoredFrame(rows: 1, columns: 2, storedValues: [5_592_407, 0])
+            .hounsfieldImage(rescale: Rescale(slope: 3, intercept: 1), padding: nil)
+        #expect(image.hounsfieldUnits == [16_777_222, 1])
+    }
+
     @Test("slope 0.5 and a padding range (0028,0121) in either order")
     func paddingRange() throws {
         let frame = StoredFrame(rows: 1, columns: 4, storedValues: [0, 10, 11, 20])
