@@ -3,6 +3,7 @@ import DICOMBridge
 import DoseModel
 import Foundation
 import PixelAnalysis
+import Synchronization
 
 /// Measures individual CT image files in parallel (no exam grouping): `ctdose slices` and the pixel benchmark.
 public struct SliceBatch: Sendable {
@@ -18,14 +19,15 @@ public struct SliceBatch: Sendable {
     public func measure(files: [String], decodeOnly: Bool) -> [String] {
         AllocatorTuning.apply()
         let lines = LineList(count: files.count)
-        let slots = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
-        for (index, path) in files.enumerated() {
-            slots.wait()
+        // One job per worker, each taking the next file until none is left: no hand-over per file.
+        for _ in 0..<min(jobs, files.count) {
             group.enter()
             LargeStackWorkers.pool(count: jobs).submit { [settings] in
-                defer { slots.signal(); group.leave() }
-                lines.set(index, Self.line(path: path, decodeOnly: decodeOnly, settings: settings))
+                defer { group.leave() }
+                while let index = lines.claim() {
+                    lines.set(index, Self.line(path: files[index], decodeOnly: decodeOnly, settings: settings))
+                }
             }
         }
         group.wait()
@@ -62,7 +64,15 @@ public struct SliceBatch: Sendable {
 private final class LineList: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [String]
+    private let claimed = Atomic<Int>(0)
     init(count: Int) { values = Array(repeating: "", count: count) }
+
+    /// The next line no worker has taken yet, or nil when all are.
+    func claim() -> Int? {
+        let index = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < values.count ? index : nil
+    }
+
     func set(_ index: Int, _ line: String) {
         lock.lock()
         values[index] = line
