@@ -89,16 +89,31 @@ public enum PatientSegmentation {
                             let here = b.baseAddress! + r * columns, up = here - columns, down = here + columns
                             let fieldHere = field.baseAddress! + r * columns, fieldUp = fieldHere - columns, fieldDown = fieldHere + columns
                             let left = here - 1, right = here + 1, fieldLeft = fieldHere - 1, fieldRight = fieldHere + 1
-                            var rowOutline: UInt32 = 0, rowTouching: UInt32 = 0
-                            for c in Swift.max(1, first)..<Swift.min(columns - 1, last &+ 1) {
+                            var rowOutline = ByteTally(), rowTouching = ByteTally()
+                            var c = Swift.max(1, first)
+                            let end = Swift.min(columns - 1, last &+ 1)
+                            let load = ByteTally.load
+                            while c &+ 16 <= end {
+                                let l = load(left + c), rt = load(right + c), u = load(up + c), d = load(down + c)
+                                let isOutline = load(here + c) & ~(l & rt & u & d) & 1
+                                let openToOutside = ~(l | load(fieldLeft + c)) | ~(rt | load(fieldRight + c))
+                                    | ~(u | load(fieldUp + c)) | ~(d | load(fieldDown + c)) | ~load(fieldHere + c)
+                                rowOutline.add(isOutline)
+                                rowTouching.add(isOutline & openToOutside)
+                                c &+= 16
+                            }
+                            while c < end {
                                 let isOutline = here[c] & ~(left[c] & right[c] & up[c] & down[c]) & 1
                                 let openToOutside = ~(left[c] | fieldLeft[c]) | ~(right[c] | fieldRight[c])
                                     | ~(up[c] | fieldUp[c]) | ~(down[c] | fieldDown[c]) | ~fieldHere[c]
-                                rowOutline &+= UInt32(isOutline)
-                                rowTouching &+= UInt32(isOutline & openToOutside)
+                                rowOutline.add(isOutline)
+                                rowTouching.add(isOutline & openToOutside)
+                                c &+= 1
                             }
-                            outline += Int(rowOutline)
-                            touching += Int(rowTouching)
+                            rowOutline.flush()
+                            rowTouching.flush()
+                            outline += rowOutline.total
+                            touching += rowTouching.total
                             for c in [0, columns - 1] where b[r * columns + c] != 0 { outline += 1; touching += 1 }
                             continue
                         }

@@ -74,7 +74,12 @@ public enum SliceSizeMeasurement {
                         c &+= 4
                     }
                     while c < end { lanes[0] += water(c); c &+= 1 }
-                    for c in first..<end { count &+= Int(row[c]) }
+                    var bodyPixels = ByteTally()
+                    c = first
+                    while c &+ 16 <= end { bodyPixels.add(ByteTally.load(row + c)); c &+= 16 }
+                    while c < end { bodyPixels.add(row[c]); c &+= 1 }
+                    bodyPixels.flush()
+                    count &+= bodyPixels.total
                     waterSum += lanes.sum()
                     extend(row: r, column: first)
                     extend(row: r, column: last)

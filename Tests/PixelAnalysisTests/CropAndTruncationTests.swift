@@ -47,3 +47,47 @@ import Testing
         expectCropFollowsDefinition(slice(rows: 9, columns: 7, content: [(4, 3), (6, 1)]), margin: margin)
     }
 }
+
+/// The truncation counts against their definition: an outline pixel is a body pixel with a 4-neighbour
+/// outside the body (beyond the image counts as outside); it touches the field's edge when it or such a
+/// neighbour is outside the field, or the neighbour is beyond the image.
+@Suite struct TruncationTests {
+    @Test(arguments: [(40, 70), (33, 300), (12, 17)]) func outlineAndTouchingFollowTheirDefinition(rows: Int, columns: Int) {
+        var state: UInt64 = UInt64(rows * 1_000 + columns)
+        func random() -> UInt64 { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return state >> 33 }
+        // A body of mostly set pixels with holes and specks, a field with a gap and a padded column band.
+        let body = (0..<(rows * columns)).map { p in
+            let r = p / columns, c = p % columns
+            let inBlock = r > 1 && r < rows - 3 && c > 0 && c < columns - 4
+            return inBlock ? random() % 13 != 0 : random() % 29 == 0
+        }
+        let field = (0..<(rows * columns)).map { p in !(p % columns > columns - 7 || (p / columns == rows / 2 && random() % 3 == 0)) }
+        var outline = 0, touching = 0
+        for r in 0..<rows {
+            for c in 0..<columns where body[r * columns + c] {
+                var isOutline = false, open = !field[r * columns + c]
+                for (dr, dc) in [(-1, 0), (1, 0), (0, -1), (0, 1)] {
+                    let rr = r + dr, cc = c + dc
+                    guard rr >= 0, rr < rows, cc >= 0, cc < columns else { isOutline = true; open = true; continue }
+                    if !body[rr * columns + cc] {
+                        isOutline = true
+                        if !field[rr * columns + cc] { open = true }
+                    }
+                }
+                if isOutline { outline += 1; if open { touching += 1 } }
+            }
+        }
+        let (truncated, fraction) = PatientSegmentation.truncation(of: BinaryMask(rows: rows, columns: columns, pixels: body), inField: field)
+        #expect(outline > 0 && touching > 0 && touching < outline)
+        #expect(truncated)
+        #expect(fraction == Double(touching) / Double(outline))
+    }
+
+    @Test func tallyCountsPastItsByteLanes() {
+        var tally = ByteTally()
+        for _ in 0..<1_000 { tally.add(SIMD16<UInt8>(repeating: 1)) }
+        tally.add(1)
+        tally.flush()
+        #expect(tally.total == 16_001)
+    }
+}

@@ -37,3 +37,34 @@ enum ByteWindows {
         }
     }
 }
+
+/// Counting the set bytes (0 or 1) of byte maps sixteen at a time: byte lanes, widened every 255 blocks.
+struct ByteTally {
+    private var lanes = SIMD16<UInt8>(repeating: 0)
+    private var blocks = 0
+    private(set) var total = 0
+
+    /// Adds sixteen 0/1 bytes.
+    @inline(__always)
+    mutating func add(_ flags: SIMD16<UInt8>) {
+        lanes &+= flags
+        blocks &+= 1
+        if blocks == 255 { flush() }
+    }
+
+    /// Adds one 0/1 byte.
+    @inline(__always)
+    mutating func add(_ flag: UInt8) { total &+= Int(flag) }
+
+    /// The count so far, lanes included.
+    @inline(__always)
+    mutating func flush() {
+        total &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+        lanes = SIMD16<UInt8>(repeating: 0)
+        blocks = 0
+    }
+
+    /// Sixteen bytes at `p`.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>) -> SIMD16<UInt8> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt8>.self) }
+}
