@@ -118,6 +118,13 @@ public struct SeriesPixelAnalyzer: Sendable {
                 return try file.hounsfieldImage(frame: frame)
             }
         }
+        return try analyse(image, header: header, settings: settings)
+    }
+
+    /// Measures a decoded image whose header has been read (`ctdose slices` reads both from one parse).
+    static func analyse(_ image: HounsfieldImage, header: CTImageHeader, settings: PixelAnalysisSettings) throws
+        -> (measurement: SliceMeasurement, slice: AxialSlice, outline: PatientOutline)
+    {
         let slice = try axialSlice(image, header: header).croppedToContent(
             thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
         let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)

@@ -34,12 +34,17 @@ public struct SliceBatch: Sendable {
         return lines.values
     }
 
-    /// Decodes and measures one CT image file (frame 1).
+    /// Decodes and measures one CT image file (frame 1), its header and pixels from one parse.
     public static func measurement(path: String, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
-        let header = try DICOMFile.read(path, headersOnly: true) { file in try CTImageHeader(file: file) }
-        var located = header
-        located.filePath = path
-        return try SeriesPixelAnalyzer.measureSlice(located, settings: settings)
+        let (header, image) = try CrashJournal.reading(path) {
+            try DICOMFile.read(path) { file in
+                var header = try CTImageHeader(file: file)
+                header.filePath = path
+                CrashInjection.trapIfAsked("decode", path)
+                return (header, try file.hounsfieldImage(frame: (header.frameNumber ?? 1) - 1))
+            }
+        }
+        return try SeriesPixelAnalyzer.analyse(image, header: header, settings: settings).measurement
     }
 
     static func line(path: String, decodeOnly: Bool, settings: PixelAnalysisSettings) -> String {
