@@ -21,14 +21,17 @@ public struct HounsfieldImage: Equatable, Sendable {
 
     public var paddingCount: Int { isPadding.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
-    /// Whether any pixel is padding (eight mask bytes at a time: most images have none).
+    /// Whether any pixel is padding (64 mask bytes a test: most images have none).
     public var hasPadding: Bool {
         isPadding.withUnsafeBufferPointer { mask in
             mask.withMemoryRebound(to: UInt8.self) { bytes in
                 var i = 0
-                while i &+ 8 <= bytes.count {
-                    if UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self) != 0 { return true }
-                    i &+= 8
+                while i &+ 64 <= bytes.count {
+                    let raw = UnsafeRawPointer(bytes.baseAddress! + i)
+                    let any = raw.loadUnaligned(as: SIMD16<UInt8>.self) | raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+                        | raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self) | raw.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self)
+                    if any != SIMD16(repeating: 0) { return true }
+                    i &+= 64
                 }
                 while i < bytes.count { if bytes[i] != 0 { return true }; i &+= 1 }
                 return false

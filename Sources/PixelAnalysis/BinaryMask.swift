@@ -110,13 +110,15 @@ public struct BinaryMask: Sendable, Equatable {
     /// The pixels of the given component labels.
     public static func selecting(_ labels: Set<Int32>, from map: [Int32], rows: Int, columns: Int) -> BinaryMask {
         guard !labels.isEmpty else { return BinaryMask(rows: rows, columns: columns, pixels: [Bool](repeating: false, count: map.count)) }
-        let highest = Int(map.max() ?? 0)
-        var wanted = [Bool](repeating: false, count: highest + 1)
-        for label in labels where label > 0 && Int(label) <= highest { wanted[Int(label)] = true }
+        // A table up to the highest wanted label and one unset entry for every label beyond it.
+        let highest = Int(labels.max() ?? 0)
+        var wanted = [Bool](repeating: false, count: max(0, highest) + 2)
+        for label in labels where label > 0 { wanted[Int(label)] = true }
+        let last = UInt32(wanted.count - 1)
         let pixels = map.withUnsafeBufferPointer { labelMap in
             wanted.withUnsafeBufferPointer { wanted in
                 [Bool](unsafeUninitializedCapacity: labelMap.count) { out, count in
-                    for p in 0..<labelMap.count { out[p] = wanted[Int(labelMap[p])] }
+                    for p in 0..<labelMap.count { out[p] = wanted[Int(min(UInt32(bitPattern: labelMap[p]), last))] }
                     count = labelMap.count
                 }
             }

@@ -17,6 +17,12 @@ struct HounsfieldTests {
         let last = try StoredFrame(rows: 3, columns: 5, storedValues: Array(repeating: 0, count: 14) + [-2000])
             .hounsfieldImage(rescale: .identity, padding: padding)
         #expect(last.hasPadding && last.paddingCount == 1)
+        // Past the 64-byte blocks tested at once: in the second block, in the tail after them, nowhere.
+        for (index, expected) in [(70, true), (199, true), (-1, false)] {
+            let values = (0..<200).map { Int32($0 == index ? -2000 : $0) }
+            let image = try StoredFrame(rows: 10, columns: 20, storedValues: values).hounsfieldImage(rescale: .identity, padding: padding)
+            #expect(image.hasPadding == expected)
+        }
         #expect(try !frame.hounsfieldImage(rescale: .identity, padding: nil).hasPadding)
     }
 
