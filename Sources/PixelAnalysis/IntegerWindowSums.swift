@@ -144,15 +144,16 @@ enum RegionWindows {
     static func uniform(_ region: UnsafePointer<UInt8>, rows: Int, columns: Int, span: Int) -> UnsafeMutablePointer<UInt8> {
         let n = rows * columns
         let result = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
-        result.initialize(repeating: 0, count: n)
-        guard rows >= span, columns >= span else { return result }
+        guard rows >= span, columns >= span else { result.initialize(repeating: 0, count: n); return result }
         let alongRows = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, n))
         defer { alongRows.deallocate() }
         // Along rows on the image as one line (windows running into the next row are never read).
         let rowWindows = n - (span - 1)
         ByteWindows.fold(region, into: alongRows, count: rowWindows, span: span, unit: 1, all: true)
         (alongRows + rowWindows).initialize(repeating: 0, count: span - 1)
-        ByteWindows.fold(alongRows, into: result, count: (rows - span + 1) * columns, span: span, unit: columns, all: true)
+        let windows = (rows - span + 1) * columns
+        ByteWindows.fold(alongRows, into: result, count: windows, span: span, unit: columns, all: true)
+        (result + windows).initialize(repeating: 0, count: n - windows)
         return result
     }
 }
