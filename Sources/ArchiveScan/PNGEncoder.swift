@@ -42,7 +42,17 @@ enum PNGEncoder {
 
     static func adler32(_ data: Data) -> UInt32 {
         var a: UInt32 = 1, b: UInt32 = 0
-        for byte in data { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
+        data.withUnsafeBytes { bytes in
+            // RFC 1950: the sums stay below 2^32 for 5552 bytes, so the modulo is taken once per block.
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + 5552, bytes.count)
+                for i in start..<end { a &+= UInt32(bytes[i]); b &+= a }
+                a %= 65521
+                b %= 65521
+                start = end
+            }
+        }
         return b << 16 | a
     }
 
@@ -54,7 +64,11 @@ enum PNGEncoder {
 
     static func crc32(_ data: Data) -> UInt32 {
         var c: UInt32 = 0xFFFF_FFFF
-        for byte in data { c = crcTable[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
+        crcTable.withUnsafeBufferPointer { table in
+            data.withUnsafeBytes { bytes in
+                for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
+            }
+        }
         return c ^ 0xFFFF_FFFF
     }
 }

@@ -103,42 +103,44 @@ public struct SeriesPixelAnalyzer: Sendable {
     static let extraCalibrationSlices = 9
 
     static func measureSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
-        try analyseSlice(header, settings: settings).measurement
+        try analyse(decodedImage(header), header: header, settings: settings)
     }
 
-    /// The measurement with the slice and outline it came from (for the mid-scan thumbnail).
-    static func analyseSlice(_ header: CTImageHeader, settings: PixelAnalysisSettings) throws
-        -> (measurement: SliceMeasurement, slice: AxialSlice, outline: PatientOutline)
-    {
+    /// The image of `header`'s file and frame in Hounsfield units.
+    static func decodedImage(_ header: CTImageHeader) throws -> HounsfieldImage {
         guard let path = header.filePath else { throw DICOMError.notFound("no file path for the image") }
         let frame = (header.frameNumber ?? 1) - 1
-        let image = try CrashJournal.reading(path) {
+        return try CrashJournal.reading(path) {
             try DICOMFile.read(path) { file in
                 CrashInjection.trapIfAsked("decode", path)
                 return try file.hounsfieldImage(frame: frame)
             }
         }
-        return try analyse(image, header: header, settings: settings)
     }
 
     /// Measures a decoded image whose header has been read (`ctdose slices` reads both from one parse).
-    static func analyse(_ image: HounsfieldImage, header: CTImageHeader, settings: PixelAnalysisSettings) throws
-        -> (measurement: SliceMeasurement, slice: AxialSlice, outline: PatientOutline)
-    {
-        let slice = try axialSlice(image, header: header).croppedToContent(
-            thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
-        let outline = PatientSegmentation.segment(slice, settings: settings.segmentation)
-        let measurement = SliceMeasurement(
+    static func analyse(_ image: HounsfieldImage, header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
+        let (slice, outline) = try outlined(image, header: header, settings: settings)
+        return SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
             size: SliceSizeMeasurement.measure(slice, outline: outline),
             noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
             ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil)
-        return (measurement, slice, outline)
     }
 
-    /// A PNG of the mid-scan slice with the measured outline (decoded again: only per-slice numbers are kept).
+    /// The slice cropped to its content and the patient's outline on it.
+    static func outlined(_ image: HounsfieldImage, header: CTImageHeader, settings: PixelAnalysisSettings) throws
+        -> (slice: AxialSlice, outline: PatientOutline)
+    {
+        let slice = try axialSlice(image, header: header).croppedToContent(
+            thresholdHounsfield: settings.segmentation.thresholdHounsfield, marginPixels: settings.cropMarginPixels(header: header))
+        return (slice, PatientSegmentation.segment(slice, settings: settings.segmentation))
+    }
+
+    /// A PNG of the mid-scan slice with the measured outline (decoded and outlined again: only per-slice
+    /// numbers are kept; the outline is the one the slice's size was measured on).
     static func midScanThumbnail(_ header: CTImageHeader, settings: PixelAnalysisSettings) -> Data? {
-        guard let (_, slice, outline) = try? analyseSlice(header, settings: settings) else { return nil }
+        guard let (slice, outline) = try? outlined(decodedImage(header), header: header, settings: settings) else { return nil }
         let thumbnail = OutlineThumbnail(slice: slice, body: outline.body)
         return PNGEncoder.encode(width: thumbnail.width, height: thumbnail.height, rgb: thumbnail.rgb)
     }

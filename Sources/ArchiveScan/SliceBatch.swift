@@ -44,7 +44,7 @@ public struct SliceBatch: Sendable {
                 return (header, try file.hounsfieldImage(frame: (header.frameNumber ?? 1) - 1))
             }
         }
-        return try SeriesPixelAnalyzer.analyse(image, header: header, settings: settings).measurement
+        return try SeriesPixelAnalyzer.analyse(image, header: header, settings: settings)
     }
 
     static func line(path: String, decodeOnly: Bool, settings: PixelAnalysisSettings) -> String {
