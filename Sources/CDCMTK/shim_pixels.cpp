@@ -88,20 +88,12 @@ void fill_info(cdcm_file *file, cdcm_image_info *info) {
     }
 }
 
-/// Stored-value rules for one frame: where the sample bits are and how to read them.
+/// Stored-value rules for one frame: where the sample bits are and how to read them. A stored value is
+/// the word shifted right by `shift`, its low `bits` bits kept, sign-extended from the top one when signed.
 struct StoredLayout {
     uint32_t shift = 0;      // HighBit - BitsStored + 1 (native data only)
     uint32_t bits = 16;      // Bits Stored
     bool is_signed = false;  // Pixel Representation 1
-
-    int32_t apply(uint32_t raw) const {
-        uint32_t value = raw >> shift;
-        if (bits < 32) {
-            value &= (1u << bits) - 1u;
-            if (is_signed && (value & (1u << (bits - 1)))) value |= ~((1u << bits) - 1u);
-        }
-        return static_cast<int32_t>(value);
-    }
 };
 
 template <typename Word>
@@ -116,7 +108,19 @@ void convert_words(const Word *words, size_t count, const StoredLayout &layout, 
         }
         return;
     }
-    for (size_t i = 0; i < count; ++i) out[i] = layout.apply(words[i]);
+    // StoredLayout's rule, branch-free and with the layout in locals, so that the loop vectorizes:
+    // mask the stored bits, then sign-extend by (v ^ sign) - sign.
+    const uint32_t shift = layout.shift, bits = layout.bits;
+    if (shift >= 32) {
+        for (size_t i = 0; i < count; ++i) out[i] = 0;
+        return;
+    }
+    const uint32_t mask = bits < 32 ? (1u << bits) - 1u : 0xFFFFFFFFu;
+    const uint32_t sign = layout.is_signed && bits > 0 && bits < 32 ? 1u << (bits - 1) : 0u;
+    for (size_t i = 0; i < count; ++i) {
+        const uint32_t value = (static_cast<uint32_t>(words[i]) >> shift) & mask;
+        out[i] = static_cast<int32_t>((value ^ sign) - sign);
+    }
 }
 
 /// Reorders colour-by-plane samples (RRR…GGG…BBB…) to colour-by-pixel (RGBRGB…) in place.
