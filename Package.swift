@@ -27,6 +27,8 @@ let package = Package(
             cxxSettings: [.define("NDEBUG", .when(configuration: .release))],
             linkerSettings: nativeLibraries
         ),
+        // zlib (Debian's zlib1g-dev): deflate for the PNG thumbnails. A module map, no code.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Safe Swift value types over CDCMTK. The only importer of CDCMTK.
         .target(name: "DICOMBridge", dependencies: ["CDCMTK", "DoseModel"]),
         // Pure Swift from here on: none of these modules sees DCMTK.
@@ -57,6 +59,7 @@ let package = Package(
             name: "ArchiveScan",
             dependencies: [
                 "CSVFormat", "DICOMBridge", "DoseModel", "PixelAnalysis", "DosePhysics", "QualityMeasures", "DoseValidation", "ResultStore",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -85,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ArchiveScanTests",
             dependencies: [
-                "ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures", "DoseValidation",
+                "ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures", "DoseValidation", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]

@@ -1,0 +1,2 @@
+// zlib from Debian (zlib1g-dev, which Scripts/setup installs): deflate for the PNG thumbnails.
+#include <zlib.h>
