@@ -6,7 +6,8 @@ import Foundation
 /// about fivefold (168 KB of scanlines to about 33 KB), which matters because the results store keeps
 /// one per analysed series.
 enum PNGEncoder {
-    static func encode(width: Int, height: Int, rgb: [UInt8]) -> Data {
+    /// The PNG file; nil when zlib fails (it can only run out of memory).
+    static func encode(width: Int, height: Int, rgb: [UInt8]) -> Data? {
         let rowBytes = width * 3
         var raw = [UInt8](repeating: 0, count: height * (rowBytes + 1))  // each row: filter type 0, then RGB
         rgb.withUnsafeBufferPointer { source in
@@ -21,13 +22,14 @@ enum PNGEncoder {
         header.append(contentsOf: bigEndian(UInt32(width)) + bigEndian(UInt32(height)))
         header.append(contentsOf: [8, 2, 0, 0, 0])  // 8-bit, truecolour, deflate, adaptive filtering, no interlace
         png.append(chunk("IHDR", header))
-        png.append(chunk("IDAT", deflated(raw)))
+        guard let stream = deflated(raw) else { return nil }
+        png.append(chunk("IDAT", stream))
         png.append(chunk("IEND", Data()))
         return png
     }
 
     /// A zlib stream of `bytes` (zlib's level 1: the fastest).
-    static func deflated(_ bytes: [UInt8]) -> Data {
+    static func deflated(_ bytes: [UInt8]) -> Data? {
         var capacity = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: Int(capacity))
         let status = bytes.withUnsafeBufferPointer { source in
@@ -36,7 +38,7 @@ enum PNGEncoder {
             }
         }
         // compressBound is what zlib guarantees enough; memory failure is the only other outcome.
-        precondition(status == Z_OK, "zlib compress2 failed (\(status))")
+        guard status == Z_OK else { return nil }
         return Data(out[0..<Int(capacity)])
     }
 

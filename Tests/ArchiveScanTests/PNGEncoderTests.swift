@@ -19,7 +19,7 @@ import Testing
             let grey: UInt8 = x * x + y * y < 100 * 100 ? UInt8(90 + (p * 7) % 25) : 0
             return [grey, grey, grey]
         }
-        let png = [UInt8](PNGEncoder.encode(width: width, height: height, rgb: rgb))
+        let png = [UInt8](try #require(PNGEncoder.encode(width: width, height: height, rgb: rgb)))
         #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(Array(png[12..<16]) == Array("IHDR".utf8))
         #expect(Array(png[16..<24]) == [0, 0, 1, 44, 0, 0, 0, 250])  // width 300, height 250
