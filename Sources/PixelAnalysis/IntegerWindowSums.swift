@@ -91,8 +91,8 @@ enum IntegerWindowSums {
                     let inTissueWindow: UInt8 = v >= low && v <= high ? tissueBit : 0
                     kinds[j] = windows[j] & (2 | inTissueWindow)
                 }
-                // Runs of qualifying columns (one kind each: windows of neighbouring centres overlap, so a
-                // tissue and an air window are never side by side), found eight bytes at a time.
+                // Runs of qualifying columns of one kind (with a kernel of 3 or more a tissue and an air
+                // window never lie side by side: they would overlap), found eight bytes at a time.
                 var j = 0
                 while j < interior {
                     if j &+ 8 <= interior, UnsafeRawPointer(kinds + j).loadUnaligned(as: UInt64.self) == 0 { j &+= 8; continue }
