@@ -107,6 +107,47 @@ import Testing
         }
     }
 
+    /// Many small random images (sizes from the kernel up, blobs of each region, NaN padding, random
+    /// tissue windows): the integer path gives exactly the Double path's histograms every time.
+    @Test func randomImagesGiveTheDoubleSumsHistograms() {
+        var state: UInt64 = 20_261_130
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        var compared = 0, withTissue = 0, withAir = 0
+        for _ in 0..<300 {
+            let radius = 1 + random(3), kernel = 2 * radius + 1
+            let rows = kernel + random(30), columns = kernel + random(40)
+            // Blobs: a disc of patient (value around 40) and a band of air (around −1000), the rest neither.
+            let cr = random(rows), cc = random(columns), reach = 2 + random(12)
+            var values = [Float](repeating: 0, count: rows * columns), region = [UInt8](repeating: 0, count: rows * columns)
+            for p in 0..<(rows * columns) {
+                let r = p / columns, c = p % columns
+                if random(40) == 0 { values[p] = .nan; continue }
+                if (r - cr) * (r - cr) + (c - cc) * (c - cc) < reach * reach {
+                    values[p] = Float(40 + random(21) - 10); region[p] = 1
+                } else if r < rows / 2 {
+                    values[p] = Float(-1000 + random(7) - 3); region[p] = 2
+                } else {
+                    values[p] = Float(random(200) - 100)
+                }
+            }
+            let low = Float(random(60)) - 0.5, high = low + Float(random(80))
+            let exact = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: false, tissueWindow: low...high)
+            let fast = histograms(values, region: region, rows: rows, columns: columns, radius: radius, integer: true, tissueWindow: low...high)
+            #expect(fast.usedIntegers)
+            if fast.tissue.counts != exact.tissue.counts || fast.air.counts != exact.air.counts || fast.tissue.count != exact.tissue.count
+                || fast.air.count != exact.air.count {
+                Issue.record("differs: \(rows) × \(columns), radius \(radius), tissue window \(low)...\(high)")
+            }
+            compared += 1
+            if exact.tissue.count > 0 { withTissue += 1 }
+            if exact.air.count > 0 { withAir += 1 }
+        }
+        #expect(compared == 300 && withTissue > 30 && withAir > 30)
+    }
+
     @Test func standardDeviationOnABinEdge() {
         // Isolated spikes of 3k HU in 0 HU, 3 × 3 windows: a window holding a spike has sample variance
         // (9·9k² − 9k²) / (9·8) = k², an SD of exactly k HU, on the edge of bin 10k. Each of the 4 spikes
