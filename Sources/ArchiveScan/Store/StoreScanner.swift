@@ -66,7 +66,9 @@ public struct StoreScanner: Sendable {
         let start = DispatchTime.now()
         try store.beginRun(run)
         var summary = StoreScanSummary(runID: run.id)
-        try reassembleEverythingIfAnalysisChanged(store: store, summary: &summary)
+        // The analysis fingerprint (reflection over every setting: about 40 M instructions) is made on
+        // another thread while this one walks and commits; it is needed only before assembly.
+        let fingerprint = BackgroundResult { [self] in analysisFingerprint }
         let workers = LargeStackWorkers.pool(count: jobs)
         var batch: [WalkedFile] = []
         var reading: BatchInFlight?
@@ -98,6 +100,7 @@ public struct StoreScanner: Sendable {
             ReadFile(path: $0.path, stamp: FileStamp(sizeBytes: 0, modificationNanoseconds: 0), object: .failed(reason: $0.reason))
         }
         try store.record(walkProblems, runID: run.id)
+        try reassembleEverythingIfAnalysisChanged(store: store, wanted: try fingerprint.wait(), summary: &summary)
         let assemblyStart = DispatchTime.now()
         summary.readingSeconds = Double(assemblyStart.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         try assemblePending(store: store, workers: workers, run: run, summary: &summary)
@@ -116,9 +119,10 @@ public struct StoreScanner: Sendable {
 
     /// When the exams in the store were made with other settings (or another ctdose), every study is
     /// assembled again from its stored headers, so that one store never mixes two analyses.
-    private func reassembleEverythingIfAnalysisChanged(store: ScanStore, summary: inout StoreScanSummary) throws {
+    /// Called after the reading, before the assembly: every study then pending, by this run's reading or
+    /// by this, is assembled (a run killed before this point compares again when it is run again).
+    private func reassembleEverythingIfAnalysisChanged(store: ScanStore, wanted: String, summary: inout StoreScanSummary) throws {
         let name = "exam analysis"
-        let wanted = analysisFingerprint
         guard let stored = try store.fact(name) else {
             try store.setFact(name, wanted)
             return
