@@ -28,7 +28,8 @@ public enum ObjectReader {
         /// The file, and the Study Instance UID its first attributes gave (nil when they gave none, or
         /// when no `wantsStudy` asked): the study it belongs to even when it ends set aside or failed.
         case read(ScannedObject, studyInstanceUID: String?)
-        /// Another reader's study: read only up to group 0033, not classified.
+        /// Another reader's study: read only as far as its study (the file's first bytes, or DCMTK's
+        /// parse up to group 0033 when those do not decide it), not classified.
         case skipped(studyInstanceUID: String)
     }
 
@@ -36,7 +37,11 @@ public enum ObjectReader {
     /// left after that first, shortest read: its headers are not extracted and a dose report's content
     /// is not parsed, the larger part of reading a file (a CT dose report's content tree is most of it).
     public static func read(path: String, wantsStudy: ((String) -> Bool)?) -> Outcome {
-        var firstStudy: String?
+        // The study from the file's first bytes when they decide it (every shard decides a file the same
+        // way: by this value when there is one, else by DCMTK's, below); a refused study ends here.
+        let peeked = wantsStudy == nil ? nil : StudyInstanceUIDPeek.studyInstanceUID(path: path)
+        if let peeked, let wantsStudy, !wantsStudy(peeked) { return .skipped(studyInstanceUID: peeked) }
+        var firstStudy = peeked
         do {
             // First only a classic image's modules: most files of an archive are classic CT images, and
             // that is all ctdose reads of them. Every other file is read again up to Pixel Data: dose
@@ -46,7 +51,7 @@ public enum ObjectReader {
             // (a fluoroscopy report's content can be megabytes).
             let firstLook = try DICOMFile.read(path, extent: .imageModules) { file -> FirstLook in
                 // Only a reader that picks studies needs it (the CT image's header reads it again).
-                let study = wantsStudy == nil ? nil : file.string(.studyInstanceUID)
+                let study = wantsStudy == nil ? nil : peeked ?? file.string(.studyInstanceUID)
                 if let study, let wantsStudy, !wantsStudy(study) { return .elsewhere(study) }
                 let sopClass = file.string(.sopClassUID) ?? ""
                 if sopClass == SOPClass.ctImage { return .read(try classify(file), study) }
