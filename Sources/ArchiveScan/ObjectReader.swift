@@ -54,12 +54,15 @@ public enum ObjectReader {
                 let study = wantsStudy == nil ? nil : peeked ?? file.string(.studyInstanceUID)
                 if let study, let wantsStudy, !wantsStudy(study) { return .elsewhere(study) }
                 let sopClass = file.string(.sopClassUID) ?? ""
-                if sopClass == SOPClass.ctImage { return .read(try classify(file), study) }
+                // Its failure is kept with the study: a file that fails belongs to the shard of the study it named.
+                if sopClass == SOPClass.ctImage { return .read(Result { try classify(file) }, study) }
                 return SOPClass.structuredReports.contains(sopClass) ? .structuredReport(study) : .other(study)
             }
             switch firstLook {
             case .elsewhere(let study): return .skipped(studyInstanceUID: study)
-            case .read(let object, let study): return .read(object, studyInstanceUID: study)
+            case .read(let classified, let study):
+                firstStudy = study
+                return .read(try classified.get(), studyInstanceUID: study)
             case .structuredReport(let study):
                 firstStudy = study
                 if let reason = try DICOMFile.read(path, extent: .documentHeader, { $0.structuredReportSetAsideReason() }) {
@@ -78,7 +81,7 @@ public enum ObjectReader {
 
     /// What the first, shortest read of a file showed, with the Study Instance UID it gave.
     private enum FirstLook {
-        case read(ScannedObject, String?)
+        case read(Result<ScannedObject, any Error>, String?)
         case structuredReport(String?)
         case other(String?)
         /// A study `wantsStudy` refused.

@@ -1,3 +1,4 @@
+import DICOMBridge
 import Foundation
 import Testing
 @testable import ArchiveScan
@@ -48,6 +49,28 @@ struct ShardSkipTests {
         try Data("not DICOM".utf8).write(to: URL(fileURLWithPath: notDICOM))
         guard case .read(.setAside, nil) = ObjectReader.read(path: notDICOM, wantsStudy: { _ in false }) else {
             Issue.record("a file without a study was skipped or given one")
+            return
+        }
+    }
+
+    /// A CT image whose header fails after its first attributes named the study (found by
+    /// Scripts/fuzz-corpus: the failure lost the study, so the file went to its path's shard while
+    /// the study's shard had left it; neither recorded it). In big endian, so that the study comes from
+    /// DCMTK's parse, not from the first bytes.
+    @Test func aFileFailingInItsFirstLookKeepsTheStudyItNamed() throws {
+        let folder = try StoreFixture.temporaryFolder("shard-fail")
+        let path = folder + "/no-sop-instance.dcm"
+        #expect(StoreFixture.run("/usr/bin/dcmconv", ["+tb", StoreFixture.sampleExam + "/axial/IM0003.dcm", path]).status == 0)
+        #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-ea", "(0008,0018)", path]).status == 0)
+        #expect(StudyInstanceUIDPeek.studyInstanceUID(path: path) == nil)
+        guard case .read(.failed(let reason), let study) = ObjectReader.read(path: path, wantsStudy: { _ in true }) else {
+            Issue.record("the copy without SOP Instance UID did not fail")
+            return
+        }
+        #expect(reason.contains("SOP Instance UID"))
+        #expect(study == Self.sampleStudy)
+        guard case .skipped(Self.sampleStudy) = ObjectReader.read(path: path, wantsStudy: { _ in false }) else {
+            Issue.record("another shard did not leave it")
             return
         }
     }
