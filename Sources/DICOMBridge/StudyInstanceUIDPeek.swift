@@ -13,7 +13,9 @@ import Foundation
 /// Sequences are walked item by item and must fit their lengths, as DCMTK reads them; a meta header
 /// must end where its group length says. Anything else (big endian, deflated, a bare dataset, an
 /// unknown VR, an overrunning item, an element past the bytes read) gives nil, and the caller asks
-/// DCMTK as before: an answer, when there is one, is the value DCMTK reads.
+/// DCMTK as before. An answer is the value DCMTK reads wherever DCMTK reads the file that far (tests
+/// compare the two over the corpus and damaged files); where DCMTK fails earlier, the file fails on
+/// the shard of the study read here, the same for every shard.
 public enum StudyInstanceUIDPeek {
     /// Bytes read first; a file whose (0020,000D) lies beyond them is read again up to `largestRead`.
     static let firstRead = 4_096
