@@ -129,12 +129,38 @@ public enum StudyInstanceUIDPeek {
     enum VR {
         static let ui = code("UI")
         static let sq = code("SQ")
-        static let un = code("UN")
-        /// VRs with a 4-byte length after two reserved bytes (PS3.5 §7.1.2, Table 7.1-1).
-        static let longLength: Set<UInt16> = Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"].map(code))
-        /// VRs with a 2-byte length (PS3.5 Table 6.2-1).
-        static let shortLength: Set<UInt16> = Set(["AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO", "LT", "PN", "SH",
-                                                   "SL", "SS", "ST", "TM", "UI", "UL", "US"].map(code))
+
+        /// How an explicit VR element's length is written (PS3.5 §7.1.2, Table 7.1-1 and 7.1-2).
+        enum LengthField: UInt8 {
+            case unknownVR = 0
+            /// 2 bytes after the VR.
+            case short
+            /// 4 bytes after the VR and two reserved bytes.
+            case long
+        }
+
+        /// The length field of a VR, from a table indexed by its two letters (a set look-up hashed
+        /// every element).
+        static func lengthField(_ vr: UInt16) -> LengthField {
+            let first = Int(vr & 0xFF) &- 65, second = Int(vr >> 8) &- 65
+            guard first >= 0, first < 26, second >= 0, second < 26 else { return .unknownVR }
+            return LengthField(rawValue: table[first * 26 + second]) ?? .unknownVR
+        }
+
+        private static let table: [UInt8] = {
+            var table = [UInt8](repeating: LengthField.unknownVR.rawValue, count: 26 * 26)
+            let long = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"]
+            let short = ["AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO", "LT", "PN", "SH", "SL", "SS", "ST", "TM",
+                         "UI", "UL", "US"]
+            for (names, field) in [(long, LengthField.long), (short, .short)] {
+                for name in names {
+                    let letters = Array(name.utf8)
+                    table[Int(letters[0] - 65) * 26 + Int(letters[1] - 65)] = field.rawValue
+                }
+            }
+            return table
+        }()
+
         static func code(_ name: String) -> UInt16 {
             let b = Array(name.utf8)
             return UInt16(b[0]) | UInt16(b[1]) << 8
@@ -179,15 +205,18 @@ extension StudyInstanceUIDPeek {
                 return Element(tag: tag, vr: 0, length: length)
             }
             guard let vr = uint16(at: offset + 4) else { return ranOut() }
-            if VR.shortLength.contains(vr) {
+            switch VR.lengthField(vr) {
+            case .short:
                 guard let length = uint16(at: offset + 6) else { return ranOut() }
                 offset += 8
                 return Element(tag: tag, vr: vr, length: UInt32(length))
+            case .long:
+                guard let length = uint32(at: offset + 8) else { return ranOut() }
+                offset += 12
+                return Element(tag: tag, vr: vr, length: length)
+            case .unknownVR:
+                return notPlain()
             }
-            guard VR.longLength.contains(vr) else { return notPlain() }
-            guard let length = uint32(at: offset + 8) else { return ranOut() }
-            offset += 12
-            return Element(tag: tag, vr: vr, length: length)
         }
 
         /// The value of `element` (the cursor at its start) as a UID, or nil when it is not all read

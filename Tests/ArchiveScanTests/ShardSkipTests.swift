@@ -74,4 +74,12 @@ struct ShardSkipTests {
             return
         }
     }
+
+    /// A study's shard must not change between machines or versions (a store's shards would split
+    /// studies): the key is the first 63 bits of SHA-256, here against Python's hashlib
+    /// (`int.from_bytes(hashlib.sha256(uid.encode()).digest()[:8], "big") >> 1`).
+    @Test func theShardKeyIsTheFirst63BitsOfSHA256() {
+        #expect(StudyShard.key("1.2.3") == 7_079_567_957_605_619_827)
+        #expect(StudyShard.key(Self.sampleStudy) == 2_895_943_762_286_691_255)
+    }
 }

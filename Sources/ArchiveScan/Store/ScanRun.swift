@@ -53,7 +53,8 @@ public struct StudyShard: Sendable, Equatable, CustomStringConvertible {
 
     /// First 63 bits of SHA-256 of the text: the same on every machine and run.
     public static func key(_ text: String) -> Int64 {
-        let digest = SHA256.hash(data: Data(text.utf8))
+        var text = text  // its UTF-8 bytes hashed in place (Data(text.utf8) went through dynamic casts)
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         return Int64(bitPattern: digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } >> 1)
     }
 
