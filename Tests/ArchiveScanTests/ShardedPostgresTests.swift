@@ -97,16 +97,26 @@ struct ShardedPostgresTests {
 
         let store = try Self.freshDatabase("ctdose_shards_\(getpid())")
         let common = ["--jobs", "1", "--slices", "mid", "--batch-size", "16"]
+        let logs = (0..<2).map { _ in Pipe() }
         let shards = (0..<2).map { index in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
             process.arguments = ["scan", archive, "--store", store, "--shard", "\(index)/2"] + common
             process.environment = ProcessInfo.processInfo.environment.merging(["CTDOSE_PSEUDONYM_KEY": StoreFixture.key]) { $1 }
-            process.standardError = FileHandle.nullDevice
+            process.standardError = logs[index]
             return process
         }
         for process in shards { try process.run() }  // both at once
+        let summaries = logs.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
         for process in shards { process.waitUntilExit() }
+        // Each shard's summary accounts for every file: read, left to the other shard, or already in the
+        // shared store (recorded there by the other shard a moment before).
+        let total = Self.studies * StoreFixture.sampleFiles.count + 3
+        for summary in summaries {
+            #expect(summary.contains("\(total) files: "), "\(summary)")
+            let counts = summary.firstMatch(of: /(\d+) read, (\d+) of other shards, (\d+) unchanged/).map { Int($0.1)! + Int($0.2)! + Int($0.3)! }
+            #expect(counts == total, "\(summary)")
+        }
         // Exit status 2: the archive holds an unreadable file (broken.dcm), by design.
         #expect(shards.map(\.terminationStatus) == [2, 2])
         let export = StoreFixture.ctdose(["export", "--store", store, "--out", root + "/sharded"])

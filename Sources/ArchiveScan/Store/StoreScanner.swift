@@ -14,6 +14,8 @@ public struct StoreScanSummary: Sendable {
     public var filesRead = 0
     /// Files skipped because the store already has them unchanged.
     public var filesUnchanged = 0
+    /// New or changed files left to other shards (`--shard`): their study is another shard's.
+    public var filesOfOtherShards = 0
     /// Stored files under the scanned paths that are no longer there, now forgotten.
     public var filesForgotten = 0
     /// Studies marked for assembly because the analysis settings or ctdose's version changed.
@@ -211,6 +213,7 @@ public struct StoreScanner: Sendable {
         let files = batch.files
         try store.record(files, runID: run.id)
         summary.filesRead += files.count
+        summary.filesOfOtherShards += batch.count - files.count
         progress?(summary.filesSeen)
     }
 
@@ -277,7 +280,13 @@ private final class BatchInFlight: @unchecked Sendable {
     private var results: [ReadFile?]
     private let lock = NSLock()
 
-    init(items: [Item]) { results = Array(repeating: nil, count: items.count) }
+    /// Files handed to the workers.
+    let count: Int
+
+    init(items: [Item]) {
+        count = items.count
+        results = Array(repeating: nil, count: items.count)
+    }
 
     func set(_ index: Int, _ file: ReadFile?) {
         lock.lock()
