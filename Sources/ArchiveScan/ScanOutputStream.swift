@@ -2,16 +2,32 @@ import DoseModel
 import DoseValidation
 import Foundation
 import QualityMeasures
+import ResultStore
 
 /// The output files of one export, filled one study at a time. Nothing is visible under its final
-/// name until `finish` renames the completed files.
+/// name until `finish` renames the completed files. The measure files are written as exams arrive
+/// (`MeasureFileStream`) and the verdicts go to the store while the export goes on
+/// (`MeasureResultRows`), so that no output holds the archive in memory.
 final class ScanOutputStream {
     private let writer: ScanOutputWriter
-    private let encoder = ScanStore.encoder()
     private var files: [String: OutputFile] = [:]
-    private var measureInputs: [MeasureExamInput] = []
+    private let measureFiles: MeasureFileStream?
+    /// The verdicts' rows, and the transaction on another thread that stores them (started at once, or
+    /// by `finish` when the store cannot read the studies while it is open).
+    private let verdicts: MeasureResultRows?
+    private let startStoring: (() -> BackgroundResult<Void>)?
+    private var storing: BackgroundResult<Void>?
+    private var unsentRows: [[SQLValue]] = []
+    /// Renders studies on any thread.
+    let renderer: StudyRenderer
+    /// Exams added so far (the next one's position is this + 1).
+    private var added = 0
 
-    init(writer: ScanOutputWriter) throws {
+    /// `storingResults`, when given, runs on another thread and receives the measure verdicts' rows (in
+    /// export order) as the studies are added; `finish` waits for it. With `storingDuringExport` false it
+    /// starts only in `finish`, the rows waiting in memory until then.
+    init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil,
+         storingDuringExport: Bool = true) throws {
         self.writer = writer
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
         for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv"] {
@@ -22,12 +38,46 @@ final class ScanOutputStream {
         files["slices.csv"]?.write(CSVTable.line(ScanOutputWriter.sliceColumns))
         files["findings.csv"]?.write(FindingsCSV.text([]))
         files["problems.csv"]?.write(CSVTable.line(["file", "severity", "reason"]))
+        guard let measures = writer.measures else {
+            measureFiles = nil
+            verdicts = nil
+            startStoring = nil
+            renderer = StudyRenderer(writer: writer, evaluators: nil, encodesRecords: false)
+            return
+        }
+        for name in MeasureFileStream.fileNames { files[name] = try OutputFile(folder: writer.folder, name: name) }
+        let files = files
+        measureFiles = try MeasureFileStream { name, bytes in files[name]?.write(bytes) }
+        renderer = StudyRenderer(writer: writer, evaluators: try MeasureEvaluators(configuration: measures), encodesRecords: storingResults != nil)
+        guard let storingResults else {
+            verdicts = nil
+            startStoring = nil
+            return
+        }
+        let rows = MeasureResultRows(capacity: storingDuringExport ? 4 : .max)
+        verdicts = rows
+        startStoring = {
+            BackgroundResult(ownThread: true) {
+                do { try storingResults(rows) } catch {
+                    rows.abandon()
+                    throw error
+                }
+            }
+        }
+        if storingDuringExport { storing = startStoring?() }
     }
 
-    func add(_ study: StudyResult) throws { try add(Self.render(study, for: writer, encoder: encoder)) }
+    /// An export that ends without `finish` leaves the stored verdicts as they were.
+    deinit { verdicts?.close(failing: ExportAbandoned()) }
 
-    /// One study's part of every output file. Rendering needs nothing but the study, so studies can be
-    /// rendered in parallel and then added in order.
+    /// Renders and adds the next study.
+    func add(_ study: StudyResult) throws {
+        let uid = study.exam.studyInstanceUID
+        try add(CrashJournal.during(.export(uid: uid)) { try renderer.render(study, position: added + 1) })
+    }
+
+    /// One study's part of every output file. Rendering needs nothing but the study and its position,
+    /// so studies can be rendered in parallel and then added in order.
     struct RenderedStudy: Sendable {
         var examJSONLine: Data
         var examLine: String
@@ -35,29 +85,13 @@ final class ScanOutputStream {
         var sliceLines: String
         var findingLines: String
         var thumbnails: [(seriesInstanceUID: String, png: Data)]
-        var measureInput: MeasureExamInput?
-    }
-
-    static func render(_ study: StudyResult, for writer: ScanOutputWriter, encoder: JSONEncoder) throws -> RenderedStudy {
-        let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings)
-        var measureInput: MeasureExamInput?
-        if writer.measures != nil, !study.exam.events.isEmpty || !study.exam.series.isEmpty {
-            let primary = ExamPixelPass.primary(study.exam, study.measurements)
-            measureInput = MeasureInputBuilder.input(
-                for: study.exam, pseudonymizer: writer.pseudonymizer, size: MeasureInputBuilder.size(from: primary),
-                noise: MeasureInputBuilder.noise(from: primary))
-        }
-        return RenderedStudy(
-            examJSONLine: try encoder.encode(record) + Data("\n".utf8),
-            examLine: CSVTable.line(ScanOutputWriter.examRow(record)),
-            eventLines: ScanOutputWriter.eventRows(record).map(CSVTable.line).joined(),
-            sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
-            findingLines: FindingsCSV.rows(study.findings),
-            thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            measureInput: measureInput)
+        var measure: MeasureExamShare?
+        /// The measure result as the store keeps it (when the verdicts are stored).
+        var measureRecord: Data?
     }
 
     func add(_ study: RenderedStudy) throws {
+        added += 1
         files["exams.jsonl"]?.write(study.examJSONLine)
         files["exams.csv"]?.write(study.examLine)
         files["events.csv"]?.write(study.eventLines)
@@ -69,34 +103,101 @@ final class ScanOutputStream {
                 try png.write(to: URL(fileURLWithPath: writer.folder + "/" + ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)))
             }
         }
-        if let input = study.measureInput { measureInputs.append(input) }
+        if let share = study.measure {
+            try measureFiles?.add(share)
+            if let verdicts, let record = study.measureRecord {
+                unsentRows.append(ScanStore.measureResultRow(share.result, record: record))
+                if unsentRows.count >= 256 {
+                    verdicts.send(unsentRows)
+                    unsentRows = []
+                }
+            }
+        }
     }
 
     func add(_ problems: [ScanProblem]) throws {
         for p in problems { files["problems.csv"]?.write(CSVTable.line([p.path, p.severity.rawValue, p.reason])) }
     }
 
-    /// Evaluates the measures, writes their files, and renames every file into place. The verdicts go
-    /// to `storingResults` (on another thread) while their files are rendered.
-    func finish(storingResults: (@Sendable ([ExamMeasureResult]) throws -> Void)? = nil) throws -> [ExamMeasureResult] {
-        var results: [ExamMeasureResult] = []
-        if let measures = writer.measures {
-            let report = try MeasureEvaluation.run(measureInputs, configuration: measures) { uid, evaluate in
-                CrashJournal.during(.export(uid: uid), evaluate)
-            }
-            results = report.exams
-            let storing = storingResults.map { store in BackgroundResult { try store(report.exams) } }
-            let outputs = Result { try MeasureOutputs.outputs(of: report, configuration: measures) }
-            try storing?.wait()  // before anything is thrown: nothing is left writing to the store
-            for (name, data) in try outputs.get().files.sorted(by: { $0.key < $1.key }) {
-                let file = try OutputFile(folder: writer.folder, name: name)
-                file.write(data)
-                files[name] = file
-            }
+    /// Ends the measure files, waits until the verdicts are stored, and renames every file into place.
+    func finish() throws {
+        try measureFiles?.finish()
+        if let verdicts {
+            verdicts.send(unsentRows)
+            unsentRows = []
+            verdicts.close()
+            let started = storing ?? startStoring?()
+            storing = nil  // waited for once
+            try started?.wait()
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }
-        return results
+    }
+
+    /// Ends an export that failed: the verdicts' transaction rolls back; returns once it has.
+    func abandon(_ error: Error) {
+        verdicts?.close(failing: error)
+        let started = storing
+        storing = nil
+        _ = try? started?.wait()
+    }
+
+    struct ExportAbandoned: Error, CustomStringConvertible {
+        var description: String { "the export ended before its last study" }
+    }
+}
+
+/// Renders one study's part of every output file, on any thread: its rows, its exam JSON line and, with
+/// the measures, its evaluation, sensitivity variants and FHIR entry.
+struct StudyRenderer: Sendable {
+    let writer: ScanOutputWriter
+    let evaluators: MeasureEvaluators?
+    let encodesRecords: Bool
+
+    /// `position`: the study's 1-based position among the exams written (its line in exams.jsonl).
+    func render(_ study: StudyResult, position: Int) throws -> ScanOutputStream.RenderedStudy {
+        let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings)
+        var measure: MeasureExamShare?
+        var measureRecord: Data?
+        if let evaluators, !study.exam.events.isEmpty || !study.exam.series.isEmpty {
+            let primary = ExamPixelPass.primary(study.exam, study.measurements)
+            if let input = MeasureInputBuilder.input(
+                for: study.exam, pseudonymizer: writer.pseudonymizer, size: MeasureInputBuilder.size(from: primary),
+                noise: MeasureInputBuilder.noise(from: primary)) {
+                measure = try evaluators.with { evaluator, encoder in
+                    try MeasureExamShare(result: evaluator.evaluate(input), position: position, evaluator: evaluator, encoder: encoder)
+                }
+            }
+            if encodesRecords, let result = measure?.result { measureRecord = try BinaryRecordEncoder().encode(result) }
+        }
+        return ScanOutputStream.RenderedStudy(
+            examJSONLine: try ScanStore.encoder().encode(record) + Data("\n".utf8),
+            examLine: CSVTable.line(ScanOutputWriter.examRow(record)),
+            eventLines: ScanOutputWriter.eventRows(record).map(CSVTable.line).joined(),
+            sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
+            findingLines: FindingsCSV.rows(study.findings),
+            thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            measure: measure, measureRecord: measureRecord)
+    }
+}
+
+/// The measure evaluators of the threads that render exams: an `ExamEvaluator` (whose category
+/// assigner is not Sendable) and a FHIR JSON encoder per thread at a time, made on first need and reused.
+final class MeasureEvaluators: @unchecked Sendable {
+    private let configuration: MeasureConfiguration
+    private let lock = NSLock()
+    private var idle: [(ExamEvaluator, JSONEncoder)]
+
+    /// Makes the first evaluator at once, so that a configuration that cannot be used fails here.
+    init(configuration: MeasureConfiguration) throws {
+        self.configuration = configuration
+        idle = [(try ExamEvaluator(configuration: configuration), FHIRBundleWriter.encoder())]
+    }
+
+    func with<T>(_ body: (ExamEvaluator, JSONEncoder) throws -> T) throws -> T {
+        let taken = try lock.withLock { idle.popLast() } ?? (try ExamEvaluator(configuration: configuration), FHIRBundleWriter.encoder())
+        defer { lock.withLock { idle.append(taken) } }
+        return try body(taken.0, taken.1)
     }
 }
 

@@ -38,29 +38,41 @@ public struct ScanOutputWriter: Sendable {
             try stream.add(study)
         }
         try stream.add(result.problems)
-        _ = try stream.finish()
+        try stream.finish()
     }
 
-    /// Writes everything in `store`, page by page; returns the measure verdicts (when evaluated).
-    /// `storingResults`, when given, receives the verdicts as soon as they are evaluated and runs on
-    /// another thread while the measure files are rendered.
-    @discardableResult
-    public func write(from store: ScanStore,
-                      storingResults: (@Sendable ([ExamMeasureResult]) throws -> Void)? = nil) throws -> [ExamMeasureResult] {
-        let stream = try ScanOutputStream(writer: self)
+    /// Writes everything in `store`, page by page. `storingResults`, when given, runs on another thread
+    /// during the export and receives the measure verdicts' rows in export order; the files are renamed
+    /// into place once it has returned.
+    func write(from store: ScanStore, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
+        let stream = try ScanOutputStream(writer: self, storingResults: storingResults,
+                                          storingDuringExport: store.database.readsBesideTransactions)
+        do {
+            try write(from: store, into: stream)
+        } catch {
+            stream.abandon(error)
+            throw error
+        }
+    }
+
+    private func write(from store: ScanStore, into stream: ScanOutputStream) throws {
+        let renderer = stream.renderer
         var after: String?
+        var written = 0
         // Pipelined: while page k is decoded and rendered on the lanes, this thread writes page k-1
         // and reads page k+1's rows.
         var rendering: BackgroundResult<[ScanOutputStream.RenderedStudy]>?
         while true {
             let uids = try store.examUIDs(after: after, limit: 200)
             let page = uids.isEmpty ? [] : try store.storedStudies(uids)
-            let next = uids.isEmpty ? nil : BackgroundResult { [jobs, self] in
-                try ParallelMap.ordered(page, lanes: jobs) { stored in
+            let positions = Array(zip((written + 1)..., page))
+            written += page.count
+            let next = uids.isEmpty ? nil : BackgroundResult { [jobs] in
+                try ParallelMap.ordered(positions, lanes: jobs) { position, stored in
                     let study = try stored.decoded()
                     return try CrashJournal.during(.export(uid: study.exam.studyInstanceUID)) {
                         CrashInjection.trapIfAsked("export", study.exam.studyInstanceUID)
-                        return try ScanOutputStream.render(study, for: self, encoder: ScanStore.encoder())
+                        return try renderer.render(study, position: position)
                     }
                 }
             }
@@ -77,7 +89,7 @@ public struct ScanOutputWriter: Sendable {
             afterPath = last.path
         }
         try stream.add(try store.studyProblems())
-        return try stream.finish(storingResults: storingResults)
+        try stream.finish()
     }
 
     static let examColumns = [

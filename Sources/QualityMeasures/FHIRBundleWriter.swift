@@ -116,11 +116,54 @@ public enum FHIRBundleWriter {
             note: notes.isEmpty ? nil : notes)
     }
 
-    /// The Bundle as pretty-printed JSON with sorted keys.
-    public static func bundleJSON(_ exams: [ExamMeasureResult]) throws -> Data {
-        let observations = exams.enumerated().compactMap { observation($0.element, index: $0.offset + 1) }
+    /// The encoder of the Bundle and of each entry: pretty-printed, sorted keys.
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(Bundle(entry: observations.map { Entry(resource: $0) }))
+        return encoder
+    }
+
+    /// The Bundle's text before its first entry and after its last. With the entries between, joined by
+    /// ",\n", it is byte for byte what `encoder()` makes of the whole Bundle, so the file can be written
+    /// one exam at a time.
+    public static let bundleHead = Data("{\n  \"entry\" : [\n".utf8)
+    public static let bundleTail = Data("\n  ],\n  \"resourceType\" : \"Bundle\",\n  \"type\" : \"collection\"\n}".utf8)
+    public static let entrySeparator = Data(",\n".utf8)
+
+    /// One exam's entry as it stands inside the Bundle (indented by two levels), nil when the exam is
+    /// not emitted. `position` is the exam's 1-based position among the exams written (exams.jsonl's
+    /// line): its Observation id is "ctdose-exam-POSITION".
+    public static func entryJSON(_ exam: ExamMeasureResult, position: Int, encoder: JSONEncoder) throws -> Data? {
+        guard let observation = observation(exam, index: position) else { return nil }
+        let alone = try encoder.encode(Entry(resource: observation))
+        // Every line two levels (four spaces) deeper; the blank line of an empty array stays blank.
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
+        var indented: [UInt8] = []
+        indented.reserveCapacity(alone.count + alone.count / 8)
+        alone.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let end = bytes[lineStart...].firstIndex(of: newline).map { $0 + 1 } ?? bytes.count
+                if bytes[lineStart] != newline { indented.append(contentsOf: repeatElement(space, count: 4)) }
+                indented.append(contentsOf: bytes[lineStart..<end])
+                lineStart = end
+            }
+        }
+        return Data(indented)
+    }
+
+    /// The Bundle of `exams` (the i-th exam at position i + 1).
+    public static func bundleJSON(_ exams: [ExamMeasureResult]) throws -> Data {
+        let encoder = encoder()
+        var bundle = bundleHead
+        var first = true
+        for (offset, exam) in exams.enumerated() {
+            guard let entry = try entryJSON(exam, position: offset + 1, encoder: encoder) else { continue }
+            if !first { bundle.append(entrySeparator) }
+            bundle.append(entry)
+            first = false
+        }
+        bundle.append(bundleTail)
+        return bundle
     }
 }

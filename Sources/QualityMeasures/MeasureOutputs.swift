@@ -9,41 +9,23 @@ public enum SensitivityCSVWriter {
     ]
 
     public static func csv(_ report: SensitivityReport) -> String {
-        var lines = [CSVText.record(columns)]
-        for exam in report.exams {
-            for variant in exam.variants {
-                lines.append(
-                    CSVText.record([
-                        exam.studyInstanceUID, exam.categoryDisplayName, variant.diameterMethod.rawValue, variant.dlpDefinition.rawValue,
-                        MeasureCSVWriter.number(variant.sizeAdjustedDoseMilligrayCentimeters), variant.verdict.rawValue,
-                        String(exam.verdictFlips), variant.reasonText,
-                    ]))
-            }
+        ([CSVText.record(columns)] + report.exams.flatMap(records)).joined(separator: "\n") + "\n"
+    }
+
+    /// One exam's rows, one per variant.
+    static func records(_ exam: ExamSensitivity) -> [String] {
+        exam.variants.map { variant in
+            CSVText.record([
+                exam.studyInstanceUID, exam.categoryDisplayName, variant.diameterMethod.rawValue, variant.dlpDefinition.rawValue,
+                MeasureCSVWriter.number(variant.sizeAdjustedDoseMilligrayCentimeters), variant.verdict.rawValue,
+                String(exam.verdictFlips), variant.reasonText,
+            ])
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
 
 /// All output files of a run, by file name, ready to be written by the integrator.
 public enum MeasureOutputs {
-    /// The files are independent of one another and each a pass over every exam: they are made at once,
-    /// one per core, at the end of a run when nothing else is left to do.
-    public static func files(_ report: MeasureReport, sensitivity: SensitivityReport?) throws -> [String: Data] {
-        var writers: [(name: String, make: @Sendable () throws -> Data)] = [
-            ("measure.csv", { Data(MeasureCSVWriter.csv(report.exams).utf8) }),
-            ("measure-summary.txt", { Data(MeasureSummaryWriter.text(report, sensitivity: sensitivity).utf8) }),
-            ("measure-summary.json", { try MeasureSummaryWriter.json(report, sensitivity: sensitivity) }),
-            ("measure-fhir.json", { try FHIRBundleWriter.bundleJSON(report.exams) }),
-        ]
-        if let sensitivity { writers.append(("sensitivity.csv", { Data(SensitivityCSVWriter.csv(sensitivity).utf8) })) }
-        let all = writers
-        let made = MadeFiles(count: all.count)
-        DispatchQueue.concurrentPerform(iterations: all.count) { index in made.set(index, Result { try all[index].make() }) }
-        var files: [String: Data] = [:]
-        for (index, writer) in all.enumerated() { files[writer.name] = try made.result(index).get() }
-        return files
-    }
-
     /// Runs the evaluation, the sensitivity analysis and produces every file.
     public static func run(_ exams: [MeasureExamInput], configuration: MeasureConfiguration,
                            evaluatingEach: (String, () -> ExamMeasureResult) -> ExamMeasureResult = { $1() }) throws
@@ -53,23 +35,33 @@ public enum MeasureOutputs {
                     configuration: configuration)
     }
 
-    /// The sensitivity analysis and every file of an evaluation already run.
+    /// The sensitivity analysis and every file of an evaluation already run, made by `MeasureFileStream`
+    /// as an export makes them.
     public static func outputs(of report: MeasureReport, configuration: MeasureConfiguration) throws
         -> (report: MeasureReport, sensitivity: SensitivityReport, files: [String: Data])
     {
-        let sensitivity = try SADSensitivity.analyse(report, configuration: configuration)
-        return (report, sensitivity, try files(report, sensitivity: sensitivity))
+        let evaluator = try ExamEvaluator(configuration: configuration)
+        let encoder = FHIRBundleWriter.encoder()
+        let files = MadeFiles()
+        let stream = try MeasureFileStream { name, bytes in files.append(bytes, to: name) }
+        var exams: [ExamSensitivity] = []
+        var summary = SensitivitySummary()
+        for (offset, result) in report.exams.enumerated() {
+            let share = try MeasureExamShare(result: result, position: offset + 1, evaluator: evaluator, encoder: encoder)
+            if let exam = share.sensitivity {
+                exams.append(exam)
+                summary.add(exam)
+            }
+            try stream.add(share)
+        }
+        try stream.finish()
+        return (report, SensitivityReport(exams: exams, byCategory: summary.byCategory), files.contents)
     }
 }
 
-/// Each file's result, written by the thread that made it.
-private final class MadeFiles: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<Data, any Error>?]
+/// The files' bytes, appended to by the stream.
+private final class MadeFiles {
+    private(set) var contents: [String: Data] = [:]
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<Data, any Error>) { lock.withLock { results[index] = result } }
-
-    func result(_ index: Int) -> Result<Data, any Error> { lock.withLock { results[index]! } }
+    func append(_ bytes: Data, to name: String) { contents[name, default: Data()].append(bytes) }
 }

@@ -3,6 +3,10 @@ import Foundation
 /// Human-readable and JSON summaries of a run.
 public enum MeasureSummaryWriter {
     public static func json(_ report: MeasureReport, sensitivity: SensitivityReport? = nil) throws -> Data {
+        try json(periods: report.periods, sensitivity: sensitivity?.summary)
+    }
+
+    public static func json(periods: [PeriodSummary], sensitivity: SensitivitySummary?) throws -> Data {
         struct Summary: Encodable {
             var periods: [PeriodSummary]
             var sensitivityByCategory: [String: SensitivityReport.CategoryFlips]?
@@ -13,7 +17,7 @@ public enum MeasureSummaryWriter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(
             Summary(
-                periods: report.periods, sensitivityByCategory: sensitivity?.byCategory,
+                periods: periods, sensitivityByCategory: sensitivity?.byCategory,
                 flippingStudyInstanceUIDs: sensitivity?.flippingStudyInstanceUIDs, notes: notes))
     }
 
@@ -31,8 +35,12 @@ public enum MeasureSummaryWriter {
     }
 
     public static func text(_ report: MeasureReport, sensitivity: SensitivityReport? = nil) -> String {
+        text(periods: report.periods, sensitivity: sensitivity?.summary)
+    }
+
+    public static func text(periods: [PeriodSummary], sensitivity: SensitivitySummary?) -> String {
         var lines: [String] = []
-        for period in report.periods {
+        for period in periods {
             lines.append("Measurement period \(period.period) (measure version \(period.measureVersion))")
             lines.append(line("All exams", period.allExams))
             lines.append(line("CMS1074 inpatient", period.cms1074Inpatient))

@@ -77,31 +77,9 @@ public struct PatientMeasureResult: Sendable, Codable, Hashable {
 /// any exam with category, noise and SAD; numerator = any such exam out of range (CMS1056FHIRCTClinical.cql, cms1074.md §2.4).
 public enum PatientLevelMeasure {
     public static func evaluate(_ exams: [ExamMeasureResult]) -> [PatientMeasureResult] {
-        let eligible = exams.filter { $0.reason.inInitialPopulation }
-        let byPatient = Dictionary(grouping: eligible, by: \.patientPseudonym)
-        return byPatient.keys.sorted().map { pseudonym in
-            let patientExams = byPatient[pseudonym] ?? []
-            let uids = patientExams.map(\.studyInstanceUID)
-            let outOfRange = patientExams.filter { $0.verdict == .outOfRange }.map(\.studyInstanceUID)
-            let verdict: Verdict
-            let text: String
-            if let fullBody = patientExams.first(where: { $0.reason == .fullBody }) {
-                verdict = .excluded
-                text = "patient has a Full Body exam (\(fullBody.studyInstanceUID))"
-            } else if !outOfRange.isEmpty {
-                verdict = .outOfRange
-                text = "\(outOfRange.count) of \(patientExams.count) exams out of range"
-            } else if patientExams.contains(where: { $0.verdict == .inRange }) {
-                verdict = .inRange
-                text = "no evaluable exam out of range"
-            } else {
-                verdict = .notEvaluable
-                text = "no exam with category, noise and SAD"
-            }
-            return PatientMeasureResult(
-                patientPseudonym: pseudonym, verdict: verdict, reasonText: text, studyInstanceUIDs: uids,
-                outOfRangeStudyInstanceUIDs: outOfRange)
-        }
+        var tally = PatientTally()
+        for exam in exams { tally.add(exam) }
+        return tally.results()
     }
 
     /// Counts for CMS1056: initialPopulation = patients, denominatorExclusions = Full Body patients, etc.
@@ -141,24 +119,90 @@ public struct PeriodSummary: Sendable, Codable, Hashable {
     public var cms1056Patients: PopulationCounts
     public var patients: [PatientMeasureResult]
 
-    public static func summarize(_ exams: [ExamMeasureResult], period: MeasurementPeriod, version: MeasureVersion) -> PeriodSummary {
-        var summary = PeriodSummary(
-            period: period, measureVersion: version, allExams: PopulationCounts(), cms1074Inpatient: PopulationCounts(),
+}
+
+/// PeriodSummary built one exam at a time: the counts, and per patient of the initial population only
+/// what CMS1056 and the summary's patient list need (`PatientTally`), never the exams themselves.
+public struct PeriodSummaryTally: Sendable {
+    private var counts: [MeasurementPeriod: PeriodSummary] = [:]
+    private var patients: [MeasurementPeriod: PatientTally] = [:]
+
+    public init() {}
+
+    public mutating func add(_ exam: ExamMeasureResult) {
+        var summary = counts.removeValue(forKey: exam.period) ?? PeriodSummary(
+            period: exam.period, measureVersion: exam.measureVersion, allExams: PopulationCounts(), cms1074Inpatient: PopulationCounts(),
             cms1206Outpatient: PopulationCounts(), settingUnknown: PopulationCounts(), byCategory: [:], byScanner: [:],
             cms1056Patients: PopulationCounts(), patients: [])
-        for exam in exams {
-            summary.allExams.add(exam.reason)
-            switch exam.setting {
-            case .inpatient: summary.cms1074Inpatient.add(exam.reason)
-            case .outpatient, .emergency: summary.cms1206Outpatient.add(exam.reason)
-            case nil: summary.settingUnknown.add(exam.reason)
-            }
-            summary.byCategory[exam.category?.displayName ?? "uncategorized", default: PopulationCounts()].add(exam.reason)
-            summary.byScanner[exam.scanner ?? "unknown scanner", default: PopulationCounts()].add(exam.reason)
+        summary.allExams.add(exam.reason)
+        switch exam.setting {
+        case .inpatient: summary.cms1074Inpatient.add(exam.reason)
+        case .outpatient, .emergency: summary.cms1206Outpatient.add(exam.reason)
+        case nil: summary.settingUnknown.add(exam.reason)
         }
-        summary.patients = PatientLevelMeasure.evaluate(exams)
-        summary.cms1056Patients = PatientLevelMeasure.counts(summary.patients)
-        return summary
+        summary.byCategory[exam.category?.displayName ?? "uncategorized", default: PopulationCounts()].add(exam.reason)
+        summary.byScanner[exam.scanner ?? "unknown scanner", default: PopulationCounts()].add(exam.reason)
+        counts[exam.period] = summary
+        patients[exam.period, default: PatientTally()].add(exam)
+    }
+
+    /// One summary per period seen, in period order, with its patients.
+    public func summaries() -> [PeriodSummary] {
+        counts.keys.sorted().map { period in
+            var summary = counts[period]!
+            summary.patients = patients[period]?.results() ?? []
+            summary.cms1056Patients = PatientLevelMeasure.counts(summary.patients)
+            return summary
+        }
+    }
+}
+
+/// Per patient of the initial population: the exams' Study Instance UIDs in order, those out of range,
+/// the first Full Body exam and whether any exam was in range; from these `results` gives each
+/// patient's CMS1056 verdict.
+struct PatientTally: Sendable {
+    private struct Patient: Sendable {
+        var studyInstanceUIDs: [String] = []
+        var outOfRange: [String] = []
+        var fullBody: String?
+        var anyInRange = false
+    }
+
+    private var patients: [String: Patient] = [:]
+
+    mutating func add(_ exam: ExamMeasureResult) {
+        guard exam.reason.inInitialPopulation else { return }
+        patients[exam.patientPseudonym, default: Patient()].studyInstanceUIDs.append(exam.studyInstanceUID)
+        if exam.verdict == .outOfRange { patients[exam.patientPseudonym]!.outOfRange.append(exam.studyInstanceUID) }
+        if exam.verdict == .inRange { patients[exam.patientPseudonym]!.anyInRange = true }
+        if exam.reason == .fullBody, patients[exam.patientPseudonym]!.fullBody == nil {
+            patients[exam.patientPseudonym]!.fullBody = exam.studyInstanceUID
+        }
+    }
+
+    /// The patients' verdicts, by pseudonym.
+    func results() -> [PatientMeasureResult] {
+        patients.keys.sorted().map { pseudonym in
+            let patient = patients[pseudonym]!
+            let verdict: Verdict
+            let text: String
+            if let fullBody = patient.fullBody {
+                verdict = .excluded
+                text = "patient has a Full Body exam (\(fullBody))"
+            } else if !patient.outOfRange.isEmpty {
+                verdict = .outOfRange
+                text = "\(patient.outOfRange.count) of \(patient.studyInstanceUIDs.count) exams out of range"
+            } else if patient.anyInRange {
+                verdict = .inRange
+                text = "no evaluable exam out of range"
+            } else {
+                verdict = .notEvaluable
+                text = "no exam with category, noise and SAD"
+            }
+            return PatientMeasureResult(
+                patientPseudonym: pseudonym, verdict: verdict, reasonText: text, studyInstanceUIDs: patient.studyInstanceUIDs,
+                outOfRangeStudyInstanceUIDs: patient.outOfRange)
+        }
     }
 }
 
@@ -176,10 +220,9 @@ public enum MeasureEvaluation {
                            evaluatingEach: (String, () -> ExamMeasureResult) -> ExamMeasureResult = { $1() }) throws -> MeasureReport {
         let evaluator = try ExamEvaluator(configuration: configuration)
         let results = exams.map { exam in evaluatingEach(exam.studyInstanceUID) { evaluator.evaluate(exam) } }
-        let byPeriod = Dictionary(grouping: results, by: \.period)
-        let periods = byPeriod.keys.sorted().map { period in
-            PeriodSummary.summarize(byPeriod[period] ?? [], period: period, version: evaluator.version(for: period))
-        }
+        var tally = PeriodSummaryTally()
+        for result in results { tally.add(result) }
+        let periods = tally.summaries()
         return MeasureReport(exams: results, periods: periods)
     }
 }

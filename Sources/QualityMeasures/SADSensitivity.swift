@@ -30,6 +30,28 @@ public struct SensitivityReport: Sendable, Codable, Hashable {
     public var exams: [ExamSensitivity]
     public var flippingStudyInstanceUIDs: [String] { exams.filter(\.verdictFlips).map(\.studyInstanceUID) }
     public var byCategory: [String: CategoryFlips]
+    /// What the summary files say of it.
+    public var summary: SensitivitySummary { SensitivitySummary(byCategory: byCategory, flippingStudyInstanceUIDs: flippingStudyInstanceUIDs) }
+}
+
+/// The sensitivity analysis as the summary files report it: flips per category and the exams that flip,
+/// counted one exam at a time.
+public struct SensitivitySummary: Sendable, Hashable {
+    public var byCategory: [String: SensitivityReport.CategoryFlips] = [:]
+    public var flippingStudyInstanceUIDs: [String] = []
+
+    public init(byCategory: [String: SensitivityReport.CategoryFlips] = [:], flippingStudyInstanceUIDs: [String] = []) {
+        self.byCategory = byCategory
+        self.flippingStudyInstanceUIDs = flippingStudyInstanceUIDs
+    }
+
+    public mutating func add(_ exam: ExamSensitivity) {
+        byCategory[exam.categoryDisplayName, default: .init(examsAnalysed: 0, examsFlipping: 0)].examsAnalysed += 1
+        if exam.verdictFlips {
+            byCategory[exam.categoryDisplayName]?.examsFlipping += 1
+            flippingStudyInstanceUIDs.append(exam.studyInstanceUID)
+        }
+    }
 }
 
 /// Re-evaluates exams in the denominator path (initial population, categorized, not Full Body) under every
@@ -38,28 +60,32 @@ public enum SADSensitivity {
     public static func analyse(_ report: MeasureReport, configuration: MeasureConfiguration) throws -> SensitivityReport {
         let evaluator = try ExamEvaluator(configuration: configuration)
         var exams: [ExamSensitivity] = []
-        var byCategory: [String: SensitivityReport.CategoryFlips] = [:]
+        var summary = SensitivitySummary()
         for result in report.exams {
-            guard result.reason.inInitialPopulation, let category = result.category, !category.isFullBody else { continue }
-            var variants: [SensitivityVariant] = []
-            for method in DiameterMethod.allCases {
-                for definition in DLPDefinition.allCases {
-                    let sad = try? evaluator.sizeAdjustedDose(result.input, category: category, dlpDefinition: definition, diameterMethod: method).get()
-                    let outcome = ThresholdEvaluation.evaluate(
-                        noiseHounsfield: result.noise?.valueHounsfield,
-                        sizeAdjustedDoseMilligrayCentimeters: sad?.sizeAdjustedDoseMilligrayCentimeters, category: category)
-                    variants.append(
-                        SensitivityVariant(
-                            diameterMethod: method, dlpDefinition: definition,
-                            sizeAdjustedDoseMilligrayCentimeters: sad?.sizeAdjustedDoseMilligrayCentimeters,
-                            verdict: outcome.verdict, reasonText: outcome.text))
-                }
-            }
-            let exam = ExamSensitivity(studyInstanceUID: result.studyInstanceUID, categoryDisplayName: category.displayName, variants: variants)
+            guard let exam = variants(of: result, evaluator: evaluator) else { continue }
             exams.append(exam)
-            byCategory[category.displayName, default: .init(examsAnalysed: 0, examsFlipping: 0)].examsAnalysed += 1
-            if exam.verdictFlips { byCategory[category.displayName]?.examsFlipping += 1 }
+            summary.add(exam)
         }
-        return SensitivityReport(exams: exams, byCategory: byCategory)
+        return SensitivityReport(exams: exams, byCategory: summary.byCategory)
+    }
+
+    /// One exam's variants; nil for an exam outside the denominator path.
+    public static func variants(of result: ExamMeasureResult, evaluator: ExamEvaluator) -> ExamSensitivity? {
+        guard result.reason.inInitialPopulation, let category = result.category, !category.isFullBody else { return nil }
+        var variants: [SensitivityVariant] = []
+        for method in DiameterMethod.allCases {
+            for definition in DLPDefinition.allCases {
+                let sad = try? evaluator.sizeAdjustedDose(result.input, category: category, dlpDefinition: definition, diameterMethod: method).get()
+                let outcome = ThresholdEvaluation.evaluate(
+                    noiseHounsfield: result.noise?.valueHounsfield,
+                    sizeAdjustedDoseMilligrayCentimeters: sad?.sizeAdjustedDoseMilligrayCentimeters, category: category)
+                variants.append(
+                    SensitivityVariant(
+                        diameterMethod: method, dlpDefinition: definition,
+                        sizeAdjustedDoseMilligrayCentimeters: sad?.sizeAdjustedDoseMilligrayCentimeters,
+                        verdict: outcome.verdict, reasonText: outcome.text))
+            }
+        }
+        return ExamSensitivity(studyInstanceUID: result.studyInstanceUID, categoryDisplayName: category.displayName, variants: variants)
     }
 }

@@ -89,8 +89,7 @@ extension ScanStore {
     /// `jobs` threads decode and render the exams.
     public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws {
         let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(), jobs: jobs)
-        // The verdicts' rows are written while the measure files are rendered.
-        try writer.write(from: self) { [self] results in try replaceMeasureResults(results, runID: run.id, lanes: jobs) }
+        try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }
 

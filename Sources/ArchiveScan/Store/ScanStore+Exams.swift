@@ -217,17 +217,23 @@ extension ScanStore {
         }
     }
 
-    /// Replaces the stored measure verdicts by `results` (one evaluation over the whole store).
-    func replaceMeasureResults(_ results: [ExamMeasureResult], runID: String, lanes: Int = 1) throws {
-        // Encoded before the transaction (on up to `lanes` threads), so that it only writes rows.
-        let encoded = try ParallelMap.ordered(results, lanes: lanes) { try BinaryRecordEncoder().encode($0) }
+    /// A measure_result row without its run: study UID, category, SAD, verdict, record.
+    static func measureResultRow(_ result: ExamMeasureResult, record: Data) -> [SQLValue] {
+        [.text(result.studyInstanceUID), SQLValue(result.category?.id), SQLValue(result.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters),
+         .text(result.verdict.rawValue), .blob(record)]
+    }
+
+    /// Replaces the stored measure verdicts by `rows` (one evaluation over the whole store), in one
+    /// transaction that takes the rows as the export sends them.
+    func replaceMeasureResults(_ rows: MeasureResultRows, runID: String) throws {
         try database.transaction { session in
             try session.execute("DELETE FROM measure_result")
-            for (r, record) in zip(results, encoded) {
-                try session.execute(
-                    "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_record, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
-                    [.text(r.studyInstanceUID), SQLValue(r.category?.id), SQLValue(r.sizeAdjustedDose?.sizeAdjustedDoseMilligrayCentimeters),
-                     .text(r.verdict.rawValue), .blob(record), .text(runID)])
+            while let batch = try rows.next() {
+                for row in batch {
+                    try session.execute(
+                        "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_record, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
+                        row + [.text(runID)])
+                }
             }
         }
     }
