@@ -9,7 +9,10 @@ extension SRDocumentHeader {
         self.init(
             sopClassUID: file.string(.sopClassUID) ?? "", sopInstanceUID: sopInstanceUID, studyInstanceUID: studyUID,
             seriesInstanceUID: file.string(.seriesInstanceUID), equipment: Equipment(file: file),
-            contentDateTime: date.map { $0 + (time ?? "") })
+            contentDateTime: date.map { $0 + (time ?? "") },
+            reportedStudy: ReportedStudy(
+                patient: PatientAttributes(file: file), studyDate: file.string(.studyDate), studyTime: file.string(.studyTime),
+                studyDescription: file.string(.studyDescription)))
     }
 }
 
@@ -22,7 +25,7 @@ extension DoseReport {
         self.init(
             sopInstanceUID: header.sopInstanceUID, studyInstanceUID: header.studyInstanceUID,
             seriesInstanceUID: header.seriesInstanceUID, kind: .philipsDoseInfo, equipment: header.equipment,
-            contentDateTime: header.contentDateTime)
+            contentDateTime: header.contentDateTime, reportedStudy: header.reportedStudy)
         let examPhantom = CTDIPhantom(text: file.privateText(creator: "ELSCINT1", group: 0x01E1, element: 0x26))
         let count = file.itemCount(.exposureDoseSequence)
         for index in 0..<count {

@@ -34,6 +34,24 @@ public struct Equipment: Sendable, Codable, Equatable, Hashable {
     }
 }
 
+/// The patient and study as a dose report's own Patient, Patient Study and General Study modules give
+/// them. An exam seen only through its dose reports (a dose registry, an archive that keeps the reports
+/// without the images) takes its patient and study from here.
+public struct ReportedStudy: Sendable, Codable, Equatable {
+    public var patient: PatientAttributes
+    public var studyDate: String?
+    public var studyTime: String?
+    public var studyDescription: String?
+
+    public init(patient: PatientAttributes = PatientAttributes(), studyDate: String? = nil, studyTime: String? = nil,
+                studyDescription: String? = nil) {
+        self.patient = patient
+        self.studyDate = studyDate
+        self.studyTime = studyTime
+        self.studyDescription = studyDescription
+    }
+}
+
 /// A CT dose report: its events and totals, plus what was repaired or skipped while reading it.
 public struct DoseReport: Sendable, Codable, Equatable {
     public var sopInstanceUID: String
@@ -52,11 +70,13 @@ public struct DoseReport: Sendable, Codable, Equatable {
     public var doseSummaryText: String?
     /// Human-readable notes of every item skipped or repaired while interpreting the report.
     public var readingNotes: [String]
+    /// The report's patient and study modules (nil in records stored by a ctdose before 0.8).
+    public var reportedStudy: ReportedStudy?
 
     public init(sopInstanceUID: String, studyInstanceUID: String, seriesInstanceUID: String? = nil,
                 kind: DoseReportKind, equipment: Equipment = Equipment(), contentDateTime: String? = nil,
                 events: [IrradiationEvent] = [], reportedTotals: [ReportedDLPTotal] = [],
-                readingNotes: [String] = []) {
+                readingNotes: [String] = [], reportedStudy: ReportedStudy? = nil) {
         self.sopInstanceUID = sopInstanceUID
         self.studyInstanceUID = studyInstanceUID
         self.seriesInstanceUID = seriesInstanceUID
@@ -66,6 +86,7 @@ public struct DoseReport: Sendable, Codable, Equatable {
         self.events = events
         self.reportedTotals = reportedTotals
         self.readingNotes = readingNotes
+        self.reportedStudy = reportedStudy
     }
 
     /// 113813 values (not sub-totals).

@@ -58,9 +58,12 @@ public enum ExamAssembler {
 
         let first = distinctImages.first
         let firstReport = sources.first
+        // Without images, the patient and study as the (first such) dose report gives them.
+        let reported = first == nil ? sources.lazy.compactMap(\.reportedStudy).first : nil
         var exam = Exam(
-            studyInstanceUID: studyUID, patient: first?.patient ?? PatientAttributes(), studyDate: first?.studyDate,
-            studyTime: first?.studyTime, studyDescription: first?.studyDescription,
+            studyInstanceUID: studyUID, patient: first?.patient ?? reported?.patient ?? PatientAttributes(),
+            studyDate: first?.studyDate ?? reported?.studyDate, studyTime: first?.studyTime ?? reported?.studyTime,
+            studyDescription: first?.studyDescription ?? reported?.studyDescription,
             requestedProcedureDescription: first?.requestedProcedureDescription, bodyPartExamined: first?.bodyPartExamined,
             protocolNames: orderedUnique(distinctImages.compactMap(\.protocolName) + events.compactMap(\.event.acquisitionProtocol)),
             equipment: firstReport?.equipment ?? first?.equipment, events: events,

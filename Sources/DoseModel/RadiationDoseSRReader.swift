@@ -8,15 +8,17 @@ public struct SRDocumentHeader: Sendable {
     public var seriesInstanceUID: String?
     public var equipment: Equipment
     public var contentDateTime: String?
+    public var reportedStudy: ReportedStudy?
 
     public init(sopClassUID: String, sopInstanceUID: String, studyInstanceUID: String, seriesInstanceUID: String? = nil,
-                equipment: Equipment = Equipment(), contentDateTime: String? = nil) {
+                equipment: Equipment = Equipment(), contentDateTime: String? = nil, reportedStudy: ReportedStudy? = nil) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
         self.studyInstanceUID = studyInstanceUID
         self.seriesInstanceUID = seriesInstanceUID
         self.equipment = equipment
         self.contentDateTime = contentDateTime
+        self.reportedStudy = reportedStudy
     }
 }
 
@@ -68,7 +70,7 @@ public enum RadiationDoseSRReader {
         var report = DoseReport(
             sopInstanceUID: header.sopInstanceUID, studyInstanceUID: header.studyInstanceUID,
             seriesInstanceUID: header.seriesInstanceUID, kind: kind, equipment: header.equipment,
-            contentDateTime: header.contentDateTime)
+            contentDateTime: header.contentDateTime, reportedStudy: header.reportedStudy)
         report.startOfIrradiation = tree.child(of: 0, DoseConcept.startOfXRayIrradiation)?.dateTime
         report.endOfIrradiation = tree.child(of: 0, DoseConcept.endOfXRayIrradiation)?.dateTime
         report.sourceOfDoseInformation = tree.child(of: 0, DoseConcept.sourceOfDoseInformation)?.codeValue

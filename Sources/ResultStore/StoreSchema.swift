@@ -90,6 +90,12 @@ public enum StoreSchema {
         Migration(version: 3, name: "studies set aside after a crash", statements: [
             "CREATE TABLE study_problem (study_uid TEXT PRIMARY KEY, reason TEXT NOT NULL, run_id TEXT NOT NULL)",
         ]),
+        // Dose reports now keep their own patient and study (an exam seen only through its reports takes
+        // them from there): the reports a store already holds are read again by the next scan, as if
+        // they had changed on disk.
+        Migration(version: 4, name: "dose reports read again for their patient and study", statements: [
+            "UPDATE dicom_file SET mtime_ns = -1 WHERE kind = 'doseReport'",
+        ]),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

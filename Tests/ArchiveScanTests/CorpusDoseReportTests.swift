@@ -43,6 +43,32 @@ struct CorpusDoseReportTests {
         #expect(abs(sum - expected.eventSum) < 0.0005)
     }
 
+    /// An exam seen only through its dose report has the report's patient and study, as dcmdump prints
+    /// them from the file's top level.
+    @Test(arguments: reports) func reportOnlyExamHasTheReportsPatientAndStudy(_ expected: Expected) throws {
+        let path = Corpus.path("dose-reports/" + expected.file)
+        guard case .doseReport(let report, _) = ObjectReader.read(path: path) else {
+            Issue.record("\(expected.file) was not read as a CT dose report")
+            return
+        }
+        let exam = ExamAssembler.assemble(images: [], reports: [report])[0]
+        func dumped(_ tag: String) -> String? {
+            let output = StoreFixture.runCapturingOutput("/usr/bin/dcmdump", ["+P", tag, path])
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("(") }),
+                  let open = line.firstIndex(of: "["), let close = line[open...].firstIndex(of: "]") else { return nil }
+            let value = line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+        #expect(exam.patient.patientID == dumped("0010,0020"))
+        #expect(exam.patient.birthDate == dumped("0010,0030"))
+        #expect(exam.patient.sex == dumped("0010,0040"))
+        #expect(exam.patient.age == dumped("0010,1010"))
+        #expect(exam.studyDate == dumped("0008,0020"))
+        #expect(exam.studyTime == dumped("0008,0030"))
+        #expect(exam.studyDescription == dumped("0008,1030"))
+        #expect(exam.studyDate != nil && exam.patient.patientID != nil)
+    }
+
     @Test func philipsDoseInfoScreen() throws {
         // SOURCES.md: 4 exposures (ExposureDoseSequence), total 1102.4 (comment text); per-series
         // CTDIvol 11.33 in the sequence vs "Average CTDIvol=11.5" in the comment.

@@ -73,6 +73,11 @@ struct DoseRecordTests {
         r.reportedNumberOfEvents = 2
         r.sourceOfDoseInformation = CodedConcept("113856", "DCM", "Automated Data Collection")
         r.doseSummaryText = "Total DLP 251.5 mGy.cm"
+        var patient = PatientAttributes()
+        patient.patientID = "PID"
+        patient.birthDate = "19700101"
+        patient.age = "055Y"
+        r.reportedStudy = ReportedStudy(patient: patient, studyDate: "20260101", studyTime: "101500", studyDescription: "CT chest")
         return r
     }
 

@@ -99,6 +99,24 @@ struct IncrementalScanTests {
 }
 
 extension IncrementalScanTests {
+    /// A store made before dose reports kept their patient and study (schema version 3): upgrading it
+    /// makes the next scan read its dose reports again, and only them, and its exams then equal a new
+    /// store's.
+    @Test func upgradedStoreReadsItsDoseReportsAgain() throws {
+        let (root, db) = try Self.scannedTwoStudies("upgraded")
+        do {
+            let database = try SQLiteDatabase(path: db)
+            try database.transaction { try $0.execute("DELETE FROM schema_migration WHERE version = 4") }
+            try database.close()
+        }
+        let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/upgraded"] + Self.common)
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(rescan.stderr.contains("46 files: 2 read, 44 unchanged"), "\(rescan.stderr)")
+        let fresh = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/fresh.sqlite", "--out", root + "/fresh"] + Self.common)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(StoreFixture.differences(root + "/upgraded", root + "/fresh").isEmpty)
+    }
+
     @Test func deletedFilesAreForgottenAndTheirStudyReassembled() throws {
         let (root, db) = try Self.scannedTwoStudies("deleted")
         // Study 1 loses its dose report and five slices; study 0 is untouched.

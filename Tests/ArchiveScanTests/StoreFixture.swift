@@ -71,6 +71,20 @@ enum StoreFixture {
         return (status, text)
     }
 
+    /// Runs a program; returns its standard output.
+    static func runCapturingOutput(_ program: String, _ arguments: [String]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return "" }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
+
     /// Runs `ctdose ARGUMENTS` with the tests' pseudonym key.
     @discardableResult
     static func ctdose(_ arguments: [String], environment: [String: String] = [:]) -> (status: Int32, stderr: String) {

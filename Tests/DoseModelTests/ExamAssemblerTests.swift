@@ -91,6 +91,35 @@ import Testing
         #expect(exam.problems == ["no dose report for this study, and no image header carries CTDIvol"])
     }
 
+    /// A study seen only through its dose report takes the report's patient and study; a study with
+    /// images keeps the images' (the report's do not override them); with neither, the study date
+    /// comes from the report's content date.
+    @Test func reportOnlyStudyTakesThePatientAndStudyTheReportGives() {
+        var patient = PatientAttributes()
+        patient.patientID = "PID-R"
+        patient.birthDate = "19580105"
+        patient.sex = "M"
+        patient.age = "060Y"
+        var withStudy = report("r1", [event("e1", .spiral, dlp: 100)])
+        withStudy.reportedStudy = ReportedStudy(patient: patient, studyDate: "20180105", studyTime: "171712", studyDescription: "Thorax")
+        withStudy.contentDateTime = "20180106120000"
+        let alone = ExamAssembler.assemble(images: [], reports: [withStudy])[0]
+        #expect(alone.patient == patient)
+        #expect(alone.studyDate == "20180105" && alone.studyTime == "171712" && alone.studyDescription == "Thorax")
+
+        var header = image("i1", series: "s", event: "e1", z: 0)
+        header.patient.patientID = "PID-I"
+        header.studyDate = "20180107"
+        let withImages = ExamAssembler.assemble(images: [header], reports: [withStudy])[0]
+        #expect(withImages.patient.patientID == "PID-I" && withImages.patient.birthDate == nil)
+        #expect(withImages.studyDate == "20180107" && withImages.studyDescription == nil)
+
+        var older = withStudy
+        older.reportedStudy = nil  // a record stored before reports kept their study
+        let fallback = ExamAssembler.assemble(images: [], reports: [older])[0]
+        #expect(fallback.patient == PatientAttributes() && fallback.studyDate == "20180106")
+    }
+
     @Test func axialDetectionToleratesGantryTilt() {
         var h = CTImageHeader(sopClassUID: SOPClass.ctImage, sopInstanceUID: "1", studyInstanceUID: "2", seriesInstanceUID: "3")
         let tilt = 20.0 * Double.pi / 180  // 20° gantry tilt: row along x, column tilted in the y-z plane

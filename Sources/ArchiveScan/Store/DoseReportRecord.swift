@@ -36,6 +36,14 @@ enum DoseReportRecord {
             if let source = r.sourceOfDoseInformation { w.field("sourceOfDoseInformation") { ModelRecordFields.write(source, to: w) } }
             w.field("doseSummaryText", r.doseSummaryText)
             w.field("readingNotes", r.readingNotes)
+            if let study = r.reportedStudy {
+                w.field("reportedStudy") {
+                    w.field("patient") { ModelRecordFields.write(study.patient, to: w) }
+                    w.field("studyDate", study.studyDate)
+                    w.field("studyTime", study.studyTime)
+                    w.field("studyDescription", study.studyDescription)
+                }
+            }
         }
         return w.data
     }
@@ -43,7 +51,7 @@ enum DoseReportRecord {
     private static let keys: [StaticString] = [
         "sopInstanceUID", "studyInstanceUID", "seriesInstanceUID", "kind", "equipment", "contentDateTime", "startOfIrradiation",
         "endOfIrradiation", "events", "reportedTotals", "reportedNumberOfEvents", "sourceOfDoseInformation", "doseSummaryText",
-        "readingNotes",
+        "readingNotes", "reportedStudy",
     ]
     private static let totalKeys: [StaticString] = ["valueMilligrayCentimeters", "isSubTotal", "phantom"]
 
@@ -66,11 +74,28 @@ enum DoseReportRecord {
                 case 11: r.sourceOfDoseInformation = try ModelRecordFields.concept(v)
                 case 12: r.doseSummaryText = try v.string()
                 case 13: r.readingNotes = try v.strings()
+                case 14: r.reportedStudy = try reportedStudy(v)
                 default: break
                 }
             }
             return r
         }
+    }
+
+    private static let studyKeys: [StaticString] = ["patient", "studyDate", "studyTime", "studyDescription"]
+
+    private static func reportedStudy(_ record: BinaryRecordValue) throws -> ReportedStudy {
+        var study = ReportedStudy()
+        try record.fields(studyKeys, required: [0]) { index, v in
+            switch index {
+            case 0: study.patient = try ModelRecordFields.patient(v)
+            case 1: study.studyDate = try v.string()
+            case 2: study.studyTime = try v.string()
+            case 3: study.studyDescription = try v.string()
+            default: break
+            }
+        }
+        return study
     }
 
     private static func total(_ record: BinaryRecordValue) throws -> ReportedDLPTotal {

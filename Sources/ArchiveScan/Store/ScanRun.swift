@@ -1,11 +1,12 @@
 import Crypto
+import DoseModel
 import Foundation
 import ResultStore
 
 /// One `ctdose scan` or `ctdose export` invocation as recorded in the store's scan_run table.
 public struct ScanRun: Sendable {
     /// Version written into every run row (bump with releases).
-    public static let ctdoseVersion = "0.7.0"
+    public static let ctdoseVersion = "0.8.0"
 
     public var id: String
     public var command: String
@@ -101,14 +102,28 @@ extension ScannedObject {
         }
     }
 
-    /// The same object with patient identifiers replaced by pseudonyms (the name dropped), as the store keeps it.
+    /// The same object with patient identifiers replaced by pseudonyms (the name dropped), as the store
+    /// keeps it: the image headers' patient and a dose report's own.
     func pseudonymised(by pseudonymizer: Pseudonymizer) -> ScannedObject {
-        guard case .ctImage(let headers) = self, !pseudonymizer.keepsIdentifiers else { return self }
-        return .ctImage(headers.map { header in
-            var copy = header
-            copy.patient.patientID = pseudonymizer.pseudonym(header.patient.patientID)
-            copy.patient.patientName = nil
+        guard !pseudonymizer.keepsIdentifiers else { return self }
+        func pseudonymised(_ patient: PatientAttributes) -> PatientAttributes {
+            var copy = patient
+            copy.patientID = pseudonymizer.pseudonym(patient.patientID)
+            copy.patientName = nil
             return copy
-        })
+        }
+        switch self {
+        case .ctImage(let headers):
+            return .ctImage(headers.map { header in
+                var copy = header
+                copy.patient = pseudonymised(header.patient)
+                return copy
+            })
+        case .doseReport(var report, let warnings):
+            if let patient = report.reportedStudy?.patient { report.reportedStudy?.patient = pseudonymised(patient) }
+            return .doseReport(report, warnings: warnings)
+        case .setAside, .failed:
+            return self
+        }
     }
 }
