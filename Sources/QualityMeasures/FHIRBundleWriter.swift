@@ -117,11 +117,7 @@ public enum FHIRBundleWriter {
     }
 
     /// The encoder of the Bundle and of each entry: pretty-printed, sorted keys.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public static func encoder() -> JSONEncoder { PrettyJSON.encoder() }
 
     /// The Bundle's text before its first entry and after its last. With the entries between, joined by
     /// ",\n", it is byte for byte what `encoder()` makes of the whole Bundle, so the file can be written
@@ -135,21 +131,7 @@ public enum FHIRBundleWriter {
     /// line): its Observation id is "ctdose-exam-POSITION".
     public static func entryJSON(_ exam: ExamMeasureResult, position: Int, encoder: JSONEncoder) throws -> Data? {
         guard let observation = observation(exam, index: position) else { return nil }
-        let alone = try encoder.encode(Entry(resource: observation))
-        // Every line two levels (four spaces) deeper; the blank line of an empty array stays blank.
-        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
-        var indented: [UInt8] = []
-        indented.reserveCapacity(alone.count + alone.count / 8)
-        alone.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var lineStart = 0
-            while lineStart < bytes.count {
-                let end = bytes[lineStart...].firstIndex(of: newline).map { $0 + 1 } ?? bytes.count
-                if bytes[lineStart] != newline { indented.append(contentsOf: repeatElement(space, count: 4)) }
-                indented.append(contentsOf: bytes[lineStart..<end])
-                lineStart = end
-            }
-        }
-        return Data(indented)
+        return PrettyJSON.indented(try encoder.encode(Entry(resource: observation)), levels: 2)
     }
 
     /// The Bundle of `exams` (the i-th exam at position i + 1).

@@ -59,8 +59,10 @@ public final class MeasureFileStream {
     /// Ends the FHIR Bundle and writes the summaries.
     public func finish() throws {
         try sink("measure-fhir.json", FHIRBundleWriter.bundleTail)
-        let summaries = periods.summaries()
+        let summaries = periods.summaries(listingPatients: false)
         try sink("measure-summary.txt", Data(MeasureSummaryWriter.text(periods: summaries, sensitivity: sensitivity).utf8))
-        try sink("measure-summary.json", try MeasureSummaryWriter.json(periods: summaries, sensitivity: sensitivity))
+        try MeasureSummaryWriter.writeJSON(
+            periods: summaries, sensitivity: sensitivity, patients: { period, each in try periods.forEachPatient(of: period, each) },
+            to: { [sink] in try sink("measure-summary.json", $0) })
     }
 }

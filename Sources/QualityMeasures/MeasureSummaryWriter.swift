@@ -7,18 +7,55 @@ public enum MeasureSummaryWriter {
     }
 
     public static func json(periods: [PeriodSummary], sensitivity: SensitivitySummary?) throws -> Data {
-        struct Summary: Encodable {
-            var periods: [PeriodSummary]
-            var sensitivityByCategory: [String: SensitivityReport.CategoryFlips]?
-            var flippingStudyInstanceUIDs: [String]?
-            var notes: [String]
+        var json = Data()
+        try writeJSON(periods: periods, sensitivity: sensitivity, patients: { period, each in
+            for patient in periods.first(where: { $0.period == period })?.patients ?? [] { try each(patient) }
+        }, to: { json.append($0) })
+        return json
+    }
+
+    /// The document of measure-summary.json.
+    struct Summary: Encodable {
+        var periods: [PeriodSummary]
+        var sensitivityByCategory: [String: SensitivityReport.CategoryFlips]?
+        var flippingStudyInstanceUIDs: [String]?
+        var notes: [String]
+    }
+
+    /// measure-summary.json to `sink` a piece at a time: the document with every period's patient list
+    /// empty, and each list (`patients` of the period, the periods' own `patients` ignored) written into
+    /// its place one patient at a time, so that the archive's patients need not be in memory as JSON.
+    /// Byte for byte what the encoder makes of the whole summary.
+    public static func writeJSON(periods: [PeriodSummary], sensitivity: SensitivitySummary?,
+                                 patients: (MeasurementPeriod, (PatientMeasureResult) throws -> Void) throws -> Void,
+                                 to sink: @escaping (Data) throws -> Void) throws {
+        let encoder = PrettyJSON.encoder()
+        var skeleton = periods
+        for index in skeleton.indices { skeleton[index].patients = [] }
+        let document = try encoder.encode(
+            Summary(periods: skeleton, sensitivityByCategory: sensitivity?.byCategory,
+                    flippingStudyInstanceUIDs: sensitivity?.flippingStudyInstanceUIDs, notes: notes))
+        // A period's empty list as the encoder prints it, three levels deep (a value cannot hold a raw newline).
+        let emptyList = Data("\"patients\" : [\n\n      ]".utf8)
+        var rest = document[...]
+        for period in periods {
+            guard let found = rest.firstRange(of: emptyList) else { throw SummaryLayoutError() }
+            try sink(rest[..<found.lowerBound] + Data("\"patients\" : [\n".utf8))
+            var first = true
+            try patients(period.period) { patient in
+                if !first { try sink(Data(",\n".utf8)) }
+                try sink(PrettyJSON.indented(try encoder.encode(patient), levels: 4))
+                first = false
+            }
+            try sink(Data("\n      ]".utf8))
+            rest = rest[found.upperBound...]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(
-            Summary(
-                periods: periods, sensitivityByCategory: sensitivity?.byCategory,
-                flippingStudyInstanceUIDs: sensitivity?.flippingStudyInstanceUIDs, notes: notes))
+        try sink(Data(rest))
+    }
+
+    /// The encoder printed the summary in a layout `writeJSON` does not know (a Foundation change).
+    struct SummaryLayoutError: Error, CustomStringConvertible {
+        var description: String { "measure-summary.json: a period's patient list is not where JSONEncoder's layout puts it" }
     }
 
     static let notes = [

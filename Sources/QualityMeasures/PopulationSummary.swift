@@ -46,14 +46,12 @@ public struct PopulationCounts: Sendable, Codable, Hashable {
         try container.encode(rate, forKey: .rate)
     }
 
-    public mutating func add(_ reason: VerdictReason) {
+    /// Counts one member of the initial population with its verdict (a CMS1056 patient: every patient
+    /// counted is in it).
+    public mutating func add(_ verdict: Verdict) {
         exams += 1
-        guard reason.inInitialPopulation else {
-            excludedFromInitialPopulation += 1
-            return
-        }
         initialPopulation += 1
-        switch reason.verdict {
+        switch verdict {
         case .excluded: denominatorExclusions += 1
         case .notEvaluable: notEvaluable += 1
         case .inRange: denominator += 1
@@ -61,6 +59,15 @@ public struct PopulationCounts: Sendable, Codable, Hashable {
             denominator += 1
             numerator += 1
         }
+    }
+
+    public mutating func add(_ reason: VerdictReason) {
+        guard reason.inInitialPopulation else {
+            exams += 1
+            excludedFromInitialPopulation += 1
+            return
+        }
+        add(reason.verdict)
     }
 }
 
@@ -79,24 +86,15 @@ public enum PatientLevelMeasure {
     public static func evaluate(_ exams: [ExamMeasureResult]) -> [PatientMeasureResult] {
         var tally = PatientTally()
         for exam in exams { tally.add(exam) }
-        return tally.results()
+        var patients: [PatientMeasureResult] = []
+        tally.forEachPatient { patients.append($0) }
+        return patients
     }
 
     /// Counts for CMS1056: initialPopulation = patients, denominatorExclusions = Full Body patients, etc.
     public static func counts(_ patients: [PatientMeasureResult]) -> PopulationCounts {
         var counts = PopulationCounts()
-        for patient in patients {
-            counts.exams += 1
-            counts.initialPopulation += 1
-            switch patient.verdict {
-            case .excluded: counts.denominatorExclusions += 1
-            case .notEvaluable: counts.notEvaluable += 1
-            case .inRange: counts.denominator += 1
-            case .outOfRange:
-                counts.denominator += 1
-                counts.numerator += 1
-            }
-        }
+        for patient in patients { counts.add(patient.verdict) }
         return counts
     }
 }
@@ -118,92 +116,6 @@ public struct PeriodSummary: Sendable, Codable, Hashable {
     /// CMS1056 patient-level counts (a "exam" count here is a patient count).
     public var cms1056Patients: PopulationCounts
     public var patients: [PatientMeasureResult]
-
-}
-
-/// PeriodSummary built one exam at a time: the counts, and per patient of the initial population only
-/// what CMS1056 and the summary's patient list need (`PatientTally`), never the exams themselves.
-public struct PeriodSummaryTally: Sendable {
-    private var counts: [MeasurementPeriod: PeriodSummary] = [:]
-    private var patients: [MeasurementPeriod: PatientTally] = [:]
-
-    public init() {}
-
-    public mutating func add(_ exam: ExamMeasureResult) {
-        var summary = counts.removeValue(forKey: exam.period) ?? PeriodSummary(
-            period: exam.period, measureVersion: exam.measureVersion, allExams: PopulationCounts(), cms1074Inpatient: PopulationCounts(),
-            cms1206Outpatient: PopulationCounts(), settingUnknown: PopulationCounts(), byCategory: [:], byScanner: [:],
-            cms1056Patients: PopulationCounts(), patients: [])
-        summary.allExams.add(exam.reason)
-        switch exam.setting {
-        case .inpatient: summary.cms1074Inpatient.add(exam.reason)
-        case .outpatient, .emergency: summary.cms1206Outpatient.add(exam.reason)
-        case nil: summary.settingUnknown.add(exam.reason)
-        }
-        summary.byCategory[exam.category?.displayName ?? "uncategorized", default: PopulationCounts()].add(exam.reason)
-        summary.byScanner[exam.scanner ?? "unknown scanner", default: PopulationCounts()].add(exam.reason)
-        counts[exam.period] = summary
-        patients[exam.period, default: PatientTally()].add(exam)
-    }
-
-    /// One summary per period seen, in period order, with its patients.
-    public func summaries() -> [PeriodSummary] {
-        counts.keys.sorted().map { period in
-            var summary = counts[period]!
-            summary.patients = patients[period]?.results() ?? []
-            summary.cms1056Patients = PatientLevelMeasure.counts(summary.patients)
-            return summary
-        }
-    }
-}
-
-/// Per patient of the initial population: the exams' Study Instance UIDs in order, those out of range,
-/// the first Full Body exam and whether any exam was in range; from these `results` gives each
-/// patient's CMS1056 verdict.
-struct PatientTally: Sendable {
-    private struct Patient: Sendable {
-        var studyInstanceUIDs: [String] = []
-        var outOfRange: [String] = []
-        var fullBody: String?
-        var anyInRange = false
-    }
-
-    private var patients: [String: Patient] = [:]
-
-    mutating func add(_ exam: ExamMeasureResult) {
-        guard exam.reason.inInitialPopulation else { return }
-        patients[exam.patientPseudonym, default: Patient()].studyInstanceUIDs.append(exam.studyInstanceUID)
-        if exam.verdict == .outOfRange { patients[exam.patientPseudonym]!.outOfRange.append(exam.studyInstanceUID) }
-        if exam.verdict == .inRange { patients[exam.patientPseudonym]!.anyInRange = true }
-        if exam.reason == .fullBody, patients[exam.patientPseudonym]!.fullBody == nil {
-            patients[exam.patientPseudonym]!.fullBody = exam.studyInstanceUID
-        }
-    }
-
-    /// The patients' verdicts, by pseudonym.
-    func results() -> [PatientMeasureResult] {
-        patients.keys.sorted().map { pseudonym in
-            let patient = patients[pseudonym]!
-            let verdict: Verdict
-            let text: String
-            if let fullBody = patient.fullBody {
-                verdict = .excluded
-                text = "patient has a Full Body exam (\(fullBody))"
-            } else if !patient.outOfRange.isEmpty {
-                verdict = .outOfRange
-                text = "\(patient.outOfRange.count) of \(patient.studyInstanceUIDs.count) exams out of range"
-            } else if patient.anyInRange {
-                verdict = .inRange
-                text = "no evaluable exam out of range"
-            } else {
-                verdict = .notEvaluable
-                text = "no exam with category, noise and SAD"
-            }
-            return PatientMeasureResult(
-                patientPseudonym: pseudonym, verdict: verdict, reasonText: text, studyInstanceUIDs: patient.studyInstanceUIDs,
-                outOfRangeStudyInstanceUIDs: patient.outOfRange)
-        }
-    }
 }
 
 /// The full result of a run.

@@ -17,6 +17,9 @@ struct MeasureFileStreamTests {
             Fixtures.exam(uid: "1.2.3.5", patient: "P2", date: CalendarDate(year: 2024, month: 3, day: 2), noise: 40),
             Fixtures.exam(uid: "1.2.3.6", patient: "P4", study: "CT WHOLE BODY"),
             Fixtures.exam(uid: "1.2.3.7", patient: "P1", dw: nil),  // no SAD either
+            // 2023: a child only, so a period whose patient list is empty.
+            Fixtures.exam(uid: "1.2.3.8", patient: "P5", birthDate: CalendarDate(year: 2015, month: 1, day: 1),
+                          date: CalendarDate(year: 2023, month: 6, day: 1)),
         ]
         exams[0].descriptors.studyDescription = "CT ABDOMEN PELVIS W CONTRAST"
         return try MeasureEvaluation.run(exams, configuration: Fixtures.configuration(period: nil))
@@ -54,6 +57,21 @@ struct MeasureFileStreamTests {
         #expect(outputs.sensitivity == sensitivity)
     }
 
+    @Test("the summary written patient by patient is byte for byte JSONEncoder's encoding of the whole summary")
+    func summaryJSON() throws {
+        let report = try Self.report()
+        let configuration = try Fixtures.configuration(period: nil)
+        let sensitivity = try SADSensitivity.analyse(report, configuration: configuration)
+        let whole = try PrettyJSON.encoder().encode(MeasureSummaryWriter.Summary(
+            periods: report.periods, sensitivityByCategory: sensitivity.byCategory,
+            flippingStudyInstanceUIDs: sensitivity.flippingStudyInstanceUIDs, notes: MeasureSummaryWriter.notes))
+        #expect(report.periods.map(\.patients.count) == [0, 1, 3])
+        #expect(try MeasureSummaryWriter.json(report, sensitivity: sensitivity) == whole)
+        #expect(try MeasureOutputs.outputs(of: report, configuration: configuration).files["measure-summary.json"] == whole)
+        let none = try PrettyJSON.encoder().encode(MeasureSummaryWriter.Summary(periods: [], notes: MeasureSummaryWriter.notes))
+        #expect(try MeasureSummaryWriter.json(periods: [], sensitivity: nil) == none)
+    }
+
     @Test("each exam's rows reach the sink when it is added, not at the end")
     func streams() throws {
         let report = try Self.report()
@@ -73,7 +91,8 @@ struct MeasureFileStreamTests {
     @Test("summary periods and CMS1056 patients, counted one exam at a time")
     func periodsAndPatients() throws {
         let periods = try Self.report().periods
-        #expect(periods.map(\.period) == [.year(2024), .year(2025)])
+        #expect(periods.map(\.period) == [.year(2023), .year(2024), .year(2025)])
+        #expect(periods[0].patients.isEmpty && periods[0].allExams.excludedFromInitialPopulation == 1)
         let year2025 = try #require(periods.last)
         // 2025: P1 has exams 1 (in range), 2 (no noise) and 7 (no size); P2 exam 3 (uncategorized);
         // P4 exam 6 (Full Body); P3 is a child (not in the initial population).
@@ -85,7 +104,7 @@ struct MeasureFileStreamTests {
         #expect(patients["P4"]?.verdict == .excluded && patients["P4"]?.reasonText == "patient has a Full Body exam (1.2.3.6)")
         #expect(year2025.allExams.exams == 6 && year2025.allExams.initialPopulation == 5 && year2025.allExams.denominator == 1)
         // 2024: P2's one exam, noise 40 HU ≥ 29 HU: out of range.
-        let year2024 = try #require(periods.first)
+        let year2024 = periods[1]
         #expect(year2024.patients.map(\.verdict) == [.outOfRange] && year2024.patients.first?.outOfRangeStudyInstanceUIDs == ["1.2.3.5"])
         #expect(year2024.patients.first?.reasonText == "1 of 1 exams out of range")
         #expect(year2024.cms1056Patients.numerator == 1 && year2024.cms1056Patients.denominator == 1)
