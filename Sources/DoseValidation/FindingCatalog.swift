@@ -31,6 +31,7 @@ public enum FindingCatalog {
         case .ctdiVolAboveAlertValue:
             return s.ctdiVolAlertValueMilligray.map { "above " + QuantityText.milligray($0) + " (AAPM 2011, unverified)" } ?? "disabled"
         case .scannerDoseNotification, .scannerDoseAlert: return "as recorded by the scanner"
+        case .reportPatientMismatch: return "exact, each attribute compared when both give it"
         case .eventWithoutDLP, .seriesWithoutEvent, .eventWithoutImages, .noImagesForDoseReport,
              .headScanOnBodyPhantom, .bodyScanOnHeadPhantom:
             return "–"

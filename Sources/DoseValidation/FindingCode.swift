@@ -18,6 +18,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     case seriesWithoutEvent = "SERIES_WITHOUT_EVENT"
     case eventWithoutImages = "EVENT_WITHOUT_IMAGES"
     case noImagesForDoseReport = "NO_IMAGES_FOR_DOSE_REPORT"
+    case reportPatientMismatch = "REPORT_PATIENT_MISMATCH"
     // CTDI phantom
     case headScanOnBodyPhantom = "HEAD_SCAN_ON_BODY_PHANTOM"
     case bodyScanOnHeadPhantom = "BODY_SCAN_ON_HEAD_PHANTOM"
@@ -46,7 +47,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
              .seriesTubeCurrentMismatch, .seriesPitchMismatch, .seriesCollimationMismatch, .seriesLongerThanScan,
              .seriesWithoutEvent, .headScanOnBodyPhantom, .bodyScanOnHeadPhantom, .mixedPhantomsSummed,
              .vendorDwMismatch, .vendorSSDEMismatch, .ctdiVolAboveNotificationValue, .dlpAboveNotificationValue,
-             .scannerDoseAlert:
+             .scannerDoseAlert, .reportPatientMismatch:
             return .warning
         }
     }
@@ -82,6 +83,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "A diagnostic (not localizer, not monitoring) event has no image series in the archive (archives often drop images)."
         case .noImagesForDoseReport:
             return "The exam has dose-report events but no CT images at all, so no event-vs-image check was possible."
+        case .reportPatientMismatch:
+            return "A dose report names another patient (Patient ID, birth date or sex) than the study's images: a misfiled report would put its dose on the wrong patient."
         case .headScanOnBodyPhantom:
             return "A head event (target region / protocol matches a head keyword) reports CTDIvol against the 32 cm body phantom."
         case .bodyScanOnHeadPhantom:
