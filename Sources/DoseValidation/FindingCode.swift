@@ -84,7 +84,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
         case .noImagesForDoseReport:
             return "The exam has dose-report events but no CT images at all, so no event-vs-image check was possible."
         case .reportPatientMismatch:
-            return "A dose report names another patient (Patient ID, birth date or sex) than the study's images: a misfiled report would put its dose on the wrong patient."
+            return "A dose report names another patient (Patient ID, birth date or sex) than the study's images, or in a study without images than its first report: a misfiled report would put its dose on the wrong patient."
         case .headScanOnBodyPhantom:
             return "A head event (target region / protocol matches a head keyword) reports CTDIvol against the 32 cm body phantom."
         case .bodyScanOnHeadPhantom:

@@ -41,15 +41,21 @@ import Testing
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.severity == .warning && finding.reportSOPInstanceUID == "r2")
-        #expect(finding.message.contains("Patient ID, birth date differ"))
+        #expect(finding.message.contains("(differing: Patient ID, birth date)"))
         for value in ["P-1", "P-2", "19580105", "19611224"] {
             #expect(![finding.message, finding.expected ?? "", finding.actual ?? ""].contains { $0.contains(value) }, "\(value)")
         }
     }
 
-    @Test func anExamWithoutImagesHasTheReportsPatient() {
-        let other = Self.patient("P-2", born: "19611224", sex: "F")
-        let exam = Self.exam(Self.patient("P-1", born: nil, sex: nil), images: false)
-        #expect(Fixture.findings(.reportPatientMismatch, exam, reports: [Self.report("r1", other)]).isEmpty)
+    @Test func withoutImagesTheReportsAreComparedWithTheFirst() throws {
+        let first = Self.patient("P-1", born: "19580105", sex: "M")
+        let exam = Self.exam(first, images: false)
+        #expect(Fixture.findings(.reportPatientMismatch, exam, reports: [Self.report("r1", first)]).isEmpty)
+        #expect(Fixture.findings(.reportPatientMismatch, exam, reports: [Self.report("r2", first), Self.report("r1", first)]).isEmpty)
+        let other = Self.patient("P-1", born: "19580105", sex: "F")
+        let findings = Fixture.findings(.reportPatientMismatch, exam, reports: [Self.report("r2", other), Self.report("r1", first)])
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1 && finding.reportSOPInstanceUID == "r2")
+        #expect(finding.message == "the dose report names another patient than the study's first dose report (r1) (differing: sex)")
     }
 }
