@@ -12,10 +12,8 @@ final class ScanOutputStream {
     private let writer: ScanOutputWriter
     private var files: [String: OutputFile] = [:]
     private let measureFiles: MeasureFileStream?
-    /// The verdicts' rows, and the transaction on another thread that stores them (started at once, or
-    /// by `finish` when the store cannot read the studies while it is open).
+    /// The verdicts' rows, and the thread that stores them.
     private let verdicts: MeasureResultRows?
-    private let startStoring: (() -> BackgroundResult<Void>)?
     private var storing: BackgroundResult<Void>?
     private var unsentRows: [[SQLValue]] = []
     /// Renders studies on any thread.
@@ -23,11 +21,9 @@ final class ScanOutputStream {
     /// Exams added so far (the next one's position is this + 1).
     private var added = 0
 
-    /// `storingResults`, when given, runs on another thread and receives the measure verdicts' rows (in
-    /// export order) as the studies are added; `finish` waits for it. With `storingDuringExport` false it
-    /// starts only in `finish`, the rows waiting in memory until then.
-    init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil,
-         storingDuringExport: Bool = true) throws {
+    /// `storingResults`, when given, runs on another thread from now on and receives the measure
+    /// verdicts' rows (in export order) as the studies are added; `finish` waits for it.
+    init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
         self.writer = writer
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
         for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv"] {
@@ -41,7 +37,6 @@ final class ScanOutputStream {
         guard let measures = writer.measures else {
             measureFiles = nil
             verdicts = nil
-            startStoring = nil
             renderer = StudyRenderer(writer: writer, evaluators: nil, encodesRecords: false)
             return
         }
@@ -51,23 +46,19 @@ final class ScanOutputStream {
         renderer = StudyRenderer(writer: writer, evaluators: try MeasureEvaluators(configuration: measures), encodesRecords: storingResults != nil)
         guard let storingResults else {
             verdicts = nil
-            startStoring = nil
             return
         }
-        let rows = MeasureResultRows(capacity: storingDuringExport ? 4 : .max)
+        let rows = MeasureResultRows()
         verdicts = rows
-        startStoring = {
-            BackgroundResult(ownThread: true) {
-                do { try storingResults(rows) } catch {
-                    rows.abandon()
-                    throw error
-                }
+        storing = BackgroundResult(ownThread: true) {
+            do { try storingResults(rows) } catch {
+                rows.abandon()
+                throw error
             }
         }
-        if storingDuringExport { storing = startStoring?() }
     }
 
-    /// An export that ends without `finish` leaves the stored verdicts as they were.
+    /// An export that ends without `finish` stops the thread that stores the verdicts.
     deinit { verdicts?.close(failing: ExportAbandoned()) }
 
     /// Renders and adds the next study.
@@ -126,7 +117,7 @@ final class ScanOutputStream {
             verdicts.send(unsentRows)
             unsentRows = []
             verdicts.close()
-            let started = storing ?? startStoring?()
+            let started = storing
             storing = nil  // waited for once
             try started?.wait()
         }
@@ -134,7 +125,7 @@ final class ScanOutputStream {
         for name in files.keys.sorted() { try files[name]?.commit() }
     }
 
-    /// Ends an export that failed: the verdicts' transaction rolls back; returns once it has.
+    /// Ends an export that failed: returns once the thread that stores the verdicts has stopped.
     func abandon(_ error: Error) {
         verdicts?.close(failing: error)
         let started = storing

@@ -45,8 +45,7 @@ public struct ScanOutputWriter: Sendable {
     /// during the export and receives the measure verdicts' rows in export order; the files are renamed
     /// into place once it has returned.
     func write(from store: ScanStore, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
-        let stream = try ScanOutputStream(writer: self, storingResults: storingResults,
-                                          storingDuringExport: store.database.readsBesideTransactions)
+        let stream = try ScanOutputStream(writer: self, storingResults: storingResults)
         do {
             try write(from: store, into: stream)
         } catch {

@@ -89,9 +89,6 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         }
     }
 
-    /// Every transaction and read has a connection of its own.
-    public var readsBesideTransactions: Bool { true }
-
     public func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
         try withSession { session in
             let value = try body(session)

@@ -51,9 +51,6 @@ public protocol SQLDatabase: AnyObject, Sendable {
     func transaction<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// Runs `body` on a consistent snapshot (no writes).
     func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
-    /// Whether a `read` can run while a transaction is open on another thread (false for a single
-    /// connection, where it would wait for the transaction to end).
-    var readsBesideTransactions: Bool { get }
     /// Serialises schema changes between processes that open the same store at once.
     func withExclusiveSchemaLock<T>(_ body: () throws -> T) throws -> T
     func close() throws

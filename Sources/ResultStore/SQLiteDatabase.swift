@@ -38,9 +38,6 @@ public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
         try queue.read { db in try body(GRDBSession(db: db)) }
     }
 
-    /// A file store's pool reads on its own connections; `:memory:` has one connection.
-    public var readsBesideTransactions: Bool { queue is DatabasePool }
-
     public func withExclusiveSchemaLock<T>(_ body: () throws -> T) throws -> T {
         try body()  // migrations run inside one IMMEDIATE transaction: SQLite's own write lock serialises them
     }

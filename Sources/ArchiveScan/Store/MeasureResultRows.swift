@@ -2,10 +2,8 @@ import Foundation
 import ResultStore
 
 /// An export's measure verdict rows on their way to the store: the export's thread sends them a batch
-/// at a time, and the thread that stores them takes them inside its single transaction
-/// (`ScanStore.replaceMeasureResults`) while the export goes on. At most `capacity` batches wait, so
-/// memory never holds the archive's verdicts; the stored verdicts are replaced all at once or, when the
-/// export or the store fails, not at all.
+/// at a time, and the thread that stores them (`ScanStore.replaceMeasureResults`) takes them while the
+/// export goes on. At most `capacity` batches wait, so memory never holds the archive's verdicts.
 final class MeasureResultRows: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
@@ -29,8 +27,8 @@ final class MeasureResultRows: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// The export's side: no more rows, or (`error`) the export failed and the transaction must roll
-    /// back. Only the first call counts.
+    /// The export's side: no more rows, or (`error`) the export failed and the store's side must stop.
+    /// Only the first call counts.
     func close(failing error: Error? = nil) {
         condition.lock()
         defer { condition.unlock() }
@@ -50,7 +48,7 @@ final class MeasureResultRows: @unchecked Sendable {
         return waiting.removeFirst()
     }
 
-    /// The store's side: it stopped taking rows (its transaction failed).
+    /// The store's side: it stopped taking rows (a write failed).
     func abandon() {
         condition.lock()
         defer { condition.unlock() }

@@ -223,19 +223,27 @@ extension ScanStore {
          .text(result.verdict.rawValue), .blob(record)]
     }
 
-    /// Replaces the stored measure verdicts by `rows` (one evaluation over the whole store), in one
-    /// transaction that takes the rows as the export sends them.
+    /// Replaces the stored measure verdicts by `rows` (one evaluation over the whole store) as the export
+    /// sends them: each batch in a short transaction of its own, each row whole and marked with this run,
+    /// then, once the export has finished, the rows of other runs (studies this evaluation did not
+    /// reach) deleted. The store's write lock is never held for the length of an export; an export that
+    /// fails leaves some rows of this run beside the older ones, each whole, until the next export.
     func replaceMeasureResults(_ rows: MeasureResultRows, runID: String) throws {
-        try database.transaction { session in
-            try session.execute("DELETE FROM measure_result")
-            while let batch = try rows.next() {
+        while let batch = try rows.next() {
+            try database.transaction { session in
                 for row in batch {
                     try session.execute(
-                        "INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_record, run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO NOTHING",
+                        """
+                        INSERT INTO measure_result (study_uid, category, size_adjusted_dose, verdict, result_record, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_uid) DO UPDATE SET category = excluded.category,
+                        size_adjusted_dose = excluded.size_adjusted_dose, verdict = excluded.verdict,
+                        result_record = excluded.result_record, run_id = excluded.run_id
+                        """,
                         row + [.text(runID)])
                 }
             }
         }
+        try database.transaction { try $0.execute("DELETE FROM measure_result WHERE run_id <> ?", [.text(runID)]) }
     }
 }
 
