@@ -14,12 +14,7 @@ struct KilledShardPostgresTests {
     static let common = ["--jobs", "2", "--slices", "mid", "--batch-size", "7"]
 
     /// The archive and the output of one uninterrupted SQLite scan, built once.
-    static let clean: (archive: String, out: String)? = {
-        guard let root = try? StoreFixture.temporaryFolder("killed-shards") else { return nil }
-        for index in 0..<studies { try? StoreFixture.writeStudyCopy(index, into: root + "/archive") }
-        let result = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/clean.sqlite", "--out", root + "/clean"] + common)
-        return result.status == 0 ? (root + "/archive", root + "/clean") : nil
-    }()
+    static let clean = StoreFixture.cleanScan("killed-shards", studies: studies, arguments: common)
 
     /// Crash points of shard 0 and shard 1 (CrashInjection: POINT:N dies the N-th time POINT is reached;
     /// `study` is reached once per exam, `study-done` once per commit of a group of exams).

@@ -11,12 +11,7 @@ struct ResumableScanTests {
     static let arguments = ["--jobs", "2", "--slices", "mid", "--batch-size", "7"]
 
     /// The archive and the output of an uninterrupted run, built once.
-    static let clean: (archive: String, out: String)? = {
-        guard let root = try? StoreFixture.temporaryFolder("resume") else { return nil }
-        for index in 0..<studies { try? StoreFixture.writeStudyCopy(index, into: root + "/archive") }
-        let result = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/clean.sqlite", "--out", root + "/clean"] + arguments)
-        return result.status == 0 ? (root + "/archive", root + "/clean") : nil
-    }()
+    static let clean = StoreFixture.cleanScan("resume", studies: studies, arguments: arguments)
 
     @Test(arguments: ["batch:2", "batch-done:3", "study:2", "study-done:1", "export:1"])
     func killedScanResumesToTheUninterruptedResult(crashPoint: String) throws {

@@ -50,6 +50,15 @@ enum StoreFixture {
         }
     }
 
+    /// An archive of `studies` study copies and the output folder of one uninterrupted SQLite scan of it
+    /// with `arguments`; nil when that scan failed.
+    static func cleanScan(_ label: String, studies: Int, arguments: [String]) -> (archive: String, out: String)? {
+        guard let root = try? temporaryFolder(label) else { return nil }
+        for index in 0..<studies { try? writeStudyCopy(index, into: root + "/archive") }
+        let result = ctdose(["scan", root + "/archive", "--db", root + "/clean.sqlite", "--out", root + "/clean"] + arguments)
+        return result.status == 0 ? (root + "/archive", root + "/clean") : nil
+    }
+
     private static func seriesOrdinal(_ relative: String) -> Int {
         relative.hasPrefix("localizer") ? 1 : relative.hasPrefix("axial") ? 2 : 3
     }
