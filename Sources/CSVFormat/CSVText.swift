@@ -16,53 +16,9 @@ public enum CSVText {
     /// blank lines are skipped, a final line end is optional.
     public static func records(parsing text: String) -> [[String]] {
         var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var inQuotes = false
-        var fieldStarted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = iterator.next()
-        func endRecord() {
-            record.append(field)
-            if !(record.count == 1 && record[0].isEmpty && !fieldStarted) { records.append(record) }
-            record = []
-            field = ""
-            fieldStarted = false
-        }
-        while let scalar = pending {
-            pending = iterator.next()
-            if inQuotes {
-                if scalar == "\"" {
-                    if pending == "\"" {
-                        field.unicodeScalars.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"":
-                inQuotes = true
-                fieldStarted = true
-            case ",":
-                record.append(field)
-                field = ""
-                fieldStarted = true
-            case "\r":
-                if pending == "\n" { pending = iterator.next() }
-                endRecord()
-            case "\n":
-                endRecord()
-            default:
-                field.unicodeScalars.append(scalar)
-                fieldStarted = true
-            }
-        }
-        if fieldStarted || !field.isEmpty || !record.isEmpty { endRecord() }
+        var parser = CSVRecordParser()
+        parser.consume(text.utf8) { records.append($0) }
+        parser.finish { records.append($0) }
         return records
     }
 }
