@@ -5,8 +5,8 @@ import Synchronization
 /// next unclaimed item until none is left, so a lane that drew a large study does not hold up the
 /// others, and no two lanes write the same slot. The first error (in item order) is thrown once every
 /// lane has finished.
-enum ParallelMap {
-    static func ordered<Item: Sendable, Result: Sendable>(
+public enum ParallelMap {
+    public static func ordered<Item: Sendable, Result: Sendable>(
         _ items: [Item], lanes: Int, _ transform: @escaping @Sendable (Item) throws -> Result
     ) throws -> [Result] {
         let lanes = max(1, min(lanes, items.count))

@@ -3,14 +3,14 @@ import Foundation
 /// The HTML report of a scan output folder: one self-contained file (inline CSS, inline SVG charts,
 /// a small inline script for sorting tables; no URL is fetched, the page works without JavaScript).
 public struct ScanReportPage: Sendable {
-    public var folder: ScanOutputFolder
+    public var content: ReportContent
     /// Shown in the header; the report of the same folder is otherwise identical run to run.
     public var generatedAt: Date
     /// Where the folder came from, shown in the header.
     public var sourceDescription: String
 
-    public init(folder: ScanOutputFolder, sourceDescription: String, generatedAt: Date = Date()) {
-        self.folder = folder
+    public init(content: ReportContent, sourceDescription: String, generatedAt: Date = Date()) {
+        self.content = content
         self.sourceDescription = sourceDescription
         self.generatedAt = generatedAt
     }
@@ -19,18 +19,17 @@ public struct ScanReportPage: Sendable {
     public static let sectionIDs = ["summary", "categories", "sensitivity", "by-scanner", "by-protocol", "flagged"]
 
     public var html: String {
-        let summary = ScanSummary(folder)
-        let flagged = FlaggedExam.all(folder)
+        let summary = content.summary
         let sections = [
             SummarySection.html(summary),
-            CategorySection.html(CategoryOverview.all(folder.measures)),
-            SensitivitySection.html(SizeMethodSensitivity(measures: folder.measures, sensitivity: folder.sensitivity)),
-            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .scanner), grouping: .scanner),
-            DistributionSection.html(DoseDistribution.all(folder.exams, measures: folder.measures, by: .acquisitionProtocol), grouping: .acquisitionProtocol),
-            FlaggedExamSection.html(flagged),
+            CategorySection.html(content.categories),
+            SensitivitySection.html(content.sensitivity),
+            DistributionSection.html(content.byScanner, grouping: .scanner),
+            DistributionSection.html(content.byProtocol, grouping: .acquisitionProtocol),
+            FlaggedExamSection.html(content),
         ]
         let titles = ["Summary", "CMS CT measure by category", "Size-method sensitivity", "Dose by scanner", "Dose by protocol",
-                      "Flagged exams (\(flagged.count))"]
+                      "Flagged exams (\(content.flaggedCount))"]
         let nav = zip(Self.sectionIDs, titles).map { "<li><a href=\"#\($0)\">\(HTML.escape($1))</a></li>" }.joined()
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
@@ -49,11 +48,12 @@ public struct ScanReportPage: Sendable {
             """
     }
 
-    /// Reads `folder` and writes the report to `output`; `source` names what the folder came from
-    /// (default: "Scan output FOLDER").
-    public static func write(from folder: String, to output: String, source: String? = nil, generatedAt: Date = Date()) throws {
-        let page = ScanReportPage(folder: try ScanOutputFolder(reading: folder), sourceDescription: source ?? "Scan output " + folder,
-                                  generatedAt: generatedAt)
+    /// Reads `folder` (exams decoded on up to `jobs` threads) and writes the report to `output`;
+    /// `source` names what the folder came from (default: "Scan output FOLDER").
+    public static func write(from folder: String, to output: String, source: String? = nil, generatedAt: Date = Date(),
+                             limits: ReportLimits = ReportLimits(), jobs: Int = 1) throws {
+        let content = try ReportContent(reading: try ScanOutputFolder(folder), limits: limits, jobs: jobs)
+        let page = ScanReportPage(content: content, sourceDescription: source ?? "Scan output " + folder, generatedAt: generatedAt)
         try Data(page.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
     }
 }

@@ -12,14 +12,19 @@ struct ReportCommand: ParsableCommand {
             scan) or the files `ctdose scan --out DIR` wrote (exams.jsonl, measure.csv, sensitivity.csv, \
             slices.csv, problems.csv) and writes one HTML file with inline SVG charts: summary, CMS measure \
             per category, size-method sensitivity, CTDIvol/DLP/SSDE by scanner and protocol per month, and \
-            one section per flagged exam (out of range, or with warning or error findings). The file loads \
-            nothing from the network and works without JavaScript; open it in any browser or print it (A4).
+            a section for each flagged exam (out of range, or with warning or error findings; the first \
+            --flagged-exams of them, the rest counted). The file loads nothing from the network and works \
+            without JavaScript; open it in any browser or print it (A4). The folder is read as a stream (about \
+            330 bytes of memory an exam: verdicts, patients, dose values), and the page stays light \
+            (charts of thousands of exams draw a fixed sample of at most \(CategoryOverview.defaultMarkerLimit) \
+            markers per verdict and say so).
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
               ctdose report --from /tmp/ctdose-out --out /tmp/ctdose-report.html
               ctdose report --db ctdose.sqlite --out report.html
-              ctdose report --store postgres://ctdose@db.example/ctdose --out report.html --period 2025
+              ctdose report --store postgres://ctdose@db/ctdose --period 2025 --out r.html
+              ctdose report --from /tmp/ctdose-out --flagged-exams 1000 --out all.html
             """
     )
 
@@ -35,9 +40,22 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Threads that decode and render the exams (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "Flagged exams given a section of their own, out of range first; the others are counted (default: \(FlaggedExam.defaultSectionLimit)).")
+    var flaggedExams: Int = FlaggedExam.defaultSectionLimit
+
+    func validate() throws {
+        guard flaggedExams >= 0 else { throw ValidationError("--flagged-exams must be 0 or more") }
+    }
+
+    var limits: ReportLimits {
+        var limits = ReportLimits()
+        limits.flaggedExamSections = flaggedExams
+        return limits
+    }
+
     func run() throws {
         if let from {
-            try ScanReportPage.write(from: from, to: out)
+            try ScanReportPage.write(from: from, to: out, limits: limits, jobs: jobs)
             return
         }
         // From a store: export into a private temporary folder, report from it, remove it.
@@ -48,7 +66,8 @@ struct ReportCommand: ParsableCommand {
         let run = ScanRun(command: "report", shard: nil, settingsJSON: ScanStore.json(measures))
         try store.beginRun(run)
         try store.export(to: folder, measures: measures, run: run, jobs: jobs)
-        try ScanReportPage.write(from: folder, to: out, source: "Results store " + (try storeArguments.location.description))
+        try ScanReportPage.write(from: folder, to: out, source: "Results store " + (try storeArguments.location.description), limits: limits,
+                                 jobs: jobs)
         try store.finishRun(run.id, filesSeen: try store.fileCounts().files, filesRead: 0, studiesUpdated: 0)
     }
 }

@@ -22,4 +22,15 @@ struct StoreReportTests {
         #expect(differing.first?.0.contains("Results store \(db) · generated") == true)
         #expect(store.contains { $0.contains("<svg") }, "the report has its charts")
     }
+
+    @Test func reportOptionsAreCheckedBeforeAnythingIsRead() throws {
+        let root = try StoreFixture.temporaryFolder("report-options")
+        let negative = StoreFixture.ctdose(["report", "--from", root, "--flagged-exams=-1", "--out", root + "/r.html"])
+        #expect(negative.status == 64)
+        #expect(negative.stderr.contains("--flagged-exams must be 0 or more"), "\(negative.stderr)")
+        let notAFolder = StoreFixture.ctdose(["report", "--from", root, "--out", root + "/r.html"])
+        #expect(notAFolder.status != 0)
+        #expect(notAFolder.stderr.contains("\(root)/exams.jsonl not found"), "\(notAFolder.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/r.html"))
+    }
 }

@@ -83,7 +83,7 @@ struct BrowserReportTests {
         let folder = try #require(ScannedFolders.corpusDoseReports)
         let (path, html) = try Self.render(folder)
         Self.expectSelfContained(html)
-        let flagged = FlaggedExam.all(try ScanOutputFolder(reading: folder))
+        let flagged = try ReportContent(reading: try ScanOutputFolder(folder)).flagged
         #expect(!flagged.isEmpty)
         let dom = try chromium.run(["--dump-dom", "file://" + path])
         #expect(dom.status == 0)

@@ -1,3 +1,5 @@
+import ArchiveScan
+import CSVFormat
 import Foundation
 import Testing
 @testable import ScanReport
@@ -5,20 +7,30 @@ import Testing
 /// The report of the bundled synthetic exam (TestData/sample-exam): values checked against what
 /// the scan is known to produce (SampleExamTests in ArchiveScanTests).
 @Suite struct SampleReportTests {
-    static let folder = try! ScanOutputFolder(reading: ScannedFolders.sampleExam)
+    static let folder = try! ScanOutputFolder(ScannedFolders.sampleExam)
+    static let content = try! ReportContent(reading: folder)
+
+    static func rows(_ table: ScanOutputFolder.Table, in folder: ScanOutputFolder = folder) throws -> [CSVRow] {
+        var rows: [CSVRow] = []
+        try folder.forEachRow(of: table) { rows.append($0) }
+        return rows
+    }
+
+    static var measures: [MeasureRow] { try! rows(.measures).map(MeasureRow.init) }
 
     @Test func folderReadsEveryFile() throws {
-        let f = Self.folder
-        #expect(f.exams.count == 1)
-        #expect(f.exams[0].dlpTotal == 159.6)
-        #expect(f.measures.count == 1)
-        #expect(f.sensitivity.count == 15)  // 5 diameter methods × 3 DLP definitions
-        #expect(f.slices.count == 20)
-        #expect(f.problems.map(\.severity) == ["setAside"])  // README.md
+        var exams: [ExamRecord] = []
+        try Self.folder.forEachExam { exams.append($0) }
+        #expect(exams.count == 1)
+        #expect(exams[0].dlpTotal == 159.6)
+        #expect(try Self.rows(.measures).count == 1)
+        #expect(try Self.rows(.sensitivity).count == 15)  // 5 diameter methods × 3 DLP definitions
+        #expect(try Self.rows(.slices).compactMap(SliceRow.init).count == 20)
+        #expect(try Self.rows(.problems).map(ProblemRow.init).map(\.severity) == ["setAside"])  // README.md
     }
 
     @Test func summaryCountsTheExam() {
-        let s = ScanSummary(Self.folder)
+        let s = Self.content.summary
         #expect(s.examCount == 1)
         #expect(s.patientCount == 1)
         #expect(s.firstStudyDate == "2025-03-15" && s.lastStudyDate == "2025-03-15")
@@ -28,7 +40,7 @@ import Testing
     }
 
     @Test func categoryAndSADMatchTheHandComputation() throws {
-        let c = try #require(CategoryOverview.all(Self.folder.measures).first)
+        let c = try #require(Self.content.categories.first)
         #expect(c.category == "Abdomen and Pelvis Routine Dose")
         #expect(c.outOfRangeCount == 0 && c.evaluatedCount == 1)
         let exam = try #require(c.exams.first)
@@ -39,18 +51,18 @@ import Testing
     }
 
     @Test func distributionsLeaveOutTheLocalizer() throws {
-        let byScanner = DoseDistribution.all(Self.folder.exams, measures: Self.folder.measures, by: .scanner)
+        let byScanner = Self.content.byScanner
         let d = try #require(byScanner.first)
         #expect(byScanner.count == 1 && d.examCount == 1)
         let ctdi = try #require(d.summary(.ctdiVol, month: "2025-03"))
         #expect(ctdi.count == 1 && ctdi.median == 12.5)  // the spiral event only
         #expect(d.summary(.dlp, month: "2025-03")?.median == 150)
-        #expect(abs((d.summary(.ssde, month: "2025-03")?.median ?? 0) - Self.folder.measures[0].ssdeMilligray!) < 1e-9)
+        #expect(abs((d.summary(.ssde, month: "2025-03")?.median ?? 0) - Self.measures[0].ssdeMilligray!) < 1e-9)
     }
 
     @Test func inRangeExamWithoutFindingsIsNotFlagged() {
-        #expect(FlaggedExam.all(Self.folder).isEmpty)
-        let html = ScanReportPage(folder: Self.folder, sourceDescription: "sample").html
+        #expect(Self.content.flagged.isEmpty && Self.content.flaggedCount == 0)
+        let html = ScanReportPage(content: Self.content, sourceDescription: "sample").html
         #expect(html.contains("id=\"flagged-none\""))
         #expect(html.contains("<title>CT dose report: 1 exams</title>"))
     }
@@ -59,10 +71,16 @@ import Testing
     /// 20 slices and the mid-scan thumbnail the scan wrote (the measured outline on the slice); without
     /// a thumbnail, a schematic (LAT 32 cm, AP 24 cm, Dw 27.7 cm).
     @Test func flaggedExamSectionShowsProfileAndSchematic() throws {
-        var folder = Self.folder
-        folder.measures[0].verdict = "outOfRange"
-        let flagged = FlaggedExam.all(folder)
-        let exam = try #require(flagged.first)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-report-flagged-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: Self.folder.path, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let measurePath = copy + "/measure.csv"
+        let measureCSV = try String(contentsOfFile: measurePath, encoding: .utf8)
+        #expect(measureCSV.components(separatedBy: ",inRange,").count == 2)
+        try Data(measureCSV.replacingOccurrences(of: ",inRange,", with: ",outOfRange,").utf8).write(to: URL(fileURLWithPath: measurePath))
+        var content = try ReportContent(reading: try ScanOutputFolder(copy))
+        #expect(content.flaggedCount == 1 && content.flaggedOutOfRangeCount == 1)
+        let exam = try #require(content.flagged.first)
         #expect(exam.reasons.first?.hasPrefix("out of range (Abdomen and Pelvis Routine Dose)") == true)
         let profile = try #require(exam.profiles.first)
         #expect(profile.slices.count == 20)
@@ -70,11 +88,13 @@ import Testing
         #expect(abs(profile.midScanLateralCentimeters! - 32) < 0.3 && abs(profile.midScanAPCentimeters! - 24) < 0.3)
         let png = try #require(profile.midScanThumbnailPNG)
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        let withThumbnail = ScanReportPage(folder: folder, sourceDescription: "sample").html
+        let withThumbnail = ScanReportPage(content: content, sourceDescription: "sample").html
         #expect(withThumbnail.contains("<img src=\"data:image/png;base64,\(png.base64EncodedString())\""))
         #expect(withThumbnail.contains("with the measured patient outline in orange"))
-        folder.thumbnails = [:]
-        let html = ScanReportPage(folder: folder, sourceDescription: "sample").html
+        for (index, profile) in exam.profiles.enumerated() where profile.midScanThumbnailPNG != nil {
+            content.flagged[0].profiles[index].midScanThumbnailPNG = nil
+        }
+        let html = ScanReportPage(content: content, sourceDescription: "sample").html
         #expect(html.contains("id=\"\(exam.anchor)\""))
         #expect(html.contains("LAT 32.1 cm") && html.contains("AP 24.0 cm") && html.contains("Dw 27.7 cm"))
         #expect(html.contains("Schematic, not the image"))

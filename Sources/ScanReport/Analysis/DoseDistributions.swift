@@ -51,37 +51,54 @@ public struct DoseDistribution: Sendable, Equatable {
 
     /// One distribution per group, largest group (most exams) first, then by name.
     public static func all(_ exams: [ExamRecord], measures: [MeasureRow], by grouping: DoseGrouping) -> [DoseDistribution] {
-        let examSSDE = Dictionary(measures.compactMap { m in m.ssdeMilligray.map { (m.studyInstanceUID, $0) } }, uniquingKeysWith: { first, _ in first })
-        var values: [String: [String: [DoseQuantity: [Double]]]] = [:]
-        var examsPerGroup: [String: Set<String>] = [:]
-        for exam in exams {
+        var tally = Tally(grouping: grouping)
+        let lookup = MeasureLookup(measures)
+        for exam in exams { tally.add(exam, examSSDE: lookup.ssdeMilligray(of: exam.studyInstanceUID)) }
+        return tally.distributions
+    }
+
+    /// The distributions built one exam at a time; quartiles are exact, so every value is kept (8 bytes
+    /// per event and quantity).
+    public struct Tally {
+        let grouping: DoseGrouping
+        private var values: [String: [String: [DoseQuantity: [Double]]]] = [:]
+        private var examsPerGroup: [String: Int] = [:]
+
+        public init(grouping: DoseGrouping) { self.grouping = grouping }
+
+        /// `examSSDE`: the exam's SSDE in measure.csv, if any.
+        public mutating func add(_ exam: ExamRecord, examSSDE: Double?) {
             let month = StudyMonth.month(exam.studyDate)
+            var counted: Set<String> = []
             func add(_ group: String, _ quantity: DoseQuantity, _ value: Double?) {
                 guard let value else { return }
                 values[group, default: [:]][month, default: [:]][quantity, default: []].append(value)
-                examsPerGroup[group, default: []].insert(exam.studyInstanceUID)
+                if counted.insert(group).inserted { examsPerGroup[group, default: 0] += 1 }
             }
             let events = exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }
             var groups: [String] = []
             for event in events {
-                let group = grouping == .scanner ? ScannerName.of(exam) : protocolName(event)
+                let group = grouping == .scanner ? ScannerName.of(exam) : DoseDistribution.protocolName(event)
                 if !groups.contains(group) { groups.append(group) }
                 add(group, .ctdiVol, event.ctdiVol)
                 add(group, .dlp, event.dlp)
             }
             let seriesSSDE = exam.seriesMeasurements.compactMap(\.ssdeMilligray)
-            let ssde = examSSDE[exam.studyInstanceUID] ?? (seriesSSDE.isEmpty ? nil : seriesSSDE.reduce(0, +) / Double(seriesSSDE.count))
+            let ssde = examSSDE ?? (seriesSSDE.isEmpty ? nil : seriesSSDE.reduce(0, +) / Double(seriesSSDE.count))
             for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) { add(group, .ssde, ssde) }
         }
-        return values.map { group, byMonth in
-            DoseDistribution(
-                group: group,
-                months: byMonth.keys.sorted().map { month in
-                    Month(month: month, summaries: byMonth[month]!.compactMapValues(DistributionSummary.init))
-                },
-                examCount: examsPerGroup[group]?.count ?? 0)
+
+        public var distributions: [DoseDistribution] {
+            values.map { group, byMonth in
+                DoseDistribution(
+                    group: group,
+                    months: byMonth.keys.sorted().map { month in
+                        Month(month: month, summaries: byMonth[month]!.compactMapValues(DistributionSummary.init))
+                    },
+                    examCount: examsPerGroup[group] ?? 0)
+            }
+            .sorted { ($0.examCount, $1.group) > ($1.examCount, $0.group) }
         }
-        .sorted { ($0.examCount, $1.group) > ($1.examCount, $0.group) }
     }
 
     /// The acquisition protocol of an event, "no protocol name" when absent.

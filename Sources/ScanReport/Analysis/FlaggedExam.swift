@@ -31,39 +31,86 @@ public struct FlaggedExam: Sendable {
     /// Flagged findings are warnings and errors; info findings alone do not flag an exam.
     public static let flaggingSeverity = FindingSeverity.warning
 
-    /// The flagged exams of a folder: out-of-range first, then by worst finding, then by study UID.
-    public static func all(_ folder: ScanOutputFolder) -> [FlaggedExam] {
-        let measures = Dictionary(folder.measures.map { ($0.studyInstanceUID, $0) }, uniquingKeysWith: { first, _ in first })
-        let slicesBySeries = Dictionary(grouping: folder.slices, by: \.seriesInstanceUID)
-        var flagged: [FlaggedExam] = []
-        for record in folder.exams {
-            let measure = measures[record.studyInstanceUID]
-            var reasons: [String] = []
-            if let measure, measure.isOutOfRange { reasons.append("out of range (\(measure.category)): \(measure.reason)") }
-            for severity in FindingSeverity.allCases.reversed() where severity >= flaggingSeverity {
-                let count = record.findings.filter { $0.severity == severity }.count
-                if count > 0 { reasons.append("\(count) \(severity.rawValue) finding\(count == 1 ? "" : "s")") }
-            }
-            guard !reasons.isEmpty else { continue }
-            let profiles = record.seriesMeasurements.map { m in
-                SeriesProfile(
-                    seriesInstanceUID: m.seriesInstanceUID,
-                    slices: (slicesBySeries[m.seriesInstanceUID] ?? []).sorted { $0.zMillimeters < $1.zMillimeters },
-                    midScanZMillimeters: m.midScanZMillimeters, midScanSOPInstanceUID: m.midScanSOPInstanceUID,
-                    midScanAPCentimeters: m.midScan?.apCentimeters, midScanLateralCentimeters: m.midScan?.lateralCentimeters,
-                    midScanWaterEquivalentDiameterCentimeters: m.midScan?.waterEquivalent, midScanTruncated: m.midScanTruncated ?? false,
-                    sizeMethod: m.sizeMethod, midScanThumbnailPNG: folder.thumbnails[m.seriesInstanceUID])
-            }
-            flagged.append(FlaggedExam(record: record, measure: measure, reasons: reasons, profiles: profiles))
+    public init(record: ExamRecord, measure: MeasureRow?, reasons: [String], profiles: [SeriesProfile]) {
+        self.record = record
+        self.measure = measure
+        self.reasons = reasons
+        self.profiles = profiles
+    }
+
+    /// Sections the report gives flagged exams, at most (`ctdose report --flagged-exams`).
+    public static let defaultSectionLimit = 200
+
+    /// Where a flagged exam stands: out-of-range first, then by worst finding, then by study UID.
+    struct Rank: Comparable {
+        var notOutOfRange: Int
+        var negatedWorstSeverity: Int
+        var studyInstanceUID: String
+
+        init(_ record: ExamRecord, outOfRange: Bool) {
+            notOutOfRange = outOfRange ? 0 : 1
+            negatedWorstSeverity = -(record.findings.worstSeverity.map(FlaggedExam.rank) ?? -1)
+            studyInstanceUID = record.studyInstanceUID
         }
-        return flagged.sorted { a, b in
-            let aKey = (a.measure?.isOutOfRange == true ? 0 : 1, -(a.record.findings.worstSeverity.map(rank) ?? -1))
-            let bKey = (b.measure?.isOutOfRange == true ? 0 : 1, -(b.record.findings.worstSeverity.map(rank) ?? -1))
-            return aKey != bKey ? aKey < bKey : a.record.studyInstanceUID < b.record.studyInstanceUID
+
+        static func < (a: Rank, b: Rank) -> Bool {
+            (a.notOutOfRange, a.negatedWorstSeverity, a.studyInstanceUID) < (b.notOutOfRange, b.negatedWorstSeverity, b.studyInstanceUID)
         }
     }
 
-    private static func rank(_ severity: FindingSeverity) -> Int {
+    /// The flagged exams of a stream of exams: every one counted, the first `limit` by `Rank` kept.
+    public struct Selection {
+        public let limit: Int
+        private let measures: MeasureLookup
+        private var kept: [(rank: Rank, record: ExamRecord)] = []
+        /// Flagged exams seen, and those of them out of range.
+        public private(set) var count = 0
+        public private(set) var outOfRangeCount = 0
+
+        public init(limit: Int = FlaggedExam.defaultSectionLimit, measures: MeasureLookup) {
+            self.limit = max(0, limit)
+            self.measures = measures
+        }
+
+        public mutating func add(_ record: ExamRecord) {
+            let outOfRange = measures.isOutOfRange(record.studyInstanceUID)
+            guard outOfRange || record.findings.contains(where: { $0.severity >= FlaggedExam.flaggingSeverity }) else { return }
+            count += 1
+            if outOfRange { outOfRangeCount += 1 }
+            kept.append((Rank(record, outOfRange: outOfRange), record))
+            if kept.count >= 2 * max(limit, 1) { kept = Self.first(limit, of: kept) }
+        }
+
+        /// The kept exams in rank order.
+        public var records: [ExamRecord] { Self.first(limit, of: kept).map(\.record) }
+
+        private static func first(_ limit: Int, of entries: [(rank: Rank, record: ExamRecord)]) -> [(rank: Rank, record: ExamRecord)] {
+            Array(entries.sorted { $0.rank < $1.rank }.prefix(limit))
+        }
+    }
+
+    /// A kept exam with what its section shows: its measure.csv row, its series' slices.csv rows, the
+    /// thumbnails its series name.
+    init(record: ExamRecord, measure: MeasureRow?, slicesBySeries: [String: [SliceRow]], thumbnail: (String) -> Data?) {
+        var reasons: [String] = []
+        if let measure, measure.isOutOfRange { reasons.append("out of range (\(measure.category)): \(measure.reason)") }
+        for severity in FindingSeverity.allCases.reversed() where severity >= Self.flaggingSeverity {
+            let count = record.findings.filter { $0.severity == severity }.count
+            if count > 0 { reasons.append("\(count) \(severity.rawValue) finding\(count == 1 ? "" : "s")") }
+        }
+        let profiles = record.seriesMeasurements.map { m in
+            SeriesProfile(
+                seriesInstanceUID: m.seriesInstanceUID,
+                slices: (slicesBySeries[m.seriesInstanceUID] ?? []).sorted { $0.zMillimeters < $1.zMillimeters },
+                midScanZMillimeters: m.midScanZMillimeters, midScanSOPInstanceUID: m.midScanSOPInstanceUID,
+                midScanAPCentimeters: m.midScan?.apCentimeters, midScanLateralCentimeters: m.midScan?.lateralCentimeters,
+                midScanWaterEquivalentDiameterCentimeters: m.midScan?.waterEquivalent, midScanTruncated: m.midScanTruncated ?? false,
+                sizeMethod: m.sizeMethod, midScanThumbnailPNG: m.midScanThumbnail.flatMap(thumbnail))
+        }
+        self.init(record: record, measure: measure, reasons: reasons, profiles: profiles)
+    }
+
+    static func rank(_ severity: FindingSeverity) -> Int {
         FindingSeverity.allCases.firstIndex(of: severity) ?? 0
     }
 

@@ -19,15 +19,36 @@ public struct ScanSummary: Sendable, Equatable {
     public var problemCount: Int { problemsBySeverity.values.reduce(0, +) }
     public var findingCount: Int { findingsBySeverity.values.reduce(0, +) }
 
-    public init(_ folder: ScanOutputFolder) {
-        examCount = folder.exams.count
-        patientCount = Set(folder.exams.compactMap(\.patientPseudonym)).count
-        let dates = folder.exams.compactMap { StudyMonth.isoDate($0.studyDate) }.sorted()
-        firstStudyDate = dates.first
-        lastStudyDate = dates.last
-        scanners = Set(folder.exams.map(ScannerName.of)).sorted()
-        problemsBySeverity = Dictionary(grouping: folder.problems, by: \.severity).mapValues(\.count)
-        findingsBySeverity = Dictionary(grouping: folder.exams.flatMap(\.findings), by: \.severity).mapValues(\.count)
+    /// The summary built one exam and one problems.csv row at a time; it keeps the distinct patient
+    /// pseudonyms and scanner names.
+    public struct Tally {
+        private var examCount = 0
+        private var patients: Set<String> = []
+        private var firstDate: String?
+        private var lastDate: String?
+        private var scanners: Set<String> = []
+        private var problems: [String: Int] = [:]
+        private var findings: [FindingSeverity: Int] = [:]
+
+        public init() {}
+
+        public mutating func add(_ exam: ExamRecord) {
+            examCount += 1
+            if let patient = exam.patientPseudonym { patients.insert(patient) }
+            if let date = StudyMonth.isoDate(exam.studyDate) {
+                firstDate = min(firstDate ?? date, date)
+                lastDate = max(lastDate ?? date, date)
+            }
+            scanners.insert(ScannerName.of(exam))
+            for finding in exam.findings { findings[finding.severity, default: 0] += 1 }
+        }
+
+        public mutating func add(_ problem: ProblemRow) { problems[problem.severity, default: 0] += 1 }
+
+        public var summary: ScanSummary {
+            ScanSummary(examCount: examCount, patientCount: patients.count, firstStudyDate: firstDate, lastStudyDate: lastDate,
+                        scanners: scanners.sorted(), problemsBySeverity: problems, findingsBySeverity: findings)
+        }
     }
 }
 

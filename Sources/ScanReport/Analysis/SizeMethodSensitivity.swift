@@ -1,11 +1,14 @@
 /// How the measure verdicts depend on the patient-size method: per diameter method, the exams whose
 /// verdict under that method (with the run's DLP definition) differs from the verdict in measure.csv.
+/// Counts are over every exam; the study UIDs listed are the first `listLimit` in order.
 public struct SizeMethodSensitivity: Sendable, Equatable {
     public struct MethodFlips: Sendable, Equatable {
         public var diameterMethod: String
         /// Exams with a verdict under this method.
         public var examsCompared: Int
-        /// Study UIDs whose verdict differs from the reported one, sorted.
+        /// Exams whose verdict differs from the reported one.
+        public var flippedCount: Int
+        /// The first of them by study UID.
         public var flippedStudyInstanceUIDs: [String]
     }
 
@@ -13,27 +16,68 @@ public struct SizeMethodSensitivity: Sendable, Equatable {
     public var dlpDefinition: String
     public var methods: [MethodFlips]
     /// Exams in range under one variant and out of range under another (any method × DLP definition).
+    public var examsFlippingUnderAnyVariantCount: Int
+    /// The first of them by study UID.
     public var examsFlippingUnderAnyVariant: [String]
     public var examsAnalysed: Int
 
-    public init(measures: [MeasureRow], sensitivity: [SensitivityRow]) {
-        let reported = Dictionary(measures.map { ($0.studyInstanceUID, $0) }, uniquingKeysWith: { first, _ in first })
-        let definition = measures.lazy.compactMap(\.dlpDefinition).first ?? "allEvents"
-        dlpDefinition = definition
-        let sameDefinition = sensitivity.filter { $0.dlpDefinition == definition }
-        var methodOrder: [String] = []
-        for row in sameDefinition where !methodOrder.contains(row.diameterMethod) { methodOrder.append(row.diameterMethod) }
-        methods = methodOrder.map { method in
-            let rows = sameDefinition.filter { $0.diameterMethod == method }
-            let flipped = rows.filter { row in reported[row.studyInstanceUID].map { $0.verdict != row.verdict } ?? false }
-            return MethodFlips(diameterMethod: method, examsCompared: rows.count,
-                               flippedStudyInstanceUIDs: Set(flipped.map(\.studyInstanceUID)).sorted())
+    /// Study UIDs listed per line of the page, at most.
+    public static let defaultListLimit = 50
+
+    public init(measures: [MeasureRow], sensitivity: [SensitivityRow], listLimit: Int = defaultListLimit) {
+        var tally = Tally(measures: MeasureLookup(measures), listLimit: listLimit)
+        sensitivity.forEach { tally.add($0) }
+        self = tally.result
+    }
+
+    init(dlpDefinition: String, methods: [MethodFlips], examsFlippingUnderAnyVariantCount: Int, examsFlippingUnderAnyVariant: [String],
+         examsAnalysed: Int) {
+        self.dlpDefinition = dlpDefinition
+        self.methods = methods
+        self.examsFlippingUnderAnyVariantCount = examsFlippingUnderAnyVariantCount
+        self.examsFlippingUnderAnyVariant = examsFlippingUnderAnyVariant
+        self.examsAnalysed = examsAnalysed
+    }
+
+    /// The comparison built one sensitivity.csv row at a time; it keeps per exam one byte (the verdicts
+    /// seen) and the study UIDs that flip.
+    public struct Tally {
+        private let measures: MeasureLookup
+        private let listLimit: Int
+        private let definition: String
+        private var methodOrder: [String] = []
+        private var compared: [String: Int] = [:]
+        private var flipped: [String: Set<String>] = [:]
+        private var verdictsSeen: [String: UInt8] = [:]
+
+        public init(measures: MeasureLookup, listLimit: Int = SizeMethodSensitivity.defaultListLimit) {
+            self.measures = measures
+            self.listLimit = listLimit
+            definition = measures.dlpDefinition ?? "allEvents"
         }
-        let byExam = Dictionary(grouping: sensitivity, by: \.studyInstanceUID)
-        examsAnalysed = byExam.count
-        examsFlippingUnderAnyVariant = byExam.filter { _, rows in
-            let verdicts = Set(rows.map(\.verdict))
-            return verdicts.contains("inRange") && verdicts.contains("outOfRange")
-        }.keys.sorted()
+
+        public mutating func add(_ row: SensitivityRow) {
+            let bit: UInt8 = row.verdict == "inRange" ? 1 : row.verdict == "outOfRange" ? 2 : 0
+            verdictsSeen[row.studyInstanceUID, default: 0] |= bit
+            guard row.dlpDefinition == definition else { return }
+            if compared[row.diameterMethod] == nil { methodOrder.append(row.diameterMethod) }
+            compared[row.diameterMethod, default: 0] += 1
+            if let reported = measures.verdict(of: row.studyInstanceUID), reported != row.verdict {
+                flipped[row.diameterMethod, default: []].insert(row.studyInstanceUID)
+            }
+        }
+
+        public var result: SizeMethodSensitivity {
+            let flipping = verdictsSeen.filter { $0.value == 3 }.keys
+            return SizeMethodSensitivity(
+                dlpDefinition: definition,
+                methods: methodOrder.map { method in
+                    let uids = flipped[method] ?? []
+                    return MethodFlips(diameterMethod: method, examsCompared: compared[method] ?? 0, flippedCount: uids.count,
+                                       flippedStudyInstanceUIDs: Array(uids.sorted().prefix(listLimit)))
+                },
+                examsFlippingUnderAnyVariantCount: flipping.count, examsFlippingUnderAnyVariant: Array(flipping.sorted().prefix(listLimit)),
+                examsAnalysed: verdictsSeen.count)
+        }
     }
 }

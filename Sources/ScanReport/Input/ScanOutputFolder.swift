@@ -1,27 +1,21 @@
-import CSVFormat
 import ArchiveScan
+import CSVFormat
 import Foundation
 
-/// Everything the report needs from a `ctdose scan --out DIR` folder. exams.jsonl is decoded into
-/// `ExamRecord` (the type that wrote it); the other files are CSV. Measure files are optional (a
-/// headers-only scan has no verdicts), exams.jsonl is required.
+/// A `ctdose scan --out DIR` (or `ctdose export`) folder, read as a stream: exams.jsonl one exam at a
+/// time (decoded as `ExamRecord`, the type that wrote it), the CSV files one row at a time. Nothing is
+/// kept, so reading a folder of any size takes memory bounded by its largest exam; what the report
+/// keeps is decided by its analyses. exams.jsonl is required; a missing CSV file has no rows (a
+/// headers-only scan has no verdicts).
 public struct ScanOutputFolder: Sendable {
-    public var exams: [ExamRecord]
-    public var measures: [MeasureRow]
-    public var sensitivity: [SensitivityRow]
-    public var slices: [SliceRow]
-    public var problems: [ProblemRow]
-    /// Mid-scan thumbnails (PNG) the scan wrote, by Series Instance UID.
-    public var thumbnails: [String: Data]
+    public let path: String
 
-    public init(exams: [ExamRecord], measures: [MeasureRow], sensitivity: [SensitivityRow], slices: [SliceRow], problems: [ProblemRow],
-                thumbnails: [String: Data] = [:]) {
-        self.exams = exams
-        self.measures = measures
-        self.sensitivity = sensitivity
-        self.slices = slices
-        self.problems = problems
-        self.thumbnails = thumbnails
+    /// The CSV files the report reads.
+    public enum Table: String, Sendable, CaseIterable {
+        case measures = "measure.csv"
+        case sensitivity = "sensitivity.csv"
+        case slices = "slices.csv"
+        case problems = "problems.csv"
     }
 
     public enum ReadError: Error, CustomStringConvertible {
@@ -36,40 +30,50 @@ public struct ScanOutputFolder: Sendable {
         }
     }
 
-    /// Reads the folder written by `ScanOutputWriter`.
-    public init(reading folder: String) throws {
-        let examsPath = folder + "/exams.jsonl"
+    /// Exams decoded together, on up to `jobs` threads.
+    static let examsPerBatch = 256
+
+    public init(_ path: String) throws {
+        self.path = path
         guard FileManager.default.fileExists(atPath: examsPath) else { throw ReadError.missingExams(examsPath) }
-        let decoder = JSONDecoder()
-        var exams: [ExamRecord] = []
-        let lines = try String(contentsOfFile: examsPath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            do {
-                exams.append(try decoder.decode(ExamRecord.self, from: Data(line.utf8)))
-            } catch {
-                throw ReadError.badExamLine(line: number + 1, reason: "\(error)")
-            }
-        }
-        func table(_ name: String) throws -> [CSVRow] {
-            let path = folder + "/" + name
-            guard FileManager.default.fileExists(atPath: path) else { return [] }
-            return CSVDocument(parsing: try String(contentsOfFile: path, encoding: .utf8)).namedRows
-        }
-        self.init(
-            exams: exams, measures: try table("measure.csv").map(MeasureRow.init),
-            sensitivity: try table("sensitivity.csv").map(SensitivityRow.init), slices: try table("slices.csv").compactMap(SliceRow.init),
-            problems: try table("problems.csv").map(ProblemRow.init),
-            thumbnails: Self.thumbnails(of: exams, in: folder))
     }
 
-    /// The thumbnails named in the exams' series measurements that exist in the folder.
-    static func thumbnails(of exams: [ExamRecord], in folder: String) -> [String: Data] {
-        var found: [String: Data] = [:]
-        for measurement in exams.flatMap(\.seriesMeasurements) {
-            guard let relative = measurement.midScanThumbnail, !relative.contains(".."),
-                  let data = FileManager.default.contents(atPath: folder + "/" + relative) else { continue }
-            found[measurement.seriesInstanceUID] = data
+    var examsPath: String { path + "/exams.jsonl" }
+
+    /// Calls `body` with every exam of exams.jsonl in file order; blank lines are skipped. Lines are
+    /// decoded a batch at a time on up to `jobs` threads.
+    public func forEachExam(jobs: Int = 1, _ body: (ExamRecord) throws -> Void) throws {
+        var batch: [(line: Int, bytes: Data)] = []
+        func decodeBatch() throws {
+            let exams = try ParallelMap.ordered(batch, lanes: jobs) { line, bytes in
+                do {
+                    return try JSONDecoder().decode(ExamRecord.self, from: bytes)
+                } catch {
+                    throw ReadError.badExamLine(line: line, reason: "\(error)")
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            for exam in exams { try body(exam) }
         }
-        return found
+        try FileChunks.forEachLine(inFile: examsPath) { number, bytes in
+            guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            batch.append((number, Data(bytes)))
+            if batch.count == Self.examsPerBatch { try decodeBatch() }
+        }
+        try decodeBatch()
+    }
+
+    /// Calls `body` with every row of a CSV file of the folder; none when the file is absent.
+    public func forEachRow(of table: Table, _ body: (CSVRow) throws -> Void) throws {
+        let file = path + "/" + table.rawValue
+        guard FileManager.default.fileExists(atPath: file) else { return }
+        try CSVReader.forEachRow(inFile: file, body)
+    }
+
+    /// A file the folder's exams name by relative path (a mid-scan thumbnail); nil when it is absent or
+    /// the path leaves the folder.
+    public func contents(of relative: String) -> Data? {
+        guard !relative.contains("..") else { return nil }
+        return FileManager.default.contents(atPath: path + "/" + relative)
     }
 }

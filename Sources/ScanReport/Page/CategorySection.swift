@@ -12,8 +12,11 @@ enum CategorySection {
             let slug = "category-\(index + 1)"
             out += "<section id=\"\(slug)\" aria-labelledby=\"\(slug)-heading\"><h3 id=\"\(slug)-heading\">\(HTML.escape(category.category))</h3>"
             out += "<p>\(rateText(category))</p><div class=\"figures\">"
-            out += figure(sadChart(category, id: "\(slug)-sad").svg, caption: "SAD against patient diameter; dashed line: SAD threshold.")
-            out += figure(noiseChart(category, id: "\(slug)-noise").svg, caption: "Global noise against patient diameter; dashed line: noise threshold.")
+            let sad = sadChart(category, id: "\(slug)-sad"), noise = noiseChart(category, id: "\(slug)-noise")
+            out += figure(sad.svg, caption: "SAD against patient diameter; dashed line: SAD threshold."
+                          + sampleNote(category.sadPointCounts, limit: category.markerLimit, drawn: sad.series.map(\.points.count).reduce(0, +)))
+            out += figure(noise.svg, caption: "Global noise against patient diameter; dashed line: noise threshold."
+                          + sampleNote(category.noisePointCounts, limit: category.markerLimit, drawn: noise.series.map(\.points.count).reduce(0, +)))
             out += "</div></section>"
         }
         return out + "</section>"
@@ -41,17 +44,29 @@ enum CategorySection {
         "<figure>\(svg)<figcaption>\(HTML.escape(caption))</figcaption></figure>"
     }
 
-    /// In range, out of range and the rest, each with its own colour and shape.
-    static func verdictSeries(_ points: [(x: Double, y: Double, label: String, verdict: String)]) -> [ScatterChart.Series] {
-        let groups: [(String, String, MarkerShape, (String) -> Bool)] = [
-            ("in range", ChartPalette.blue, .circle, { $0 == "inRange" }),
-            ("out of range", ChartPalette.vermillion, .triangle, { $0 == "outOfRange" }),
-            ("excluded / not evaluable", ChartPalette.reddishPurple, .square, { $0 != "inRange" && $0 != "outOfRange" }),
+    /// In range, out of range and the rest, each with its own colour and shape; `counts` are the exams
+    /// each group has in the chart, drawn or not.
+    static func verdictSeries(_ points: [(x: Double, y: Double, label: String, verdict: String)],
+                              counts: [CategoryOverview.VerdictGroup: Int]) -> [ScatterChart.Series] {
+        let groups: [(CategoryOverview.VerdictGroup, String, String, MarkerShape)] = [
+            (.inRange, "in range", ChartPalette.blue, .circle),
+            (.outOfRange, "out of range", ChartPalette.vermillion, .triangle),
+            (.other, "excluded / not evaluable", ChartPalette.reddishPurple, .square),
         ]
-        return groups.compactMap { name, colour, shape, matches in
-            let selected = points.filter { matches($0.verdict) }.map { (x: $0.x, y: $0.y, label: $0.label) }
-            return selected.isEmpty ? nil : ScatterChart.Series(name: "\(name) (\(selected.count))", colour: colour, shape: shape, points: selected)
+        return groups.compactMap { group, name, colour, shape in
+            let selected = points.filter { CategoryOverview.VerdictGroup($0.verdict) == group }.map { (x: $0.x, y: $0.y, label: $0.label) }
+            let total = max(counts[group] ?? 0, selected.count)
+            let count = total == selected.count ? "\(total)" : "\(total); \(selected.count) drawn"
+            return selected.isEmpty ? nil : ScatterChart.Series(name: "\(name) (\(count))", colour: colour, shape: shape, points: selected)
         }
+    }
+
+    /// Said under a chart that draws a sample.
+    static func sampleNote(_ counts: [CategoryOverview.VerdictGroup: Int], limit: Int, drawn: Int) -> String {
+        let total = counts.values.reduce(0, +)
+        return total > drawn
+            ? " \(drawn) of \(total) exams drawn: up to \(limit) per verdict, a fixed sample (the same exams each time)."
+            : ""
     }
 
     static func sadChart(_ c: CategoryOverview, id: String) -> ScatterChart {
@@ -61,8 +76,8 @@ enum CategorySection {
         }
         return ScatterChart(
             id: id, title: "\(c.category): SAD against patient diameter",
-            description: "\(points.count) exams; SAD threshold \(HTML.number(c.sadThresholdMilligrayCentimeters, places: 0)) mGy·cm; \(c.outOfRangeCount) of \(c.evaluatedCount) evaluated exams out of range.",
-            xTitle: "Patient diameter (cm)", yTitle: "SAD (mGy·cm)", series: verdictSeries(points),
+            description: "\(c.sadPointCounts.values.reduce(0, +)) exams; SAD threshold \(HTML.number(c.sadThresholdMilligrayCentimeters, places: 0)) mGy·cm; \(c.outOfRangeCount) of \(c.evaluatedCount) evaluated exams out of range.",
+            xTitle: "Patient diameter (cm)", yTitle: "SAD (mGy·cm)", series: verdictSeries(points, counts: c.sadPointCounts),
             reference: c.sadThresholdMilligrayCentimeters.map { ($0, "threshold \(HTML.number($0, places: 0)) mGy·cm") })
     }
 
@@ -73,8 +88,8 @@ enum CategorySection {
         }
         return ScatterChart(
             id: id, title: "\(c.category): global noise against patient diameter",
-            description: "\(points.count) exams; noise threshold \(HTML.number(c.noiseThresholdHounsfield, places: 0)) HU.",
-            xTitle: "Patient diameter (cm)", yTitle: "Global noise (HU)", series: verdictSeries(points),
+            description: "\(c.noisePointCounts.values.reduce(0, +)) exams; noise threshold \(HTML.number(c.noiseThresholdHounsfield, places: 0)) HU.",
+            xTitle: "Patient diameter (cm)", yTitle: "Global noise (HU)", series: verdictSeries(points, counts: c.noisePointCounts),
             reference: c.noiseThresholdHounsfield.map { ($0, "threshold \(HTML.number($0, places: 0)) HU") })
     }
 }

@@ -1,12 +1,19 @@
 import Foundation
 import ArchiveScan
 
-/// "Flagged exams": one section per exam out of range or with warning/error findings.
+/// "Flagged exams": how many exams are out of range or have warning/error findings, and a section for
+/// each of the first `ReportLimits.flaggedExamSections` of them.
 enum FlaggedExamSection {
-    static func html(_ exams: [FlaggedExam]) -> String {
-        var out = "<section id=\"flagged\" aria-labelledby=\"flagged-heading\"><h2 id=\"flagged-heading\">Flagged exams (\(exams.count))</h2>"
-        out += "<p>Exams out of range for the CMS measure or with warning or error findings, out-of-range first.</p>"
+    static func html(_ content: ReportContent) -> String {
+        let exams = content.flagged
+        var out = "<section id=\"flagged\" aria-labelledby=\"flagged-heading\"><h2 id=\"flagged-heading\">Flagged exams (\(content.flaggedCount))</h2>"
+        out += "<p>Exams out of range for the CMS measure or with warning or error findings, out-of-range first: "
+            + "\(content.flaggedOutOfRangeCount) out of range, \(content.flaggedCount - content.flaggedOutOfRangeCount) flagged by findings only.</p>"
         if exams.isEmpty { return out + "<p id=\"flagged-none\">No exam is out of range or has warning or error findings.</p></section>" }
+        if content.flaggedCount > exams.count {
+            out += "<p id=\"flagged-unshown\">The first \(exams.count) have a section below; the other \(content.flaggedCount - exams.count) "
+                + "are in measure.csv (verdict outOfRange) and findings.csv (<code>ctdose report --flagged-exams N</code> shows more).</p>"
+        }
         out += "<ul>" + exams.map { "<li><a href=\"#\($0.anchor)\"><code>\(HTML.escape($0.record.studyInstanceUID))</code></a>: \(HTML.escape($0.reasons.joined(separator: "; ")))</li>" }.joined() + "</ul>"
         for (index, exam) in exams.enumerated() { out += section(exam, number: index + 1) }
         return out + "</section>"

@@ -1,0 +1,92 @@
+import ArchiveScan
+import Foundation
+
+/// How much of a large folder the page shows in full; every count stays exact.
+public struct ReportLimits: Sendable, Equatable {
+    /// Flagged exams given a section of their own (the first by rank); the rest are counted.
+    public var flaggedExamSections = FlaggedExam.defaultSectionLimit
+    /// Chart markers per category, verdict group and chart (`DeterministicSample`).
+    public var markersPerVerdict = CategoryOverview.defaultMarkerLimit
+    /// Study UIDs listed in one cell of the sensitivity table.
+    public var listedStudyUIDs = SizeMethodSensitivity.defaultListLimit
+
+    public init() {}
+}
+
+/// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
+/// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
+/// then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
+/// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
+/// exams up to `ReportLimits`; never the folder.
+public struct ReportContent: Sendable {
+    public var summary: ScanSummary
+    public var categories: [CategoryOverview]
+    public var sensitivity: SizeMethodSensitivity
+    public var byScanner: [DoseDistribution]
+    public var byProtocol: [DoseDistribution]
+    /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
+    public var flagged: [FlaggedExam]
+    /// Flagged exams in all, and those of them out of range.
+    public var flaggedCount: Int
+    public var flaggedOutOfRangeCount: Int
+    public var limits: ReportLimits
+
+    /// Reads `folder`; exams.jsonl is decoded on up to `jobs` threads.
+    public init(reading folder: ScanOutputFolder, limits: ReportLimits = ReportLimits(), jobs: Int = 1) throws {
+        self.limits = limits
+        var measures = MeasureLookup()
+        var categories = CategoryOverview.Tally(markerLimit: limits.markersPerVerdict)
+        try folder.forEachRow(of: .measures) { row in
+            let measure = MeasureRow(row)
+            measures.add(measure)
+            categories.add(measure)
+        }
+        self.categories = categories.overviews
+
+        var sensitivity = SizeMethodSensitivity.Tally(measures: measures, listLimit: limits.listedStudyUIDs)
+        try folder.forEachRow(of: .sensitivity) { sensitivity.add(SensitivityRow($0)) }
+        self.sensitivity = sensitivity.result
+
+        var summary = ScanSummary.Tally()
+        var byScanner = DoseDistribution.Tally(grouping: .scanner)
+        var byProtocol = DoseDistribution.Tally(grouping: .acquisitionProtocol)
+        var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
+        try folder.forEachExam(jobs: jobs) { exam in
+            summary.add(exam)
+            let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
+            byScanner.add(exam, examSSDE: ssde)
+            byProtocol.add(exam, examSSDE: ssde)
+            selection.add(exam)
+        }
+        try folder.forEachRow(of: .problems) { summary.add(ProblemRow($0)) }
+        self.summary = summary.summary
+        self.byScanner = byScanner.distributions
+        self.byProtocol = byProtocol.distributions
+        flaggedCount = selection.count
+        flaggedOutOfRangeCount = selection.outOfRangeCount
+        flagged = try Self.sections(of: selection.records, in: folder)
+    }
+
+    /// The flagged exams with their measure.csv rows, slices.csv rows and thumbnails.
+    static func sections(of records: [ExamRecord], in folder: ScanOutputFolder) throws -> [FlaggedExam] {
+        guard !records.isEmpty else { return [] }
+        let studies = Set(records.map(\.studyInstanceUID))
+        var measureRows: [String: MeasureRow] = [:]
+        try folder.forEachRow(of: .measures) { row in
+            let uid = row["studyInstanceUID"]
+            if studies.contains(uid), measureRows[uid] == nil { measureRows[uid] = MeasureRow(row) }
+        }
+        let series = Set(records.flatMap { $0.seriesMeasurements.map(\.seriesInstanceUID) })
+        var slices: [String: [SliceRow]] = [:]
+        if !series.isEmpty {
+            try folder.forEachRow(of: .slices) { row in
+                let uid = row["seriesInstanceUID"]
+                if series.contains(uid), let slice = SliceRow(row) { slices[uid, default: []].append(slice) }
+            }
+        }
+        return records.map { record in
+            FlaggedExam(record: record, measure: measureRows[record.studyInstanceUID], slicesBySeries: slices, thumbnail: folder.contents(of:))
+        }
+    }
+}
