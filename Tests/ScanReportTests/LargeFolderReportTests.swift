@@ -132,7 +132,7 @@ import Testing
         #expect {
             try ReportContent(reading: folder, jobs: 2)
         } throws: { error in
-            "\(error)".hasPrefix("exams.jsonl line 500: ")
+            "\(error)".hasPrefix(folder.path + "/exams.jsonl line 500: ")
         }
     }
 }

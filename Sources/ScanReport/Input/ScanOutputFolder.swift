@@ -20,12 +20,12 @@ public struct ScanOutputFolder: Sendable {
 
     public enum ReadError: Error, CustomStringConvertible {
         case missingExams(String)
-        case badExamLine(line: Int, reason: String)
+        case badExamLine(file: String, line: Int, reason: String)
 
         public var description: String {
             switch self {
             case .missingExams(let path): return "\(path) not found: is this a `ctdose scan --out` folder?"
-            case .badExamLine(let line, let reason): return "exams.jsonl line \(line): \(reason)"
+            case .badExamLine(let file, let line, let reason): return "\(file) line \(line): \(reason)"
             }
         }
     }
@@ -44,12 +44,13 @@ public struct ScanOutputFolder: Sendable {
     /// decoded a batch at a time on up to `jobs` threads.
     public func forEachExam(jobs: Int = 1, _ body: (ExamRecord) throws -> Void) throws {
         var batch: [(line: Int, bytes: Data)] = []
+        let file = examsPath
         func decodeBatch() throws {
             let exams = try ParallelMap.ordered(batch, lanes: jobs) { line, bytes in
                 do {
                     return try JSONDecoder().decode(ExamRecord.self, from: bytes)
                 } catch {
-                    throw ReadError.badExamLine(line: line, reason: "\(error)")
+                    throw ReadError.badExamLine(file: file, line: line, reason: "\(error)")
                 }
             }
             batch.removeAll(keepingCapacity: true)
