@@ -49,14 +49,6 @@ public struct DoseDistribution: Sendable, Equatable {
         months.first { $0.month == month }?.summaries[quantity]
     }
 
-    /// One distribution per group, largest group (most exams) first, then by name.
-    public static func all(_ exams: [ExamRecord], measures: [MeasureRow], by grouping: DoseGrouping) -> [DoseDistribution] {
-        var tally = Tally(grouping: grouping)
-        let lookup = MeasureLookup(measures)
-        for exam in exams { tally.add(exam, examSSDE: lookup.ssdeMilligray(of: exam.studyInstanceUID)) }
-        return tally.distributions
-    }
-
     /// The distributions built one exam at a time; quartiles are exact, so every value is kept (8 bytes
     /// per event and quantity).
     public struct Tally {
@@ -88,6 +80,7 @@ public struct DoseDistribution: Sendable, Equatable {
             for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) { add(group, .ssde, ssde) }
         }
 
+        /// One distribution per group, largest group (most exams) first, then by name.
         public var distributions: [DoseDistribution] {
             values.map { group, byMonth in
                 DoseDistribution(
