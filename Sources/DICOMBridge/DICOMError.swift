@@ -13,6 +13,8 @@ public enum DICOMError: Error, Equatable, Sendable, CustomStringConvertible {
     case decode(String)
     case hostileHeader(String)
     case internalError(String)
+    /// A DICOM network exchange failed (cannot listen, association or transfer broken).
+    case network(String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum DICOMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .decode(let m): return "decode failed: \(m)"
         case .hostileHeader(let m): return "inconsistent image header: \(m)"
         case .internalError(let m): return "internal error: \(m)"
+        case .network(let m): return "DICOM network: \(m)"
         }
     }
 }

@@ -163,6 +163,29 @@ typedef void (*cdcm_sr_visitor)(const cdcm_sr_item *item, void *context);
 cdcm_status cdcm_sr_walk(cdcm_file *file, uint32_t max_depth, cdcm_sr_visitor visitor, void *context,
                          uint32_t *visited, uint32_t *skipped_deeper, cdcm_error *err);
 
+// ---- Receiving (a DICOM Storage SCP over DCMTK's dcmnet) -----------------------------------------
+
+/// What the receiver asks and tells while it listens; every call comes from the listening thread.
+typedef struct {
+    void *context;
+    /// Before a C-STORE's data set arrives: writes into `path` (of `path_size` bytes) the new file to
+    /// receive it into. Returns 0, or nonzero to refuse the object (answered 0xA700, out of resources).
+    int32_t (*file_for)(void *context, const char *sop_class_uid, const char *sop_instance_uid, char *path, size_t path_size);
+    /// After: `complete` is 1 when the file at `path` holds the whole object (a Part 10 file, as sent),
+    /// else 0 with DCMTK's reason. Returns the C-STORE response status (0x0000 success).
+    uint16_t (*received)(void *context, const char *path, int32_t complete, const char *reason);
+    /// An association accepted (`started` 1) or ended (0), by the calling AE title.
+    void (*association)(void *context, const char *calling_ae_title, int32_t started);
+} cdcm_receiver_callbacks;
+
+/// Listens on `port` as `ae_title` and accepts C-ECHO and C-STORE of the given SOP classes in the
+/// given transfer syntaxes (each class offered with all of them), one association at a time. Returns
+/// when `*stop` is nonzero (looked at between associations and at least every second) or when it
+/// cannot listen (CDCM_ERR_IO: the port is taken or not allowed).
+cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
+                         const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
+                         const cdcm_receiver_callbacks *callbacks, const volatile int32_t *stop, cdcm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

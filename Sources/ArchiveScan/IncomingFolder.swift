@@ -1,0 +1,123 @@
+import DICOMBridge
+import DoseModel
+import Foundation
+import Synchronization
+
+/// Where `ctdose receive` puts what a scanner or PACS sends: ROOT/YYYY-MM-DD/<SOP Instance UID>.dcm,
+/// by the UTC day of arrival (a folder a day stays a manageable size; an object sent again the same day
+/// replaces its file). Each object is received under ROOT/.ctdose-receiving and renamed into place once
+/// whole, so a scan of ROOT (`ArchiveWalker` skips that folder) never reads half an object, and a
+/// receiver killed mid-transfer leaves only a partial file there, removed when the next one starts.
+public final class IncomingFolder: Sendable {
+    public let root: String
+    /// The folder of objects being received; never walked by a scan.
+    public static let receivingFolderName = ".ctdose-receiving"
+    /// The SOP classes ctdose reads: CT images, secondary captures (dose screens) and structured reports.
+    public static let acceptedSOPClasses = [SOPClass.ctImage, SOPClass.enhancedCTImage, SOPClass.secondaryCapture]
+        + SOPClass.structuredReports.sorted()
+
+    /// What has been received since the folder was opened.
+    public struct Counts: Sendable, Equatable {
+        public var associations = 0
+        public var stored = 0
+        /// Objects whose transfer broke or that could not be put in place.
+        public var failed = 0
+    }
+
+    private let state = Mutex<(counts: Counts, next: Int, pending: [String: String])>((Counts(), 0, [:]))
+
+    /// Creates ROOT and its receiving folder and removes what a killed receiver left there.
+    public init(_ root: String) throws {
+        self.root = root
+        let receiving = root + "/" + Self.receivingFolderName
+        try? FileManager.default.removeItem(atPath: receiving)
+        try FileManager.default.createDirectory(atPath: receiving, withIntermediateDirectories: true)
+    }
+
+    public var counts: Counts { state.withLock { $0.counts } }
+
+    /// The file an object is received into.
+    public func receivingPath(sopInstanceUID: String) -> String {
+        state.withLock { state in
+            state.next += 1
+            let path = "\(root)/\(Self.receivingFolderName)/\(state.next).part"
+            state.pending[path] = sopInstanceUID
+            return path
+        }
+    }
+
+    /// Puts a whole object in place and returns its path; a broken transfer's file is removed. Throws
+    /// when the file cannot be moved (the sender is then told the object was not stored).
+    @discardableResult
+    public func received(_ path: String, outcome: Result<Void, DICOMError>, at date: Date = Date()) throws -> String? {
+        let uid = state.withLock { $0.pending.removeValue(forKey: path) } ?? ""
+        guard case .success = outcome else {
+            try? FileManager.default.removeItem(atPath: path)
+            state.withLock { $0.counts.failed += 1 }
+            return nil
+        }
+        do {
+            let final = finalPath(sopInstanceUID: uid, receivedAt: date)
+            try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(path, final) == 0 else { throw DICOMError.io("cannot move \(path) to \(final): \(String(cString: strerror(errno)))") }
+            state.withLock { $0.counts.stored += 1 }
+            return final
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            state.withLock { $0.counts.failed += 1 }
+            throw error
+        }
+    }
+
+    /// Something the log may say: calling AE titles and reasons, never what was received.
+    public enum Event: Sendable {
+        case associationStarted(callingAETitle: String)
+        case associationEnded(callingAETitle: String)
+        case notPlaced(reason: String)
+    }
+
+    /// Stops `receive` from any thread (within about a second, after the current association).
+    public typealias Stop = DICOMReceiver.StopSignal
+
+    /// Receives on `port` as `aeTitle` (`DICOMReceiver`) into this folder until `stop` is signalled;
+    /// throws when it cannot listen.
+    public func receive(port: UInt16, aeTitle: String, stop: Stop, events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+        let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses)
+        try receiver.run(
+            events: DICOMReceiver.Events(
+                fileFor: { [self] _, sopInstanceUID in receivingPath(sopInstanceUID: sopInstanceUID) },
+                received: { [self] path, outcome in
+                    do {
+                        return try received(path, outcome: outcome) == nil ? Self.outOfResources : 0x0000
+                    } catch {
+                        events(.notPlaced(reason: "\(error)"))
+                        return Self.outOfResources
+                    }
+                },
+                association: { [self] callingAETitle, started in
+                    if started { state.withLock { $0.counts.associations += 1 } }
+                    events(started ? .associationStarted(callingAETitle: callingAETitle) : .associationEnded(callingAETitle: callingAETitle))
+                }),
+            stop: stop)
+    }
+
+    /// C-STORE status "Refused: Out of Resources" (PS3.4 Table GG.4-1).
+    static let outOfResources: UInt16 = 0xA700
+
+    /// ROOT/YYYY-MM-DD/UID.dcm; a UID that is not one (digits and dots, at most 64 characters: PS3.5
+    /// §9.1) is named by the arrival time instead, so that no sent text becomes a path.
+    func finalPath(sopInstanceUID uid: String, receivedAt date: Date) -> String {
+        let day = Self.dayFormat.string(from: date)
+        let isUID = !uid.isEmpty && uid.count <= 64 && uid.allSatisfy { $0 == "." || ("0"..."9").contains($0) } && !uid.hasPrefix(".")
+        let name = isUID ? uid : "object-\(Int64(date.timeIntervalSince1970 * 1e9))-\(state.withLock { state in state.next += 1; return state.next })"
+        return "\(root)/\(day)/\(name).dcm"
+    }
+
+    private static let dayFormat: DateFormatter = {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyy-MM-dd"
+        return format
+    }()
+}

@@ -1,0 +1,140 @@
+import CDCMTK
+import Foundation
+
+/// Transfer syntaxes (PS3.5 §8.7, §10, Annex A; UIDs from PS3.6 Annex A) that ctdose reads and decodes.
+public enum TransferSyntaxUID {
+    public static let explicitVRLittleEndian = "1.2.840.10008.1.2.1"
+    public static let implicitVRLittleEndian = "1.2.840.10008.1.2"
+    public static let deflatedExplicitVRLittleEndian = "1.2.840.10008.1.2.1.99"
+    public static let explicitVRBigEndian = "1.2.840.10008.1.2.2"  // retired, still sent by old modalities
+    public static let jpegBaseline = "1.2.840.10008.1.2.4.50"
+    public static let jpegExtended = "1.2.840.10008.1.2.4.51"
+    public static let jpegLosslessNonHierarchical = "1.2.840.10008.1.2.4.57"
+    public static let jpegLosslessFirstOrder = "1.2.840.10008.1.2.4.70"
+    public static let jpegLSLossless = "1.2.840.10008.1.2.4.80"
+    public static let jpegLSNearLossless = "1.2.840.10008.1.2.4.81"
+    public static let jpeg2000Lossless = "1.2.840.10008.1.2.4.90"
+    public static let jpeg2000 = "1.2.840.10008.1.2.4.91"
+    public static let rleLossless = "1.2.840.10008.1.2.5"
+
+    /// Everything the bridge decodes, in the order a receiver prefers them when a sender proposes
+    /// several for one object: lossless compressed first (the object stays as the sender holds it,
+    /// nothing is converted), then uncompressed, then lossy (a sender that also offers an uncompressed
+    /// form decompresses; the pixels are the same either way, and never is an uncompressed image
+    /// compressed lossily on the way).
+    public static let readable = [
+        jpegLSLossless, jpeg2000Lossless, jpegLosslessFirstOrder, jpegLosslessNonHierarchical, rleLossless,
+        explicitVRLittleEndian, implicitVRLittleEndian, deflatedExplicitVRLittleEndian, explicitVRBigEndian,
+        jpegLSNearLossless, jpeg2000, jpegBaseline, jpegExtended,
+    ]
+    /// The lossy ones among them.
+    public static let lossy: Set<String> = [jpegLSNearLossless, jpeg2000, jpegBaseline, jpegExtended]
+}
+
+/// A DICOM Storage SCP (DCMTK's DcmSCP): listens on a TCP port, answers C-ECHO, and receives C-STORE
+/// of the given SOP classes straight into files that `events` names, one association at a time.
+public struct DICOMReceiver: Sendable {
+    public var port: UInt16
+    public var aeTitle: String
+    public var sopClassUIDs: [String]
+    public var transferSyntaxUIDs: [String]
+
+    /// What the receiver asks and tells, on its listening thread.
+    public struct Events: Sendable {
+        /// The file to receive an object (SOP class, SOP instance) into; nil refuses it (out of resources).
+        public var fileFor: @Sendable (_ sopClassUID: String, _ sopInstanceUID: String) -> String?
+        /// The object is in the file (success) or not (DCMTK's reason); returns the C-STORE status.
+        public var received: @Sendable (_ path: String, _ outcome: Result<Void, DICOMError>) -> UInt16
+        /// An association accepted (true) or ended (false), by calling AE title.
+        public var association: @Sendable (_ callingAETitle: String, _ started: Bool) -> Void
+
+        public init(fileFor: @escaping @Sendable (String, String) -> String?,
+                    received: @escaping @Sendable (String, Result<Void, DICOMError>) -> UInt16,
+                    association: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
+            self.fileFor = fileFor
+            self.received = received
+            self.association = association
+        }
+    }
+
+    /// Set from any thread: the receiver returns within about a second (after the current association).
+    public final class StopSignal: @unchecked Sendable {
+        let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+        public init() { flag.initialize(to: 0) }
+        deinit { flag.deallocate() }
+
+        public func stop() { flag.pointee = 1 }
+    }
+
+    public init(port: UInt16, aeTitle: String, sopClassUIDs: [String], transferSyntaxUIDs: [String] = TransferSyntaxUID.readable) {
+        self.port = port
+        self.aeTitle = aeTitle
+        self.sopClassUIDs = sopClassUIDs
+        self.transferSyntaxUIDs = transferSyntaxUIDs
+    }
+
+    /// Listens until `stop` is signalled; throws when it cannot listen (port taken, not allowed). Runs on a
+    /// large-stack thread of its own (a refused object is parsed in memory to be discarded).
+    public func run(events: Events, stop: StopSignal) throws {
+        DCMTKRuntime.initialize()
+        let box = EventBox(events)
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = ReceiveOutcome()
+        let thread = LargeStackWorkers(count: 1)
+        thread.submit { [self] in
+            outcome.error = listen(box: box, stop: stop)
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    private func listen(box: EventBox, stop: StopSignal) -> DICOMError? {
+        var error = cdcm_error()
+        let context = Unmanaged.passUnretained(box).toOpaque()
+        var callbacks = cdcm_receiver_callbacks(
+            context: context,
+            file_for: { context, sopClass, sopInstance, path, size in
+                let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
+                guard let chosen = box.events.fileFor(String(cString: sopClass!), String(cString: sopInstance!)),
+                      chosen.utf8.count < size else { return 1 }
+                chosen.withCString { _ = strcpy(path!, $0) }
+                return 0
+            },
+            received: { context, path, complete, reason in
+                let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
+                let outcome: Result<Void, DICOMError> = complete != 0 ? .success(()) : .failure(.network(String(cString: reason!)))
+                return box.events.received(String(cString: path!), outcome)
+            },
+            association: { context, callingAE, started in
+                let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
+                box.events.association(String(cString: callingAE!).trimmingCharacters(in: .whitespaces), started != 0)
+            })
+        let status = withCStrings(sopClassUIDs) { classes in
+            withCStrings(transferSyntaxUIDs) { syntaxes in
+                cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, stop.flag, &error)
+            }
+        }
+        guard status != CDCM_OK else { return nil }
+        let message = withUnsafeBytes(of: error.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        return .network(message)
+    }
+}
+
+private final class EventBox: @unchecked Sendable {
+    let events: DICOMReceiver.Events
+    init(_ events: DICOMReceiver.Events) { self.events = events }
+}
+
+private final class ReceiveOutcome: @unchecked Sendable {
+    var error: DICOMError?
+}
+
+/// Calls `body` with a C array of the strings, valid for the call.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { UnsafePointer($0) }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,70 @@
+import ArchiveScan
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+
+struct ReceiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receive",
+        abstract: "Receive CT images and dose reports from a scanner or PACS (DICOM C-STORE) into a folder.",
+        discussion: """
+            A DICOM Storage SCP: answers C-ECHO and accepts C-STORE of CT Image, Enhanced CT Image, Secondary \
+            Capture (dose screens) and the structured report classes (X-Ray Radiation Dose SR and the SR \
+            classes older scanners put dose reports in), in every transfer syntax ctdose decodes, one \
+            association at a time. Each object goes to INTO/YYYY-MM-DD/<SOP Instance UID>.dcm (UTC day of \
+            arrival), received under INTO/.ctdose-receiving and moved into place once whole, so that \
+            `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
+            until SIGINT or SIGTERM, then prints what it received. Nothing identifying is logged (calling \
+            AE titles and counts only).
+
+            Examples:
+              ctdose receive --into /archive/incoming --port 11112 --ae-title CTDOSE
+              ctdose scan /archive/incoming --out /archive/results   # e.g. hourly
+            """
+    )
+
+    @Option(name: .long, help: "Folder to receive into (created when absent).")
+    var into: String
+
+    @Option(name: .long, help: "TCP port to listen on (11112: the registered DICOM port).")
+    var port: UInt16 = 11112
+
+    @Option(name: .long, help: "This receiver's AE title, up to 16 characters.")
+    var aeTitle = "CTDOSE"
+
+    func validate() throws {
+        guard !aeTitle.isEmpty, aeTitle.count <= 16, aeTitle.allSatisfy({ $0.isASCII && $0 != "\\" && !$0.isNewline }) else {
+            throw ValidationError("--ae-title must be 1 to 16 ASCII characters without a backslash (PS3.5 §6.2, AE)")
+        }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "ctdose.receive")
+        let folder = try IncomingFolder(into)
+        let stop = IncomingFolder.Stop()
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.stop() }
+            source.resume()
+            sources.append(source)
+        }
+        logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
+        try folder.receive(port: port, aeTitle: aeTitle, stop: stop) { event in
+            switch event {
+            case .associationStarted(let callingAETitle): logger.info("association from AE \(callingAETitle)")
+            case .associationEnded(let callingAETitle):
+                let counts = folder.counts
+                logger.info("association from AE \(callingAETitle) ended; \(counts.stored) objects received so far, \(counts.failed) failed")
+            case .notPlaced(let reason): logger.error("an object could not be put in place: \(reason)")
+            }
+        }
+        let counts = folder.counts
+        logger.info("stopped: \(counts.stored) objects received in \(counts.associations) associations, \(counts.failed) failed; `ctdose scan \(into)` reads them")
+        _ = sources
+    }
+}
+

@@ -1,0 +1,246 @@
+import DICOMBridge
+import Glibc
+import Synchronization
+import DoseModel
+import Foundation
+import Testing
+@testable import ArchiveScan
+
+/// `ctdose receive` against DCMTK's own SCU tools (storescu, echoscu: Debian's dcmtk package, installed
+/// by Scripts/setup): the sample exam sent over the network is stored whole, and a scan of what was
+/// received gives the same exam as a scan of the files sent.
+@Suite(.enabled(if: DCMTKTools.path("storescu") != nil, "dcmtk's storescu is not installed: run Scripts/setup"))
+struct ReceiveTests {
+    static func tool(_ name: String) -> String? { DCMTKTools.path(name) }
+
+    /// A TCP port nobody listens on now (bound to 0 and released).
+    static func freePort() throws -> UInt16 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw DICOMError.network("no free port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Receives into a new folder on a thread of its own; `body` sends; then stops it.
+    static func receiving(_ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
+        let root = try StoreFixture.temporaryFolder("receive")
+        let folder = try IncomingFolder(root + "/incoming")
+        let port = try freePort()
+        let stop = IncomingFolder.Stop()
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<Error?>(nil)
+        Thread.detachNewThread {
+            do { try folder.receive(port: port, aeTitle: "CTDOSE", stop: stop) } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.5)  // listening
+        try body(port, folder)
+        stop.stop()
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return folder
+    }
+
+    static func files(under root: String) -> [String] {
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".dcm") || $0.hasSuffix(".part") }.sorted()
+    }
+
+    @Test func theSampleExamSentOverTheNetworkScansLikeItsFiles() throws {
+        let storescu = try #require(Self.tool("storescu"))
+        let sample = SampleExamTests.folder
+        let sent = Self.files(under: sample).filter { $0.hasSuffix(".dcm") }
+        #expect(sent.count == 23)  // 20 axial slices, 2 localizer views, a dose report
+        let folder = try Self.receiving { port, _ in
+            let echo = StoreFixture.run(try #require(Self.tool("echoscu")), ["-aec", "CTDOSE", "127.0.0.1", "\(port)"])
+            #expect(echo.status == 0, "\(echo.stderr)")
+            let store = StoreFixture.run(storescu, ["-aet", "SCANNER1", "-aec", "CTDOSE", "127.0.0.1", "\(port)"] + sent.map { sample + "/" + $0 })
+            #expect(store.status == 0, "\(store.stderr)")
+        }
+        #expect(folder.counts == IncomingFolder.Counts(associations: 2, stored: 23, failed: 0))
+        let received = Self.files(under: folder.root)
+        #expect(received.count == 23)
+        #expect(received.allSatisfy { $0.range(of: #"^\d{4}-\d{2}-\d{2}/[0-9.]+\.dcm$"#, options: .regularExpression) != nil }, "\(received)")
+        // Each file is named by its SOP Instance UID and holds the object sent.
+        for name in received.prefix(3) {
+            let uid = try DICOMFile.read(folder.root + "/" + name, headersOnly: true) { $0.string(.sopInstanceUID) }
+            #expect(uid.map { name.hasSuffix("/" + $0 + ".dcm") } == true, "\(name)")
+        }
+        let fromNetwork = ArchiveScanner(jobs: 2).scan([folder.root]), fromFiles = SampleExamTests.result
+        let exam = try #require(fromNetwork.exams.first)
+        #expect(fromNetwork.exams.count == 1 && fromNetwork.problems.isEmpty)
+        #expect(exam.studyInstanceUID == fromFiles.exams.first?.studyInstanceUID)
+        #expect(exam.dlpTotalMilligrayCentimeters == 159.6)
+        #expect(fromNetwork.ctImages == fromFiles.ctImages && fromNetwork.doseReports == 1)
+        let mid = fromNetwork.seriesMeasurements[exam.studyInstanceUID]?.first?.midScan
+        #expect(mid?.waterEquivalent == fromFiles.seriesMeasurements[exam.studyInstanceUID]?.first?.midScan?.waterEquivalent)
+    }
+
+    @Test func anObjectOfAnotherClassIsNotAccepted() throws {
+        let storescu = try #require(Self.tool("storescu")), dcmodify = try #require(Self.tool("dcmodify"))
+        let root = try StoreFixture.temporaryFolder("receive-mr")
+        let slice = root + "/mr.dcm"
+        let axial = SampleExamTests.folder + "/axial"
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: axial).sorted().first)
+        try FileManager.default.copyItem(atPath: axial + "/" + first, toPath: slice)
+        // MR Image Storage (PS3.6 Annex A): no presentation context for it.
+        #expect(StoreFixture.run(dcmodify, ["-nb", "-m", "(0008,0016)=1.2.840.10008.5.1.4.1.1.4", slice]).status == 0)  // the meta header follows
+        let folder = try Self.receiving { port, _ in
+            let store = StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", slice])
+            #expect(store.stderr.contains("No presentation context") || store.status != 0, "\(store.stderr)")
+        }
+        #expect(folder.counts.stored == 0)
+        #expect(Self.files(under: folder.root).isEmpty)
+    }
+
+    @Test func aTakenPortIsAnErrorNamingIt() throws {
+        let port = try Self.freePort()
+        let first = try IncomingFolder(try StoreFixture.temporaryFolder("receive-a")), second = try IncomingFolder(try StoreFixture.temporaryFolder("receive-b"))
+        let stop = IncomingFolder.Stop()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? first.receive(port: port, aeTitle: "CTDOSE", stop: stop)
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect {
+            try second.receive(port: port, aeTitle: "CTDOSE", stop: IncomingFolder.Stop())
+        } throws: { error in
+            "\(error)".contains("cannot receive on port \(port)")
+        }
+        stop.stop()
+        done.wait()
+    }
+
+    @Test func partialFilesAreNotScannedAndHostileUIDsAreNotPaths() throws {
+        let root = try StoreFixture.temporaryFolder("receive-names")
+        let folder = try IncomingFolder(root)
+        let day = Date(timeIntervalSince1970: 1_764_460_800)  // 2025-11-30T00:00:00Z
+        #expect(folder.finalPath(sopInstanceUID: "1.2.840.1", receivedAt: day) == root + "/2025-11-30/1.2.840.1.dcm")
+        for hostile in ["../../etc/passwd", "1.2/../3", "", String(repeating: "1", count: 65), ".1.2"] {
+            let path = folder.finalPath(sopInstanceUID: hostile, receivedAt: day)
+            #expect(path.hasPrefix(root + "/2025-11-30/object-") && !path.dropFirst(root.count).contains(".."), "\(hostile) → \(path)")
+        }
+        // A transfer that broke: its partial file is removed and counted; a whole one is moved into place.
+        let broken = folder.receivingPath(sopInstanceUID: "1.2.3")
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: broken))
+        #expect(try folder.received(broken, outcome: .failure(.network("peer aborted"))) == nil)
+        #expect(!FileManager.default.fileExists(atPath: broken))
+        let whole = folder.receivingPath(sopInstanceUID: "1.2.4")
+        try FileManager.default.copyItem(atPath: SampleExamTests.folder + "/dose-report/" + (try FileManager.default.contentsOfDirectory(atPath: SampleExamTests.folder + "/dose-report").first!), toPath: whole)
+        let placed = try #require(try folder.received(whole, outcome: .success(()), at: day))
+        #expect(placed == root + "/2025-11-30/1.2.4.dcm" && FileManager.default.fileExists(atPath: placed))
+        #expect(folder.counts == IncomingFolder.Counts(associations: 0, stored: 1, failed: 1))
+        // A file left in the receiving folder is not walked.
+        let left = folder.receivingPath(sopInstanceUID: "1.2.5")
+        try FileManager.default.copyItem(atPath: placed, toPath: left)
+        var walked: [String] = []
+        _ = ArchiveWalker().walk([root]) { walked.append($0) }
+        #expect(walked == [placed])
+    }
+
+    /// The command: listens, logs the calling AE title and counts (never a UID or a patient), and on
+    /// SIGTERM stops, says what it received and exits 0.
+    @Test func theCommandStopsOnSIGTERMAndLogsNoIdentifier() throws {
+        let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
+        let root = try StoreFixture.temporaryFolder("receive-command")
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
+        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--ae-title", "AUDIT"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var listening = false
+        for _ in 0..<50 where !listening {
+            Thread.sleep(forTimeInterval: 0.1)
+            listening = StoreFixture.run(echoscu, ["-aec", "AUDIT", "127.0.0.1", "\(port)"]).status == 0
+        }
+        #expect(listening)
+        // Two senders at once: the second waits for the first association to end.
+        let sent = Self.files(under: SampleExamTests.folder).map { SampleExamTests.folder + "/" + $0 }
+        let statuses = Mutex<[Int32]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { sender in
+            let store = StoreFixture.run(storescu, ["-aet", "SCANNER\(sender + 1)", "-aec", "AUDIT", "127.0.0.1", "\(port)"] + sent)
+            statuses.withLock { $0.append(store.status) }
+        }
+        #expect(statuses.withLock { $0 } == [0, 0])
+        kill(process.processIdentifier, SIGTERM)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
+        #expect(log.contains("association from AE SCANNER1") && log.contains("association from AE SCANNER2"))
+        #expect(log.contains("stopped: 46 objects received in "), "\(log)")
+        let study = try #require(SampleExamTests.result.exams.first?.studyInstanceUID)
+        for secret in [study, "SAMPLE-0001", "PHANTOM"] { #expect(!log.contains(secret), "\(secret) in the log") }
+        #expect(Self.files(under: root + "/in").count == 23)  // the same objects twice: one file each
+    }
+
+    /// storescu's option that proposes a transfer syntax in a presentation context of its own (besides
+    /// the uncompressed ones), so that a file is sent as it is encoded.
+    static let proposeOption: [String: String] = [
+        TransferSyntaxUID.explicitVRLittleEndian: "-xe", TransferSyntaxUID.implicitVRLittleEndian: "-xi",
+        TransferSyntaxUID.explicitVRBigEndian: "-xb", TransferSyntaxUID.deflatedExplicitVRLittleEndian: "-xd",
+        TransferSyntaxUID.jpegLosslessFirstOrder: "-xs", TransferSyntaxUID.jpeg2000Lossless: "-xv", TransferSyntaxUID.jpeg2000: "-xw",
+        TransferSyntaxUID.jpegLSLossless: "-xt", TransferSyntaxUID.jpegLSNearLossless: "-xu", TransferSyntaxUID.rleLossless: "-xr",
+    ]
+
+    /// Every CT image of the corpus's transfer-syntax collection that ctdose decodes and storescu can
+    /// propose as encoded arrives in the same transfer syntax and decodes to the same Hounsfield units as
+    /// the file sent.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: CorpusPaths.transferSyntaxes), "../shared/corpus not present"))
+    func corpusTransferSyntaxesArriveAsSent() throws {
+        let storescu = try #require(Self.tool("storescu"))
+        var byTransferSyntax: [String: [String]] = [:]
+        for name in Self.files(under: CorpusPaths.transferSyntaxes) {
+            let path = CorpusPaths.transferSyntaxes + "/" + name
+            guard let (sopClass, syntax) = try? DICOMFile.read(path, headersOnly: true, { ($0.string(.sopClassUID) ?? "", $0.transferSyntaxUID) }),
+                  sopClass == SOPClass.ctImage, Self.proposeOption[syntax] != nil,
+                  (try? DICOMFile.read(path, { try $0.hounsfieldImage(frame: 0) })) != nil else { continue }  // ctdose decodes it
+            byTransferSyntax[syntax, default: []].append(path)
+        }
+        #expect(byTransferSyntax.count >= 8, "\(byTransferSyntax.keys.sorted())")
+        var sent: [String: String] = [:]  // SOP Instance UID → file sent
+        let folder = try Self.receiving { port, _ in
+            for (syntax, paths) in byTransferSyntax.sorted(by: { $0.key < $1.key }) {
+                let store = StoreFixture.run(storescu, [Self.proposeOption[syntax]!, "-aec", "CTDOSE", "127.0.0.1", "\(port)"] + paths)
+                #expect(store.status == 0, "\(syntax): \(store.stderr)")
+                for path in paths {
+                    if let uid = try? DICOMFile.read(path, headersOnly: true, { $0.string(.sopInstanceUID) }) { sent[uid] = path }
+                }
+            }
+        }
+        let received = Self.files(under: folder.root)
+        #expect(received.count == sent.count)
+        for name in received {
+            let path = folder.root + "/" + name
+            let uid = String((name as NSString).lastPathComponent.dropLast(4))
+            let source = try #require(sent[uid], "\(name) was not sent")
+            let (arrived, original) = try (
+                DICOMFile.read(path) { ($0.transferSyntaxUID, try $0.hounsfieldImage(frame: 0)) },
+                DICOMFile.read(source) { ($0.transferSyntaxUID, try $0.hounsfieldImage(frame: 0)) })
+            #expect(arrived.0 == original.0, "\(source)")
+            #expect(arrived.1 == original.1, "\(source): other pixels")
+        }
+    }
+}
+
+/// The shared corpus beside the repository.
+enum CorpusPaths {
+    static let transferSyntaxes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/transfer-syntaxes").path
+}
+
+/// DCMTK's command-line tools (Debian's dcmtk package).
+enum DCMTKTools {
+    static func path(_ name: String) -> String? {
+        ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
