@@ -1,36 +1,6 @@
 import CDCMTK
 import Foundation
 
-/// Transfer syntaxes (PS3.5 §8.7, §10, Annex A; UIDs from PS3.6 Annex A) that ctdose reads and decodes.
-public enum TransferSyntaxUID {
-    public static let explicitVRLittleEndian = "1.2.840.10008.1.2.1"
-    public static let implicitVRLittleEndian = "1.2.840.10008.1.2"
-    public static let deflatedExplicitVRLittleEndian = "1.2.840.10008.1.2.1.99"
-    public static let explicitVRBigEndian = "1.2.840.10008.1.2.2"  // retired, still sent by old modalities
-    public static let jpegBaseline = "1.2.840.10008.1.2.4.50"
-    public static let jpegExtended = "1.2.840.10008.1.2.4.51"
-    public static let jpegLosslessNonHierarchical = "1.2.840.10008.1.2.4.57"
-    public static let jpegLosslessFirstOrder = "1.2.840.10008.1.2.4.70"
-    public static let jpegLSLossless = "1.2.840.10008.1.2.4.80"
-    public static let jpegLSNearLossless = "1.2.840.10008.1.2.4.81"
-    public static let jpeg2000Lossless = "1.2.840.10008.1.2.4.90"
-    public static let jpeg2000 = "1.2.840.10008.1.2.4.91"
-    public static let rleLossless = "1.2.840.10008.1.2.5"
-
-    /// Everything the bridge decodes, in the order a receiver prefers them when a sender proposes
-    /// several for one object: lossless compressed first (the object stays as the sender holds it,
-    /// nothing is converted), then uncompressed, then lossy (a sender that also offers an uncompressed
-    /// form decompresses; the pixels are the same either way, and never is an uncompressed image
-    /// compressed lossily on the way).
-    public static let readable = [
-        jpegLSLossless, jpeg2000Lossless, jpegLosslessFirstOrder, jpegLosslessNonHierarchical, rleLossless,
-        explicitVRLittleEndian, implicitVRLittleEndian, deflatedExplicitVRLittleEndian, explicitVRBigEndian,
-        jpegLSNearLossless, jpeg2000, jpegBaseline, jpegExtended,
-    ]
-    /// The lossy ones among them.
-    public static let lossy: Set<String> = [jpegLSNearLossless, jpeg2000, jpegBaseline, jpegExtended]
-}
-
 /// A DICOM Storage SCP (DCMTK's DcmSCP): listens on a TCP port, answers C-ECHO, and receives C-STORE
 /// of the given SOP classes straight into files that `events` names, one association at a time.
 public struct DICOMReceiver: Sendable {
@@ -75,17 +45,19 @@ public struct DICOMReceiver: Sendable {
     }
 
     /// Listens until `stop` is signalled; throws when it cannot listen (port taken, not allowed). Runs on a
-    /// large-stack thread of its own (a refused object is parsed in memory to be discarded).
+    /// thread of its own with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory
+    /// to be discarded, and DCMTK parses nested sequences recursively).
     public func run(events: Events, stop: StopSignal) throws {
         DCMTKRuntime.initialize()
         let box = EventBox(events)
         let finished = DispatchSemaphore(value: 0)
         let outcome = ReceiveOutcome()
-        let thread = LargeStackWorkers(count: 1)
-        thread.submit { [self] in
+        let thread = Thread { [self] in
             outcome.error = listen(box: box, stop: stop)
             finished.signal()
         }
+        thread.stackSize = LargeStackWorkers.stackBytes
+        thread.start()
         finished.wait()
         if let error = outcome.error { throw error }
     }
