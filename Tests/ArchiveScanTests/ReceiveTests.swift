@@ -99,6 +99,37 @@ struct ReceiveTests {
         #expect(Self.files(under: folder.root).isEmpty)
     }
 
+    /// Bytes that are not DICOM, an association request that claims 4 GB, and a connection closed at
+    /// once: each connection ends, the receiver goes on (C-ECHO and C-STORE after them succeed).
+    @Test func garbageOnThePortDoesNotStopIt() throws {
+        let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
+        var generator = SystemRandomNumberGenerator()
+        let payloads: [[UInt8]] = [
+            (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
+            [0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x41, count: 64),  // A-ASSOCIATE-RQ PDU, length 4 GB
+            [],
+        ]
+        let folder = try Self.receiving { port, _ in
+            for payload in payloads {
+                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = port.bigEndian
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                }
+                #expect(connected)
+                _ = payload.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(socket)
+            }
+            #expect(StoreFixture.run(echoscu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"]).status == 0)
+            let report = SampleExamTests.folder + "/dose-report/SR0001.dcm"
+            #expect(StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report]).status == 0)
+        }
+        #expect(folder.counts.stored == 1 && Self.files(under: folder.root).count == 1)
+    }
+
     @Test func aTakenPortIsAnErrorNamingIt() throws {
         let port = try Self.freePort()
         let first = try IncomingFolder(try StoreFixture.temporaryFolder("receive-a")), second = try IncomingFolder(try StoreFixture.temporaryFolder("receive-b"))
