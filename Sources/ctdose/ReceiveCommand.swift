@@ -67,4 +67,3 @@ struct ReceiveCommand: ParsableCommand {
         _ = sources
     }
 }
-

@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Threads that decode and render the exams (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Flagged exams given a section of their own, out of range first; the others are counted (default: \(FlaggedExam.defaultSectionLimit)).")
+    @Option(name: .long, help: "Flagged exams given a section of their own, out of range first; the others are counted.")
     var flaggedExams: Int = FlaggedExam.defaultSectionLimit
 
     func validate() throws {
