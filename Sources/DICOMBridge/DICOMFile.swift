@@ -247,10 +247,13 @@ extension DICOMFile {
 }
 
 extension DICOMError {
+    /// The shim's message of a failed call (NUL-terminated in a fixed buffer).
+    static func message(of error: cdcm_error) -> String {
+        withUnsafeBytes(of: error.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
     init(status: cdcm_status, error: cdcm_error) {
-        let message = withUnsafeBytes(of: error.message) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
+        let message = Self.message(of: error)
         switch status {
         case CDCM_ERR_IO: self = .io(message)
         case CDCM_ERR_NOT_DICOM: self = .parse(message)

@@ -89,8 +89,7 @@ public struct DICOMReceiver: Sendable {
             }
         }
         guard status != CDCM_OK else { return nil }
-        let message = withUnsafeBytes(of: error.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-        return .network(message)
+        return .network(DICOMError.message(of: error))
     }
 }
 
