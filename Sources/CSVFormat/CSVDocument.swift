@@ -19,7 +19,7 @@ public struct CSVDocument: Sendable, Equatable {
 
     /// Rows as dictionaries keyed by the header names.
     public var namedRows: [CSVRow] {
-        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let index = CSVRow.columnIndex(header)
         return rows.map { CSVRow(fields: $0, columnIndex: index) }
     }
 }
@@ -28,6 +28,11 @@ public struct CSVDocument: Sendable, Equatable {
 public struct CSVRow: Sendable, Equatable {
     var fields: [String]
     var columnIndex: [String: Int]
+
+    /// Column positions by header name; a repeated name reads its first column.
+    static func columnIndex(_ header: [String]) -> [String: Int] {
+        Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// The field of a column; "" for a missing column or a short row.
     public subscript(_ column: String) -> String {

@@ -83,7 +83,7 @@ public enum CSVReader {
             if let columnIndex {
                 try body(CSVRow(fields: record, columnIndex: columnIndex))
             } else {
-                columnIndex = Dictionary(record.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                columnIndex = CSVRow.columnIndex(record)
             }
         }
         try FileChunks.forEach(inFile: path, chunkBytes: chunkBytes) { chunk in try parser.consume(chunk, take) }
