@@ -74,6 +74,8 @@ public final class IncomingFolder: Sendable {
         case associationStarted(callingAETitle: String)
         case associationEnded(callingAETitle: String)
         case notPlaced(reason: String)
+        /// The port is open; senders are accepted from now on.
+        case listening
     }
 
     /// Stops `receive` from any thread (within about a second, after the current association).
@@ -97,7 +99,8 @@ public final class IncomingFolder: Sendable {
                 association: { [self] callingAETitle, started in
                     if started { state.withLock { $0.counts.associations += 1 } }
                     events(started ? .associationStarted(callingAETitle: callingAETitle) : .associationEnded(callingAETitle: callingAETitle))
-                }),
+                },
+                listening: { events(.listening) }),
             stop: stop)
     }
 

@@ -69,7 +69,9 @@ extern "C" cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const c
     for (size_t i = 0; i < transfer_syntax_count; ++i) syntaxes.push_back(transfer_syntax_uids[i]);
     OFCondition status = receiver.addPresentationContext(UID_VerificationSOPClass, syntaxes);
     for (size_t i = 0; i < sop_class_count && status.good(); ++i) status = receiver.addPresentationContext(sop_class_uids[i], syntaxes);
-    if (status.good()) status = receiver.listen();
+    if (status.good()) status = receiver.openListenPort();
+    if (status.good() && callbacks->listening) callbacks->listening(callbacks->context);
+    if (status.good()) status = receiver.acceptAssociations();
     cdcm::capture_log(nullptr);
     if (status == NET_EC_StopAfterConnectionTimeout || status == NET_EC_StopAfterAssociation) return CDCM_OK;  // as asked
     if (status.bad()) {

@@ -17,13 +17,17 @@ public struct DICOMReceiver: Sendable {
         public var received: @Sendable (_ path: String, _ outcome: Result<Void, DICOMError>) -> UInt16
         /// An association accepted (true) or ended (false), by calling AE title.
         public var association: @Sendable (_ callingAETitle: String, _ started: Bool) -> Void
+        /// The port is open: from now on a sender's association is accepted (or waits in the backlog).
+        public var listening: @Sendable () -> Void
 
         public init(fileFor: @escaping @Sendable (String, String) -> String?,
                     received: @escaping @Sendable (String, Result<Void, DICOMError>) -> UInt16,
-                    association: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
+                    association: @escaping @Sendable (String, Bool) -> Void = { _, _ in },
+                    listening: @escaping @Sendable () -> Void = {}) {
             self.fileFor = fileFor
             self.received = received
             self.association = association
+            self.listening = listening
         }
     }
 
@@ -82,6 +86,9 @@ public struct DICOMReceiver: Sendable {
             association: { context, callingAE, started in
                 let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
                 box.events.association(String(cString: callingAE!).trimmingCharacters(in: .whitespaces), started != 0)
+            },
+            listening: { context in
+                Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue().events.listening()
             })
         let status = withCStrings(sopClassUIDs) { classes in
             withCStrings(transferSyntaxUIDs) { syntaxes in

@@ -52,9 +52,9 @@ struct ReceiveCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
-        logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
         try folder.receive(port: port, aeTitle: aeTitle, stop: stop) { event in
             switch event {
+            case .listening: logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
             case .associationStarted(let callingAETitle): logger.info("association from AE \(callingAETitle)")
             case .associationEnded(let callingAETitle):
                 let counts = folder.counts

@@ -34,13 +34,18 @@ struct ReceiveTests {
         let folder = try IncomingFolder(root + "/incoming")
         let port = try freePort()
         let stop = IncomingFolder.Stop()
-        let done = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0), listening = DispatchSemaphore(value: 0)
         let failure = Mutex<Error?>(nil)
         Thread.detachNewThread {
-            do { try folder.receive(port: port, aeTitle: "CTDOSE", stop: stop) } catch { failure.withLock { $0 = error } }
+            do {
+                try folder.receive(port: port, aeTitle: "CTDOSE", stop: stop) { if case .listening = $0 { listening.signal() } }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            listening.signal()
             done.signal()
         }
-        Thread.sleep(forTimeInterval: 0.5)  // listening
+        listening.wait()
         try body(port, folder)
         stop.stop()
         done.wait()

@@ -176,6 +176,8 @@ typedef struct {
     uint16_t (*received)(void *context, const char *path, int32_t complete, const char *reason);
     /// An association accepted (`started` 1) or ended (0), by the calling AE title.
     void (*association)(void *context, const char *calling_ae_title, int32_t started);
+    /// Optional: once the port is open, before the first association is accepted.
+    void (*listening)(void *context);
 } cdcm_receiver_callbacks;
 
 /// Listens on `port` as `ae_title` and accepts C-ECHO and C-STORE of the given SOP classes in the
