@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "ctdose",
             dependencies: [
-                "ArchiveScan", "PixelAnalysis", "QualityMeasures", "DoseValidation", "ScanReport",
+                "ArchiveScan", "DICOMBridge", "PixelAnalysis", "QualityMeasures", "DoseValidation", "ScanReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

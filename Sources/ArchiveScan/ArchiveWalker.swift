@@ -2,8 +2,8 @@ import Foundation
 
 /// Lists the regular files under the given paths, recursively, following symbolic links to folders
 /// once (loops are detected by the folder's device and inode) and reporting every folder or file it
-/// cannot read instead of stopping. Folders named `IncomingFolder.receivingFolderName` (objects
-/// `ctdose receive` has not finished receiving) are not entered.
+/// cannot read instead of stopping. `IncomingFolder.bookkeepingNames` (objects `ctdose receive` has
+/// not finished receiving, the list of series `ctdose retrieve` has fetched) are passed over.
 public struct ArchiveWalker: Sendable {
     public struct Unreadable: Sendable, Equatable {
         public let path: String
@@ -42,7 +42,7 @@ public struct ArchiveWalker: Sendable {
                     unreadable.append(Unreadable(path: path, reason: "cannot list folder: \(reason)"))
                     continue
                 }
-                for name in entries.sorted().reversed() where name != IncomingFolder.receivingFolderName { pending.append(path + "/" + name) }
+                for name in entries.sorted().reversed() where !IncomingFolder.bookkeepingNames.contains(name) { pending.append(path + "/" + name) }
             default:
                 continue  // sockets, devices, FIFOs: not files to read
             }

@@ -12,6 +12,8 @@ public final class IncomingFolder: Sendable {
     public let root: String
     /// The folder of objects being received; never walked by a scan.
     public static let receivingFolderName = ".ctdose-receiving"
+    /// What a scan of the folder passes over: the receiving folder and `RetrievedSeries`' list.
+    public static let bookkeepingNames: Set<String> = [receivingFolderName, RetrievedSeries.fileName]
     /// The SOP classes ctdose reads: CT images, secondary captures (dose screens) and structured reports.
     public static let acceptedSOPClasses = [SOPClass.ctImage, SOPClass.enhancedCTImage, SOPClass.secondaryCapture]
         + SOPClass.structuredReports.sorted()
@@ -111,9 +113,13 @@ public final class IncomingFolder: Sendable {
     /// §9.1) is named by the arrival time instead, so that no sent text becomes a path.
     func finalPath(sopInstanceUID uid: String, receivedAt date: Date) -> String {
         let day = Self.dayFormat.string(from: date)
-        let isUID = !uid.isEmpty && uid.count <= 64 && uid.allSatisfy { $0 == "." || ("0"..."9").contains($0) } && !uid.hasPrefix(".")
-        let name = isUID ? uid : "object-\(Int64(date.timeIntervalSince1970 * 1e9))-\(state.withLock { state in state.next += 1; return state.next })"
+        let name = Self.isUID(Substring(uid)) ? uid : "object-\(Int64(date.timeIntervalSince1970 * 1e9))-\(state.withLock { state in state.next += 1; return state.next })"
         return "\(root)/\(day)/\(name).dcm"
+    }
+
+    /// Digits and dots, at most 64 characters (PS3.5 §9.1): text that may become a file name.
+    static func isUID(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= 64 && !text.hasPrefix(".") && text.allSatisfy { $0 == "." || ("0"..."9").contains($0) }
     }
 
     private static let dayFormat: DateFormatter = {

@@ -101,4 +101,8 @@ extension DICOMTag {
     public static let contentTemplateSequence = DICOMTag(0x0040, 0xA504)
     public static let templateIdentifier = DICOMTag(0x0040, 0xDB00)
     public static let mappingResource = DICOMTag(0x0008, 0x0105)
+    // Query/retrieve identifiers (PS3.4 C.6.2.1)
+    public static let queryRetrieveLevel = DICOMTag(0x0008, 0x0052)
+    public static let modalitiesInStudy = DICOMTag(0x0008, 0x0061)
+    public static let numberOfSeriesRelatedInstances = DICOMTag(0x0020, 0x1209)
 }

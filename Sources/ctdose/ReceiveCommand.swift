@@ -27,21 +27,12 @@ struct ReceiveCommand: ParsableCommand {
     @Option(name: .long, help: "Folder to receive into (created when absent).")
     var into: String
 
-    @Option(name: .long, help: "TCP port to listen on (11112: the registered DICOM port).")
-    var port: UInt16 = 11112
-
-    @Option(name: .long, help: "This receiver's AE title, up to 16 characters.")
-    var aeTitle = "CTDOSE"
-
-    func validate() throws {
-        guard !aeTitle.isEmpty, aeTitle.count <= 16, aeTitle.allSatisfy({ $0.isASCII && $0 != "\\" && !$0.isNewline }) else {
-            throw ValidationError("--ae-title must be 1 to 16 ASCII characters without a backslash (PS3.5 §6.2, AE)")
-        }
-    }
+    @OptionGroup var local: LocalAEArguments
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.receive")
+        let (port, aeTitle) = (local.port, local.aeTitle)
         let folder = try IncomingFolder(into)
         let stop = IncomingFolder.Stop()
         var sources: [DispatchSourceSignal] = []

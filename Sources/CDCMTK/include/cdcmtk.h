@@ -188,6 +188,55 @@ cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const 
                          const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
                          const cdcm_receiver_callbacks *callbacks, const volatile int32_t *stop, cdcm_error *err);
 
+// ---- Query / retrieve (a DICOM Q/R SCU over DCMTK's dcmnet, Study Root information model) ----------
+
+typedef struct {
+    const char *host;
+    uint16_t port;
+    const char *called_ae_title;   // the peer's AE title
+    const char *calling_ae_title;  // ours
+    int32_t timeout_seconds;       // for the association and for each response awaited
+} cdcm_peer;
+
+/// One attribute of a query: a matching key (non-empty value) or a return key (empty value).
+typedef struct {
+    uint16_t group;
+    uint16_t element;
+    const char *value;
+} cdcm_query_key;
+
+typedef struct cdcm_association cdcm_association;
+
+/// Opens an association to `peer` proposing Study Root Query/Retrieve FIND and MOVE (explicit and
+/// implicit VR little endian). CDCM_ERR_IO when the peer cannot be reached or refuses.
+cdcm_status cdcm_qr_open(const cdcm_peer *peer, cdcm_association **out, cdcm_error *err);
+
+/// Releases the association (or aborts it when release fails) and frees it. NULL is ignored.
+void cdcm_qr_close(cdcm_association *association);
+
+/// A C-FIND match: the values (multi-valued ones joined by backslashes, "" when absent) of the keys'
+/// attributes, in the keys' order; borrowed for the call.
+typedef void (*cdcm_find_match)(void *context, const char *const *values, size_t count);
+
+/// Sends one C-FIND with the keys and calls `on_match` for each pending response's identifier.
+/// `final_status` is the DIMSE status of the last response (0x0000 when matching completed).
+cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, cdcm_find_match on_match,
+                         void *context, uint16_t *final_status, cdcm_error *err);
+
+/// The last C-MOVE response: its DIMSE status and its sub-operation counts.
+typedef struct {
+    uint16_t status;
+    uint16_t remaining;
+    uint16_t completed;
+    uint16_t failed;
+    uint16_t warning;
+} cdcm_move_result;
+
+/// Sends one C-MOVE of what the keys identify to the AE `destination_ae_title` (which the peer must
+/// know by host and port) and waits for its final response.
+cdcm_status cdcm_qr_move(cdcm_association *association, const char *destination_ae_title, const cdcm_query_key *keys, size_t key_count,
+                         cdcm_move_result *result, cdcm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,227 @@
+import DICOMBridge
+import Foundation
+import Synchronization
+
+/// Why a retrieval stopped before it was through.
+public enum RetrievalError: Error, Equatable, CustomStringConvertible {
+    /// The list of retrieved series cannot be read or written.
+    case ledger(String)
+    /// The PACS refused or broke the exchange in a way no later series can escape.
+    case pacs(String)
+
+    public var description: String {
+        switch self {
+        case .ledger(let message), .pacs(let message): return message
+        }
+    }
+}
+
+/// Pulls a period's CT studies from a PACS into an `IncomingFolder`: Study Root C-FIND of the studies
+/// (Study Date in the range, Modalities in Study CT where the PACS supports that key), C-FIND of each
+/// study's series, then a C-MOVE per wanted series to this process's own receiver (its AE title is the
+/// calling AE title, which the PACS must know with this machine's address and `receivePort`). Series
+/// already fetched whole (`RetrievedSeries`) are skipped, so the same command can run every night.
+public struct PACSRetrieval: Sendable {
+    /// Which series of a CT study are fetched.
+    public enum Content: String, Sendable, CaseIterable {
+        /// CT series (images, localizers, dose screens) and SR series (dose reports).
+        case all
+        /// SR series only: what the dose audit needs without pixels (no size from images, no noise).
+        case doseReports = "dose-reports"
+
+        /// The Modality (0008,0060) values of the series fetched (PS3.3 C.7.3.1.1.1).
+        var modalities: Set<String> { self == .all ? ["CT", "SR"] : ["SR"] }
+    }
+
+    /// A series the PACS holds that this retrieval wants.
+    public struct Series: Sendable, Equatable {
+        public var studyInstanceUID: String
+        public var seriesInstanceUID: String
+        public var modality: String
+        /// Number of Series Related Instances, when the PACS returns it (an optional key).
+        public var instancesOnPACS: Int?
+    }
+
+    /// What the queries found.
+    public struct Plan: Sendable, Equatable {
+        /// Studies in the date range (those with CT, where the PACS matches Modalities in Study).
+        public var studiesFound = 0
+        /// Studies with at least one wanted series.
+        public var studiesWanted = 0
+        /// Wanted series not fetched whole before: what a run moves.
+        public var series: [Series] = []
+        /// Wanted series fetched whole by an earlier run, skipped.
+        public var seriesAlreadyFetched = 0
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable, Equatable {
+        public var plan = Plan()
+        public var seriesFetched = 0
+        /// Series the PACS did not move whole (fetched again by the next run).
+        public var seriesIncomplete = 0
+        /// Objects that arrived (from the PACS, or any other sender while the receiver listened).
+        public var objectsReceived = 0
+        /// Objects whose transfer broke or that could not be put in place.
+        public var objectsFailed = 0
+        /// Why series were incomplete: statuses and counts, never identifiers.
+        public var problems: [String] = []
+    }
+
+    /// Something the log may say (counts and statuses, never identifiers).
+    public enum Progress: Sendable {
+        case planned(Plan)
+        case series(index: Int, of: Int, objects: Int, complete: Bool)
+        case receiver(IncomingFolder.Event)
+    }
+
+    public var peer: DICOMPeer
+    public var studyDates: StudyDateRange
+    public var content: Content
+    /// The port this process receives the moved objects on.
+    public var receivePort: UInt16
+
+    public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, receivePort: UInt16 = 11112) {
+        self.peer = peer
+        self.studyDates = studyDates
+        self.content = content
+        self.receivePort = receivePort
+    }
+
+    /// Queries the PACS: the studies of the range, their wanted series, less those already fetched.
+    public func plan(using association: QueryRetrieveAssociation, fetched: RetrievedSeries) throws -> Plan {
+        var plan = Plan()
+        let studyUIDs = try studies(using: association)
+        plan.studiesFound = studyUIDs.count
+        for studyUID in studyUIDs {
+            let rows = try association.find([
+                .level(.series), QueryKey(.studyInstanceUID, studyUID), QueryKey(.seriesInstanceUID), QueryKey(.modality),
+                QueryKey(.numberOfSeriesRelatedInstances),
+            ])
+            let wanted = rows.compactMap { row -> Series? in
+                guard content.modalities.contains(row[3].uppercased()), !row[2].isEmpty else { return nil }
+                return Series(studyInstanceUID: studyUID, seriesInstanceUID: row[2], modality: row[3].uppercased(), instancesOnPACS: Int(row[4]))
+            }
+            guard Set(rows.map { $0[3].uppercased() }).contains("CT"), !wanted.isEmpty else { continue }  // a CT study only
+            plan.studiesWanted += 1
+            for series in wanted {
+                if fetched.needs(seriesInstanceUID: series.seriesInstanceUID, instancesOnPACS: series.instancesOnPACS) {
+                    plan.series.append(series)
+                } else {
+                    plan.seriesAlreadyFetched += 1
+                }
+            }
+        }
+        return plan
+    }
+
+    /// The Study Instance UIDs in the date range. Asks with Modalities in Study = CT first; a PACS that
+    /// refuses that optional key is asked again without it (its series then show which studies are CT).
+    private func studies(using association: QueryRetrieveAssociation) throws -> [String] {
+        let keys = [.level(.study), QueryKey(.studyInstanceUID), QueryKey(.studyDate, studyDates.dicomRange)]
+        let rows: [[String]]
+        do {
+            rows = try association.find(keys + [QueryKey(.modalitiesInStudy, "CT")])
+        } catch {
+            rows = try association.find(keys)
+        }
+        var seen = Set<String>()
+        return rows.map { $0[1] }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Queries, then (unless `dryRun`) receives on `receivePort` into `folder` while moving each planned
+    /// series, recording each one moved whole. Throws when the PACS cannot be reached, when the receiver
+    /// cannot listen, or when the PACS does not know this AE as a move destination; series already
+    /// recorded stay recorded.
+    public func run(into folder: IncomingFolder, dryRun: Bool = false, progress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Summary {
+        let fetched = try RetrievedSeries(folder: folder.root)
+        let association = try QueryRetrieveAssociation(peer: peer)
+        defer { association.close() }
+        var summary = Summary()
+        summary.plan = try plan(using: association, fetched: fetched)
+        progress(.planned(summary.plan))
+        guard !dryRun, !summary.plan.series.isEmpty else { return summary }
+
+        let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, progress: progress)
+        try receiver.start()
+        let moved = Result { try move(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
+        receiver.stop()
+        (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try moved.get()
+        (summary.objectsReceived, summary.objectsFailed) = (folder.counts.stored, folder.counts.failed)
+        return summary
+    }
+
+    /// C-MOVEs each series to this AE, recording those moved whole; returns (whole, not whole, why not).
+    private func move(_ planned: [Series], using association: QueryRetrieveAssociation, into folder: IncomingFolder,
+                      recordingIn fetched: RetrievedSeries, progress: (Progress) -> Void) throws -> (Int, Int, [String]) {
+        var (whole, incomplete, problems) = (0, 0, [String]())
+        for (index, series) in planned.enumerated() {
+            let before = folder.counts.stored
+            let outcome = try association.move(
+                [.level(.series), QueryKey(.studyInstanceUID, series.studyInstanceUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID)],
+                to: peer.callingAETitle)
+            let arrived = folder.counts.stored - before
+            if outcome.status == Self.moveDestinationUnknown {
+                throw RetrievalError.pacs("\(peer.name) does not know the move destination \(peer.callingAETitle) (status 0xA801): add it to "
+                                          + "the PACS's DICOM nodes with this machine's address and port \(receivePort)")
+            }
+            let complete = outcome.finished && outcome.failed == 0 && outcome.remaining == 0
+            if complete {
+                try fetched.record(seriesInstanceUID: series.seriesInstanceUID, count: max(outcome.completed + outcome.warning, arrived))
+                whole += 1
+            } else {
+                incomplete += 1
+                problems.append("a \(series.modality) series: C-MOVE status 0x\(String(outcome.status, radix: 16, uppercase: true)), "
+                                + "\(outcome.completed) moved, \(outcome.failed) failed, \(outcome.remaining) remaining")
+            }
+            progress(.series(index: index + 1, of: planned.count, objects: arrived, complete: complete))
+        }
+        return (whole, incomplete, problems)
+    }
+
+    /// C-MOVE status "Refused: Move Destination unknown" (PS3.4 Table C.4-2).
+    static let moveDestinationUnknown: UInt16 = 0xA801
+}
+
+/// The folder's receiver on a thread of its own for the length of a retrieval.
+private final class BackgroundReceiver: @unchecked Sendable {
+    let folder: IncomingFolder
+    let port: UInt16
+    let aeTitle: String
+    let progress: @Sendable (PACSRetrieval.Progress) -> Void
+    private let stopSignal = IncomingFolder.Stop()
+    private let ready = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let failure = Mutex<(any Error)?>(nil)
+
+    init(folder: IncomingFolder, port: UInt16, aeTitle: String, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) {
+        self.folder = folder
+        self.port = port
+        self.aeTitle = aeTitle
+        self.progress = progress
+    }
+
+    /// Returns once the port is open; throws the receiver's error when it cannot listen.
+    func start() throws {
+        let thread = Thread { [self] in
+            do {
+                try folder.receive(port: port, aeTitle: aeTitle, stop: stopSignal) { [self] event in
+                    if case .listening = event { ready.signal() } else { progress(.receiver(event)) }
+                }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            ready.signal()
+            finished.signal()
+        }
+        thread.start()
+        ready.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// Returns once the receiver has ended (after the association it is in, within about a second).
+    func stop() {
+        stopSignal.stop()
+        finished.wait()
+    }
+}

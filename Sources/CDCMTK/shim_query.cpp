@@ -1,0 +1,175 @@
+// A DICOM Query/Retrieve SCU over DCMTK's DcmSCU (Study Root information model): one association,
+// C-FIND with the keys Swift gives, C-MOVE to the AE Swift names. No decisions here.
+#include "shim_internal.hpp"
+
+#include "dcmtk/dcmnet/scu.h"
+
+#include <memory>
+
+namespace {
+
+class QuerySCU : public DcmSCU {
+  public:
+    cdcm_find_match on_match = nullptr;
+    void *context = nullptr;
+    const std::vector<DcmTagKey> *tags = nullptr;
+    Uint16 last_status = 0;
+    cdcm_move_result last_move = {};
+
+  protected:
+    OFCondition handleFINDResponse(const T_ASC_PresentationContextID presID, QRResponse *response, OFBool &waitForNextResponse) override {
+        OFCondition status = DcmSCU::handleFINDResponse(presID, response, waitForNextResponse);
+        last_status = response->m_status;
+        if (response->m_dataset != nullptr && DICOM_PENDING_STATUS(response->m_status) && on_match != nullptr) {
+            std::vector<OFString> values(tags->size());
+            std::vector<const char *> pointers(tags->size());
+            for (size_t i = 0; i < tags->size(); ++i) {
+                if (response->m_dataset->findAndGetOFStringArray((*tags)[i], values[i]).bad()) values[i].clear();
+                pointers[i] = values[i].c_str();
+            }
+            on_match(context, pointers.data(), pointers.size());
+        }
+        return status;
+    }
+
+    OFCondition handleMOVEResponse(const T_ASC_PresentationContextID presID, RetrieveResponse *response, OFBool &waitForNextResponse) override {
+        OFCondition status = DcmSCU::handleMOVEResponse(presID, response, waitForNextResponse);
+        last_move = {response->m_status, response->m_numberOfRemainingSubops, response->m_numberOfCompletedSubops,
+                     response->m_numberOfFailedSubops, response->m_numberOfWarningSubops};
+        return status;
+    }
+};
+
+void fill(DcmDataset &dataset, const cdcm_query_key *keys, size_t key_count, std::vector<DcmTagKey> *tags) {
+    for (size_t i = 0; i < key_count; ++i) {
+        DcmTagKey tag(keys[i].group, keys[i].element);
+        dataset.putAndInsertString(tag, keys[i].value ? keys[i].value : "");
+        if (tags) tags->push_back(tag);
+    }
+}
+
+}  // namespace
+
+struct cdcm_association {
+    QuerySCU scu;
+    std::string peer;  // "AE at host:port", for messages
+};
+
+static std::string failure(const char *what, const cdcm_association *association, const OFCondition &condition, const std::string &log) {
+    return std::string(what) + " with " + association->peer + " failed: " + condition.text() + (log.empty() ? "" : " (" + log.substr(0, 300) + ")");
+}
+
+extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, cdcm_association **out, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (peer == nullptr || out == nullptr || peer->host == nullptr || peer->called_ae_title == nullptr || peer->calling_ae_title == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "peer, host and AE titles are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    *out = nullptr;
+    auto association = std::make_unique<cdcm_association>();
+    association->peer = std::string(peer->called_ae_title) + " at " + peer->host + ":" + std::to_string(peer->port);
+    QuerySCU &scu = association->scu;
+    scu.setPeerHostName(peer->host);
+    scu.setPeerPort(peer->port);
+    scu.setPeerAETitle(peer->called_ae_title);
+    scu.setAETitle(peer->calling_ae_title);
+    const Uint32 timeout = peer->timeout_seconds > 0 ? Uint32(peer->timeout_seconds) : 60;
+    scu.setConnectionTimeout(Sint32(timeout));
+    scu.setACSETimeout(timeout);
+    scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+    scu.setDIMSETimeout(timeout);
+    OFList<OFString> syntaxes;
+    syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
+    syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
+    std::string log;
+    cdcm::capture_log(&log);
+    OFCondition status = scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, syntaxes);
+    if (status.good()) status = scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, syntaxes);
+    if (status.good()) status = scu.initNetwork();
+    if (status.good()) status = scu.negotiateAssociation();
+    cdcm::capture_log(nullptr);
+    if (status.bad()) {
+        cdcm::set_error(err, CDCM_ERR_IO, failure("association", association.get(), status, log));
+        return CDCM_ERR_IO;
+    }
+    *out = association.release();
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+extern "C" void cdcm_qr_close(cdcm_association *association) {
+    if (association == nullptr) return;
+    try {
+        std::string log;
+        cdcm::capture_log(&log);
+        if (association->scu.isConnected() && association->scu.releaseAssociation().bad()) association->scu.abortAssociation();
+        cdcm::capture_log(nullptr);
+    } catch (...) {
+        cdcm::capture_log(nullptr);
+    }
+    delete association;
+}
+
+extern "C" cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, cdcm_find_match on_match,
+                                    void *context, uint16_t *final_status, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (association == nullptr || keys == nullptr || key_count == 0 || on_match == nullptr || final_status == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, keys, match callback and status are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    QuerySCU &scu = association->scu;
+    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
+    if (context_id == 0) {
+        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve FIND");
+        return CDCM_ERR_UNSUPPORTED;
+    }
+    std::vector<DcmTagKey> tags;
+    DcmDataset query;
+    fill(query, keys, key_count, &tags);
+    scu.on_match = on_match;
+    scu.context = context;
+    scu.tags = &tags;
+    scu.last_status = 0xFFFF;
+    std::string log;
+    cdcm::capture_log(&log);
+    OFCondition status = scu.sendFINDRequest(context_id, &query, nullptr);
+    cdcm::capture_log(nullptr);
+    scu.on_match = nullptr;
+    scu.tags = nullptr;
+    *final_status = scu.last_status;
+    if (status.bad()) {
+        cdcm::set_error(err, CDCM_ERR_IO, failure("C-FIND", association, status, log));
+        return CDCM_ERR_IO;
+    }
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+extern "C" cdcm_status cdcm_qr_move(cdcm_association *association, const char *destination_ae_title, const cdcm_query_key *keys, size_t key_count,
+                                    cdcm_move_result *result, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (association == nullptr || destination_ae_title == nullptr || keys == nullptr || key_count == 0 || result == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, destination, keys and result are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    QuerySCU &scu = association->scu;
+    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
+    if (context_id == 0) {
+        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve MOVE");
+        return CDCM_ERR_UNSUPPORTED;
+    }
+    DcmDataset query;
+    fill(query, keys, key_count, nullptr);
+    scu.last_move = {0xFFFF, 0, 0, 0, 0};
+    std::string log;
+    cdcm::capture_log(&log);
+    OFCondition status = scu.sendMOVERequest(context_id, destination_ae_title, &query, nullptr);
+    cdcm::capture_log(nullptr);
+    *result = scu.last_move;
+    if (status.bad()) {
+        cdcm::set_error(err, CDCM_ERR_IO, failure("C-MOVE", association, status, log));
+        return CDCM_ERR_IO;
+    }
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}

@@ -1,0 +1,117 @@
+import ArchiveScan
+import ArgumentParser
+import DICOMBridge
+import Foundation
+import Logging
+
+struct RetrieveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retrieve",
+        abstract: "Fetch a period's CT studies (or only their dose reports) from a PACS into a folder (C-FIND, C-MOVE).",
+        discussion: """
+            Asks the PACS (Study Root query/retrieve) for the studies of the date range, keeps those with a \
+            CT series, and moves their CT and SR series (or, with --content dose-reports, only the SR \
+            series) to this command's own receiver, which files them as `ctdose receive` does: \
+            INTO/YYYY-MM-DD/<SOP Instance UID>.dcm. The PACS must know this machine as a move \
+            destination: the --ae-title, this machine's address and the --port. Each series the PACS \
+            moved whole is listed in INTO/.ctdose-retrieved.csv and not fetched again, so the same \
+            command can run every night; a series moved in part is fetched again by the next run. \
+            Nothing identifying is logged (counts and statuses only).
+
+            Exit status: 0 when every series was moved whole, 2 when some were not (named by status in \
+            the log), 1 when the PACS cannot be reached, refuses, or does not know the move destination.
+
+            Examples:
+              ctdose retrieve --from pacs.example.org:104 --called-ae PACS --into /archive/ct --days 1
+              ctdose retrieve --from 10.0.0.5:11112 --called-ae ARCHIVE --into /archive/ct \\
+                  --since 2026-01-01 --until 2026-03-31 --content dose-reports --dry-run
+              ctdose scan /archive/ct --out /archive/results
+            """
+    )
+
+    @Option(name: .long, help: "The PACS, as HOST:PORT.")
+    var from: String
+
+    @Option(name: .long, help: "The PACS's AE title.")
+    var calledAe: String
+
+    @Option(name: .long, help: "Folder to receive into (created when absent).")
+    var into: String
+
+    @OptionGroup var local: LocalAEArguments
+
+    @Option(name: .long, help: "First study date, YYYY-MM-DD.")
+    var since: String?
+
+    @Option(name: .long, help: "Last study date, YYYY-MM-DD.")
+    var until: String?
+
+    @Option(name: .long, help: "The last N days, today included (instead of --since / --until).")
+    var days: Int?
+
+    @Option(name: .long, help: "Series to fetch: all (CT and SR) or dose-reports (SR only).")
+    var content: PACSRetrieval.Content = .all
+
+    @Option(name: .long, help: "Seconds to wait for the PACS to answer (association, each response).")
+    var timeout: Int32 = 600
+
+    @Flag(name: .long, help: "Query only: print how many studies and series would be fetched.")
+    var dryRun = false
+
+    func validate() throws {
+        try LocalAEArguments.check(calledAe, option: "--called-ae")
+        _ = try pacs()
+        _ = try dates()
+        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    private func pacs() throws -> (host: String, port: UInt16) {
+        guard let colon = from.lastIndex(of: ":"), let port = UInt16(from[from.index(after: colon)...]), port > 0, colon > from.startIndex else {
+            throw ValidationError("--from must be HOST:PORT (e.g. pacs.example.org:104), not \"\(from)\"")
+        }
+        return (String(from[..<colon]), port)
+    }
+
+    private func dates() throws -> StudyDateRange {
+        do {
+            if let days {
+                guard since == nil, until == nil else { throw ValidationError("give --days or --since / --until, not both") }
+                return try StudyDateRange(lastDays: days)
+            }
+            guard since != nil || until != nil else {
+                throw ValidationError("give the study dates to fetch: --days N, or --since and/or --until")
+            }
+            return try StudyDateRange(first: since, last: until)
+        } catch let error as StudyDateRangeError {
+            throw ValidationError("study dates: \(error)")
+        }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "ctdose.retrieve")
+        let (host, port) = try pacs()
+        let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout)
+        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, receivePort: local.port)
+        let folder = try IncomingFolder(into)
+        let summary = try retrieval.run(into: folder, dryRun: dryRun) { event in
+            switch event {
+            case .planned(let plan):
+                logger.info("\(peer.name): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
+            case .series(let index, let total, let objects, let complete):
+                logger.info("series \(index) of \(total): \(objects) objects\(complete ? "" : ", not moved whole")")
+            case .receiver(.notPlaced(let reason)): logger.error("an object could not be put in place: \(reason)")
+            case .receiver: break
+            }
+        }
+        for problem in summary.problems { logger.warning("not moved whole: \(problem)") }
+        if dryRun {
+            print("\(summary.plan.series.count) series of \(summary.plan.studiesWanted) CT studies would be fetched (\(summary.plan.seriesAlreadyFetched) fetched before); nothing moved (--dry-run)")
+            return
+        }
+        print("\(summary.seriesFetched) series fetched whole, \(summary.seriesIncomplete) not; \(summary.objectsReceived) objects received into \(into), \(summary.objectsFailed) failed; `ctdose scan \(into)` reads them")
+        if summary.seriesIncomplete > 0 || summary.objectsFailed > 0 { throw ExitCode(2) }
+    }
+}
+
+extension PACSRetrieval.Content: ExpressibleByArgument {}

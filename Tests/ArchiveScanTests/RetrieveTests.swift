@@ -1,0 +1,236 @@
+import DICOMBridge
+import Foundation
+import Glibc
+import Testing
+@testable import ArchiveScan
+
+/// A PACS to retrieve from: DCMTK's dcmqrscp (Debian's dcmtk package) with its own database in a
+/// temporary folder, knowing the move destination CTDOSE at 127.0.0.1:`receivePort`. It forks a process
+/// per association (its --single-process mode crashes on a second association in 3.6.7-9~deb12u4).
+/// Killed with SIGKILL when the test ends: it ignores SIGTERM.
+final class TestPACS {
+    let port: UInt16
+    let receivePort: UInt16
+    let root: String
+    private let process = Process()
+
+    init() throws {
+        root = try StoreFixture.temporaryFolder("pacs")
+        port = try ReceiveTests.freePort()
+        receivePort = try ReceiveTests.freePort()
+        try FileManager.default.createDirectory(atPath: root + "/db", withIntermediateDirectories: true)
+        let configuration = """
+            NetworkTCPPort = \(port)
+            MaxPDUSize = 16384
+            MaxAssociations = 16
+            HostTable BEGIN
+            ctdose = (CTDOSE, 127.0.0.1, \(receivePort))
+            HostTable END
+            VendorTable BEGIN
+            VendorTable END
+            AETable BEGIN
+            PACS \(root)/db RW (200, 1024mb) ANY
+            AETable END
+
+            """
+        try configuration.write(toFile: root + "/dcmqrscp.cfg", atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: try #require(DCMTKTools.path("dcmqrscp")))
+        process.arguments = ["-c", root + "/dcmqrscp.cfg"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let echoscu = try #require(DCMTKTools.path("echoscu"))
+        for _ in 0..<50 {
+            if StoreFixture.run(echoscu, ["-aec", "PACS", "127.0.0.1", "\(port)"]).status == 0 { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw DICOMError.network("dcmqrscp did not start on port \(port)")
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)  // dcmqrscp ignores SIGTERM
+        process.waitUntilExit()
+    }
+
+    /// Stores the files into the PACS with storescu.
+    func store(_ files: [String]) throws {
+        let sent = StoreFixture.run(try #require(DCMTKTools.path("storescu")), ["-aec", "PACS", "127.0.0.1", "\(port)"] + files)
+        #expect(sent.status == 0, "\(sent.stderr)")
+    }
+
+    func peer(callingAETitle: String = "CTDOSE") -> DICOMPeer {
+        DICOMPeer(host: "127.0.0.1", port: port, calledAETitle: "PACS", callingAETitle: callingAETitle, timeoutSeconds: 30)
+    }
+
+    /// The sample exam's 23 files (study date 2025-03-15).
+    static var sampleFiles: [String] { StoreFixture.sampleFiles.map { SampleExamTests.folder + "/" + $0 } }
+
+    /// A copy of the sample exam as another study: new study, series and SOP instance UIDs (dcmodify),
+    /// study date 2024-01-10.
+    static func otherStudy() throws -> [String] {
+        let root = try StoreFixture.temporaryFolder("other-study")
+        let dcmodify = try #require(DCMTKTools.path("dcmodify"))
+        var files: [String] = []
+        for (number, folder) in ["localizer", "axial", "dose-report"].enumerated() {
+            let copies = StoreFixture.sampleFiles.filter { $0.hasPrefix(folder + "/") }.map { root + "/" + $0.replacingOccurrences(of: "/", with: "-") }
+            for (source, copy) in zip(StoreFixture.sampleFiles.filter { $0.hasPrefix(folder + "/") }, copies) {
+                try FileManager.default.copyItem(atPath: SampleExamTests.folder + "/" + source, toPath: copy)
+            }
+            let modified = StoreFixture.run(dcmodify, ["-nb", "-gin", "-m", "StudyInstanceUID=2.25.1000", "-m", "StudyDate=20240110",
+                                                       "-m", "SeriesInstanceUID=2.25.100\(number)"] + copies)
+            #expect(modified.status == 0, "\(modified.stderr)")
+            files += copies
+        }
+        return files
+    }
+
+    /// The sample exam's dose report alone as a study of its own (no CT series), dated 2025-03-20.
+    static func reportOnlyStudy() throws -> [String] {
+        let copy = try StoreFixture.temporaryFolder("report-only") + "/SR.dcm"
+        try FileManager.default.copyItem(atPath: SampleExamTests.folder + "/dose-report/SR0001.dcm", toPath: copy)
+        let modified = StoreFixture.run(try #require(DCMTKTools.path("dcmodify")), [
+            "-nb", "-gin", "-m", "StudyInstanceUID=2.25.2000", "-m", "StudyDate=20250320", "-m", "SeriesInstanceUID=2.25.2001", copy,
+        ])
+        #expect(modified.status == 0, "\(modified.stderr)")
+        return [copy]
+    }
+}
+
+@Suite(.enabled(if: DCMTKTools.path("dcmqrscp") != nil && DCMTKTools.path("dcmodify") != nil,
+                "dcmtk's dcmqrscp / dcmodify are not installed: run Scripts/setup"))
+struct RetrieveTests {
+    static func folder() throws -> IncomingFolder { try IncomingFolder(try StoreFixture.temporaryFolder("retrieve") + "/into") }
+
+    static func retrieval(_ pacs: TestPACS, since: String?, until: String? = nil, content: PACSRetrieval.Content = .all,
+                          callingAETitle: String = "CTDOSE") throws -> PACSRetrieval {
+        PACSRetrieval(peer: pacs.peer(callingAETitle: callingAETitle), studyDates: try StudyDateRange(first: since, last: until),
+                      content: content, receivePort: pacs.receivePort)
+    }
+
+    @Test func aPeriodsCTStudyArrivesWholeAndScansLikeItsFiles() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles + TestPACS.otherStudy() + TestPACS.reportOnlyStudy())
+        let folder = try Self.folder()
+        let summary = try Self.retrieval(pacs, since: "2025-03-01", until: "2025-03-31").run(into: folder)
+        // dcmqrscp ignores Modalities in Study: the report-only study is found, and left for its series.
+        #expect(summary.plan.studiesFound == 2 && summary.plan.studiesWanted == 1)
+        #expect(summary.plan.series.map(\.modality).sorted() == ["CT", "CT", "SR"])  // localizer, axial, dose report
+        #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0 && summary.problems.isEmpty)
+        #expect(summary.objectsReceived == 23 && summary.objectsFailed == 0)
+        let received = ReceiveTests.files(under: folder.root)
+        #expect(received.count == 23)
+        let scanned = ArchiveScanner(jobs: 2).scan([folder.root]), fromFiles = SampleExamTests.result
+        #expect(scanned.exams.count == 1 && scanned.problems.isEmpty, "\(scanned.problems)")  // the list of series is not a problem
+        #expect(scanned.exams.first?.studyInstanceUID == fromFiles.exams.first?.studyInstanceUID)
+        #expect(scanned.exams.first?.dlpTotalMilligrayCentimeters == 159.6)
+        #expect(scanned.ctImages == fromFiles.ctImages && scanned.doseReports == 1)
+        // Each series recorded with the number of objects it had: 2 localizer views, 20 slices, 1 report.
+        let ledger = try String(contentsOfFile: folder.root + "/" + RetrievedSeries.fileName, encoding: .utf8)
+        #expect(ledger.split(separator: "\n").map { Int($0.split(separator: ",")[1])! }.sorted() == [1, 2, 20])
+    }
+
+    @Test func aSecondRunFetchesOnlyWhatIsNew() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles + TestPACS.otherStudy())
+        let folder = try Self.folder()
+        _ = try Self.retrieval(pacs, since: "2025-01-01").run(into: folder)
+        let again = try Self.retrieval(pacs, since: "2025-01-01").run(into: folder)
+        #expect(again.plan.series.isEmpty && again.plan.seriesAlreadyFetched == 3 && again.objectsReceived == 0)
+        // Widened to 2024: only the other study's three series move.
+        let wider = try Self.retrieval(pacs, since: "2024-01-01").run(into: folder)
+        #expect(wider.plan.studiesFound == 2 && wider.plan.seriesAlreadyFetched == 3)
+        #expect(wider.plan.series.allSatisfy { $0.studyInstanceUID == "2.25.1000" } && wider.seriesFetched == 3)
+        #expect(ReceiveTests.files(under: folder.root).count == 46)
+        #expect(ArchiveScanner(jobs: 2).scan([folder.root]).exams.count == 2)
+    }
+
+    @Test func doseReportsOnlyMovesTheSRSeries() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let folder = try Self.folder()
+        let summary = try Self.retrieval(pacs, since: "2025-03-15", until: "2025-03-15", content: .doseReports).run(into: folder)
+        #expect(summary.plan.series.map(\.modality) == ["SR"] && summary.objectsReceived == 1)
+        let received = ReceiveTests.files(under: folder.root)
+        let sopClass = try DICOMFile.read(folder.root + "/" + #require(received.first), headersOnly: true) { $0.string(.sopClassUID) }
+        #expect(sopClass == "1.2.840.10008.5.1.4.1.1.88.67")  // X-Ray Radiation Dose SR (PS3.6 Annex A)
+    }
+
+    @Test func aDryRunQueriesAndMovesNothing() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let folder = try Self.folder()
+        let summary = try Self.retrieval(pacs, since: "2025-03-01").run(into: folder, dryRun: true)
+        #expect(summary.plan.series.count == 3 && summary.objectsReceived == 0)
+        #expect(ReceiveTests.files(under: folder.root).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.root + "/" + RetrievedSeries.fileName))
+    }
+
+    @Test func anUnknownMoveDestinationSaysWhatToConfigure() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let folder = try Self.folder()
+        #expect {
+            try Self.retrieval(pacs, since: "2025-03-01", callingAETitle: "STRANGER").run(into: folder)
+        } throws: { error in
+            "\(error)".contains("does not know the move destination STRANGER (status 0xA801)") && "\(error)".contains("port \(pacs.receivePort)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.root + "/" + RetrievedSeries.fileName))
+    }
+
+    @Test func anUnreachablePACSIsNamed() throws {
+        let port = try ReceiveTests.freePort()
+        let peer = DICOMPeer(host: "127.0.0.1", port: port, calledAETitle: "NOBODY", callingAETitle: "CTDOSE", timeoutSeconds: 5)
+        #expect { try QueryRetrieveAssociation(peer: peer) } throws: { "\($0)".contains("NOBODY at 127.0.0.1:\(port)") }
+    }
+
+    @Test func theCommandLogsCountsAndNoIdentifier() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let root = try StoreFixture.temporaryFolder("retrieve-command")
+        let arguments = ["retrieve", "--from", "127.0.0.1:\(pacs.port)", "--called-ae", "PACS", "--into", root, "--port", "\(pacs.receivePort)",
+                         "--since", "2025-03-01", "--until", "2025-03-31"]
+        let run = StoreFixture.ctdose(arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("1 studies with study dates 20250301-20250331, 1 with CT; 3 series to fetch, 0 fetched before"), "\(run.stderr)")
+        let study = try #require(SampleExamTests.result.exams.first?.studyInstanceUID)
+        for secret in [study, "SAMPLE-0001", "PHANTOM", "2.25."] { #expect(!run.stderr.contains(secret), "\(secret) in the log") }
+        #expect(ReceiveTests.files(under: root).count == 23)
+        let refused = StoreFixture.ctdose(["retrieve", "--from", "127.0.0.1", "--called-ae", "PACS", "--into", root, "--days", "1"])
+        #expect(refused.status == 64 && refused.stderr.contains("--from must be HOST:PORT"), "\(refused.stderr)")
+    }
+}
+
+/// The list of fetched series and the study-date range: no network.
+struct RetrievalBookkeepingTests {
+    @Test func aLineCutShortIsFetchedAgainAndMoreObjectsOnThePACSToo() throws {
+        let root = try StoreFixture.temporaryFolder("ledger")
+        try "2.25.1,20\n2.25.2,3\n2.25.3".write(toFile: root + "/" + RetrievedSeries.fileName, atomically: true, encoding: .utf8)
+        let ledger = try RetrievedSeries(folder: root)
+        #expect(!ledger.needs(seriesInstanceUID: "2.25.1", instancesOnPACS: nil))
+        #expect(!ledger.needs(seriesInstanceUID: "2.25.1", instancesOnPACS: 20))
+        #expect(ledger.needs(seriesInstanceUID: "2.25.1", instancesOnPACS: 21))  // the series grew
+        #expect(ledger.needs(seriesInstanceUID: "2.25.3", instancesOnPACS: nil))  // the killed run's cut line
+        #expect(ledger.needs(seriesInstanceUID: "2.25.9", instancesOnPACS: nil))
+        try ledger.record(seriesInstanceUID: "2.25.3", count: 7)
+        try ledger.record(seriesInstanceUID: "../x,1\n2.25.9", count: 1)  // not a UID: not recorded
+        let reread = try RetrievedSeries(folder: root)
+        #expect(!reread.needs(seriesInstanceUID: "2.25.3", instancesOnPACS: 7) && reread.needs(seriesInstanceUID: "2.25.9", instancesOnPACS: nil))
+    }
+
+    @Test func studyDatesAsDICOMRanges() throws {
+        #expect(try StudyDateRange(first: "2026-11-01", last: "2026-11-30").dicomRange == "20261101-20261130")
+        #expect(try StudyDateRange(first: "2026-11-01", last: nil).dicomRange == "20261101-")
+        #expect(try StudyDateRange(first: nil, last: "2026-11-30").dicomRange == "-20261130")
+        #expect(try StudyDateRange(first: "2024-02-29", last: "2024-02-29").dicomRange == "20240229")
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let today = try #require(utc.date(from: DateComponents(year: 2026, month: 3, day: 1, hour: 10)))
+        #expect(try StudyDateRange(lastDays: 1, today: today, calendar: utc).dicomRange == "20260301")
+        #expect(try StudyDateRange(lastDays: 2, today: today, calendar: utc).dicomRange == "20260228-20260301")
+        for bad in ["2025-02-29", "2025-2-03", "20250203", "2025-13-01", ""] {
+            #expect(throws: StudyDateRangeError.self, "\(bad)") { try StudyDateRange(first: bad, last: nil) }
+        }
+        #expect(throws: StudyDateRangeError.self) { try StudyDateRange(first: "2026-02-01", last: "2026-01-31") }
+        #expect(throws: StudyDateRangeError.self) { try StudyDateRange(lastDays: 0) }
+    }
+}
