@@ -17,7 +17,8 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Pulls a period's CT studies from a PACS into an `IncomingFolder`: Study Root C-FIND of the studies
-/// (Study Date in the range, Modalities in Study CT where the PACS supports that key), C-FIND of each
+/// (Study Date in the range, in parts when a query has many matches; Modalities in Study CT where the PACS
+/// supports that key), C-FIND of each
 /// study's series, then a C-MOVE per wanted series to this process's own receiver (its AE title is the
 /// calling AE title, which the PACS must know with this machine's address and `receivePort`). Series
 /// already fetched whole (`RetrievedSeries`) are skipped, so the same command can run every night.
@@ -52,6 +53,10 @@ public struct PACSRetrieval: Sendable {
         public var series: [Series] = []
         /// Wanted series fetched whole by an earlier run, skipped.
         public var seriesAlreadyFetched = 0
+        /// Study-level C-FINDs sent (more than one when the range was asked in parts).
+        public var studyQueries = 0
+        /// Single days with `splitAt` matches or more: the PACS may have returned only some of them.
+        public var crowdedDays = 0
     }
 
     /// What a run did.
@@ -80,18 +85,22 @@ public struct PACSRetrieval: Sendable {
     public var content: Content
     /// The port this process receives the moved objects on.
     public var receivePort: UInt16
+    /// A study query with this many matches is asked again in halves of its date range.
+    public var splitAt: Int
 
-    public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, receivePort: UInt16 = 11112) {
+    public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, receivePort: UInt16 = 11112, splitAt: Int = 500) {
         self.peer = peer
         self.studyDates = studyDates
         self.content = content
         self.receivePort = receivePort
+        self.splitAt = max(1, splitAt)
     }
 
     /// Queries the PACS: the studies of the range, their wanted series, less those already fetched.
     public func plan(using association: QueryRetrieveAssociation, fetched: RetrievedSeries) throws -> Plan {
         var plan = Plan()
-        let studyUIDs = try studies(using: association)
+        var studyUIDs: [String] = [], seen = Set<String>()
+        try findStudies(in: studyDates, into: &plan, uids: &studyUIDs, seen: &seen, using: association)
         plan.studiesFound = studyUIDs.count
         for studyUID in studyUIDs {
             let rows = try association.find([
@@ -115,18 +124,30 @@ public struct PACSRetrieval: Sendable {
         return plan
     }
 
-    /// The Study Instance UIDs in the date range. Asks with Modalities in Study = CT first; a PACS that
-    /// refuses that optional key is asked again without it (its series then show which studies are CT).
-    private func studies(using association: QueryRetrieveAssociation) throws -> [String] {
-        let keys = [.level(.study), QueryKey(.studyInstanceUID), QueryKey(.studyDate, studyDates.dicomRange)]
+    /// The Study Instance UIDs of `range`, appended to `plan`. Asks with Modalities in Study = CT; a PACS
+    /// that refuses that optional key is asked again without it (its series then show which studies are
+    /// CT). A range with `splitAt` matches or more is asked again in halves (a PACS may return only the
+    /// first few hundred or thousand matches of a query without saying so); a single day that still has
+    /// that many is counted in `plan.crowdedDays`.
+    private func findStudies(in range: StudyDateRange, into plan: inout Plan, uids: inout [String], seen: inout Set<String>,
+                             using association: QueryRetrieveAssociation) throws {
+        let keys = [.level(.study), QueryKey(.studyInstanceUID), QueryKey(.studyDate, range.dicomRange)]
         let rows: [[String]]
         do {
             rows = try association.find(keys + [QueryKey(.modalitiesInStudy, "CT")])
         } catch {
             rows = try association.find(keys)
         }
-        var seen = Set<String>()
-        return rows.map { $0[1] }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        plan.studyQueries += 1
+        if rows.count >= splitAt {
+            if let (earlier, later) = range.halves() {
+                try findStudies(in: earlier, into: &plan, uids: &uids, seen: &seen, using: association)
+                try findStudies(in: later, into: &plan, uids: &uids, seen: &seen, using: association)
+                return
+            }
+            plan.crowdedDays += 1
+        }
+        uids += rows.map { $0[1] }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     /// Queries, then (unless `dryRun`) receives on `receivePort` into `folder` while moving each planned

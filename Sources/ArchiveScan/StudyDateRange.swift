@@ -36,6 +36,27 @@ public struct StudyDateRange: Sendable, Equatable {
         }
     }
 
+    /// The range cut in two (the first day to the middle one, the next day to the last), for a PACS
+    /// that may cap the matches of one query; an open end is `today`. Nil for a single day or a range
+    /// without a first day.
+    public func halves(today: Date = Date(), calendar: Calendar = .current) -> (StudyDateRange, StudyDateRange)? {
+        guard let first else { return nil }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let lastDay = last ?? calendar.dateComponents([.year, .month, .day], from: today)
+        guard let start = utc.date(from: first), let end = utc.date(from: lastDay),
+              let span = utc.dateComponents([.day], from: start, to: end).day, span >= 1,
+              let middle = utc.date(byAdding: .day, value: span / 2, to: start),
+              let next = utc.date(byAdding: .day, value: span / 2 + 1, to: start) else { return nil }
+        let day: (Date) -> DateComponents = { utc.dateComponents([.year, .month, .day], from: $0) }
+        return (StudyDateRange(days: first, day(middle)), StudyDateRange(days: day(next), lastDay))
+    }
+
+    private init(days first: DateComponents, _ last: DateComponents) {
+        self.first = first
+        self.last = last
+    }
+
     private static func compact(_ day: DateComponents) -> String {
         String(format: "%04d%02d%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
     }

@@ -52,6 +52,9 @@ struct RetrieveCommand: ParsableCommand {
     @Option(name: .long, help: "Series to fetch: all (CT and SR) or dose-reports (SR only).")
     var content: PACSRetrieval.Content = .all
 
+    @Option(name: .long, help: "A study query with this many matches is asked again in halves of its dates (for a PACS that caps its answers).")
+    var splitAt = 500
+
     @Option(name: .long, help: "Seconds to wait for the PACS to answer (association, each response).")
     var timeout: Int32 = 600
 
@@ -63,6 +66,7 @@ struct RetrieveCommand: ParsableCommand {
         _ = try pacs()
         _ = try dates()
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
     }
 
     private func pacs() throws -> (host: String, port: UInt16) {
@@ -92,12 +96,15 @@ struct RetrieveCommand: ParsableCommand {
         let logger = Logger(label: "ctdose.retrieve")
         let (host, port) = try pacs()
         let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout)
-        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, receivePort: local.port)
+        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, receivePort: local.port, splitAt: splitAt)
         let folder = try IncomingFolder(into)
         let summary = try retrieval.run(into: folder, dryRun: dryRun) { event in
             switch event {
             case .planned(let plan):
-                logger.info("\(peer.name): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
+                logger.info("\(peer.name): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange) (\(plan.studyQueries) queries), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
+                if plan.crowdedDays > 0 {
+                    logger.warning("\(plan.crowdedDays) single days had \(splitAt) or more studies: if the PACS caps its answers, some were not seen (raise --split-at if it does not)")
+                }
             case .series(let index, let total, let objects, let complete):
                 logger.info("series \(index) of \(total): \(objects) objects\(complete ? "" : ", not moved whole")")
             case .receiver(.notPlaced(let reason)): logger.error("an object could not be put in place: \(reason)")

@@ -144,6 +144,19 @@ struct RetrieveTests {
         #expect(ArchiveScanner(jobs: 2).scan([folder.root]).exams.count == 2)
     }
 
+    @Test func aQueryWithManyMatchesIsAskedAgainInHalves() throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles + TestPACS.otherStudy() + TestPACS.reportOnlyStudy())
+        let whole = try Self.retrieval(pacs, since: "2024-01-01", until: "2025-12-31").run(into: try Self.folder(), dryRun: true)
+        #expect(whole.plan.studyQueries == 1 && whole.plan.studiesFound == 3)
+        // As if the PACS capped at 2 matches: 2024-01-10, 2025-03-15 and 2025-03-20 end in ranges of their own.
+        var capped = try Self.retrieval(pacs, since: "2024-01-01", until: "2025-12-31")
+        capped.splitAt = 2
+        let split = try capped.run(into: try Self.folder(), dryRun: true)
+        #expect(split.plan.studyQueries > 1 && split.plan.crowdedDays == 0)
+        #expect(split.plan.studiesFound == 3 && split.plan.studiesWanted == 2 && split.plan.series.map(\.seriesInstanceUID).sorted() == whole.plan.series.map(\.seriesInstanceUID).sorted())
+    }
+
     @Test func doseReportsOnlyMovesTheSRSeries() throws {
         let pacs = try TestPACS()
         try pacs.store(TestPACS.sampleFiles)
@@ -191,7 +204,7 @@ struct RetrieveTests {
                          "--since", "2025-03-01", "--until", "2025-03-31"]
         let run = StoreFixture.ctdose(arguments)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("1 studies with study dates 20250301-20250331, 1 with CT; 3 series to fetch, 0 fetched before"), "\(run.stderr)")
+        #expect(run.stderr.contains("1 studies with study dates 20250301-20250331 (1 queries), 1 with CT; 3 series to fetch, 0 fetched before"), "\(run.stderr)")
         let study = try #require(SampleExamTests.result.exams.first?.studyInstanceUID)
         for secret in [study, "SAMPLE-0001", "PHANTOM", "2.25."] { #expect(!run.stderr.contains(secret), "\(secret) in the log") }
         #expect(ReceiveTests.files(under: root).count == 23)
@@ -231,6 +244,13 @@ struct RetrievalBookkeepingTests {
             #expect(throws: StudyDateRangeError.self, "\(bad)") { try StudyDateRange(first: bad, last: nil) }
         }
         #expect(throws: StudyDateRangeError.self) { try StudyDateRange(first: "2026-02-01", last: "2026-01-31") }
+        // Halves for a PACS that caps its matches: across a leap day, open-ended up to today, none for a day.
+        let leap = try #require(try StudyDateRange(first: "2024-02-27", last: "2024-03-01").halves())
+        #expect(leap.0.dicomRange == "20240227-20240228" && leap.1.dicomRange == "20240229-20240301")
+        let open = try #require(try StudyDateRange(first: "2026-02-27", last: nil).halves(today: today, calendar: utc))
+        #expect(open.0.dicomRange == "20260227-20260228" && open.1.dicomRange == "20260301")
+        #expect(try StudyDateRange(first: "2026-03-01", last: "2026-03-01").halves() == nil)
+        #expect(try StudyDateRange(first: nil, last: "2026-03-01").halves() == nil)
         #expect(throws: StudyDateRangeError.self) { try StudyDateRange(lastDays: 0) }
     }
 }
