@@ -78,14 +78,17 @@ public final class IncomingFolder: Sendable {
         case notPlaced(reason: String)
         /// The port is open; senders are accepted from now on.
         case listening
+        /// An association from a calling AE title not among those accepted, rejected.
+        case refused(callingAETitle: String)
     }
 
     /// Stops `receive` from any thread (within about a second, after the current association).
     public typealias Stop = DICOMReceiver.StopSignal
 
-    /// Receives on `port` as `aeTitle` (`DICOMReceiver`) into this folder until `stop` is signalled;
-    /// throws when it cannot listen.
-    public func receive(port: UInt16, aeTitle: String, stop: Stop, events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+    /// Receives on `port` as `aeTitle` (`DICOMReceiver`) into this folder until `stop` is signalled,
+    /// from the calling AE titles `acceptedCallingAETitles` (nil: any); throws when it cannot listen.
+    public func receive(port: UInt16, aeTitle: String, acceptedCallingAETitles: Set<String>? = nil, stop: Stop,
+                        events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
         let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses)
         try receiver.run(
             events: DICOMReceiver.Events(
@@ -102,7 +105,12 @@ public final class IncomingFolder: Sendable {
                     if started { state.withLock { $0.counts.associations += 1 } }
                     events(started ? .associationStarted(callingAETitle: callingAETitle) : .associationEnded(callingAETitle: callingAETitle))
                 },
-                listening: { events(.listening) }),
+                listening: { events(.listening) },
+                acceptsCallingAETitle: { callingAETitle in
+                    guard let accepted = acceptedCallingAETitles, !accepted.contains(callingAETitle) else { return true }
+                    events(.refused(callingAETitle: callingAETitle))
+                    return false
+                }),
             stop: stop)
     }
 

@@ -36,6 +36,10 @@ class Receiver : public DcmSCP {
         if (callbacks_.association) callbacks_.association(callbacks_.context, getPeerAETitle().c_str(), 0);
     }
 
+    OFBool checkCallingAETitleAccepted(const OFString &callingAE) override {
+        return callbacks_.accepts_calling_ae == nullptr || callbacks_.accepts_calling_ae(callbacks_.context, callingAE.c_str()) != 0;
+    }
+
     OFBool stopAfterConnectionTimeout() override { return *stop_ != 0; }
     OFBool stopAfterCurrentAssociation() override { return *stop_ != 0; }
 

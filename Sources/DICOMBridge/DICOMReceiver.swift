@@ -19,15 +19,19 @@ public struct DICOMReceiver: Sendable {
         public var association: @Sendable (_ callingAETitle: String, _ started: Bool) -> Void
         /// The port is open: from now on a sender's association is accepted (or waits in the backlog).
         public var listening: @Sendable () -> Void
+        /// Whether to accept an association from this calling AE title (else it is rejected).
+        public var acceptsCallingAETitle: @Sendable (_ callingAETitle: String) -> Bool
 
         public init(fileFor: @escaping @Sendable (String, String) -> String?,
                     received: @escaping @Sendable (String, Result<Void, DICOMError>) -> UInt16,
                     association: @escaping @Sendable (String, Bool) -> Void = { _, _ in },
-                    listening: @escaping @Sendable () -> Void = {}) {
+                    listening: @escaping @Sendable () -> Void = {},
+                    acceptsCallingAETitle: @escaping @Sendable (String) -> Bool = { _ in true }) {
             self.fileFor = fileFor
             self.received = received
             self.association = association
             self.listening = listening
+            self.acceptsCallingAETitle = acceptsCallingAETitle
         }
     }
 
@@ -89,6 +93,10 @@ public struct DICOMReceiver: Sendable {
             },
             listening: { context in
                 Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue().events.listening()
+            },
+            accepts_calling_ae: { context, callingAE in
+                let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
+                return box.events.acceptsCallingAETitle(String(cString: callingAE!).trimmingCharacters(in: .whitespaces)) ? 1 : 0
             })
         let status = withCStrings(sopClassUIDs) { classes in
             withCStrings(transferSyntaxUIDs) { syntaxes in

@@ -20,6 +20,7 @@ struct ReceiveCommand: ParsableCommand {
 
             Examples:
               ctdose receive --into /archive/incoming --port 11112 --ae-title CTDOSE
+              ctdose receive --into /archive/incoming --accept-from CT_SCANNER1 --accept-from PACS
               ctdose scan /archive/incoming --out /archive/results   # e.g. hourly
             """
     )
@@ -28,6 +29,13 @@ struct ReceiveCommand: ParsableCommand {
     var into: String
 
     @OptionGroup var local: LocalAEArguments
+
+    @Option(name: .long, help: "Accept associations only from this calling AE title (repeat for several; default: any).")
+    var acceptFrom: [String] = []
+
+    func validate() throws {
+        for title in acceptFrom { try LocalAEArguments.check(title, option: "--accept-from") }
+    }
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -43,7 +51,8 @@ struct ReceiveCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
-        try folder.receive(port: port, aeTitle: aeTitle, stop: stop) { event in
+        let accepted = acceptFrom.isEmpty ? nil : Set(acceptFrom.map { $0.trimmingCharacters(in: .whitespaces) })
+        try folder.receive(port: port, aeTitle: aeTitle, acceptedCallingAETitles: accepted, stop: stop) { event in
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
             case .associationStarted(let callingAETitle): logger.info("association from AE \(callingAETitle)")
@@ -51,6 +60,7 @@ struct ReceiveCommand: ParsableCommand {
                 let counts = folder.counts
                 logger.info("association from AE \(callingAETitle) ended; \(counts.stored) objects received so far, \(counts.failed) failed")
             case .notPlaced(let reason): logger.error("an object could not be put in place: \(reason)")
+            case .refused(let callingAETitle): logger.warning("association from AE \(callingAETitle) refused: not among --accept-from")
             }
         }
         let counts = folder.counts

@@ -29,7 +29,7 @@ struct ReceiveTests {
     }
 
     /// Receives into a new folder on a thread of its own; `body` sends; then stops it.
-    static func receiving(_ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
+    static func receiving(accepting accepted: Set<String>? = nil, _ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
         let root = try StoreFixture.temporaryFolder("receive")
         let folder = try IncomingFolder(root + "/incoming")
         let port = try freePort()
@@ -38,7 +38,9 @@ struct ReceiveTests {
         let failure = Mutex<Error?>(nil)
         Thread.detachNewThread {
             do {
-                try folder.receive(port: port, aeTitle: "CTDOSE", stop: stop) { if case .listening = $0 { listening.signal() } }
+                try folder.receive(port: port, aeTitle: "CTDOSE", acceptedCallingAETitles: accepted, stop: stop) {
+                    if case .listening = $0 { listening.signal() }
+                }
             } catch {
                 failure.withLock { $0 = error }
             }
@@ -106,6 +108,19 @@ struct ReceiveTests {
 
     /// Bytes that are not DICOM, an association request that claims 4 GB, and a connection closed at
     /// once: each connection ends, the receiver goes on (C-ECHO and C-STORE after them succeed).
+    @Test func onlyTheAcceptedCallingAETitlesAreLetIn() throws {
+        let storescu = try #require(Self.tool("storescu"))
+        let report = SampleExamTests.folder + "/dose-report/SR0001.dcm"
+        let folder = try Self.receiving(accepting: ["SCANNER1", "PACS"]) { port, _ in
+            let stranger = StoreFixture.run(storescu, ["-aet", "STRANGER", "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+            #expect(stranger.status != 0 && stranger.stderr.contains("Calling AE Title Not Recognized"), "\(stranger.stderr)")
+            let scanner = StoreFixture.run(storescu, ["-aet", "SCANNER1", "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+            #expect(scanner.status == 0, "\(scanner.stderr)")
+        }
+        #expect(folder.counts == IncomingFolder.Counts(associations: 1, stored: 1, failed: 0))
+        #expect(Self.files(under: folder.root).count == 1)
+    }
+
     @Test func garbageOnThePortDoesNotStopIt() throws {
         let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
         var generator = SystemRandomNumberGenerator()
@@ -189,7 +204,7 @@ struct ReceiveTests {
         let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
-        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--ae-title", "AUDIT"]
+        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--ae-title", "AUDIT", "--accept-from", "SCANNER1", "--accept-from", "SCANNER2"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -197,7 +212,7 @@ struct ReceiveTests {
         var listening = false
         for _ in 0..<50 where !listening {
             Thread.sleep(forTimeInterval: 0.1)
-            listening = StoreFixture.run(echoscu, ["-aec", "AUDIT", "127.0.0.1", "\(port)"]).status == 0
+            listening = StoreFixture.run(echoscu, ["-aet", "SCANNER1", "-aec", "AUDIT", "127.0.0.1", "\(port)"]).status == 0
         }
         #expect(listening)
         // Two senders at once: the second waits for the first association to end.
@@ -208,11 +223,13 @@ struct ReceiveTests {
             statuses.withLock { $0.append(store.status) }
         }
         #expect(statuses.withLock { $0 } == [0, 0])
+        #expect(StoreFixture.run(storescu, ["-aet", "STRANGER", "-aec", "AUDIT", "127.0.0.1", "\(port)"] + sent).status != 0)
         kill(process.processIdentifier, SIGTERM)
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
         #expect(log.contains("association from AE SCANNER1") && log.contains("association from AE SCANNER2"))
+        #expect(log.contains("association from AE STRANGER refused: not among --accept-from"), "\(log)")
         #expect(log.contains("stopped: 46 objects received in "), "\(log)")
         let study = try #require(SampleExamTests.result.exams.first?.studyInstanceUID)
         for secret in [study, "SAMPLE-0001", "PHANTOM"] { #expect(!log.contains(secret), "\(secret) in the log") }

@@ -178,6 +178,9 @@ typedef struct {
     void (*association)(void *context, const char *calling_ae_title, int32_t started);
     /// Optional: once the port is open, before the first association is accepted.
     void (*listening)(void *context);
+    /// Optional: whether to accept an association from this calling AE title (nonzero: accept); a
+    /// refused one is rejected with "calling AE title not recognized" (PS3.8 §9.3.4).
+    int32_t (*accepts_calling_ae)(void *context, const char *calling_ae_title);
 } cdcm_receiver_callbacks;
 
 /// Listens on `port` as `ae_title` and accepts C-ECHO and C-STORE of the given SOP classes in the
