@@ -90,28 +90,33 @@ public final class IncomingFolder: Sendable {
     public func receive(port: UInt16, aeTitle: String, acceptedCallingAETitles: Set<String>? = nil, stop: Stop,
                         events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
         let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses)
-        try receiver.run(
-            events: DICOMReceiver.Events(
-                fileFor: { [self] _, sopInstanceUID in receivingPath(sopInstanceUID: sopInstanceUID) },
-                received: { [self] path, outcome in
-                    do {
-                        return try received(path, outcome: outcome) == nil ? Self.outOfResources : 0x0000
-                    } catch {
-                        events(.notPlaced(reason: "\(error)"))
-                        return Self.outOfResources
-                    }
-                },
-                association: { [self] callingAETitle, started in
-                    if started { state.withLock { $0.counts.associations += 1 } }
-                    events(started ? .associationStarted(callingAETitle: callingAETitle) : .associationEnded(callingAETitle: callingAETitle))
-                },
-                listening: { events(.listening) },
-                acceptsCallingAETitle: { callingAETitle in
-                    guard let accepted = acceptedCallingAETitles, !accepted.contains(callingAETitle) else { return true }
-                    events(.refused(callingAETitle: callingAETitle))
-                    return false
-                }),
-            stop: stop)
+        try receiver.run(events: receiverEvents(acceptedCallingAETitles: acceptedCallingAETitles, events), stop: stop)
+    }
+
+    /// What a receiver (or a C-GET) asks this folder: where each object goes, and what to answer once it
+    /// is there.
+    public func receiverEvents(acceptedCallingAETitles: Set<String>? = nil, _ events: @escaping @Sendable (Event) -> Void = { _ in })
+        -> DICOMReceiver.Events {
+        DICOMReceiver.Events(
+            fileFor: { [self] _, sopInstanceUID in receivingPath(sopInstanceUID: sopInstanceUID) },
+            received: { [self] path, outcome in
+                do {
+                    return try received(path, outcome: outcome) == nil ? Self.outOfResources : 0x0000
+                } catch {
+                    events(.notPlaced(reason: "\(error)"))
+                    return Self.outOfResources
+                }
+            },
+            association: { [self] callingAETitle, started in
+                if started { state.withLock { $0.counts.associations += 1 } }
+                events(started ? .associationStarted(callingAETitle: callingAETitle) : .associationEnded(callingAETitle: callingAETitle))
+            },
+            listening: { events(.listening) },
+            acceptsCallingAETitle: { callingAETitle in
+                guard let accepted = acceptedCallingAETitles, !accepted.contains(callingAETitle) else { return true }
+                events(.refused(callingAETitle: callingAETitle))
+                return false
+            })
     }
 
     /// C-STORE status "Refused: Out of Resources" (PS3.4 Table GG.4-1).

@@ -1,4 +1,5 @@
 import DICOMBridge
+import DoseModel
 import Foundation
 import Synchronization
 
@@ -32,6 +33,16 @@ public struct PACSRetrieval: Sendable {
 
         /// The Modality (0008,0060) values of the series fetched (PS3.3 C.7.3.1.1.1).
         var modalities: Set<String> { self == .all ? ["CT", "SR"] : ["SR"] }
+    }
+
+    /// How the objects come.
+    public enum Method: String, Sendable, CaseIterable {
+        /// C-MOVE to this process's own receiver: every PACS supports it, each must know this AE as a
+        /// move destination (address and `receivePort`).
+        case move
+        /// C-GET on the query's association: no PACS configuration and no port to open, where the PACS
+        /// supports it.
+        case get
     }
 
     /// A series the PACS holds that this retrieval wants.
@@ -87,14 +98,29 @@ public struct PACSRetrieval: Sendable {
     public var receivePort: UInt16
     /// A study query with this many matches is asked again in halves of its date range.
     public var splitAt: Int
+    public var method: Method
 
-    public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, receivePort: UInt16 = 11112, splitAt: Int = 500) {
+    public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, method: Method = .move, receivePort: UInt16 = 11112,
+                splitAt: Int = 500) {
         self.peer = peer
         self.studyDates = studyDates
         self.content = content
+        self.method = method
         self.receivePort = receivePort
         self.splitAt = max(1, splitAt)
     }
+
+    /// The presentation contexts a C-GET proposes for its objects: each image class ctdose reads in each
+    /// transfer syntax it decodes (a context each, so that the PACS can send every object as it holds
+    /// it), the structured report classes in the uncompressed ones.
+    static let getStorage: [QueryRetrieveAssociation.StorageContext] = {
+        let images = [SOPClass.ctImage, SOPClass.enhancedCTImage, SOPClass.secondaryCapture]
+        let uncompressed = [TransferSyntaxUID.explicitVRLittleEndian, TransferSyntaxUID.implicitVRLittleEndian,
+                            TransferSyntaxUID.deflatedExplicitVRLittleEndian, TransferSyntaxUID.explicitVRBigEndian]
+        let reports = IncomingFolder.acceptedSOPClasses.filter { !images.contains($0) }
+        return images.flatMap { sopClass in TransferSyntaxUID.readable.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
+            + reports.flatMap { sopClass in uncompressed.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
+    }()
 
     /// Queries the PACS: the studies of the range, their wanted series, less those already fetched.
     public func plan(using association: QueryRetrieveAssociation, fetched: RetrievedSeries) throws -> Plan {
@@ -150,39 +176,46 @@ public struct PACSRetrieval: Sendable {
         uids += rows.map { $0[1] }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    /// Queries, then (unless `dryRun`) receives on `receivePort` into `folder` while moving each planned
-    /// series, recording each one moved whole. Throws when the PACS cannot be reached, when the receiver
-    /// cannot listen, or when the PACS does not know this AE as a move destination; series already
-    /// recorded stay recorded.
+    /// Queries, then (unless `dryRun`) retrieves each planned series into `folder` (C-MOVE while
+    /// receiving on `receivePort`, or C-GET), recording each one retrieved whole. Throws when the PACS
+    /// cannot be reached, when the receiver cannot listen, or when the PACS does not know this AE as a
+    /// move destination; series already recorded stay recorded.
     public func run(into folder: IncomingFolder, dryRun: Bool = false, progress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Summary {
         let fetched = try RetrievedSeries(folder: folder.root)
-        let association = try QueryRetrieveAssociation(peer: peer)
+        let association = try QueryRetrieveAssociation(peer: peer, getStorage: method == .get ? Self.getStorage : [])
         defer { association.close() }
         var summary = Summary()
         summary.plan = try plan(using: association, fetched: fetched)
         progress(.planned(summary.plan))
         guard !dryRun, !summary.plan.series.isEmpty else { return summary }
 
-        let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, progress: progress)
-        try receiver.start()
-        let moved = Result { try move(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
-        receiver.stop()
-        (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try moved.get()
+        let retrieved: Result<(Int, Int, [String]), any Error>
+        switch method {
+        case .move:
+            let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, progress: progress)
+            try receiver.start()
+            retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
+            receiver.stop()
+        case .get:
+            retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
+        }
+        (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try retrieved.get()
         (summary.objectsReceived, summary.objectsFailed) = (folder.counts.stored, folder.counts.failed)
         return summary
     }
 
-    /// C-MOVEs each series to this AE, recording those moved whole; returns (whole, not whole, why not).
-    private func move(_ planned: [Series], using association: QueryRetrieveAssociation, into folder: IncomingFolder,
-                      recordingIn fetched: RetrievedSeries, progress: (Progress) -> Void) throws -> (Int, Int, [String]) {
+    /// C-MOVEs each series to this AE or C-GETs it into `folder`, recording those retrieved whole;
+    /// returns (whole, not whole, why not).
+    private func retrieve(_ planned: [Series], using association: QueryRetrieveAssociation, into folder: IncomingFolder,
+                          recordingIn fetched: RetrievedSeries, progress: @escaping @Sendable (Progress) -> Void) throws -> (Int, Int, [String]) {
         var (whole, incomplete, problems) = (0, 0, [String]())
+        let events = folder.receiverEvents { progress(.receiver($0)) }
         for (index, series) in planned.enumerated() {
             let before = folder.counts.stored
-            let outcome = try association.move(
-                [.level(.series), QueryKey(.studyInstanceUID, series.studyInstanceUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID)],
-                to: peer.callingAETitle)
+            let keys = [.level(.series), QueryKey(.studyInstanceUID, series.studyInstanceUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID)]
+            let outcome = method == .move ? try association.move(keys, to: peer.callingAETitle) : try association.get(keys, events: events)
             let arrived = folder.counts.stored - before
-            if outcome.status == Self.moveDestinationUnknown {
+            if method == .move, outcome.status == Self.moveDestinationUnknown {
                 throw RetrievalError.pacs("\(peer.name) does not know the move destination \(peer.callingAETitle) (status 0xA801): add it to "
                                           + "the PACS's DICOM nodes with this machine's address and port \(receivePort)")
             }
@@ -192,7 +225,7 @@ public struct PACSRetrieval: Sendable {
                 whole += 1
             } else {
                 incomplete += 1
-                problems.append("a \(series.modality) series: C-MOVE status 0x\(String(outcome.status, radix: 16, uppercase: true)), "
+                problems.append("a \(series.modality) series: C-\(method.rawValue.uppercased()) status 0x\(String(outcome.status, radix: 16, uppercase: true)), "
                                 + "\(outcome.completed) moved, \(outcome.failed) failed, \(outcome.remaining) remaining")
             }
             progress(.series(index: index + 1, of: planned.count, objects: arrived, complete: complete))

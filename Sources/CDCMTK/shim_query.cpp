@@ -1,5 +1,6 @@
 // A DICOM Query/Retrieve SCU over DCMTK's DcmSCU (Study Root information model): one association,
-// C-FIND with the keys Swift gives, C-MOVE to the AE Swift names. No decisions here.
+// C-FIND with the keys Swift gives, C-MOVE to the AE Swift names, C-GET into the files Swift names.
+// No decisions here.
 #include "shim_internal.hpp"
 
 #include "dcmtk/dcmnet/scu.h"
@@ -14,7 +15,8 @@ class QuerySCU : public DcmSCU {
     void *context = nullptr;
     const std::vector<DcmTagKey> *tags = nullptr;
     Uint16 last_status = 0;
-    cdcm_move_result last_move = {};
+    cdcm_retrieve_result last_retrieve = {};
+    const cdcm_receiver_callbacks *store = nullptr;  // during a C-GET
 
   protected:
     OFCondition handleFINDResponse(const T_ASC_PresentationContextID presID, QRResponse *response, OFBool &waitForNextResponse) override {
@@ -34,9 +36,34 @@ class QuerySCU : public DcmSCU {
 
     OFCondition handleMOVEResponse(const T_ASC_PresentationContextID presID, RetrieveResponse *response, OFBool &waitForNextResponse) override {
         OFCondition status = DcmSCU::handleMOVEResponse(presID, response, waitForNextResponse);
-        last_move = {response->m_status, response->m_numberOfRemainingSubops, response->m_numberOfCompletedSubops,
-                     response->m_numberOfFailedSubops, response->m_numberOfWarningSubops};
+        remember(response);
         return status;
+    }
+
+    OFCondition handleCGETResponse(const T_ASC_PresentationContextID presID, RetrieveResponse *response, OFBool &continueCGETSession) override {
+        OFCondition status = DcmSCU::handleCGETResponse(presID, response, continueCGETSession);
+        remember(response);
+        return status;
+    }
+
+    // Bit-preserving storage mode: each object of a C-GET comes here, with a file name of DCMTK's that
+    // is not used.
+    OFCondition handleSTORERequestFile(T_ASC_PresentationContextID *presID, const OFString &, T_DIMSE_C_StoreRQ *request) override {
+        char path[4096] = {0};
+        if (store == nullptr || store->file_for(store->context, request->AffectedSOPClassUID, request->AffectedSOPInstanceUID, path, sizeof path) != 0) {
+            ignoreSTORERequest(*presID, *request);
+            return EC_IllegalCall;
+        }
+        OFCondition received = DcmSCU::handleSTORERequestFile(presID, OFString(path), request);
+        const Uint16 status = store->received(store->context, path, received.good() ? 1 : 0, received.good() ? "" : received.text());
+        if (received.bad()) return received;
+        return status == 0 ? EC_Normal : EC_IllegalCall;
+    }
+
+  private:
+    void remember(const RetrieveResponse *response) {
+        last_retrieve = {response->m_status, response->m_numberOfRemainingSubops, response->m_numberOfCompletedSubops,
+                         response->m_numberOfFailedSubops, response->m_numberOfWarningSubops};
     }
 };
 
@@ -59,7 +86,8 @@ static std::string failure(const char *what, const cdcm_association *association
     return std::string(what) + " with " + association->peer + " failed: " + condition.text() + (log.empty() ? "" : " (" + log.substr(0, 300) + ")");
 }
 
-extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, cdcm_association **out, cdcm_error *err) {
+extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, const char *const *storage_sop_class_uids, const char *const *storage_transfer_syntax_uids,
+                                    size_t storage_count, cdcm_association **out, cdcm_error *err) {
     CDCM_GUARD_BEGIN
     if (peer == nullptr || out == nullptr || peer->host == nullptr || peer->called_ae_title == nullptr || peer->calling_ae_title == nullptr) {
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "peer, host and AE titles are required");
@@ -85,6 +113,15 @@ extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, cdcm_association **ou
     cdcm::capture_log(&log);
     OFCondition status = scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, syntaxes);
     if (status.good()) status = scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, syntaxes);
+    if (status.good() && storage_count > 0) {
+        status = scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, syntaxes);
+        for (size_t i = 0; i < storage_count && status.good(); ++i) {
+            OFList<OFString> one;
+            one.push_back(storage_transfer_syntax_uids[i]);
+            status = scu.addPresentationContext(storage_sop_class_uids[i], one, ASC_SC_ROLE_SCP);
+        }
+        scu.setStorageMode(DCMSCU_STORAGE_BIT_PRESERVING);
+    }
     if (status.good()) status = scu.initNetwork();
     if (status.good()) status = scu.negotiateAssociation();
     cdcm::capture_log(nullptr);
@@ -146,7 +183,7 @@ extern "C" cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_qu
 }
 
 extern "C" cdcm_status cdcm_qr_move(cdcm_association *association, const char *destination_ae_title, const cdcm_query_key *keys, size_t key_count,
-                                    cdcm_move_result *result, cdcm_error *err) {
+                                    cdcm_retrieve_result *result, cdcm_error *err) {
     CDCM_GUARD_BEGIN
     if (association == nullptr || destination_ae_title == nullptr || keys == nullptr || key_count == 0 || result == nullptr) {
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, destination, keys and result are required");
@@ -160,14 +197,46 @@ extern "C" cdcm_status cdcm_qr_move(cdcm_association *association, const char *d
     }
     DcmDataset query;
     fill(query, keys, key_count, nullptr);
-    scu.last_move = {0xFFFF, 0, 0, 0, 0};
+    scu.last_retrieve = {0xFFFF, 0, 0, 0, 0};
     std::string log;
     cdcm::capture_log(&log);
     OFCondition status = scu.sendMOVERequest(context_id, destination_ae_title, &query, nullptr);
     cdcm::capture_log(nullptr);
-    *result = scu.last_move;
+    *result = scu.last_retrieve;
     if (status.bad()) {
         cdcm::set_error(err, CDCM_ERR_IO, failure("C-MOVE", association, status, log));
+        return CDCM_ERR_IO;
+    }
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+extern "C" cdcm_status cdcm_qr_get(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, const cdcm_receiver_callbacks *callbacks,
+                                   cdcm_retrieve_result *result, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (association == nullptr || keys == nullptr || key_count == 0 || callbacks == nullptr || callbacks->file_for == nullptr ||
+        callbacks->received == nullptr || result == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, keys, callbacks and result are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    QuerySCU &scu = association->scu;
+    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
+    if (context_id == 0) {
+        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve GET");
+        return CDCM_ERR_UNSUPPORTED;
+    }
+    DcmDataset query;
+    fill(query, keys, key_count, nullptr);
+    scu.last_retrieve = {0xFFFF, 0, 0, 0, 0};
+    scu.store = callbacks;
+    std::string log;
+    cdcm::capture_log(&log);
+    OFCondition status = scu.sendCGETRequest(context_id, &query, nullptr);
+    cdcm::capture_log(nullptr);
+    scu.store = nullptr;
+    *result = scu.last_retrieve;
+    if (status.bad()) {
+        cdcm::set_error(err, CDCM_ERR_IO, failure("C-GET", association, status, log));
         return CDCM_ERR_IO;
     }
     return CDCM_OK;

@@ -72,9 +72,26 @@ public struct DICOMReceiver: Sendable {
 
     private func listen(box: EventBox, stop: StopSignal) -> DICOMError? {
         var error = cdcm_error()
-        let context = Unmanaged.passUnretained(box).toOpaque()
-        var callbacks = cdcm_receiver_callbacks(
-            context: context,
+        var callbacks = box.callbacks
+        let status = withCStrings(sopClassUIDs) { classes in
+            withCStrings(transferSyntaxUIDs) { syntaxes in
+                cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, stop.flag, &error)
+            }
+        }
+        guard status != CDCM_OK else { return nil }
+        return .network(DICOMError.message(of: error))
+    }
+}
+
+/// A receiver's events behind the shim's C callbacks (whose context is the box, kept alive by the caller
+/// for as long as the shim may call).
+final class EventBox: @unchecked Sendable {
+    let events: DICOMReceiver.Events
+    init(_ events: DICOMReceiver.Events) { self.events = events }
+
+    var callbacks: cdcm_receiver_callbacks {
+        cdcm_receiver_callbacks(
+            context: Unmanaged.passUnretained(self).toOpaque(),
             file_for: { context, sopClass, sopInstance, path, size in
                 let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
                 guard let chosen = box.events.fileFor(String(cString: sopClass!), String(cString: sopInstance!)),
@@ -98,19 +115,7 @@ public struct DICOMReceiver: Sendable {
                 let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
                 return box.events.acceptsCallingAETitle(String(cString: callingAE!).trimmingCharacters(in: .whitespaces)) ? 1 : 0
             })
-        let status = withCStrings(sopClassUIDs) { classes in
-            withCStrings(transferSyntaxUIDs) { syntaxes in
-                cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, stop.flag, &error)
-            }
-        }
-        guard status != CDCM_OK else { return nil }
-        return .network(DICOMError.message(of: error))
     }
-}
-
-private final class EventBox: @unchecked Sendable {
-    let events: DICOMReceiver.Events
-    init(_ events: DICOMReceiver.Events) { self.events = events }
 }
 
 private final class ReceiveOutcome: @unchecked Sendable {
@@ -118,7 +123,7 @@ private final class ReceiveOutcome: @unchecked Sendable {
 }
 
 /// Calls `body` with a C array of the strings, valid for the call.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
     let pointers = copies.map { UnsafePointer($0) }

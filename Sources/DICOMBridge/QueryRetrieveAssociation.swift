@@ -45,26 +45,40 @@ public enum QueryRetrieveLevel: String, Sendable {
     case image = "IMAGE"
 }
 
-/// The final C-MOVE response: DIMSE status and sub-operation (C-STORE) counts (PS3.4 C.4.2.1.4).
-public struct MoveOutcome: Sendable, Equatable {
+/// The final C-MOVE or C-GET response: DIMSE status and sub-operation (C-STORE) counts (PS3.4 C.4.2.1.4,
+/// C.4.3.1.4).
+public struct RetrieveOutcome: Sendable, Equatable {
     public var status: UInt16
     public var completed: Int
     public var failed: Int
     public var warning: Int
     public var remaining: Int
 
-    /// Success (0x0000) or a warning (0xB000: some sub-operations failed or warned; PS3.4 C.4.2.1.5).
+    /// Success (0x0000) or a warning (0xB000: some sub-operations failed or warned; PS3.4 C.4.2.1.5, C.4.3.1.5).
     public var finished: Bool { status == 0x0000 || status == 0xB000 }
 }
 
-/// An association to a Query/Retrieve SCP (Study Root FIND and MOVE, DCMTK's DcmSCU). Use it from one
-/// thread; it is released when closed or deinitialised.
+/// An association to a Query/Retrieve SCP (Study Root FIND, MOVE and optionally GET; DCMTK's DcmSCU).
+/// Use it from one thread; it is released when closed or deinitialised.
 public final class QueryRetrieveAssociation {
     public let peer: DICOMPeer
     private var handle: OpaquePointer?
 
-    /// Opens the association; throws `.network` naming the peer when it cannot be reached or refuses.
-    public init(peer: DICOMPeer) throws {
+    /// A storage SOP class in one transfer syntax: a presentation context proposed for C-GET's objects.
+    public struct StorageContext: Sendable, Equatable {
+        public var sopClassUID: String
+        public var transferSyntaxUID: String
+        public init(sopClassUID: String, transferSyntaxUID: String) {
+            self.sopClassUID = sopClassUID
+            self.transferSyntaxUID = transferSyntaxUID
+        }
+    }
+
+    /// Opens the association, proposing GET too when `getStorage` is not empty (at most 120 contexts:
+    /// an association has 128 presentation contexts; PS3.8 §9.3.2.2); throws `.network` naming the peer
+    /// when it cannot be reached or refuses.
+    public init(peer: DICOMPeer, getStorage: [StorageContext] = []) throws {
+        guard getStorage.count <= 120 else { throw DICOMError.unsupported("\(getStorage.count) storage contexts: at most 120 fit an association") }
         DCMTKRuntime.initialize()
         self.peer = peer
         var error = cdcm_error()
@@ -74,7 +88,11 @@ public final class QueryRetrieveAssociation {
                 peer.callingAETitle.withCString { calling in
                     var description = cdcm_peer(host: host, port: peer.port, called_ae_title: called, calling_ae_title: calling,
                                                 timeout_seconds: peer.timeoutSeconds)
-                    return cdcm_qr_open(&description, &opened, &error)
+                    return withCStrings(getStorage.map(\.sopClassUID)) { classes in
+                        withCStrings(getStorage.map(\.transferSyntaxUID)) { syntaxes in
+                            cdcm_qr_open(&description, classes, syntaxes, getStorage.count, &opened, &error)
+                        }
+                    }
                 }
             }
         }
@@ -111,16 +129,38 @@ public final class QueryRetrieveAssociation {
     }
 
     /// One C-MOVE of what the keys identify to `destinationAETitle`; returns its final response.
-    public func move(_ keys: [QueryKey], to destinationAETitle: String) throws -> MoveOutcome {
+    public func move(_ keys: [QueryKey], to destinationAETitle: String) throws -> RetrieveOutcome {
         guard let handle else { throw DICOMError.network("C-MOVE with \(peer.name): the association is closed") }
         var error = cdcm_error()
-        var result = cdcm_move_result()
+        var result = cdcm_retrieve_result()
         let status = withQueryKeys(keys) { keys, count in
             destinationAETitle.withCString { cdcm_qr_move(handle, $0, keys, count, &result, &error) }
         }
         guard status == CDCM_OK else { throw DICOMError.network(DICOMError.message(of: error)) }
-        return MoveOutcome(status: result.status, completed: Int(result.completed), failed: Int(result.failed),
-                           warning: Int(result.warning), remaining: Int(result.remaining))
+        return RetrieveOutcome(result)
+    }
+
+    /// One C-GET of what the keys identify: each object arrives on this association into the file
+    /// `events.fileFor` names, then `events.received` (the other events are not used); an object refused
+    /// or not placed ends the C-GET. Needs an association opened with `getStorage`.
+    public func get(_ keys: [QueryKey], events: DICOMReceiver.Events) throws -> RetrieveOutcome {
+        guard let handle else { throw DICOMError.network("C-GET with \(peer.name): the association is closed") }
+        let box = EventBox(events)
+        var callbacks = box.callbacks
+        var error = cdcm_error()
+        var result = cdcm_retrieve_result()
+        let status = withExtendedLifetime(box) {
+            withQueryKeys(keys) { keys, count in cdcm_qr_get(handle, keys, count, &callbacks, &result, &error) }
+        }
+        guard status == CDCM_OK else { throw DICOMError.network(DICOMError.message(of: error)) }
+        return RetrieveOutcome(result)
+    }
+}
+
+extension RetrieveOutcome {
+    init(_ result: cdcm_retrieve_result) {
+        self.init(status: result.status, completed: Int(result.completed), failed: Int(result.failed), warning: Int(result.warning),
+                  remaining: Int(result.remaining))
     }
 }
 

@@ -13,12 +13,13 @@ struct RetrieveCommand: ParsableCommand {
             CT series, and moves their CT and SR series (or, with --content dose-reports, only the SR \
             series) to this command's own receiver, which files them as `ctdose receive` does: \
             INTO/YYYY-MM-DD/<SOP Instance UID>.dcm. The PACS must know this machine as a move \
-            destination: the --ae-title, this machine's address and the --port. Each series the PACS \
-            moved whole is listed in INTO/.ctdose-retrieved.csv and not fetched again, so the same \
-            command can run every night; a series moved in part is fetched again by the next run. \
+            destination: the --ae-title, this machine's address and the --port; or, with --method get, \
+            where the PACS supports C-GET, the objects come on the query's own association and the PACS \
+            needs no configuration. Each series the PACS sent whole is listed in INTO/.ctdose-retrieved.csv and not fetched again, so the same \
+            command can run every night; a series sent in part is fetched again by the next run. \
             Nothing identifying is logged (counts and statuses only).
 
-            Exit status: 0 when every series was moved whole, 2 when some were not (named by status in \
+            Exit status: 0 when every series came whole, 2 when some were not (named by status in \
             the log), 1 when the PACS cannot be reached, refuses, or does not know the move destination.
 
             Examples:
@@ -51,6 +52,9 @@ struct RetrieveCommand: ParsableCommand {
 
     @Option(name: .long, help: "Series to fetch: all (CT and SR) or dose-reports (SR only).")
     var content: PACSRetrieval.Content = .all
+
+    @Option(name: .long, help: "How objects come: move (C-MOVE to this machine's --ae-title and --port, which the PACS must know) or get (C-GET on the query's association).")
+    var method: PACSRetrieval.Method = .move
 
     @Option(name: .long, help: "A study query with this many matches is asked again in halves of its dates (for a PACS that caps its answers).")
     var splitAt = 500
@@ -96,7 +100,7 @@ struct RetrieveCommand: ParsableCommand {
         let logger = Logger(label: "ctdose.retrieve")
         let (host, port) = try pacs()
         let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout)
-        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, receivePort: local.port, splitAt: splitAt)
+        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, method: method, receivePort: local.port, splitAt: splitAt)
         let folder = try IncomingFolder(into)
         let summary = try retrieval.run(into: folder, dryRun: dryRun) { event in
             switch event {
@@ -106,12 +110,12 @@ struct RetrieveCommand: ParsableCommand {
                     logger.warning("\(plan.crowdedDays) single days had \(splitAt) or more studies: if the PACS caps its answers, some were not seen (raise --split-at if it does not)")
                 }
             case .series(let index, let total, let objects, let complete):
-                logger.info("series \(index) of \(total): \(objects) objects\(complete ? "" : ", not moved whole")")
+                logger.info("series \(index) of \(total): \(objects) objects\(complete ? "" : ", not whole")")
             case .receiver(.notPlaced(let reason)): logger.error("an object could not be put in place: \(reason)")
             case .receiver: break
             }
         }
-        for problem in summary.problems { logger.warning("not moved whole: \(problem)") }
+        for problem in summary.problems { logger.warning("not whole: \(problem)") }
         if dryRun {
             print("\(summary.plan.series.count) series of \(summary.plan.studiesWanted) CT studies would be fetched (\(summary.plan.seriesAlreadyFetched) fetched before); nothing moved (--dry-run)")
             return
@@ -122,3 +126,4 @@ struct RetrieveCommand: ParsableCommand {
 }
 
 extension PACSRetrieval.Content: ExpressibleByArgument {}
+extension PACSRetrieval.Method: ExpressibleByArgument {}

@@ -211,8 +211,11 @@ typedef struct {
 typedef struct cdcm_association cdcm_association;
 
 /// Opens an association to `peer` proposing Study Root Query/Retrieve FIND and MOVE (explicit and
-/// implicit VR little endian). CDCM_ERR_IO when the peer cannot be reached or refuses.
-cdcm_status cdcm_qr_open(const cdcm_peer *peer, cdcm_association **out, cdcm_error *err);
+/// implicit VR little endian) and, when `storage_count` > 0, GET with one presentation context in the
+/// SCP role (PS3.7 D.3.3.4) per pair (storage_sop_class_uids[i], storage_transfer_syntax_uids[i]) for
+/// the objects a C-GET brings. CDCM_ERR_IO when the peer cannot be reached or refuses.
+cdcm_status cdcm_qr_open(const cdcm_peer *peer, const char *const *storage_sop_class_uids, const char *const *storage_transfer_syntax_uids,
+                         size_t storage_count, cdcm_association **out, cdcm_error *err);
 
 /// Releases the association (or aborts it when release fails) and frees it. NULL is ignored.
 void cdcm_qr_close(cdcm_association *association);
@@ -226,19 +229,26 @@ typedef void (*cdcm_find_match)(void *context, const char *const *values, size_t
 cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, cdcm_find_match on_match,
                          void *context, uint16_t *final_status, cdcm_error *err);
 
-/// The last C-MOVE response: its DIMSE status and its sub-operation counts.
+/// The last C-MOVE or C-GET response: its DIMSE status and its sub-operation counts.
 typedef struct {
     uint16_t status;
     uint16_t remaining;
     uint16_t completed;
     uint16_t failed;
     uint16_t warning;
-} cdcm_move_result;
+} cdcm_retrieve_result;
 
 /// Sends one C-MOVE of what the keys identify to the AE `destination_ae_title` (which the peer must
 /// know by host and port) and waits for its final response.
 cdcm_status cdcm_qr_move(cdcm_association *association, const char *destination_ae_title, const cdcm_query_key *keys, size_t key_count,
-                         cdcm_move_result *result, cdcm_error *err);
+                         cdcm_retrieve_result *result, cdcm_error *err);
+
+/// Sends one C-GET of what the keys identify and receives its objects on this association, each
+/// straight into the file `callbacks->file_for` names, then `callbacks->received` (the other callbacks
+/// are not used). An object that cannot be received or placed (file_for or received refusing it) ends
+/// the exchange: it is answered 0xC000 and DCMTK stops the C-GET.
+cdcm_status cdcm_qr_get(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, const cdcm_receiver_callbacks *callbacks,
+                        cdcm_retrieve_result *result, cdcm_error *err);
 
 #ifdef __cplusplus
 }
