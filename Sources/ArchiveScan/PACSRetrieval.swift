@@ -18,11 +18,11 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Pulls a period's CT studies from a PACS into an `IncomingFolder`: Study Root C-FIND of the studies
-/// (Study Date in the range, in parts when a query has many matches; Modalities in Study CT where the PACS
-/// supports that key), C-FIND of each
-/// study's series, then a C-MOVE per wanted series to this process's own receiver (its AE title is the
-/// calling AE title, which the PACS must know with this machine's address and `receivePort`). Series
-/// already fetched whole (`RetrievedSeries`) are skipped, so the same command can run every night.
+/// (Study Date in the range, in parts when a query has many matches; Modalities in Study CT where the
+/// PACS supports that key), C-FIND of each study's series, then per wanted series a C-MOVE to this
+/// process's own receiver (its AE title is the calling AE title, which the PACS must know with this
+/// machine's address and `receivePort`) or a C-GET. Series already fetched whole (`RetrievedSeries`)
+/// are skipped, so the same command can run every night.
 public struct PACSRetrieval: Sendable {
     /// Which series of a CT study are fetched.
     public enum Content: String, Sendable, CaseIterable {
@@ -60,7 +60,7 @@ public struct PACSRetrieval: Sendable {
         public var studiesFound = 0
         /// Studies with at least one wanted series.
         public var studiesWanted = 0
-        /// Wanted series not fetched whole before: what a run moves.
+        /// Wanted series not fetched whole before: what a run retrieves.
         public var series: [Series] = []
         /// Wanted series fetched whole by an earlier run, skipped.
         public var seriesAlreadyFetched = 0
@@ -74,7 +74,7 @@ public struct PACSRetrieval: Sendable {
     public struct Summary: Sendable, Equatable {
         public var plan = Plan()
         public var seriesFetched = 0
-        /// Series the PACS did not move whole (fetched again by the next run).
+        /// Series the PACS did not send whole (fetched again by the next run).
         public var seriesIncomplete = 0
         /// Objects that arrived (from the PACS, or any other sender while the receiver listened).
         public var objectsReceived = 0
