@@ -82,6 +82,8 @@ public struct PACSRetrieval: Sendable {
         public var objectsFailed = 0
         /// Why series were incomplete: statuses and counts, never identifiers.
         public var problems: [String] = []
+        /// Associations opened again after one broke.
+        public var reconnections = 0
     }
 
     /// Something the log may say (counts and statuses, never identifiers).
@@ -89,6 +91,9 @@ public struct PACSRetrieval: Sendable {
         case planned(Plan)
         case series(index: Int, of: Int, objects: Int, complete: Bool)
         case receiver(IncomingFolder.Event)
+        /// The association broke during a retrieval (a PACS may end long or idle ones): a new one is
+        /// opened and the series asked for once more.
+        case reconnecting(reason: String)
     }
 
     public var peer: DICOMPeer
@@ -182,10 +187,10 @@ public struct PACSRetrieval: Sendable {
     /// move destination; series already recorded stay recorded.
     public func run(into folder: IncomingFolder, dryRun: Bool = false, progress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Summary {
         let fetched = try RetrievedSeries(folder: folder.root)
-        let association = try QueryRetrieveAssociation(peer: peer, getStorage: method == .get ? Self.getStorage : [])
-        defer { association.close() }
+        let association = try Connection(peer: peer, getStorage: method == .get ? Self.getStorage : [])
+        defer { association.current.close() }
         var summary = Summary()
-        summary.plan = try plan(using: association, fetched: fetched)
+        summary.plan = try plan(using: association.current, fetched: fetched)
         progress(.planned(summary.plan))
         guard !dryRun, !summary.plan.series.isEmpty else { return summary }
 
@@ -200,20 +205,31 @@ public struct PACSRetrieval: Sendable {
             retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
         }
         (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try retrieved.get()
+        summary.reconnections = association.reopened
         (summary.objectsReceived, summary.objectsFailed) = (folder.counts.stored, folder.counts.failed)
         return summary
     }
 
     /// C-MOVEs each series to this AE or C-GETs it into `folder`, recording those retrieved whole;
     /// returns (whole, not whole, why not).
-    private func retrieve(_ planned: [Series], using association: QueryRetrieveAssociation, into folder: IncomingFolder,
+    private func retrieve(_ planned: [Series], using association: Connection, into folder: IncomingFolder,
                           recordingIn fetched: RetrievedSeries, progress: @escaping @Sendable (Progress) -> Void) throws -> (Int, Int, [String]) {
         var (whole, incomplete, problems) = (0, 0, [String]())
         let events = folder.receiverEvents { progress(.receiver($0)) }
         for (index, series) in planned.enumerated() {
             let before = folder.counts.stored
             let keys = [.level(.series), QueryKey(.studyInstanceUID, series.studyInstanceUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID)]
-            let outcome = method == .move ? try association.move(keys, to: peer.callingAETitle) : try association.get(keys, events: events)
+            let send = { (association: QueryRetrieveAssociation) in
+                method == .move ? try association.move(keys, to: peer.callingAETitle) : try association.get(keys, events: events)
+            }
+            let outcome: RetrieveOutcome
+            do {
+                outcome = try send(association.current)
+            } catch let error as DICOMError {
+                progress(.reconnecting(reason: "\(error)"))
+                try association.reopen()
+                outcome = try send(association.current)
+            }
             let arrived = folder.counts.stored - before
             if method == .move, outcome.status == Self.moveDestinationUnknown {
                 throw RetrievalError.pacs("\(peer.name) does not know the move destination \(peer.callingAETitle) (status 0xA801): add it to "
@@ -235,6 +251,26 @@ public struct PACSRetrieval: Sendable {
 
     /// C-MOVE status "Refused: Move Destination unknown" (PS3.4 Table C.4-2).
     static let moveDestinationUnknown: UInt16 = 0xA801
+}
+
+/// The association a retrieval uses, opened again when it breaks.
+private final class Connection {
+    let peer: DICOMPeer
+    let getStorage: [QueryRetrieveAssociation.StorageContext]
+    private(set) var current: QueryRetrieveAssociation
+    private(set) var reopened = 0
+
+    init(peer: DICOMPeer, getStorage: [QueryRetrieveAssociation.StorageContext]) throws {
+        self.peer = peer
+        self.getStorage = getStorage
+        current = try QueryRetrieveAssociation(peer: peer, getStorage: getStorage)
+    }
+
+    func reopen() throws {
+        current.close()
+        current = try QueryRetrieveAssociation(peer: peer, getStorage: getStorage)
+        reopened += 1
+    }
 }
 
 /// The folder's receiver on a thread of its own for the length of a retrieval.

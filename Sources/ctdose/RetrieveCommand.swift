@@ -112,6 +112,7 @@ struct RetrieveCommand: ParsableCommand {
             case .series(let index, let total, let objects, let complete):
                 logger.info("series \(index) of \(total): \(objects) objects\(complete ? "" : ", not whole")")
             case .receiver(.notPlaced(let reason)): logger.error("an object could not be put in place: \(reason)")
+            case .reconnecting(let reason): logger.warning("the association broke (\(reason)); asking again on a new one")
             case .receiver: break
             }
         }

@@ -1,6 +1,7 @@
 import DICOMBridge
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 @testable import ArchiveScan
 
@@ -8,7 +9,7 @@ import Testing
 /// temporary folder, knowing the move destination CTDOSE at 127.0.0.1:`receivePort`. It forks a process
 /// per association (its --single-process mode crashes on a second association in 3.6.7-9~deb12u4).
 /// Killed with SIGKILL when the test ends: it ignores SIGTERM.
-final class TestPACS {
+final class TestPACS: @unchecked Sendable {  // its fields are set once, in init
     let port: UInt16
     let receivePort: UInt16
     let root: String
@@ -50,6 +51,12 @@ final class TestPACS {
     deinit {
         kill(process.processIdentifier, SIGKILL)  // dcmqrscp ignores SIGTERM
         process.waitUntilExit()
+    }
+
+    /// Kills the processes dcmqrscp forked for the associations it serves now: their peers see them break.
+    func dropAssociations() {
+        StoreFixture.run(try! #require(["/usr/bin/pkill", "/bin/pkill"].first { FileManager.default.isExecutableFile(atPath: $0) }),
+                         ["-KILL", "-P", "\(process.processIdentifier)"])
     }
 
     /// Stores the files into the PACS with storescu.
@@ -187,6 +194,27 @@ struct RetrieveTests {
         #expect(ArchiveScanner(jobs: 2).scan([folder.root]).exams.first?.dlpTotalMilligrayCentimeters == 159.6)
         let again = try retrieval.run(into: folder)
         #expect(again.plan.series.isEmpty && again.plan.seriesAlreadyFetched == 3)
+    }
+
+    @Test(arguments: [PACSRetrieval.Method.move, .get])
+    func aBrokenAssociationIsOpenedAgainAndTheSeriesAskedOnceMore(method: PACSRetrieval.Method) throws {
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let folder = try Self.folder()
+        var retrieval = try Self.retrieval(pacs, since: "2025-03-01")
+        retrieval.method = method
+        let reasons = Mutex<[String]>([])
+        let summary = try retrieval.run(into: folder) { event in
+            switch event {
+            case .series(index: 1, _, _, _): pacs.dropAssociations()  // the PACS ends the association after the first series
+            case .reconnecting(let reason): reasons.withLock { $0.append(reason) }
+            default: break
+            }
+        }
+        #expect(summary.reconnections == 1 && reasons.withLock { $0.count } == 1, "\(reasons.withLock { $0 })")
+        #expect(reasons.withLock { $0 }.allSatisfy { $0.contains("PACS at 127.0.0.1:\(pacs.port)") && !$0.contains("2.25.") })
+        #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0)
+        #expect(ReceiveTests.files(under: folder.root).count == 23)
     }
 
     @Test func doseReportsOnlyMovesTheSRSeries() throws {
