@@ -21,6 +21,7 @@ struct ReceiveCommand: ParsableCommand {
             Examples:
               ctdose receive --into /archive/incoming --port 11112 --ae-title CTDOSE
               ctdose receive --into /archive/incoming --accept-from CT_SCANNER1 --accept-from PACS
+              ctdose receive --into /archive/incoming --scan-after 60 -- --out /archive/results --db /archive/ctdose.sqlite
               ctdose scan /archive/incoming --out /archive/results   # e.g. hourly
             """
     )
@@ -33,8 +34,16 @@ struct ReceiveCommand: ParsableCommand {
     @Option(name: .long, help: "Accept associations only from this calling AE title (repeat for several; default: any).")
     var acceptFrom: [String] = []
 
+    @Option(name: .long, help: "Scan the folder once senders have been quiet this many seconds and something new arrived: `ctdose scan INTO` with the arguments after `--`.")
+    var scanAfter: Double?
+
+    @Argument(parsing: .postTerminator, help: "With --scan-after: arguments of the scan, after `--` (e.g. -- --out results --db ctdose.sqlite).")
+    var scanArguments: [String] = []
+
     func validate() throws {
         for title in acceptFrom { try LocalAEArguments.check(title, option: "--accept-from") }
+        if let scanAfter, !(scanAfter >= 0 && scanAfter < 86_400) { throw ValidationError("--scan-after must be 0 to 86400 seconds") }
+        if scanAfter == nil && !scanArguments.isEmpty { throw ValidationError("arguments after `--` are the scan's: give --scan-after too") }
     }
 
     func run() throws {
@@ -52,7 +61,19 @@ struct ReceiveCommand: ParsableCommand {
             sources.append(source)
         }
         let accepted = acceptFrom.isEmpty ? nil : Set(acceptFrom.map { $0.trimmingCharacters(in: .whitespaces) })
+        let scans = try scanAfter.map { seconds in
+            ScanWhenIdle(folder: folder, idleSeconds: seconds, executable: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+                         arguments: ["scan", into] + scanArguments) { report in
+                switch report {
+                case .started(let objects): logger.info("scanning \(into): \(objects) objects received since the last scan")
+                case .finished(let status): logger.info("scan of \(into) finished, exit status \(status)")
+                case .couldNotStart(let reason): logger.error("cannot start the scan: \(reason)")
+                }
+            }
+        }
+        defer { scans?.stop() }
         try folder.receive(port: port, aeTitle: aeTitle, acceptedCallingAETitles: accepted, stop: stop) { event in
+            scans?.note(event)
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
             case .associationStarted(let callingAETitle): logger.info("association from AE \(callingAETitle)")

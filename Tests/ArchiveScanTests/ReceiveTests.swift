@@ -236,6 +236,47 @@ struct ReceiveTests {
         #expect(Self.files(under: root + "/in").count == 23)  // the same objects twice: one file each
     }
 
+    @Test func withScanAfterTheCommandScansWhatArrivedOnceSendersAreQuiet() throws {
+        let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
+        let root = try StoreFixture.temporaryFolder("receive-scan")
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
+        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--scan-after", "1", "--",
+                             "--out", root + "/out", "--db", root + "/ctdose.sqlite", "--jobs", "2"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["CTDOSE_PSEUDONYM_KEY": StoreFixture.key]) { $1 }
+        let logFile = root + "/receive.log"
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var listening = false
+        for _ in 0..<50 where !listening {
+            Thread.sleep(forTimeInterval: 0.1)
+            listening = StoreFixture.run(echoscu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"]).status == 0
+        }
+        #expect(listening)
+        let sent = Self.files(under: SampleExamTests.folder).map { SampleExamTests.folder + "/" + $0 }
+        #expect(StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"] + sent).status == 0)
+        // The scan starts a second after the association ends, and its end is logged.
+        let scanned = ScanWhenIdleTests.eventually(300) {
+            ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").contains("scan of \(root)/in finished")
+        }
+        #expect(scanned)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let log = try String(contentsOfFile: logFile, encoding: .utf8)
+        let exams = root + "/out/exams.jsonl"
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
+        #expect(log.contains("scanning \(root)/in: 23 objects received since the last scan"), "\(log)")
+        #expect(log.contains("scan of \(root)/in finished, exit status 0"), "\(log)")
+        let lines = try String(contentsOfFile: exams, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 && lines.first?.contains("\"dlpTotal\":159.6") == true, "\(lines)")
+        let study = try #require(SampleExamTests.result.exams.first?.studyInstanceUID)
+        for secret in [study, "SAMPLE-0001", "PHANTOM"] { #expect(!log.contains(secret), "\(secret) in the log") }
+        #expect(StoreFixture.ctdose(["receive", "--into", root + "/x", "--", "--out", "y"]).stderr.contains("give --scan-after too"))
+    }
+
     /// storescu's option that proposes a transfer syntax in a presentation context of its own (besides
     /// the uncompressed ones), so that a file is sent as it is encoded.
     static let proposeOption: [String: String] = [
@@ -295,5 +336,48 @@ enum CorpusPaths {
 enum DCMTKTools {
     static func path(_ name: String) -> String? {
         ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// `ScanWhenIdle` with a stand-in command: when it runs, and that it never runs twice at once.
+struct ScanWhenIdleTests {
+    /// An object put in place as a receiver would.
+    static func arrive(_ folder: IncomingFolder, _ uid: String) throws {
+        let path = folder.receivingPath(sopInstanceUID: uid)
+        try Data("object".utf8).write(to: URL(fileURLWithPath: path))
+        try folder.received(path, outcome: .success(()))
+    }
+
+    /// Waits up to `seconds` for `condition`.
+    static func eventually(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while !condition() && Date() < end { Thread.sleep(forTimeInterval: 0.05) }
+        return condition()
+    }
+
+    @Test func runsWhenQuietOnlyForNewObjectsAndOneAtATime() throws {
+        let root = try StoreFixture.temporaryFolder("scan-when-idle")
+        let folder = try IncomingFolder(root + "/in")
+        let reports = Mutex<[ScanWhenIdle.Report]>([])
+        let runs = root + "/runs"
+        let scans = ScanWhenIdle(folder: folder, idleSeconds: 0.5, executable: "/bin/sh",
+                                 arguments: ["-c", "echo run >> \(runs); sleep 1.5"]) { report in reports.withLock { $0.append(report) } }
+        scans.note(.associationStarted(callingAETitle: "A"))
+        try Self.arrive(folder, "1.2.1")
+        try Self.arrive(folder, "1.2.2")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(reports.withLock { $0 }.isEmpty)  // an association is still open
+        scans.note(.associationEnded(callingAETitle: "A"))
+        #expect(Self.eventually { !reports.withLock { $0 }.isEmpty })  // quiet for 0.5 s: the first run starts, and lasts 1.5 s
+        scans.note(.associationStarted(callingAETitle: "B"))
+        try Self.arrive(folder, "1.2.3")
+        scans.note(.associationEnded(callingAETitle: "B"))
+        #expect(Self.eventually { reports.withLock { $0 }.count == 4 })
+        #expect(reports.withLock { $0 } == [.started(objectsSinceLastRun: 2), .finished(exitStatus: 0),
+                                            .started(objectsSinceLastRun: 1), .finished(exitStatus: 0)])
+        Thread.sleep(forTimeInterval: 1)
+        scans.stop()
+        #expect(reports.withLock { $0 }.count == 4)  // nothing new: no third run
+        #expect(try String(contentsOfFile: runs, encoding: .utf8) == "run\nrun\n")
     }
 }
