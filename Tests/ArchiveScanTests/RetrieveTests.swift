@@ -15,7 +15,8 @@ final class TestPACS: @unchecked Sendable {  // its fields are set once, in init
     let root: String
     private let process = Process()
 
-    init() throws {
+    /// `moveDestination`: the AE title the PACS knows at 127.0.0.1:`receivePort`.
+    init(moveDestination: String = "CTDOSE") throws {
         root = try StoreFixture.temporaryFolder("pacs")
         port = try ReceiveTests.freePort()
         receivePort = try ReceiveTests.freePort()
@@ -25,7 +26,7 @@ final class TestPACS: @unchecked Sendable {  // its fields are set once, in init
             MaxPDUSize = 16384
             MaxAssociations = 16
             HostTable BEGIN
-            ctdose = (CTDOSE, 127.0.0.1, \(receivePort))
+            ctdose = (\(moveDestination), 127.0.0.1, \(receivePort))
             HostTable END
             VendorTable BEGIN
             VendorTable END
