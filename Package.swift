@@ -4,7 +4,7 @@ import PackageDescription
 // DCMTK 3.6.7 and OpenJPEG 2.5 from Debian (Scripts/setup installs them). Only the libraries whose
 // symbols the shim calls are listed; their own dependencies come in through DT_NEEDED.
 let nativeLibraries: [LinkerSetting] =
-    ["dcmnet", "dcmsr", "dcmjpls", "dcmjpeg", "dcmdata", "oflog", "ofstd", "openjp2"].map { .linkedLibrary($0) }
+    ["dcmtls", "dcmnet", "dcmsr", "dcmjpls", "dcmjpeg", "dcmdata", "oflog", "ofstd", "openjp2"].map { .linkedLibrary($0) }
 
 let package = Package(
     name: "ctdose",

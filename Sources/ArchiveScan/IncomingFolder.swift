@@ -85,11 +85,12 @@ public final class IncomingFolder: Sendable {
     /// Stops `receive` from any thread (within about a second, after the current association).
     public typealias Stop = DICOMReceiver.StopSignal
 
-    /// Receives on `port` as `aeTitle` (`DICOMReceiver`) into this folder until `stop` is signalled,
-    /// from the calling AE titles `acceptedCallingAETitles` (nil: any); throws when it cannot listen.
-    public func receive(port: UInt16, aeTitle: String, acceptedCallingAETitles: Set<String>? = nil, stop: Stop,
+    /// Receives on `port` as `aeTitle` (`DICOMReceiver`, over TLS with `tls`) into this folder until
+    /// `stop` is signalled, from the calling AE titles `acceptedCallingAETitles` (nil: any); throws when
+    /// it cannot listen.
+    public func receive(port: UInt16, aeTitle: String, tls: TLSSettings? = nil, acceptedCallingAETitles: Set<String>? = nil, stop: Stop,
                         events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
-        let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses)
+        let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses, tls: tls)
         try receiver.run(events: receiverEvents(acceptedCallingAETitles: acceptedCallingAETitles, events), stop: stop)
     }
 

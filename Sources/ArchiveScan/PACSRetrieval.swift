@@ -197,7 +197,7 @@ public struct PACSRetrieval: Sendable {
         let retrieved: Result<(Int, Int, [String]), any Error>
         switch method {
         case .move:
-            let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, progress: progress)
+            let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, tls: peer.tls, progress: progress)
             try receiver.start()
             retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
             receiver.stop()
@@ -278,16 +278,18 @@ private final class BackgroundReceiver: @unchecked Sendable {
     let folder: IncomingFolder
     let port: UInt16
     let aeTitle: String
+    let tls: TLSSettings?
     let progress: @Sendable (PACSRetrieval.Progress) -> Void
     private let stopSignal = IncomingFolder.Stop()
     private let ready = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let failure = Mutex<(any Error)?>(nil)
 
-    init(folder: IncomingFolder, port: UInt16, aeTitle: String, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) {
+    init(folder: IncomingFolder, port: UInt16, aeTitle: String, tls: TLSSettings?, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) {
         self.folder = folder
         self.port = port
         self.aeTitle = aeTitle
+        self.tls = tls
         self.progress = progress
     }
 
@@ -295,7 +297,7 @@ private final class BackgroundReceiver: @unchecked Sendable {
     func start() throws {
         let thread = Thread { [self] in
             do {
-                try folder.receive(port: port, aeTitle: aeTitle, stop: stopSignal) { [self] event in
+                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, stop: stopSignal) { [self] event in
                     if case .listening = event { ready.signal() } else { progress(.receiver(event)) }
                 }
             } catch {

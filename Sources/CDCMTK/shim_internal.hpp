@@ -3,10 +3,12 @@
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
+#include "dcmtk/dcmnet/dcmlayer.h"
 #include "include/cdcmtk.h"
 
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +59,9 @@ bool run_catching_assertions(const std::function<void()> &body, std::string &ass
 inline DcmTagKey tag_key(uint32_t tag) {
     return DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF));
 }
+
+/// A TLS layer (shim_tls.cpp) for an acceptor (receiver) or a requestor, or nullptr with `*error` set.
+std::unique_ptr<DcmTransportLayer> tls_layer(const cdcm_tls &tls, bool acceptor, std::string *error);
 
 }  // namespace cdcm
 

@@ -18,6 +18,8 @@ class QuerySCU : public DcmSCU {
     cdcm_retrieve_result last_retrieve = {};
     const cdcm_receiver_callbacks *store = nullptr;  // during a C-GET
 
+    OFCondition secure(DcmTransportLayer *layer) { return useSecureConnection(layer); }
+
   protected:
     OFCondition handleFINDResponse(const T_ASC_PresentationContextID presID, QRResponse *response, OFBool &waitForNextResponse) override {
         OFCondition status = DcmSCU::handleFINDResponse(presID, response, waitForNextResponse);
@@ -78,6 +80,7 @@ void fill(DcmDataset &dataset, const cdcm_query_key *keys, size_t key_count, std
 }  // namespace
 
 struct cdcm_association {
+    std::unique_ptr<DcmTransportLayer> tls;  // declared first: destroyed after the SCU that uses it
     QuerySCU scu;
     std::string peer;  // "AE at host:port", for messages
 };
@@ -109,6 +112,14 @@ extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, const char *const *st
     OFList<OFString> syntaxes;
     syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
     syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
+    if (peer->tls != nullptr) {
+        std::string problem;
+        association->tls = cdcm::tls_layer(*peer->tls, false, &problem);
+        if (!association->tls) {
+            cdcm::set_error(err, CDCM_ERR_ARGUMENT, problem);
+            return CDCM_ERR_ARGUMENT;
+        }
+    }
     std::string log;
     cdcm::capture_log(&log);
     OFCondition status = scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, syntaxes);
@@ -123,6 +134,7 @@ extern "C" cdcm_status cdcm_qr_open(const cdcm_peer *peer, const char *const *st
         scu.setStorageMode(DCMSCU_STORAGE_BIT_PRESERVING);
     }
     if (status.good()) status = scu.initNetwork();
+    if (status.good() && association->tls) status = scu.secure(association->tls.get());  // needs the network initialised
     if (status.good()) status = scu.negotiateAssociation();
     cdcm::capture_log(nullptr);
     if (status.bad()) {

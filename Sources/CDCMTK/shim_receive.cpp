@@ -52,7 +52,7 @@ class Receiver : public DcmSCP {
 
 extern "C" cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
                                     const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
-                                    const cdcm_receiver_callbacks *callbacks, const volatile int32_t *stop, cdcm_error *err) {
+                                    const cdcm_receiver_callbacks *callbacks, const cdcm_tls *tls, const volatile int32_t *stop, cdcm_error *err) {
     CDCM_GUARD_BEGIN
     if (ae_title == nullptr || callbacks == nullptr || callbacks->file_for == nullptr || callbacks->received == nullptr ||
         stop == nullptr || sop_class_count == 0 || transfer_syntax_count == 0) {
@@ -61,7 +61,18 @@ extern "C" cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const c
     }
     std::string log;
     cdcm::capture_log(&log);  // DCMTK's log lines of this thread stay out of the process's output
+    std::unique_ptr<DcmTransportLayer> layer;  // outlives the receiver that uses it
+    if (tls != nullptr) {
+        std::string problem;
+        layer = cdcm::tls_layer(*tls, true, &problem);
+        if (!layer) {
+            cdcm::capture_log(nullptr);
+            cdcm::set_error(err, CDCM_ERR_ARGUMENT, problem);
+            return CDCM_ERR_ARGUMENT;
+        }
+    }
     Receiver receiver(*callbacks, stop);
+    if (layer) receiver.getConfig().setTransportLayer(layer.get());
     receiver.setPort(port);
     receiver.setAETitle(ae_title);
     receiver.setConnectionBlockingMode(DUL_NOBLOCK);

@@ -8,6 +8,8 @@ public struct DICOMReceiver: Sendable {
     public var aeTitle: String
     public var sopClassUIDs: [String]
     public var transferSyntaxUIDs: [String]
+    /// nil: plain TCP.
+    public var tls: TLSSettings?
 
     /// What the receiver asks and tells, on its listening thread.
     public struct Events: Sendable {
@@ -45,11 +47,13 @@ public struct DICOMReceiver: Sendable {
         public func stop() { flag.pointee = 1 }
     }
 
-    public init(port: UInt16, aeTitle: String, sopClassUIDs: [String], transferSyntaxUIDs: [String] = TransferSyntaxUID.readable) {
+    public init(port: UInt16, aeTitle: String, sopClassUIDs: [String], transferSyntaxUIDs: [String] = TransferSyntaxUID.readable,
+                tls: TLSSettings? = nil) {
         self.port = port
         self.aeTitle = aeTitle
         self.sopClassUIDs = sopClassUIDs
         self.transferSyntaxUIDs = transferSyntaxUIDs
+        self.tls = tls
     }
 
     /// Listens until `stop` is signalled; throws when it cannot listen (port taken, not allowed). Runs on a
@@ -75,7 +79,9 @@ public struct DICOMReceiver: Sendable {
         var callbacks = box.callbacks
         let status = withCStrings(sopClassUIDs) { classes in
             withCStrings(transferSyntaxUIDs) { syntaxes in
-                cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, stop.flag, &error)
+                withTLS(tls) { tls in
+                    cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, tls, stop.flag, &error)
+                }
             }
         }
         guard status != CDCM_OK else { return nil }

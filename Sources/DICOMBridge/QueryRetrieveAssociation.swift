@@ -11,13 +11,16 @@ public struct DICOMPeer: Sendable, Equatable {
     public var callingAETitle: String
     /// For opening the association and for each response awaited.
     public var timeoutSeconds: Int32
+    /// nil: plain TCP.
+    public var tls: TLSSettings?
 
-    public init(host: String, port: UInt16, calledAETitle: String, callingAETitle: String, timeoutSeconds: Int32 = 600) {
+    public init(host: String, port: UInt16, calledAETitle: String, callingAETitle: String, timeoutSeconds: Int32 = 600, tls: TLSSettings? = nil) {
         self.host = host
         self.port = port
         self.calledAETitle = calledAETitle
         self.callingAETitle = callingAETitle
         self.timeoutSeconds = timeoutSeconds
+        self.tls = tls
     }
 
     /// "AE at host:port", as messages name it.
@@ -86,11 +89,13 @@ public final class QueryRetrieveAssociation {
         let status = peer.host.withCString { host in
             peer.calledAETitle.withCString { called in
                 peer.callingAETitle.withCString { calling in
-                    var description = cdcm_peer(host: host, port: peer.port, called_ae_title: called, calling_ae_title: calling,
-                                                timeout_seconds: peer.timeoutSeconds)
-                    return withCStrings(getStorage.map(\.sopClassUID)) { classes in
-                        withCStrings(getStorage.map(\.transferSyntaxUID)) { syntaxes in
-                            cdcm_qr_open(&description, classes, syntaxes, getStorage.count, &opened, &error)
+                    withTLS(peer.tls) { tls in
+                        var description = cdcm_peer(host: host, port: peer.port, called_ae_title: called, calling_ae_title: calling,
+                                                    timeout_seconds: peer.timeoutSeconds, tls: tls)
+                        return withCStrings(getStorage.map(\.sopClassUID)) { classes in
+                            withCStrings(getStorage.map(\.transferSyntaxUID)) { syntaxes in
+                                cdcm_qr_open(&description, classes, syntaxes, getStorage.count, &opened, &error)
+                            }
                         }
                     }
                 }

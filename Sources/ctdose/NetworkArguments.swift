@@ -1,4 +1,6 @@
 import ArgumentParser
+import DICOMBridge
+import Foundation
 
 /// `--ae-title` and `--port`: this machine's DICOM application entity, for `receive` and `retrieve`.
 struct LocalAEArguments: ParsableArguments {
@@ -17,5 +19,30 @@ struct LocalAEArguments: ParsableArguments {
         guard !title.isEmpty, title.count <= 16, title.allSatisfy({ $0.isASCII && $0 != "\\" && !$0.isNewline }) else {
             throw ValidationError("\(option) must be 1 to 16 ASCII characters without a backslash (PS3.5 §6.2, AE)")
         }
+    }
+}
+
+/// `--tls-key`, `--tls-certificate`, `--tls-trust`: DICOM over TLS for `receive` and `retrieve`.
+struct TLSArguments: ParsableArguments {
+    @Option(name: .long, help: "TLS: this machine's private key (PEM). With --tls-certificate, every association is TLS 1.2 or newer.")
+    var tlsKey: String?
+
+    @Option(name: .long, help: "TLS: this machine's certificate (PEM).")
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: "TLS: a certificate authority's or a peer's certificate (PEM) to trust; the peer must present one it signs. Repeat for several.")
+    var tlsTrust: [String] = []
+
+    func validate() throws {
+        guard (tlsKey == nil) == (tlsCertificate == nil) else { throw ValidationError("--tls-key and --tls-certificate go together") }
+        for file in [tlsKey, tlsCertificate].compactMap({ $0 }) + tlsTrust where !FileManager.default.isReadableFile(atPath: file) {
+            throw ValidationError("cannot read \(file)")
+        }
+    }
+
+    /// nil when no TLS option is given.
+    var settings: TLSSettings? {
+        guard tlsKey != nil || tlsCertificate != nil || !tlsTrust.isEmpty else { return nil }
+        return TLSSettings(privateKeyFile: tlsKey, certificateFile: tlsCertificate, trustedCertificateFiles: tlsTrust)
     }
 }

@@ -31,6 +31,8 @@ struct ReceiveCommand: ParsableCommand {
 
     @OptionGroup var local: LocalAEArguments
 
+    @OptionGroup var tls: TLSArguments
+
     @Option(name: .long, help: "Accept associations only from this calling AE title (repeat for several; default: any).")
     var acceptFrom: [String] = []
 
@@ -43,6 +45,7 @@ struct ReceiveCommand: ParsableCommand {
     func validate() throws {
         for title in acceptFrom { try LocalAEArguments.check(title, option: "--accept-from") }
         if let scanAfter, !(scanAfter >= 0 && scanAfter < 86_400) { throw ValidationError("--scan-after must be 0 to 86400 seconds") }
+        if tls.settings != nil && tls.tlsKey == nil { throw ValidationError("a TLS receiver needs --tls-key and --tls-certificate") }
         if scanAfter == nil && !scanArguments.isEmpty { throw ValidationError("arguments after `--` are the scan's: give --scan-after too") }
     }
 
@@ -72,10 +75,10 @@ struct ReceiveCommand: ParsableCommand {
             }
         }
         defer { scans?.stop() }
-        try folder.receive(port: port, aeTitle: aeTitle, acceptedCallingAETitles: accepted, stop: stop) { event in
+        try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted, stop: stop) { event in
             scans?.note(event)
             switch event {
-            case .listening: logger.info("receiving as AE \(aeTitle) on port \(port) into \(into)")
+            case .listening: logger.info("receiving as AE \(aeTitle) on port \(port)\(tls.settings == nil ? "" : " (TLS)") into \(into)")
             case .associationStarted(let callingAETitle): logger.info("association from AE \(callingAETitle)")
             case .associationEnded(let callingAETitle):
                 let counts = folder.counts

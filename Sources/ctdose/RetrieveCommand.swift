@@ -41,6 +41,8 @@ struct RetrieveCommand: ParsableCommand {
 
     @OptionGroup var local: LocalAEArguments
 
+    @OptionGroup var tls: TLSArguments
+
     @Option(name: .long, help: "First study date, YYYY-MM-DD.")
     var since: String?
 
@@ -71,6 +73,12 @@ struct RetrieveCommand: ParsableCommand {
         _ = try dates()
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
+        if tls.settings != nil && tls.tlsTrust.isEmpty {
+            throw ValidationError("TLS to a PACS needs --tls-trust (its certificate or its authority's): ctdose does not talk to a PACS it cannot verify")
+        }
+        if tls.settings != nil && method == .move && tls.tlsKey == nil {
+            throw ValidationError("TLS with --method move needs --tls-key and --tls-certificate: the PACS connects back to this machine's receiver")
+        }
     }
 
     private func pacs() throws -> (host: String, port: UInt16) {
@@ -99,7 +107,7 @@ struct RetrieveCommand: ParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.retrieve")
         let (host, port) = try pacs()
-        let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout)
+        let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout, tls: tls.settings)
         let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, method: method, receivePort: local.port, splitAt: splitAt)
         let folder = try IncomingFolder(into)
         let summary = try retrieval.run(into: folder, dryRun: dryRun) { event in

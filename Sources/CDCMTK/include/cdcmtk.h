@@ -163,6 +163,20 @@ typedef void (*cdcm_sr_visitor)(const cdcm_sr_item *item, void *context);
 cdcm_status cdcm_sr_walk(cdcm_file *file, uint32_t max_depth, cdcm_sr_visitor visitor, void *context,
                          uint32_t *visited, uint32_t *skipped_deeper, cdcm_error *err);
 
+// ---- DICOM over TLS (DCMTK's dcmtls, OpenSSL) --------------------------------------------------------
+
+/// TLS for an association (PS3.15 B.9, the Non-downgrading BCP 195 profile: TLS 1.2 or newer, AES-GCM
+/// ciphersuites). PEM files. Key and certificate: this end's identity (required to accept, optional
+/// to request). Trusted certificates (CAs or the peers' own): when any are given the peer must present
+/// a certificate they sign; with none, the peer is not asked for one (a requestor then cannot tell
+/// whom it talks to: the caller decides whether to allow that).
+typedef struct {
+    const char *private_key_file;      // NULL: none
+    const char *certificate_file;      // NULL: none
+    const char *const *trusted_certificate_files;
+    size_t trusted_certificate_count;
+} cdcm_tls;
+
 // ---- Receiving (a DICOM Storage SCP over DCMTK's dcmnet) -----------------------------------------
 
 /// What the receiver asks and tells while it listens; every call comes from the listening thread.
@@ -187,9 +201,10 @@ typedef struct {
 /// given transfer syntaxes (each class offered with all of them), one association at a time. Returns
 /// when `*stop` is nonzero (looked at between associations and at least every second) or when it
 /// cannot listen (CDCM_ERR_IO: the port is taken or not allowed).
+/// With `tls` (NULL: plain TCP), every association is TLS (CDCM_ERR_ARGUMENT when the files do not load).
 cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
                          const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
-                         const cdcm_receiver_callbacks *callbacks, const volatile int32_t *stop, cdcm_error *err);
+                         const cdcm_receiver_callbacks *callbacks, const cdcm_tls *tls, const volatile int32_t *stop, cdcm_error *err);
 
 // ---- Query / retrieve (a DICOM Q/R SCU over DCMTK's dcmnet, Study Root information model) ----------
 
@@ -199,6 +214,7 @@ typedef struct {
     const char *called_ae_title;   // the peer's AE title
     const char *calling_ae_title;  // ours
     int32_t timeout_seconds;       // for the association and for each response awaited
+    const cdcm_tls *tls;           // NULL: plain TCP
 } cdcm_peer;
 
 /// One attribute of a query: a matching key (non-empty value) or a return key (empty value).

@@ -1,0 +1,137 @@
+import DICOMBridge
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+@testable import ArchiveScan
+
+/// A throwaway certificate authority (openssl, installed by Scripts/setup) with a server and a client
+/// certificate it signs, and a second authority nobody trusts with a certificate of its own.
+struct TestCertificates {
+    let folder: String
+    var ca: String { folder + "/ca.crt" }
+    func key(_ name: String) -> String { folder + "/\(name).key" }
+    func certificate(_ name: String) -> String { folder + "/\(name).crt" }
+
+    static let openssl = ["/usr/bin/openssl", "/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    init() throws {
+        folder = try StoreFixture.temporaryFolder("tls")
+        let openssl = try #require(Self.openssl)
+        func run(_ arguments: [String]) throws {
+            let result = StoreFixture.run(openssl, arguments)
+            guard result.status == 0 else { throw DICOMError.io("openssl \(arguments.first ?? ""): \(result.stderr)") }
+        }
+        for authority in ["ca", "stranger-ca"] {
+            try run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/\(authority).key", "-out", folder + "/\(authority).crt",
+                     "-days", "2", "-subj", "/CN=ctdose test \(authority)"])
+        }
+        for (name, authority) in [("server", "ca"), ("client", "ca"), ("stranger", "stranger-ca")] {
+            try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key(name), "-out", folder + "/\(name).csr", "-subj", "/CN=\(name)"])
+            try run(["x509", "-req", "-in", folder + "/\(name).csr", "-CA", folder + "/\(authority).crt", "-CAkey", folder + "/\(authority).key",
+                     "-CAcreateserial", "-out", certificate(name), "-days", "2"])
+        }
+    }
+
+    /// DCMTK tool options to connect as `name`, trusting the test authority.
+    func toolOptions(as name: String) -> [String] { ["+tls", key(name), certificate(name), "+cf", ca] }
+}
+
+@Suite(.enabled(if: TestCertificates.openssl != nil && DCMTKTools.path("dcmqrscp") != nil,
+                "openssl or dcmtk's tools are not installed: run Scripts/setup"))
+struct TLSTests {
+    @Test func theReceiverTakesOnlyTLSPeersWithACertificateItTrusts() throws {
+        let certificates = try TestCertificates()
+        let storescu = try #require(DCMTKTools.path("storescu"))
+        let report = SampleExamTests.folder + "/dose-report/SR0001.dcm"
+        let root = try StoreFixture.temporaryFolder("tls-receive")
+        let folder = try IncomingFolder(root + "/in")
+        let port = try ReceiveTests.freePort()
+        let stop = IncomingFolder.Stop(), done = DispatchSemaphore(value: 0), listening = DispatchSemaphore(value: 0)
+        let failure = Mutex<Error?>(nil)
+        let tls = TLSSettings(privateKeyFile: certificates.key("server"), certificateFile: certificates.certificate("server"),
+                              trustedCertificateFiles: [certificates.ca])
+        Thread.detachNewThread {
+            do {
+                try folder.receive(port: port, aeTitle: "CTDOSE", tls: tls, stop: stop) { if case .listening = $0 { listening.signal() } }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            listening.signal()
+            done.signal()
+        }
+        listening.wait()
+        let plain = StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+        let stranger = StoreFixture.run(storescu, ["+tls", certificates.key("stranger"), certificates.certificate("stranger"), "+cf", certificates.ca,
+                                                   "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+        let client = StoreFixture.run(storescu, certificates.toolOptions(as: "client") + ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+        stop.stop()
+        done.wait()
+        #expect(failure.withLock { $0 } == nil)
+        #expect(plain.status != 0 && stranger.status != 0, "plain: \(plain.stderr)\nstranger: \(stranger.stderr)")
+        #expect(client.status == 0, "\(client.stderr)")
+        #expect(folder.counts.stored == 1 && ReceiveTests.files(under: folder.root).count == 1)
+    }
+
+    @Test func aKeyThatIsNotTheCertificatesIsRefusedBeforeListening() throws {
+        let certificates = try TestCertificates()
+        let folder = try IncomingFolder(try StoreFixture.temporaryFolder("tls-mismatch") + "/in")
+        let tls = TLSSettings(privateKeyFile: certificates.key("client"), certificateFile: certificates.certificate("server"))
+        #expect {
+            try folder.receive(port: try ReceiveTests.freePort(), aeTitle: "CTDOSE", tls: tls, stop: IncomingFolder.Stop())
+        } throws: { "\($0)".contains("does not match the certificate") && "\($0)".contains("server.crt") }
+    }
+
+    /// Debian's dcmqrscp has no TLS; a PACS behind a TLS-terminating proxy (socat, as sites put stunnel
+    /// in front of old archives) that requires a client certificate from the test authority.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/socat"), "socat is not installed: run Scripts/setup"))
+    func aRetrievalOverTLSVerifiesThePACSAndShowsItsCertificate() throws {
+        let certificates = try TestCertificates()
+        let pacs = try TestPACS()
+        try pacs.store(TestPACS.sampleFiles)
+        let tlsPort = try ReceiveTests.freePort()
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
+        proxy.arguments = ["OPENSSL-LISTEN:\(tlsPort),bind=127.0.0.1,reuseaddr,fork,verify=1,cert=\(certificates.certificate("server")),"
+                           + "key=\(certificates.key("server")),cafile=\(certificates.ca)", "TCP:127.0.0.1:\(pacs.port)"]
+        proxy.standardError = FileHandle.nullDevice
+        proxy.standardOutput = FileHandle.nullDevice
+        try proxy.run()
+        defer {
+            kill(proxy.processIdentifier, SIGKILL)  // socat waits for its connections' processes on SIGTERM
+            proxy.waitUntilExit()
+        }
+        #expect(ScanWhenIdleTests.eventually(10) { Self.accepts(port: tlsPort) })
+        let folder = try IncomingFolder(try StoreFixture.temporaryFolder("tls-retrieve") + "/into")
+        func retrieval(trusting authority: String, as client: String? = "client") throws -> PACSRetrieval {
+            let tls = TLSSettings(privateKeyFile: client.map(certificates.key), certificateFile: client.map(certificates.certificate),
+                                  trustedCertificateFiles: [authority])
+            return PACSRetrieval(peer: DICOMPeer(host: "127.0.0.1", port: tlsPort, calledAETitle: "PACS", callingAETitle: "CTDOSE",
+                                                 timeoutSeconds: 30, tls: tls),
+                                 studyDates: try StudyDateRange(first: "2025-03-01", last: nil), method: .get)
+        }
+        // A PACS whose certificate the given authority did not sign is not talked to.
+        #expect { try retrieval(trusting: certificates.folder + "/stranger-ca.crt").run(into: folder) } throws: {
+            "\($0)".contains("PACS at 127.0.0.1:\(tlsPort)") && "\($0)".contains("certificate verify failed")
+        }
+        // Nor does it let in a client without a certificate of its authority.
+        #expect { try retrieval(trusting: certificates.ca, as: nil).run(into: folder) } throws: { "\($0)".contains("PACS at 127.0.0.1:\(tlsPort)") }
+        #expect { try retrieval(trusting: certificates.ca, as: "stranger").run(into: folder) } throws: { "\($0)".contains("PACS at 127.0.0.1") }
+        #expect(ReceiveTests.files(under: folder.root).isEmpty)
+        let summary = try retrieval(trusting: certificates.ca).run(into: folder)
+        #expect(summary.seriesFetched == 3 && summary.objectsReceived == 23)
+    }
+
+    /// Whether something accepts TCP connections on the port.
+    static func accepts(port: UInt16) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
