@@ -159,6 +159,28 @@ extern "C" void cdcm_qr_close(cdcm_association *association) {
     delete association;
 }
 
+namespace {
+
+/// The accepted presentation context of `sop_class`, or 0 with the error set.
+T_ASC_PresentationContextID context_for(cdcm_association *association, const char *sop_class, const char *service, cdcm_error *err) {
+    const T_ASC_PresentationContextID id = association->scu.findAnyPresentationContextID(sop_class, "");
+    if (id == 0) cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve " + service);
+    return id;
+}
+
+/// Runs one exchange with DCMTK's log captured; a failure names the exchange and the peer.
+cdcm_status exchange(cdcm_association *association, const char *what, const std::function<OFCondition()> &send, cdcm_error *err) {
+    std::string log;
+    cdcm::capture_log(&log);
+    OFCondition status = send();
+    cdcm::capture_log(nullptr);
+    if (status.good()) return CDCM_OK;
+    cdcm::set_error(err, CDCM_ERR_IO, failure(what, association, status, log));
+    return CDCM_ERR_IO;
+}
+
+}  // namespace
+
 extern "C" cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_query_key *keys, size_t key_count, cdcm_find_match on_match,
                                     void *context, uint16_t *final_status, cdcm_error *err) {
     CDCM_GUARD_BEGIN
@@ -166,12 +188,9 @@ extern "C" cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_qu
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, keys, match callback and status are required");
         return CDCM_ERR_ARGUMENT;
     }
+    const T_ASC_PresentationContextID context_id = context_for(association, UID_FINDStudyRootQueryRetrieveInformationModel, "FIND", err);
+    if (context_id == 0) return CDCM_ERR_UNSUPPORTED;
     QuerySCU &scu = association->scu;
-    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
-    if (context_id == 0) {
-        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve FIND");
-        return CDCM_ERR_UNSUPPORTED;
-    }
     std::vector<DcmTagKey> tags;
     DcmDataset query;
     fill(query, keys, key_count, &tags);
@@ -179,18 +198,11 @@ extern "C" cdcm_status cdcm_qr_find(cdcm_association *association, const cdcm_qu
     scu.context = context;
     scu.tags = &tags;
     scu.last_status = 0xFFFF;
-    std::string log;
-    cdcm::capture_log(&log);
-    OFCondition status = scu.sendFINDRequest(context_id, &query, nullptr);
-    cdcm::capture_log(nullptr);
+    const cdcm_status status = exchange(association, "C-FIND", [&] { return scu.sendFINDRequest(context_id, &query, nullptr); }, err);
     scu.on_match = nullptr;
     scu.tags = nullptr;
     *final_status = scu.last_status;
-    if (status.bad()) {
-        cdcm::set_error(err, CDCM_ERR_IO, failure("C-FIND", association, status, log));
-        return CDCM_ERR_IO;
-    }
-    return CDCM_OK;
+    return status;
     CDCM_GUARD_END(err)
 }
 
@@ -201,25 +213,16 @@ extern "C" cdcm_status cdcm_qr_move(cdcm_association *association, const char *d
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, destination, keys and result are required");
         return CDCM_ERR_ARGUMENT;
     }
+    const T_ASC_PresentationContextID context_id = context_for(association, UID_MOVEStudyRootQueryRetrieveInformationModel, "MOVE", err);
+    if (context_id == 0) return CDCM_ERR_UNSUPPORTED;
     QuerySCU &scu = association->scu;
-    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
-    if (context_id == 0) {
-        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve MOVE");
-        return CDCM_ERR_UNSUPPORTED;
-    }
     DcmDataset query;
     fill(query, keys, key_count, nullptr);
     scu.last_retrieve = {0xFFFF, 0, 0, 0, 0};
-    std::string log;
-    cdcm::capture_log(&log);
-    OFCondition status = scu.sendMOVERequest(context_id, destination_ae_title, &query, nullptr);
-    cdcm::capture_log(nullptr);
+    const cdcm_status status =
+        exchange(association, "C-MOVE", [&] { return scu.sendMOVERequest(context_id, destination_ae_title, &query, nullptr); }, err);
     *result = scu.last_retrieve;
-    if (status.bad()) {
-        cdcm::set_error(err, CDCM_ERR_IO, failure("C-MOVE", association, status, log));
-        return CDCM_ERR_IO;
-    }
-    return CDCM_OK;
+    return status;
     CDCM_GUARD_END(err)
 }
 
@@ -231,26 +234,16 @@ extern "C" cdcm_status cdcm_qr_get(cdcm_association *association, const cdcm_que
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "association, keys, callbacks and result are required");
         return CDCM_ERR_ARGUMENT;
     }
+    const T_ASC_PresentationContextID context_id = context_for(association, UID_GETStudyRootQueryRetrieveInformationModel, "GET", err);
+    if (context_id == 0) return CDCM_ERR_UNSUPPORTED;
     QuerySCU &scu = association->scu;
-    const T_ASC_PresentationContextID context_id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
-    if (context_id == 0) {
-        cdcm::set_error(err, CDCM_ERR_UNSUPPORTED, association->peer + " accepted no Study Root Query/Retrieve GET");
-        return CDCM_ERR_UNSUPPORTED;
-    }
     DcmDataset query;
     fill(query, keys, key_count, nullptr);
     scu.last_retrieve = {0xFFFF, 0, 0, 0, 0};
     scu.store = callbacks;
-    std::string log;
-    cdcm::capture_log(&log);
-    OFCondition status = scu.sendCGETRequest(context_id, &query, nullptr);
-    cdcm::capture_log(nullptr);
+    const cdcm_status status = exchange(association, "C-GET", [&] { return scu.sendCGETRequest(context_id, &query, nullptr); }, err);
     scu.store = nullptr;
     *result = scu.last_retrieve;
-    if (status.bad()) {
-        cdcm::set_error(err, CDCM_ERR_IO, failure("C-GET", association, status, log));
-        return CDCM_ERR_IO;
-    }
-    return CDCM_OK;
+    return status;
     CDCM_GUARD_END(err)
 }

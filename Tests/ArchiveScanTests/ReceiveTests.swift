@@ -199,22 +199,12 @@ struct ReceiveTests {
     /// The command: listens, logs the calling AE title and counts (never a UID or a patient), and on
     /// SIGTERM stops, says what it received and exits 0.
     @Test func theCommandStopsOnSIGTERMAndLogsNoIdentifier() throws {
-        let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
+        let storescu = try #require(Self.tool("storescu"))
         let root = try StoreFixture.temporaryFolder("receive-command")
         let port = try Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
-        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--ae-title", "AUDIT", "--accept-from", "SCANNER1", "--accept-from", "SCANNER2"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var listening = false
-        for _ in 0..<50 where !listening {
-            Thread.sleep(forTimeInterval: 0.1)
-            listening = StoreFixture.run(echoscu, ["-aet", "SCANNER1", "-aec", "AUDIT", "127.0.0.1", "\(port)"]).status == 0
-        }
-        #expect(listening)
+        let command = try BackgroundCommand([StoreFixture.executable, "receive", "--into", root + "/in", "--port", "\(port)", "--ae-title", "AUDIT",
+                                             "--accept-from", "SCANNER1", "--accept-from", "SCANNER2"], in: root)
+        #expect(command.answersEcho(port: port, calledAETitle: "AUDIT", callingAETitle: "SCANNER1"))
         // Two senders at once: the second waits for the first association to end.
         let sent = Self.files(under: SampleExamTests.folder).map { SampleExamTests.folder + "/" + $0 }
         let statuses = Mutex<[Int32]>([])
@@ -224,10 +214,8 @@ struct ReceiveTests {
         }
         #expect(statuses.withLock { $0 } == [0, 0])
         #expect(StoreFixture.run(storescu, ["-aet", "STRANGER", "-aec", "AUDIT", "127.0.0.1", "\(port)"] + sent).status != 0)
-        kill(process.processIdentifier, SIGTERM)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
+        let (status, log) = command.terminate()
+        #expect(status == 0, "\(log)")
         #expect(log.contains("association from AE SCANNER1") && log.contains("association from AE SCANNER2"))
         #expect(log.contains("association from AE STRANGER refused: not among --accept-from"), "\(log)")
         #expect(log.contains("stopped: 46 objects received in "), "\(log)")
@@ -237,37 +225,19 @@ struct ReceiveTests {
     }
 
     @Test func withScanAfterTheCommandScansWhatArrivedOnceSendersAreQuiet() throws {
-        let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
+        let storescu = try #require(Self.tool("storescu"))
         let root = try StoreFixture.temporaryFolder("receive-scan")
         let port = try Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StoreFixture.executable)
-        process.arguments = ["receive", "--into", root + "/in", "--port", "\(port)", "--scan-after", "1", "--",
-                             "--out", root + "/out", "--db", root + "/ctdose.sqlite", "--jobs", "2"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["CTDOSE_PSEUDONYM_KEY": StoreFixture.key]) { $1 }
-        let logFile = root + "/receive.log"
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var listening = false
-        for _ in 0..<50 where !listening {
-            Thread.sleep(forTimeInterval: 0.1)
-            listening = StoreFixture.run(echoscu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"]).status == 0
-        }
-        #expect(listening)
+        let command = try BackgroundCommand([StoreFixture.executable, "receive", "--into", root + "/in", "--port", "\(port)", "--scan-after", "1", "--",
+                                             "--out", root + "/out", "--db", root + "/ctdose.sqlite", "--jobs", "2"], in: root)
+        #expect(command.answersEcho(port: port, calledAETitle: "CTDOSE"))
         let sent = Self.files(under: SampleExamTests.folder).map { SampleExamTests.folder + "/" + $0 }
         #expect(StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"] + sent).status == 0)
         // The scan starts a second after the association ends, and its end is logged.
-        let scanned = ScanWhenIdleTests.eventually(300) {
-            ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").contains("scan of \(root)/in finished")
-        }
-        #expect(scanned)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        let log = try String(contentsOfFile: logFile, encoding: .utf8)
+        #expect(ScanWhenIdleTests.eventually(300) { command.log.contains("scan of \(root)/in finished") })
+        let (status, log) = command.terminate()
+        #expect(status == 0, "\(log)")
         let exams = root + "/out/exams.jsonl"
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(log)")
         #expect(log.contains("scanning \(root)/in: 23 objects received since the last scan"), "\(log)")
         #expect(log.contains("scan of \(root)/in finished, exit status 0"), "\(log)")
         let lines = try String(contentsOfFile: exams, encoding: .utf8).split(separator: "\n")
@@ -339,6 +309,42 @@ enum DCMTKTools {
     }
 }
 
+/// A command line running in the background (with the tests' pseudonym key unless `environment` says
+/// otherwise), its standard error in a file that can be read while it runs.
+final class BackgroundCommand {
+    let process = Process()
+    let logFile: String
+
+    init(_ commandLine: [String], in folder: String, environment: [String: String] = ["CTDOSE_PSEUDONYM_KEY": StoreFixture.key]) throws {
+        logFile = folder + "/command-\(UUID().uuidString.prefix(8)).log"
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: commandLine[0])
+        process.arguments = Array(commandLine.dropFirst())
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+    /// Whether it answers echoscu's C-ECHO within ten seconds.
+    func answersEcho(port: UInt16, calledAETitle: String, callingAETitle: String = "ECHOSCU") -> Bool {
+        guard let echoscu = DCMTKTools.path("echoscu") else { return false }
+        return ScanWhenIdleTests.eventually(10) {
+            StoreFixture.run(echoscu, ["-aet", callingAETitle, "-aec", calledAETitle, "127.0.0.1", "\(port)"]).status == 0
+        }
+    }
+
+    /// SIGTERM, then its exit status (negative: killed by a signal) and log.
+    func terminate() -> (status: Int32, log: String) {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return (process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus, log)
+    }
+}
+
 /// `ScanWhenIdle` with a stand-in command: when it runs, and that it never runs twice at once.
 struct ScanWhenIdleTests {
     /// An object put in place as a receiver would.
@@ -368,11 +374,11 @@ struct ScanWhenIdleTests {
         Thread.sleep(forTimeInterval: 1)
         #expect(reports.withLock { $0 }.isEmpty)  // an association is still open
         scans.note(.associationEnded(callingAETitle: "A"))
-        #expect(Self.eventually { !reports.withLock { $0 }.isEmpty })  // quiet for 0.5 s: the first run starts, and lasts 1.5 s
+        #expect(Self.eventually(120) { !reports.withLock { $0 }.isEmpty })  // quiet for 0.5 s: the first run starts, and lasts 1.5 s
         scans.note(.associationStarted(callingAETitle: "B"))
         try Self.arrive(folder, "1.2.3")
         scans.note(.associationEnded(callingAETitle: "B"))
-        #expect(Self.eventually { reports.withLock { $0 }.count == 4 })
+        #expect(Self.eventually(120) { reports.withLock { $0 }.count == 4 })  // generous: the suite starts many processes at once
         #expect(reports.withLock { $0 } == [.started(objectsSinceLastRun: 2), .finished(exitStatus: 0),
                                             .started(objectsSinceLastRun: 1), .finished(exitStatus: 0)])
         Thread.sleep(forTimeInterval: 1)

@@ -38,22 +38,13 @@ struct ServiceExampleTests {
         let port = try ReceiveTests.freePort()
         let command = try #require(try Self.commands("ctdose-receive.service", root: root, replacing: [("11112", "\(port)"), ("--scan-after 60", "--scan-after 1")]).first)
         #expect(command.contains("--scan-after") && command[command.firstIndex(of: "--scan-after")! + 1] == "1")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let log = root + "/service.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let echoscu = try #require(DCMTKTools.path("echoscu")), storescu = try #require(DCMTKTools.path("storescu"))
-        #expect(ScanWhenIdleTests.eventually(10) { StoreFixture.run(echoscu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"]).status == 0 })
+        let service = try BackgroundCommand(command, in: root, environment: [:])  // the unit's own --pseudonym-key
+        let storescu = try #require(DCMTKTools.path("storescu"))
+        #expect(service.answersEcho(port: port, calledAETitle: "CTDOSE"))
         #expect(StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)"] + TestPACS.sampleFiles).status == 0)
-        #expect(ScanWhenIdleTests.eventually(300) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("finished, exit status 0") })
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(ScanWhenIdleTests.eventually(300) { service.log.contains("finished, exit status 0") })
+        let (status, log) = service.terminate()
+        #expect(status == 0, "\(log)")
         #expect(try String(contentsOfFile: root + "/results/exams.jsonl", encoding: .utf8).split(separator: "\n").count == 1)
         #expect(FileManager.default.fileExists(atPath: root + "/pseudonym.key") && FileManager.default.fileExists(atPath: root + "/ctdose.sqlite"))
     }
