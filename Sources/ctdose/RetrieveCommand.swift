@@ -7,7 +7,7 @@ import Logging
 struct RetrieveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieve",
-        abstract: "Fetch a period's CT studies (or only their dose reports) from a PACS into a folder (C-FIND, C-MOVE).",
+        abstract: "Fetch a period's CT studies (or only their dose reports) from a PACS into a folder (C-FIND, C-MOVE or C-GET).",
         discussion: """
             Asks the PACS (Study Root query/retrieve) for the studies of the date range, keeps those with a \
             CT series, and moves their CT and SR series (or, with --content dose-reports, only the SR \
@@ -23,7 +23,7 @@ struct RetrieveCommand: ParsableCommand {
             the log), 1 when the PACS cannot be reached, refuses, or does not know the move destination.
 
             Examples:
-              ctdose retrieve --from pacs.example.org:104 --called-ae PACS --into /archive/ct --days 1
+              ctdose retrieve --from pacs.example.org:104 --called-ae PACS --into /archive/ct --days 2   # nightly: yesterday and today
               ctdose retrieve --from 10.0.0.5:11112 --called-ae ARCHIVE --into /archive/ct \\
                   --since 2026-01-01 --until 2026-03-31 --content dose-reports --dry-run
               ctdose scan /archive/ct --out /archive/results
