@@ -194,16 +194,12 @@ public struct PACSRetrieval: Sendable {
         progress(.planned(summary.plan))
         guard !dryRun, !summary.plan.series.isEmpty else { return summary }
 
-        let retrieved: Result<(Int, Int, [String]), any Error>
-        switch method {
-        case .move:
-            let receiver = BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, tls: peer.tls, progress: progress)
-            try receiver.start()
-            retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
-            receiver.stop()
-        case .get:
-            retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
-        }
+        // C-MOVE's objects come on associations of the PACS's own, to this process's receiver.
+        let receiver = method == .move
+            ? BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, tls: peer.tls, progress: progress) : nil
+        try receiver?.start()
+        let retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
+        receiver?.stop()
         (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try retrieved.get()
         summary.reconnections = association.reopened
         (summary.objectsReceived, summary.objectsFailed) = (folder.counts.stored, folder.counts.failed)
