@@ -80,17 +80,24 @@ public final class IncomingFolder: Sendable {
         case listening
         /// An association from a calling AE title not among those accepted, rejected.
         case refused(callingAETitle: String)
+        /// An association request rejected (transient) because the receiver served its maximum already.
+        case busy(callingAETitle: String)
+        /// A connection that brought no association request: other bytes, a failed TLS handshake.
+        case connectionFailed(reason: String)
     }
 
-    /// Stops `receive` from any thread (within about a second, after the current association).
+    /// Stops `receive` from any thread (it takes no new association within about a second, and returns
+    /// once those under way have ended).
     public typealias Stop = DICOMReceiver.StopSignal
 
     /// Receives on `port` as `aeTitle` (`DICOMReceiver`, over TLS with `tls`) into this folder until
-    /// `stop` is signalled, from the calling AE titles `acceptedCallingAETitles` (nil: any); throws when
-    /// it cannot listen.
-    public func receive(port: UInt16, aeTitle: String, tls: TLSSettings? = nil, acceptedCallingAETitles: Set<String>? = nil, stop: Stop,
-                        events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
-        let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses, tls: tls)
+    /// `stop` is signalled, from the calling AE titles `acceptedCallingAETitles` (nil: any), serving up to
+    /// `maximumAssociations` at once; throws when it cannot listen. `events` is called from the listening
+    /// thread and from the threads serving associations.
+    public func receive(port: UInt16, aeTitle: String, tls: TLSSettings? = nil, acceptedCallingAETitles: Set<String>? = nil,
+                        maximumAssociations: Int = 1, stop: Stop, events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+        let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses, tls: tls,
+                                     maximumAssociations: maximumAssociations)
         try receiver.run(events: receiverEvents(acceptedCallingAETitles: acceptedCallingAETitles, events), stop: stop)
     }
 
@@ -117,7 +124,9 @@ public final class IncomingFolder: Sendable {
                 guard let accepted = acceptedCallingAETitles, !accepted.contains(callingAETitle) else { return true }
                 events(.refused(callingAETitle: callingAETitle))
                 return false
-            })
+            },
+            busy: { events(.busy(callingAETitle: $0)) },
+            connectionFailed: { events(.connectionFailed(reason: $0)) })
     }
 
     /// C-STORE status "Refused: Out of Resources" (PS3.4 Table GG.4-1).
@@ -126,7 +135,7 @@ public final class IncomingFolder: Sendable {
     /// ROOT/YYYY-MM-DD/UID.dcm; a UID that is not one (digits and dots, at most 64 characters: PS3.5
     /// §9.1) is named by the arrival time instead, so that no sent text becomes a path.
     func finalPath(sopInstanceUID uid: String, receivedAt date: Date) -> String {
-        let day = Self.dayFormat.string(from: date)
+        let day = Self.utcDay(date)
         let name = Self.isUID(Substring(uid)) ? uid : "object-\(Int64(date.timeIntervalSince1970 * 1e9))-\(state.withLock { state in state.next += 1; return state.next })"
         return "\(root)/\(day)/\(name).dcm"
     }
@@ -136,11 +145,12 @@ public final class IncomingFolder: Sendable {
         !text.isEmpty && text.count <= 64 && !text.hasPrefix(".") && text.allSatisfy { $0 == "." || ("0"..."9").contains($0) }
     }
 
-    private static let dayFormat: DateFormatter = {
-        let format = DateFormatter()
-        format.locale = Locale(identifier: "en_US_POSIX")
-        format.timeZone = TimeZone(identifier: "UTC")
-        format.dateFormat = "yyyy-MM-dd"
-        return format
-    }()
+    /// YYYY-MM-DD of `date` in UTC (gmtime_r: safe on the receiver's several threads).
+    static func utcDay(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func twoDigits(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(twoDigits(parts.tm_mon + 1))-\(twoDigits(parts.tm_mday))"
+    }
 }

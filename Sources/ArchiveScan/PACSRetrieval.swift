@@ -293,7 +293,8 @@ private final class BackgroundReceiver: @unchecked Sendable {
     func start() throws {
         let thread = Thread { [self] in
             do {
-                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, stop: stopSignal) { [self] event in
+                // A PACS may move a series over several associations at once.
+                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, maximumAssociations: 4, stop: stopSignal) { [self] event in
                     if case .listening = event { ready.signal() } else { progress(.receiver(event)) }
                 }
             } catch {

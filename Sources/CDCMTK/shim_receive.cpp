@@ -1,14 +1,27 @@
-// A DICOM Storage SCP over DCMTK's DcmSCP: C-ECHO as DCMTK answers it, C-STORE received straight into
-// the file Swift names, and answered with the status Swift returns. No decisions here.
+// A DICOM Storage SCP over DCMTK's dcmnet: a listening port that hands out association requests, and
+// DcmThreadSCP to serve each one on the thread Swift chooses: C-ECHO as DCMTK answers it, C-STORE
+// received straight into the file Swift names and answered with the status Swift returns. How many
+// associations run at once, and when to stop, is Swift's decision.
 #include "shim_internal.hpp"
 
-#include "dcmtk/dcmnet/scp.h"
+#include "dcmtk/dcmnet/scpthrd.h"
+
+struct cdcm_listener {
+    T_ASC_Network *network = nullptr;
+    std::unique_ptr<DcmTransportLayer> tls;  // outlives the network that uses it
+    DcmSharedSCPConfig config;               // AE title, presentation contexts, timeouts; read by every association
+    uint16_t port = 0;
+};
+
+struct cdcm_incoming {
+    T_ASC_Association *association = nullptr;
+};
 
 namespace {
 
-class Receiver : public DcmSCP {
+class Receiver : public DcmThreadSCP {
   public:
-    Receiver(const cdcm_receiver_callbacks &callbacks, const volatile int32_t *stop) : callbacks_(callbacks), stop_(stop) {}
+    explicit Receiver(const cdcm_receiver_callbacks &callbacks) : callbacks_(callbacks) {}
 
   protected:
     OFCondition handleIncomingCommand(T_DIMSE_Message *message, const DcmPresentationContextInfo &context) override {
@@ -29,71 +42,156 @@ class Receiver : public DcmSCP {
     }
 
     void notifyAssociationAcknowledge() override {
-        if (callbacks_.association) callbacks_.association(callbacks_.context, getPeerAETitle().c_str(), 1);
+        acknowledged_ = getPeerAETitle();
+        if (callbacks_.association) callbacks_.association(callbacks_.context, acknowledged_.c_str(), 1);
     }
 
+    // DCMTK tells this for refused associations too, and twice for one it served: only the end of an
+    // acknowledged one goes to Swift, once.
     void notifyAssociationTermination() override {
-        if (callbacks_.association) callbacks_.association(callbacks_.context, getPeerAETitle().c_str(), 0);
+        if (acknowledged_.empty()) return;
+        if (callbacks_.association) callbacks_.association(callbacks_.context, acknowledged_.c_str(), 0);
+        acknowledged_.clear();
     }
 
     OFBool checkCallingAETitleAccepted(const OFString &callingAE) override {
         return callbacks_.accepts_calling_ae == nullptr || callbacks_.accepts_calling_ae(callbacks_.context, callingAE.c_str()) != 0;
     }
 
-    OFBool stopAfterConnectionTimeout() override { return *stop_ != 0; }
-    OFBool stopAfterCurrentAssociation() override { return *stop_ != 0; }
-
   private:
     cdcm_receiver_callbacks callbacks_;
-    const volatile int32_t *stop_;
+    OFString acknowledged_;  // the calling AE title of the association being served
 };
+
+void drop(T_ASC_Association *association) {
+    if (association == nullptr) return;
+    ASC_dropAssociation(association);
+    ASC_destroyAssociation(&association);
+}
 
 }  // namespace
 
-extern "C" cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
-                                    const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
-                                    const cdcm_receiver_callbacks *callbacks, const cdcm_tls *tls, const volatile int32_t *stop, cdcm_error *err) {
+extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
+                                          const char *const *transfer_syntax_uids, size_t transfer_syntax_count, const cdcm_tls *tls,
+                                          cdcm_listener **out, cdcm_error *err) {
     CDCM_GUARD_BEGIN
-    if (ae_title == nullptr || callbacks == nullptr || callbacks->file_for == nullptr || callbacks->received == nullptr ||
-        stop == nullptr || sop_class_count == 0 || transfer_syntax_count == 0) {
-        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "AE title, callbacks, stop flag, SOP classes and transfer syntaxes are required");
+    if (ae_title == nullptr || out == nullptr || sop_class_count == 0 || transfer_syntax_count == 0) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "AE title, SOP classes, transfer syntaxes and a result pointer are required");
         return CDCM_ERR_ARGUMENT;
     }
-    std::string log;
-    cdcm::capture_log(&log);  // DCMTK's log lines of this thread stay out of the process's output
-    std::unique_ptr<DcmTransportLayer> layer;  // outlives the receiver that uses it
+    *out = nullptr;
+    auto listener = std::make_unique<cdcm_listener>();
+    listener->port = port;
     if (tls != nullptr) {
         std::string problem;
-        layer = cdcm::tls_layer(*tls, true, &problem);
-        if (!layer) {
-            cdcm::capture_log(nullptr);
+        listener->tls = cdcm::tls_layer(*tls, true, &problem);
+        if (!listener->tls) {
             cdcm::set_error(err, CDCM_ERR_ARGUMENT, problem);
             return CDCM_ERR_ARGUMENT;
         }
     }
-    Receiver receiver(*callbacks, stop);
-    if (layer) receiver.getConfig().setTransportLayer(layer.get());
-    receiver.setPort(port);
-    receiver.setAETitle(ae_title);
-    receiver.setConnectionBlockingMode(DUL_NOBLOCK);
-    receiver.setConnectionTimeout(1);
-    receiver.setACSETimeout(30);
-    receiver.setDIMSETimeout(60);
-    receiver.setHostLookupEnabled(OFFalse);
+    DcmSCPConfig &config = *listener->config;
+    config.setPort(port);
+    config.setAETitle(ae_title);
+    config.setConnectionBlockingMode(DUL_NOBLOCK);
+    config.setACSETimeout(30);
+    config.setDIMSETimeout(60);
+    config.setHostLookupEnabled(OFFalse);
+    if (listener->tls) config.setTransportLayer(listener->tls.get());
     OFList<OFString> syntaxes;
     for (size_t i = 0; i < transfer_syntax_count; ++i) syntaxes.push_back(transfer_syntax_uids[i]);
-    OFCondition status = receiver.addPresentationContext(UID_VerificationSOPClass, syntaxes);
-    for (size_t i = 0; i < sop_class_count && status.good(); ++i) status = receiver.addPresentationContext(sop_class_uids[i], syntaxes);
-    if (status.good()) status = receiver.openListenPort();
-    if (status.good() && callbacks->listening) callbacks->listening(callbacks->context);
-    if (status.good()) status = receiver.acceptAssociations();
-    cdcm::capture_log(nullptr);
-    if (status == NET_EC_StopAfterConnectionTimeout || status == NET_EC_StopAfterAssociation) return CDCM_OK;  // as asked
+    OFCondition status = config.addPresentationContext(UID_VerificationSOPClass, syntaxes);
+    for (size_t i = 0; i < sop_class_count && status.good(); ++i) status = config.addPresentationContext(sop_class_uids[i], syntaxes);
+    if (status.good()) status = ASC_initializeNetwork(NET_ACCEPTOR, port, config.getACSETimeout(), &listener->network);
+    if (status.good() && listener->tls) status = ASC_setTransportLayer(listener->network, listener->tls.get(), 0);
     if (status.bad()) {
-        cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot receive on port ") + std::to_string(port) + ": " + status.text()
-                                              + (log.empty() ? "" : " (" + log.substr(0, 300) + ")"));
+        if (listener->network != nullptr) ASC_dropNetwork(&listener->network);
+        cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot receive on port ") + std::to_string(port) + ": " + status.text());
+        return CDCM_ERR_IO;
+    }
+    *out = listener.release();
+    return CDCM_OK;
+    CDCM_GUARD_END(err)
+}
+
+extern "C" cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, cdcm_incoming **out, cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (listener == nullptr || out == nullptr) {
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "listener and result pointer are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    *out = nullptr;
+    std::string log;
+    cdcm::capture_log(&log);  // DCMTK's log lines of this thread stay out of the process's output
+    T_ASC_Association *association = nullptr;
+    const DcmSCPConfig &config = *listener->config;
+    OFCondition status = ASC_receiveAssociation(listener->network, &association, config.getMaxReceivePDULength(), nullptr, nullptr,
+                                                listener->tls ? OFTrue : OFFalse, DUL_NOBLOCK, timeout_seconds);
+    cdcm::capture_log(nullptr);
+    if (status.good()) {
+        *out = new cdcm_incoming{association};
+        return CDCM_OK;
+    }
+    if (status == DUL_NOASSOCIATIONREQUEST) {
+        ASC_destroyAssociation(&association);
+        return CDCM_OK;
+    }
+    drop(association);  // bytes that are not an association request, a failed TLS handshake, a closed connection
+    cdcm::set_error(err, CDCM_ERR_IO, std::string("a connection to port ") + std::to_string(listener->port) + " was not an association request: "
+                                          + status.text() + (log.empty() ? "" : " (" + log.substr(0, 300) + ")"));
+    return CDCM_ERR_IO;
+    CDCM_GUARD_END(err)
+}
+
+extern "C" cdcm_status cdcm_listener_serve(cdcm_listener *listener, cdcm_incoming *incoming, const cdcm_receiver_callbacks *callbacks,
+                                           cdcm_error *err) {
+    CDCM_GUARD_BEGIN
+    if (listener == nullptr || incoming == nullptr || callbacks == nullptr || callbacks->file_for == nullptr || callbacks->received == nullptr) {
+        if (incoming != nullptr) cdcm_listener_refuse(incoming);
+        cdcm::set_error(err, CDCM_ERR_ARGUMENT, "listener, association and callbacks are required");
+        return CDCM_ERR_ARGUMENT;
+    }
+    std::unique_ptr<cdcm_incoming> owned(incoming);
+    std::string log;
+    cdcm::capture_log(&log);
+    Receiver receiver(*callbacks);
+    OFCondition status = receiver.setSharedConfig(listener->config);
+    if (status.good()) status = receiver.run(owned->association);  // negotiates, serves, drops and destroys it
+    else drop(owned->association);
+    cdcm::capture_log(nullptr);
+    if (status.bad()) {
+        cdcm::set_error(err, CDCM_ERR_IO, std::string("association ended: ") + status.text() + (log.empty() ? "" : " (" + log.substr(0, 300) + ")"));
         return CDCM_ERR_IO;
     }
     return CDCM_OK;
     CDCM_GUARD_END(err)
+}
+
+extern "C" const char *cdcm_incoming_calling_ae(const cdcm_incoming *incoming) {
+    if (incoming == nullptr || incoming->association == nullptr || incoming->association->params == nullptr) return "";
+    return incoming->association->params->DULparams.callingAPTitle;
+}
+
+extern "C" void cdcm_listener_refuse(cdcm_incoming *incoming) {
+    if (incoming == nullptr) return;
+    std::unique_ptr<cdcm_incoming> owned(incoming);
+    std::string log;
+    cdcm::capture_log(&log);
+    try {
+        T_ASC_RejectParameters rejection;
+        rejection.result = ASC_RESULT_REJECTEDTRANSIENT;  // PS3.8 §9.3.4: the sender may try again later
+        rejection.source = ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED;
+        rejection.reason = ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED;
+        ASC_rejectAssociation(owned->association, &rejection);
+        drop(owned->association);
+    } catch (...) {
+        // a rejection that could not be sent: the sender sees the connection close
+    }
+    cdcm::capture_log(nullptr);
+}
+
+extern "C" void cdcm_listener_close(cdcm_listener *listener) {
+    if (listener == nullptr) return;
+    if (listener->network != nullptr) ASC_dropNetwork(&listener->network);
+    delete listener;
 }

@@ -1,8 +1,10 @@
 import CDCMTK
 import Foundation
+import Synchronization
 
-/// A DICOM Storage SCP (DCMTK's DcmSCP): listens on a TCP port, answers C-ECHO, and receives C-STORE
-/// of the given SOP classes straight into files that `events` names, one association at a time.
+/// A DICOM Storage SCP over DCMTK's dcmnet: listens on a TCP port, answers C-ECHO, and receives C-STORE
+/// of the given SOP classes straight into files that `events` names, serving up to
+/// `maximumAssociations` associations at once, each on a thread of its own.
 public struct DICOMReceiver: Sendable {
     public var port: UInt16
     public var aeTitle: String
@@ -10,8 +12,12 @@ public struct DICOMReceiver: Sendable {
     public var transferSyntaxUIDs: [String]
     /// nil: plain TCP.
     public var tls: TLSSettings?
+    /// Associations served at once; a request beyond them is rejected as transient ("local limit
+    /// exceeded"), which a sender retries later.
+    public var maximumAssociations: Int
 
-    /// What the receiver asks and tells, on its listening thread.
+    /// What the receiver asks and tells. `fileFor`, `received`, `association` and `acceptsCallingAETitle`
+    /// are called on the thread serving the association, so from several threads at once.
     public struct Events: Sendable {
         /// The file to receive an object (SOP class, SOP instance) into; nil refuses it (out of resources).
         public var fileFor: @Sendable (_ sopClassUID: String, _ sopInstanceUID: String) -> String?
@@ -23,70 +29,123 @@ public struct DICOMReceiver: Sendable {
         public var listening: @Sendable () -> Void
         /// Whether to accept an association from this calling AE title (else it is rejected).
         public var acceptsCallingAETitle: @Sendable (_ callingAETitle: String) -> Bool
+        /// An association request rejected because `maximumAssociations` were open.
+        public var busy: @Sendable (_ callingAETitle: String) -> Void
+        /// A connection that brought no association request (other bytes, a failed TLS handshake…).
+        public var connectionFailed: @Sendable (_ reason: String) -> Void
 
         public init(fileFor: @escaping @Sendable (String, String) -> String?,
                     received: @escaping @Sendable (String, Result<Void, DICOMError>) -> UInt16,
                     association: @escaping @Sendable (String, Bool) -> Void = { _, _ in },
                     listening: @escaping @Sendable () -> Void = {},
-                    acceptsCallingAETitle: @escaping @Sendable (String) -> Bool = { _ in true }) {
+                    acceptsCallingAETitle: @escaping @Sendable (String) -> Bool = { _ in true },
+                    busy: @escaping @Sendable (String) -> Void = { _ in },
+                    connectionFailed: @escaping @Sendable (String) -> Void = { _ in }) {
             self.fileFor = fileFor
             self.received = received
             self.association = association
             self.listening = listening
             self.acceptsCallingAETitle = acceptsCallingAETitle
+            self.busy = busy
+            self.connectionFailed = connectionFailed
         }
     }
 
-    /// Set from any thread: the receiver returns within about a second (after the current association).
-    public final class StopSignal: @unchecked Sendable {
-        let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// Set from any thread: the receiver stops taking associations within about a second and returns
+    /// once those it serves have ended.
+    public final class StopSignal: Sendable {
+        private let stopped = Atomic(false)
 
-        public init() { flag.initialize(to: 0) }
-        deinit { flag.deallocate() }
+        public init() {}
 
-        public func stop() { flag.pointee = 1 }
+        public func stop() { stopped.store(true, ordering: .releasing) }
+        var isStopped: Bool { stopped.load(ordering: .acquiring) }
     }
 
     public init(port: UInt16, aeTitle: String, sopClassUIDs: [String], transferSyntaxUIDs: [String] = TransferSyntaxUID.readable,
-                tls: TLSSettings? = nil) {
+                tls: TLSSettings? = nil, maximumAssociations: Int = 1) {
         self.port = port
         self.aeTitle = aeTitle
         self.sopClassUIDs = sopClassUIDs
         self.transferSyntaxUIDs = transferSyntaxUIDs
         self.tls = tls
+        self.maximumAssociations = max(1, maximumAssociations)
     }
 
-    /// Listens until `stop` is signalled; throws when it cannot listen (port taken, not allowed). Runs on a
-    /// thread of its own with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory
-    /// to be discarded, and DCMTK parses nested sequences recursively).
+    /// Listens until `stop` is signalled and the associations under way have ended; throws when it cannot
+    /// listen (port taken, not allowed, TLS files that do not load). Each association is served on a
+    /// thread with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory to be
+    /// discarded, and DCMTK parses nested sequences recursively).
     public func run(events: Events, stop: StopSignal) throws {
         DCMTKRuntime.initialize()
-        let box = EventBox(events)
-        let finished = DispatchSemaphore(value: 0)
-        let outcome = ReceiveOutcome()
-        let thread = Thread { [self] in
-            outcome.error = listen(box: box, stop: stop)
-            finished.signal()
+        let listener = try openListener()
+        defer { cdcm_listener_close(listener) }
+        events.listening()
+        let serving = Mutex(0)
+        let finished = DispatchGroup()
+        while !stop.isStopped {
+            var incoming: OpaquePointer?
+            var error = cdcm_error()
+            guard cdcm_listener_wait(listener, 1, &incoming, &error) == CDCM_OK else {
+                events.connectionFailed(DICOMError.message(of: error))
+                continue
+            }
+            guard let incoming else { continue }
+            let admitted = serving.withLock { count -> Bool in
+                guard count < maximumAssociations else { return false }
+                count += 1
+                return true
+            }
+            guard admitted else {
+                events.busy(String(cString: cdcm_incoming_calling_ae(incoming)).trimmingCharacters(in: .whitespaces))
+                cdcm_listener_refuse(incoming)
+                continue
+            }
+            finished.enter()
+            let request = IncomingRequest(listener: listener, incoming: incoming)
+            let thread = Thread {
+                // The end of the association is told once its thread has let go of it, so that a sender
+                // that starts another on hearing of it finds a free place.
+                let endedBy = Mutex<String?>(nil)
+                var events = events
+                let told = events.association
+                events.association = { callingAETitle, started in
+                    if started { told(callingAETitle, true) } else { endedBy.withLock { $0 = callingAETitle } }
+                }
+                let box = EventBox(events)
+                var error = cdcm_error()
+                var callbacks = box.callbacks
+                _ = cdcm_listener_serve(request.listener, request.incoming, &callbacks, &error)  // how it ended is told through `association`
+                serving.withLock { $0 -= 1 }
+                if let callingAETitle = endedBy.withLock({ $0 }) { told(callingAETitle, false) }
+                finished.leave()
+            }
+            thread.stackSize = LargeStackWorkers.stackBytes
+            thread.start()
         }
-        thread.stackSize = LargeStackWorkers.stackBytes
-        thread.start()
         finished.wait()
-        if let error = outcome.error { throw error }
     }
 
-    private func listen(box: EventBox, stop: StopSignal) -> DICOMError? {
+    private func openListener() throws -> OpaquePointer {
+        var listener: OpaquePointer?
         var error = cdcm_error()
-        var callbacks = box.callbacks
         let status = withCStrings(sopClassUIDs) { classes in
             withCStrings(transferSyntaxUIDs) { syntaxes in
                 withTLS(tls) { tls in
-                    cdcm_receive(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, &callbacks, tls, stop.flag, &error)
+                    cdcm_listener_open(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, tls, &listener, &error)
                 }
             }
         }
-        guard status != CDCM_OK else { return nil }
-        return .network(DICOMError.message(of: error))
+        guard status == CDCM_OK, let listener else { throw DICOMError.network(DICOMError.message(of: error)) }
+        return listener
     }
+}
+
+/// An association request handed from the listening thread to the thread that serves it (the shim's
+/// handles, used by that thread only; the listener outlives it: `run` waits for every serving thread).
+private struct IncomingRequest: @unchecked Sendable {
+    let listener: OpaquePointer
+    let incoming: OpaquePointer
 }
 
 /// A receiver's events behind the shim's C callbacks (whose context is the box, kept alive by the caller
@@ -114,18 +173,11 @@ final class EventBox: @unchecked Sendable {
                 let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
                 box.events.association(String(cString: callingAE!).trimmingCharacters(in: .whitespaces), started != 0)
             },
-            listening: { context in
-                Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue().events.listening()
-            },
             accepts_calling_ae: { context, callingAE in
                 let box = Unmanaged<EventBox>.fromOpaque(context!).takeUnretainedValue()
                 return box.events.acceptsCallingAETitle(String(cString: callingAE!).trimmingCharacters(in: .whitespaces)) ? 1 : 0
             })
     }
-}
-
-private final class ReceiveOutcome: @unchecked Sendable {
-    var error: DICOMError?
 }
 
 /// Calls `body` with a C array of the strings, valid for the call.

@@ -11,8 +11,8 @@ struct ReceiveCommand: ParsableCommand {
         discussion: """
             A DICOM Storage SCP: answers C-ECHO and accepts C-STORE of CT Image, Enhanced CT Image, Secondary \
             Capture (dose screens) and the structured report classes (X-Ray Radiation Dose SR and the SR \
-            classes older scanners put dose reports in), in every transfer syntax ctdose decodes, one \
-            association at a time. Each object goes to INTO/YYYY-MM-DD/<SOP Instance UID>.dcm (UTC day of \
+            classes older scanners put dose reports in), in every transfer syntax ctdose decodes, up to \
+            --max-associations associations at once (a sender beyond them is told to try again later). Each object goes to INTO/YYYY-MM-DD/<SOP Instance UID>.dcm (UTC day of \
             arrival), received under INTO/.ctdose-receiving and moved into place once whole, so that \
             `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
             until SIGINT or SIGTERM, then prints what it received. Nothing identifying is logged (calling \
@@ -36,6 +36,9 @@ struct ReceiveCommand: ParsableCommand {
     @Option(name: .long, help: "Accept associations only from this calling AE title (repeat for several; default: any).")
     var acceptFrom: [String] = []
 
+    @Option(name: .long, help: "Associations served at once (scanners and PACS sending at the same time); a request beyond them is rejected as transient.")
+    var maxAssociations = 8
+
     @Option(name: .long, help: "Scan the folder once senders have been quiet this many seconds and something new arrived: `ctdose scan INTO` with the arguments after `--`.")
     var scanAfter: Double?
 
@@ -46,6 +49,7 @@ struct ReceiveCommand: ParsableCommand {
         for title in acceptFrom { try LocalAEArguments.check(title, option: "--accept-from") }
         if let scanAfter, !(scanAfter >= 0 && scanAfter < 86_400) { throw ValidationError("--scan-after must be 0 to 86400 seconds") }
         if tls.settings != nil && tls.tlsKey == nil { throw ValidationError("a TLS receiver needs --tls-key and --tls-certificate") }
+        if !(1...256).contains(maxAssociations) { throw ValidationError("--max-associations must be 1 to 256") }
         if scanAfter == nil && !scanArguments.isEmpty { throw ValidationError("arguments after `--` are the scan's: give --scan-after too") }
     }
 
@@ -75,7 +79,8 @@ struct ReceiveCommand: ParsableCommand {
             }
         }
         defer { scans?.stop() }
-        try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted, stop: stop) { event in
+        try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
+                                maximumAssociations: maxAssociations, stop: stop) { event in
             scans?.note(event)
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port)\(tls.settings == nil ? "" : " (TLS)") into \(into)")
@@ -85,6 +90,9 @@ struct ReceiveCommand: ParsableCommand {
                 logger.info("association from AE \(callingAETitle) ended; \(counts.stored) objects received so far, \(counts.failed) failed")
             case .notPlaced(let reason): logger.error("an object could not be put in place: \(reason)")
             case .refused(let callingAETitle): logger.warning("association from AE \(callingAETitle) refused: not among --accept-from")
+            case .busy(let callingAETitle):
+                logger.warning("association from AE \(callingAETitle) refused for now: \(maxAssociations) associations open (--max-associations)")
+            case .connectionFailed(let reason): logger.warning("a connection brought no association: \(reason)")
             }
         }
         let counts = folder.counts

@@ -28,8 +28,11 @@ struct ReceiveTests {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    /// Receives into a new folder on a thread of its own; `body` sends; then stops it.
-    static func receiving(accepting accepted: Set<String>? = nil, _ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
+    /// Receives into a new folder on a thread of its own; `body` sends; then stops it. `events` sees
+    /// what the receiver tells (from its threads).
+    static func receiving(accepting accepted: Set<String>? = nil, maximumAssociations: Int = 1,
+                          events: @escaping @Sendable (IncomingFolder.Event) -> Void = { _ in },
+                          _ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
         let root = try StoreFixture.temporaryFolder("receive")
         let folder = try IncomingFolder(root + "/incoming")
         let port = try freePort()
@@ -38,8 +41,10 @@ struct ReceiveTests {
         let failure = Mutex<Error?>(nil)
         Thread.detachNewThread {
             do {
-                try folder.receive(port: port, aeTitle: "CTDOSE", acceptedCallingAETitles: accepted, stop: stop) {
-                    if case .listening = $0 { listening.signal() }
+                try folder.receive(port: port, aeTitle: "CTDOSE", acceptedCallingAETitles: accepted, maximumAssociations: maximumAssociations,
+                                   stop: stop) { event in
+                    if case .listening = event { listening.signal() }
+                    events(event)
                 }
             } catch {
                 failure.withLock { $0 = error }

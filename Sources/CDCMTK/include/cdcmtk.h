@@ -179,7 +179,8 @@ typedef struct {
 
 // ---- Receiving (a DICOM Storage SCP over DCMTK's dcmnet) -----------------------------------------
 
-/// What the receiver asks and tells while it listens; every call comes from the listening thread.
+/// What an association being served asks and tells; every call comes from the thread serving it (for a
+/// receiver serving several associations at once, from several threads).
 typedef struct {
     void *context;
     /// Before a C-STORE's data set arrives: writes into `path` (of `path_size` bytes) the new file to
@@ -188,23 +189,38 @@ typedef struct {
     /// After: `complete` is 1 when the file at `path` holds the whole object (a Part 10 file, as sent),
     /// else 0 with DCMTK's reason. Returns the C-STORE response status (0x0000 success).
     uint16_t (*received)(void *context, const char *path, int32_t complete, const char *reason);
-    /// An association accepted (`started` 1) or ended (0), by the calling AE title.
+    /// An association accepted (`started` 1) or ended (0), by the calling AE title; optional.
     void (*association)(void *context, const char *calling_ae_title, int32_t started);
-    /// Optional: once the port is open, before the first association is accepted.
-    void (*listening)(void *context);
     /// Optional: whether to accept an association from this calling AE title (nonzero: accept); a
     /// refused one is rejected with "calling AE title not recognized" (PS3.8 §9.3.4).
     int32_t (*accepts_calling_ae)(void *context, const char *calling_ae_title);
 } cdcm_receiver_callbacks;
 
-/// Listens on `port` as `ae_title` and accepts C-ECHO and C-STORE of the given SOP classes in the
-/// given transfer syntaxes (each class offered with all of them), one association at a time. Returns
-/// when `*stop` is nonzero (looked at between associations and at least every second) or when it
-/// cannot listen (CDCM_ERR_IO: the port is taken or not allowed).
-/// With `tls` (NULL: plain TCP), every association is TLS (CDCM_ERR_ARGUMENT when the files do not load).
-cdcm_status cdcm_receive(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
-                         const char *const *transfer_syntax_uids, size_t transfer_syntax_count,
-                         const cdcm_receiver_callbacks *callbacks, const cdcm_tls *tls, const volatile int32_t *stop, cdcm_error *err);
+/// A listening port (DCMTK's dcmnet acceptor) for associations to one AE title, offering C-ECHO and
+/// C-STORE of the given SOP classes, each in all the given transfer syntaxes.
+typedef struct cdcm_listener cdcm_listener;
+/// An association request received on a listener, not yet answered.
+typedef struct cdcm_incoming cdcm_incoming;
+
+/// Opens `port` (CDCM_ERR_IO when it is taken or not allowed). With `tls` (NULL: plain TCP) every
+/// association is TLS (CDCM_ERR_ARGUMENT when the files do not load).
+cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
+                               const char *const *transfer_syntax_uids, size_t transfer_syntax_count, const cdcm_tls *tls,
+                               cdcm_listener **out, cdcm_error *err);
+/// Waits up to `timeout_seconds` for an association request: `*out` is it, or NULL when none came.
+/// A connection that brought no association request (other bytes, a failed TLS handshake, closed at
+/// once) is closed and reported as CDCM_ERR_IO with the reason; the listener goes on.
+cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, cdcm_incoming **out, cdcm_error *err);
+/// Negotiates the association on the calling thread, serves it until the sender releases or aborts
+/// it (or it breaks, or is idle 60 s), and frees `incoming`. CDCM_ERR_IO when it ended in error.
+cdcm_status cdcm_listener_serve(cdcm_listener *listener, cdcm_incoming *incoming, const cdcm_receiver_callbacks *callbacks,
+                                cdcm_error *err);
+/// The calling AE title the request names (as sent, possibly padded), valid while `incoming` is.
+const char *cdcm_incoming_calling_ae(const cdcm_incoming *incoming);
+/// Rejects the request as transient, "local limit exceeded" (PS3.8 §9.3.4), and frees `incoming`.
+void cdcm_listener_refuse(cdcm_incoming *incoming);
+/// Closes the port; every association it handed out must have been served or refused.
+void cdcm_listener_close(cdcm_listener *listener);
 
 // ---- Query / retrieve (a DICOM Q/R SCU over DCMTK's dcmnet, Study Root information model) ----------
 
