@@ -93,11 +93,13 @@ public final class IncomingFolder: Sendable {
     /// Receives on `port` as `aeTitle` (`DICOMReceiver`, over TLS with `tls`) into this folder until
     /// `stop` is signalled, from the calling AE titles `acceptedCallingAETitles` (nil: any), serving up to
     /// `maximumAssociations` at once; throws when it cannot listen. `events` is called from the listening
-    /// thread and from the threads serving associations.
+    /// thread and from the threads serving associations. With `everyClass`, objects of other classes
+    /// than `acceptedSOPClasses` are kept too (a scan sets them aside).
     public func receive(port: UInt16, aeTitle: String, tls: TLSSettings? = nil, acceptedCallingAETitles: Set<String>? = nil,
-                        maximumAssociations: Int = 1, stop: Stop, events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+                        maximumAssociations: Int = 1, everyClass: Bool = false, stop: Stop,
+                        events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
         let receiver = DICOMReceiver(port: port, aeTitle: aeTitle, sopClassUIDs: Self.acceptedSOPClasses, tls: tls,
-                                     maximumAssociations: maximumAssociations)
+                                     maximumAssociations: maximumAssociations, acceptsOtherClasses: everyClass)
         try receiver.run(events: receiverEvents(acceptedCallingAETitles: acceptedCallingAETitles, events), stop: stop)
     }
 

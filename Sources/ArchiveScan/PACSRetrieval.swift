@@ -293,8 +293,10 @@ private final class BackgroundReceiver: @unchecked Sendable {
     func start() throws {
         let thread = Thread { [self] in
             do {
-                // A PACS may move a series over several associations at once.
-                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, maximumAssociations: 4, stop: stopSignal) { [self] event in
+                // A PACS may move a series over several associations at once. Every class is kept: a
+                // series holding an object ctdose does not read (a multi-frame capture, a private class)
+                // is then whole, recorded, and not asked for again each night.
+                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, maximumAssociations: 4, everyClass: true, stop: stopSignal) { [self] event in
                     if case .listening = event { ready.signal() } else { progress(.receiver(event)) }
                 }
             } catch {

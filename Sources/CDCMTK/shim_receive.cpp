@@ -11,6 +11,7 @@ struct cdcm_listener {
     std::unique_ptr<DcmTransportLayer> tls;  // outlives the network that uses it
     DcmSharedSCPConfig config;               // AE title, presentation contexts, timeouts; read by every association
     uint16_t port = 0;
+    bool other_classes = false;              // also every other abstract syntax proposed
 };
 
 struct cdcm_incoming {
@@ -21,9 +22,36 @@ namespace {
 
 class Receiver : public DcmThreadSCP {
   public:
-    explicit Receiver(const cdcm_receiver_callbacks &callbacks) : callbacks_(callbacks) {}
+    /// `association`: the one `run` will serve (DcmSCP keeps its own pointer to it private).
+    Receiver(const cdcm_receiver_callbacks &callbacks, bool other_classes, T_ASC_Association *association)
+        : callbacks_(callbacks), other_classes_(other_classes), association_(association) {}
 
   protected:
+    // The configured classes as configured (their transfer syntaxes in the order given), then, when
+    // asked, every other context proposed: in Explicit VR Little Endian, else Implicit VR Little
+    // Endian, else the first transfer syntax proposed (the object is stored as sent, never decoded).
+    OFCondition negotiateAssociation() override {
+        OFCondition result = DcmThreadSCP::negotiateAssociation();
+        if (result.bad() || !other_classes_) return result;
+        T_ASC_Parameters *params = association_->params;
+        const int count = ASC_countPresentationContexts(params);
+        for (int i = 0; i < count && result.good(); ++i) {
+            T_ASC_PresentationContext context;
+            result = ASC_getPresentationContext(params, i, &context);
+            if (result.bad() || context.resultReason == ASC_P_ACCEPTANCE || context.transferSyntaxCount == 0) continue;
+            auto proposed = [&context](const char *uid) {
+                for (int t = 0; t < context.transferSyntaxCount; ++t)
+                    if (strcmp(context.proposedTransferSyntaxes[t], uid) == 0) return true;
+                return false;
+            };
+            const char *chosen = proposed(UID_LittleEndianExplicitTransferSyntax)   ? UID_LittleEndianExplicitTransferSyntax
+                                 : proposed(UID_LittleEndianImplicitTransferSyntax) ? UID_LittleEndianImplicitTransferSyntax
+                                                                                    : context.proposedTransferSyntaxes[0];
+            result = ASC_acceptPresentationContext(params, context.presentationContextID, chosen);
+        }
+        return result;
+    }
+
     OFCondition handleIncomingCommand(T_DIMSE_Message *message, const DcmPresentationContextInfo &context) override {
         if (message->CommandField != DIMSE_C_STORE_RQ) return DcmSCP::handleIncomingCommand(message, context);
         T_DIMSE_C_StoreRQ &request = message->msg.CStoreRQ;
@@ -60,6 +88,8 @@ class Receiver : public DcmThreadSCP {
 
   private:
     cdcm_receiver_callbacks callbacks_;
+    bool other_classes_;
+    T_ASC_Association *association_;
     OFString acknowledged_;  // the calling AE title of the association being served
 };
 
@@ -72,8 +102,8 @@ void drop(T_ASC_Association *association) {
 }  // namespace
 
 extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
-                                          const char *const *transfer_syntax_uids, size_t transfer_syntax_count, const cdcm_tls *tls,
-                                          cdcm_listener **out, cdcm_error *err) {
+                                          const char *const *transfer_syntax_uids, size_t transfer_syntax_count, int32_t other_classes,
+                                          const cdcm_tls *tls, cdcm_listener **out, cdcm_error *err) {
     CDCM_GUARD_BEGIN
     if (ae_title == nullptr || out == nullptr || sop_class_count == 0 || transfer_syntax_count == 0) {
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "AE title, SOP classes, transfer syntaxes and a result pointer are required");
@@ -82,6 +112,7 @@ extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, c
     *out = nullptr;
     auto listener = std::make_unique<cdcm_listener>();
     listener->port = port;
+    listener->other_classes = other_classes != 0;
     if (tls != nullptr) {
         std::string problem;
         listener->tls = cdcm::tls_layer(*tls, true, &problem);
@@ -154,7 +185,7 @@ extern "C" cdcm_status cdcm_listener_serve(cdcm_listener *listener, cdcm_incomin
     std::unique_ptr<cdcm_incoming> owned(incoming);
     std::string log;
     cdcm::capture_log(&log);
-    Receiver receiver(*callbacks);
+    Receiver receiver(*callbacks, listener->other_classes, owned->association);
     OFCondition status = receiver.setSharedConfig(listener->config);
     if (status.good()) status = receiver.run(owned->association);  // negotiates, serves, drops and destroys it
     else drop(owned->association);

@@ -12,6 +12,9 @@ public struct DICOMReceiver: Sendable {
     public var transferSyntaxUIDs: [String]
     /// nil: plain TCP.
     public var tls: TLSSettings?
+    /// Also accept every other class proposed (stored as sent; for a move destination, which gets what
+    /// it asked for).
+    public var acceptsOtherClasses: Bool
     /// Associations served at once; a request beyond them is rejected as transient ("local limit
     /// exceeded"), which a sender retries later.
     public var maximumAssociations: Int
@@ -63,13 +66,14 @@ public struct DICOMReceiver: Sendable {
     }
 
     public init(port: UInt16, aeTitle: String, sopClassUIDs: [String], transferSyntaxUIDs: [String] = TransferSyntaxUID.readable,
-                tls: TLSSettings? = nil, maximumAssociations: Int = 1) {
+                tls: TLSSettings? = nil, maximumAssociations: Int = 1, acceptsOtherClasses: Bool = false) {
         self.port = port
         self.aeTitle = aeTitle
         self.sopClassUIDs = sopClassUIDs
         self.transferSyntaxUIDs = transferSyntaxUIDs
         self.tls = tls
         self.maximumAssociations = max(1, maximumAssociations)
+        self.acceptsOtherClasses = acceptsOtherClasses
     }
 
     /// Listens until `stop` is signalled and the associations under way have ended; throws when it cannot
@@ -132,7 +136,8 @@ public struct DICOMReceiver: Sendable {
         let status = withCStrings(sopClassUIDs) { classes in
             withCStrings(transferSyntaxUIDs) { syntaxes in
                 withTLS(tls) { tls in
-                    cdcm_listener_open(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, tls, &listener, &error)
+                    cdcm_listener_open(port, aeTitle, classes, sopClassUIDs.count, syntaxes, transferSyntaxUIDs.count, acceptsOtherClasses ? 1 : 0,
+                                       tls, &listener, &error)
                 }
             }
         }

@@ -11,9 +11,10 @@ struct ReceiveCommand: ParsableCommand {
         discussion: """
             A DICOM Storage SCP: answers C-ECHO and accepts C-STORE of CT Image, Enhanced CT Image, Secondary \
             Capture (dose screens) and the structured report classes (X-Ray Radiation Dose SR and the SR \
-            classes older scanners put dose reports in), in every transfer syntax ctdose decodes, up to \
-            --max-associations associations at once (a sender beyond them is told to try again later). Each object goes to INTO/YYYY-MM-DD/<SOP Instance UID>.dcm (UTC day of \
-            arrival), received under INTO/.ctdose-receiving and moved into place once whole, so that \
+            classes older scanners put dose reports in), in every transfer syntax ctdose decodes (with \
+            --every-class, objects of any class), up to --max-associations associations at once (a sender \
+            beyond them is told to try again later). Each object goes to INTO/YYYY-MM-DD/<SOP Instance \
+            UID>.dcm (UTC day of arrival), received under INTO/.ctdose-receiving and moved into place once whole, so that \
             `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
             until SIGINT or SIGTERM, then prints what it received. Nothing identifying is logged (calling \
             AE titles and counts only).
@@ -35,6 +36,9 @@ struct ReceiveCommand: ParsableCommand {
 
     @Option(name: .long, help: "Accept associations only from this calling AE title (repeat for several; default: any).")
     var acceptFrom: [String] = []
+
+    @Flag(name: .long, help: "Also accept objects of every other class (kept as sent; a scan sets them aside): for a PACS that routes whole studies and retries what is refused.")
+    var everyClass = false
 
     @Option(name: .long, help: "Associations served at once (scanners and PACS sending at the same time); a request beyond them is rejected as transient.")
     var maxAssociations = 8
@@ -80,7 +84,7 @@ struct ReceiveCommand: ParsableCommand {
         }
         defer { scans?.stop() }
         try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
-                                maximumAssociations: maxAssociations, stop: stop) { event in
+                                maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop) { event in
             scans?.note(event)
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port)\(tls.settings == nil ? "" : " (TLS)") into \(into)")

@@ -30,7 +30,7 @@ struct ReceiveTests {
 
     /// Receives into a new folder on a thread of its own; `body` sends; then stops it. `events` sees
     /// what the receiver tells (from its threads).
-    static func receiving(accepting accepted: Set<String>? = nil, maximumAssociations: Int = 1,
+    static func receiving(accepting accepted: Set<String>? = nil, maximumAssociations: Int = 1, everyClass: Bool = false,
                           events: @escaping @Sendable (IncomingFolder.Event) -> Void = { _ in },
                           _ body: (_ port: UInt16, _ folder: IncomingFolder) throws -> Void) throws -> IncomingFolder {
         let root = try StoreFixture.temporaryFolder("receive")
@@ -42,7 +42,7 @@ struct ReceiveTests {
         Thread.detachNewThread {
             do {
                 try folder.receive(port: port, aeTitle: "CTDOSE", acceptedCallingAETitles: accepted, maximumAssociations: maximumAssociations,
-                                   stop: stop) { event in
+                                   everyClass: everyClass, stop: stop) { event in
                     if case .listening = event { listening.signal() }
                     events(event)
                 }
@@ -109,6 +109,15 @@ struct ReceiveTests {
         }
         #expect(folder.counts.stored == 0)
         #expect(Self.files(under: folder.root).isEmpty)
+        // Accepting every class (`--every-class`), it is kept as sent, and a scan sets it aside.
+        let keeping = try Self.receiving(everyClass: true) { port, _ in
+            let store = StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", slice])
+            #expect(store.status == 0, "\(store.stderr)")
+        }
+        #expect(keeping.counts.stored == 1)
+        let kept = try #require(Self.files(under: keeping.root).first)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: keeping.root + "/" + kept)).suffix(4096) == Data(contentsOf: URL(fileURLWithPath: slice)).suffix(4096))
+        #expect(ArchiveScanner(jobs: 1).scan([keeping.root]).problems.map(\.severity) == [.setAside])
     }
 
     /// Bytes that are not DICOM, an association request that claims 4 GB, and a connection closed at

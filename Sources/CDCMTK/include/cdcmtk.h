@@ -202,11 +202,13 @@ typedef struct cdcm_listener cdcm_listener;
 /// An association request received on a listener, not yet answered.
 typedef struct cdcm_incoming cdcm_incoming;
 
-/// Opens `port` (CDCM_ERR_IO when it is taken or not allowed). With `tls` (NULL: plain TCP) every
-/// association is TLS (CDCM_ERR_ARGUMENT when the files do not load).
+/// Opens `port` (CDCM_ERR_IO when it is taken or not allowed). With `other_classes` nonzero, every
+/// other abstract syntax proposed is accepted too (in Explicit VR Little Endian, else Implicit VR Little
+/// Endian, else the first transfer syntax proposed): for a receiver that keeps whatever it is sent.
+/// With `tls` (NULL: plain TCP) every association is TLS (CDCM_ERR_ARGUMENT when the files do not load).
 cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
-                               const char *const *transfer_syntax_uids, size_t transfer_syntax_count, const cdcm_tls *tls,
-                               cdcm_listener **out, cdcm_error *err);
+                               const char *const *transfer_syntax_uids, size_t transfer_syntax_count, int32_t other_classes,
+                               const cdcm_tls *tls, cdcm_listener **out, cdcm_error *err);
 /// Waits up to `timeout_seconds` for an association request: `*out` is it, or NULL when none came.
 /// A connection that brought no association request (other bytes, a failed TLS handshake, closed at
 /// once) is closed and reported as CDCM_ERR_IO with the reason; the listener goes on.
