@@ -68,6 +68,9 @@ public struct PACSRetrieval: Sendable {
         public var studyQueries = 0
         /// Single days with `splitAt` matches or more: the PACS may have returned only some of them.
         public var crowdedDays = 0
+        /// IMAGE-level C-FINDs sent to count the objects of a series fetched before, where the PACS did
+        /// not return Number of Series Related Instances.
+        public var imageCountQueries = 0
     }
 
     /// What a run did.
@@ -104,6 +107,9 @@ public struct PACSRetrieval: Sendable {
     /// A study query with this many matches is asked again in halves of its date range.
     public var splitAt: Int
     public var method: Method
+    /// Whether the series queries ask for Number of Series Related Instances (an optional key; false
+    /// behaves as a PACS that does not return it).
+    var asksSeriesInstanceCount = true
 
     public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, method: Method = .move, receivePort: UInt16 = 11112,
                 splitAt: Int = 500) {
@@ -136,15 +142,24 @@ public struct PACSRetrieval: Sendable {
         for studyUID in studyUIDs {
             let rows = try association.find([
                 .level(.series), QueryKey(.studyInstanceUID, studyUID), QueryKey(.seriesInstanceUID), QueryKey(.modality),
-                QueryKey(.numberOfSeriesRelatedInstances),
-            ])
+            ] + (asksSeriesInstanceCount ? [QueryKey(.numberOfSeriesRelatedInstances)] : []))
             let wanted = rows.compactMap { row -> Series? in
                 guard content.modalities.contains(row[3].uppercased()), !row[2].isEmpty else { return nil }
-                return Series(studyInstanceUID: studyUID, seriesInstanceUID: row[2], modality: row[3].uppercased(), instancesOnPACS: Int(row[4]))
+                return Series(studyInstanceUID: studyUID, seriesInstanceUID: row[2], modality: row[3].uppercased(),
+                              instancesOnPACS: row.count > 4 ? Int(row[4]) : nil)
             }
             guard Set(rows.map { $0[3].uppercased() }).contains("CT"), !wanted.isEmpty else { continue }  // a CT study only
             plan.studiesWanted += 1
-            for series in wanted {
+            for var series in wanted {
+                if series.instancesOnPACS == nil, fetched.hasRecord(seriesInstanceUID: series.seriesInstanceUID) {
+                    // The PACS did not count the series' objects: count them at IMAGE level, so that
+                    // objects added since it was fetched are fetched too.
+                    series.instancesOnPACS = try association.find([
+                        .level(.image), QueryKey(.studyInstanceUID, studyUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID),
+                        QueryKey(.sopInstanceUID),
+                    ]).count
+                    plan.imageCountQueries += 1
+                }
                 if fetched.needs(seriesInstanceUID: series.seriesInstanceUID, instancesOnPACS: series.instancesOnPACS) {
                     plan.series.append(series)
                 } else {

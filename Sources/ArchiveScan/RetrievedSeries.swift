@@ -28,6 +28,9 @@ public final class RetrievedSeries {
         }
     }
 
+    /// Whether the series was recorded as fetched whole.
+    public func hasRecord(seriesInstanceUID uid: String) -> Bool { instances[uid] != nil }
+
     /// Whether a series needs fetching: not fetched before, or the PACS now counts more objects than
     /// were fetched (nil: the PACS does not say, and a series fetched once is not fetched again).
     public func needs(seriesInstanceUID uid: String, instancesOnPACS: Int?) -> Bool {

@@ -114,6 +114,9 @@ struct RetrieveCommand: ParsableCommand {
             switch event {
             case .planned(let plan):
                 logger.info("\(peer.name): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange) (\(plan.studyQueries) queries), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
+                if plan.imageCountQueries > 0 {
+                    logger.info("the PACS did not count the objects of \(plan.imageCountQueries) series fetched before: counted them at IMAGE level")
+                }
                 if plan.crowdedDays > 0 {
                     logger.warning("\(plan.crowdedDays) single days had \(splitAt) or more studies: if the PACS caps its answers, some were not seen (raise --split-at if it does not)")
                 }

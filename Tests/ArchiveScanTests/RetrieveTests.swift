@@ -179,6 +179,26 @@ struct RetrieveTests {
                 "\(scanned.problems)")
     }
 
+    /// As with a PACS that does not return Number of Series Related Instances: the series fetched
+    /// before are counted at IMAGE level, so a slice stored on the PACS later brings its series again.
+    @Test func withoutSeriesCountsASeriesThatGrewIsFetchedAgain() throws {
+        let pacs = try TestPACS()
+        let lastSlice = try #require(TestPACS.sampleFiles.last { $0.contains("/axial/") })
+        try pacs.store(TestPACS.sampleFiles.filter { $0 != lastSlice })
+        let folder = try Self.folder()
+        var retrieval = try Self.retrieval(pacs, since: "2025-03-01")
+        retrieval.asksSeriesInstanceCount = false
+        let first = try retrieval.run(into: folder)
+        #expect(first.seriesFetched == 3 && first.plan.imageCountQueries == 0 && ReceiveTests.files(under: folder.root).count == 22)
+        let unchanged = try retrieval.run(into: folder)
+        #expect(unchanged.plan.series.isEmpty && unchanged.plan.seriesAlreadyFetched == 3 && unchanged.plan.imageCountQueries == 3)
+        try pacs.store([lastSlice])
+        let grown = try retrieval.run(into: folder)
+        #expect(grown.plan.series.map(\.modality) == ["CT"] && grown.plan.series.first?.instancesOnPACS == 20 && grown.seriesFetched == 1)
+        #expect(ReceiveTests.files(under: folder.root).count == 23)
+        #expect(try retrieval.run(into: folder).plan.series.isEmpty)
+    }
+
     @Test func aQueryWithManyMatchesIsAskedAgainInHalves() throws {
         let pacs = try TestPACS()
         try pacs.store(TestPACS.sampleFiles + TestPACS.otherStudy() + TestPACS.reportOnlyStudy())
