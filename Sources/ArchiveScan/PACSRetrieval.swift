@@ -182,7 +182,16 @@ public struct PACSRetrieval: Sendable {
         do {
             rows = try association.find(keys + [QueryKey(.modalitiesInStudy, "CT")])
         } catch {
-            rows = try association.find(keys)
+            do {
+                rows = try association.find(keys)
+            } catch {
+                guard plan.studyQueries == 0 else { throw error }
+                // The first query of all: a PACS that aborts here (Orthanc does) most often does not let
+                // this calling AE title query.
+                throw RetrievalError.pacs("\(peer.name) answered the first study query (C-FIND) by ending the association: a PACS does "
+                                          + "that when it does not know the calling AE title \(peer.callingAETitle) or does not let it query; add "
+                                          + "it to the PACS's DICOM nodes (\(error))")
+            }
         }
         plan.studyQueries += 1
         if rows.count >= splitAt {
