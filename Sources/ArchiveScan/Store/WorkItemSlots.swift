@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,16 +22,14 @@ enum WorkItemSlots {
     static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
 
     static func arm(journal descriptor: Int32, fileTimeLimitSeconds: Int) {
-        let previous = journalDescriptor
-        timeLimitNanoseconds = UInt64(fileTimeLimitSeconds) * 1_000_000_000
-        journalDescriptor = descriptor
+        timeLimitNanoseconds.store(UInt64(fileTimeLimitSeconds) * 1_000_000_000, ordering: .releasing)
+        let previous = journalDescriptor.exchange(descriptor, ordering: .acquiringAndReleasing)
         if previous >= 0 { close(previous) }
         _ = installOnce
     }
 
     static func disarm() {
-        let descriptor = journalDescriptor
-        journalDescriptor = -1
+        let descriptor = journalDescriptor.exchange(-1, ordering: .acquiringAndReleasing)
         if descriptor >= 0 { close(descriptor) }
     }
 
@@ -110,7 +109,7 @@ enum WorkItemSlots {
     private static func watch() -> Never {
         while true {
             sleep(1)
-            let descriptor = journalDescriptor, limit = timeLimitNanoseconds
+            let descriptor = journalDescriptor.load(ordering: .acquiring), limit = timeLimitNanoseconds.load(ordering: .acquiring)
             guard descriptor >= 0, limit > 0 else { continue }
             let now = monotonicNanoseconds()
             registryLock.lock()
@@ -137,9 +136,10 @@ enum WorkItemSlots {
     }
 }
 
-/// The journal's file descriptor; −1 when not armed. Read by the signal handler and the watchdog.
-nonisolated(unsafe) private var journalDescriptor: Int32 = -1
-nonisolated(unsafe) private var timeLimitNanoseconds: UInt64 = 0
+/// The journal's file descriptor; −1 when not armed. Read by the signal handler and the watchdog
+/// (atomics: lock-free, so safe in a signal handler, and no data race with the threads that arm it).
+private let journalDescriptor = Atomic<Int32>(-1)
+private let timeLimitNanoseconds = Atomic<UInt64>(0)
 /// Each thread's slot; on thread exit the slot is given back (marked unowned and empty), never freed.
 private let slotKey: pthread_key_t = {
     var key = pthread_key_t()
@@ -170,7 +170,7 @@ nonisolated(unsafe) private let previousActions: UnsafeMutablePointer<sigaction>
 /// previous action and calls it (a fault whose previous action is the default one repeats on return
 /// and ends the process).
 private func workItemSignalHandler(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
-    let descriptor = journalDescriptor
+    let descriptor = journalDescriptor.load(ordering: .acquiring)
     if descriptor >= 0, let slot = pthread_getspecific(slotKey) {
         let length = slot.load(as: Int.self)
         if length > 0 {
