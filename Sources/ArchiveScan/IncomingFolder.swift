@@ -40,11 +40,17 @@ public final class IncomingFolder: Sendable {
 
     /// The file an object is received into.
     public func receivingPath(sopInstanceUID: String) -> String {
+        let path = newReceivingFile()
+        state.withLock { $0.pending[path] = sopInstanceUID }
+        return path
+    }
+
+    /// A new file name in the receiving folder, for an object whose UID is known once it is there
+    /// (then `place`, or `discard`).
+    func newReceivingFile() -> String {
         state.withLock { state in
             state.next += 1
-            let path = "\(root)/\(Self.receivingFolderName)/\(state.next).part"
-            state.pending[path] = sopInstanceUID
-            return path
+            return "\(root)/\(Self.receivingFolderName)/\(state.next).part"
         }
     }
 
@@ -54,10 +60,22 @@ public final class IncomingFolder: Sendable {
     public func received(_ path: String, outcome: Result<Void, DICOMError>, at date: Date = Date()) throws -> String? {
         let uid = state.withLock { $0.pending.removeValue(forKey: path) } ?? ""
         guard case .success = outcome else {
-            try? FileManager.default.removeItem(atPath: path)
-            state.withLock { $0.counts.failed += 1 }
+            discard(path)
             return nil
         }
+        return try place(path, sopInstanceUID: uid, at: date)
+    }
+
+    /// Removes a file of the receiving folder that did not hold a whole object, counting it failed.
+    func discard(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+        state.withLock { $0.counts.failed += 1 }
+    }
+
+    /// Moves a whole object from the receiving folder into place and returns its path. Throws when the
+    /// file cannot be moved (it is then removed and counted failed).
+    @discardableResult
+    func place(_ path: String, sopInstanceUID uid: String, at date: Date = Date()) throws -> String {
         do {
             let final = finalPath(sopInstanceUID: uid, receivedAt: date)
             try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -65,8 +83,7 @@ public final class IncomingFolder: Sendable {
             state.withLock { $0.counts.stored += 1 }
             return final
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            state.withLock { $0.counts.failed += 1 }
+            discard(path)
             throw error
         }
     }

@@ -7,7 +7,7 @@ import Logging
 struct RetrieveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieve",
-        abstract: "Fetch a period's CT studies (or only their dose reports) from a PACS into a folder (C-FIND, C-MOVE or C-GET).",
+        abstract: "Fetch a period's CT studies (or only their dose reports) from a PACS into a folder (C-FIND with C-MOVE or C-GET, or DICOMweb).",
         discussion: """
             Asks the PACS (Study Root query/retrieve) for the studies of the date range, keeps those with a \
             CT series, and moves their CT and SR series (or, with --content dose-reports, only the SR \
@@ -17,7 +17,11 @@ struct RetrieveCommand: ParsableCommand {
             where the PACS supports C-GET, the objects come on the query's own association and the PACS \
             needs no configuration. Each series the PACS sent whole is listed in INTO/.ctdose-retrieved.csv and not fetched again, so the same \
             command can run every night; a series sent in part is fetched again by the next run. \
-            Nothing identifying is logged (counts and statuses only).
+            With an http:// or https:// URL, --from is a DICOMweb service instead (its base URL, the one the \
+            "studies" resource hangs from): studies and series are found with QIDO-RS and each series \
+            fetched with WADO-RS; no AE title, port or PACS configuration is involved, and an \
+            Authorization header can be given in a file (--authorization-file) or in \
+            CTDOSE_DICOMWEB_AUTHORIZATION. Nothing identifying is logged (counts and statuses only).
 
             Exit status: 0 when every series came whole, 2 when some were not (named by status in \
             the log), 1 when the PACS cannot be reached, refuses, or does not know the move destination.
@@ -26,15 +30,19 @@ struct RetrieveCommand: ParsableCommand {
               ctdose retrieve --from pacs.example.org:104 --called-ae PACS --into /archive/ct --days 2   # nightly: yesterday and today
               ctdose retrieve --from 10.0.0.5:11112 --called-ae ARCHIVE --into /archive/ct \\
                   --since 2026-01-01 --until 2026-03-31 --content dose-reports --dry-run
+              ctdose retrieve --from https://pacs.example.org/dicom-web --authorization-file token.txt --into /archive/ct --days 2
               ctdose scan /archive/ct --out /archive/results
             """
     )
 
-    @Option(name: .long, help: "The PACS, as HOST:PORT.")
+    @Option(name: .long, help: "The PACS, as HOST:PORT (DICOM), or a DICOMweb service's base URL (http:// or https://).")
     var from: String
 
-    @Option(name: .long, help: "The PACS's AE title.")
-    var calledAe: String
+    @Option(name: .long, help: "The PACS's AE title (DICOM).")
+    var calledAe: String?
+
+    @Option(name: .long, help: "DICOMweb: a file whose first line is the Authorization header value (e.g. Bearer …); default: CTDOSE_DICOMWEB_AUTHORIZATION.")
+    var authorizationFile: String?
 
     @Option(name: .long, help: "Folder to receive into (created when absent).")
     var into: String
@@ -55,8 +63,8 @@ struct RetrieveCommand: ParsableCommand {
     @Option(name: .long, help: "Series to fetch: all (CT and SR) or dose-reports (SR only).")
     var content: PACSRetrieval.Content = .all
 
-    @Option(name: .long, help: "How objects come: move (C-MOVE to this machine's --ae-title and --port, which the PACS must know) or get (C-GET on the query's association).")
-    var method: PACSRetrieval.Method = .move
+    @Option(name: .long, help: "DICOM: how objects come: move (C-MOVE to this machine's --ae-title and --port, which the PACS must know; the default) or get (C-GET on the query's association).")
+    var method: PACSRetrieval.Method?
 
     @Option(name: .long, help: "A study query with this many matches is asked again in halves of its dates (for a PACS that caps its answers).")
     var splitAt = 500
@@ -68,17 +76,42 @@ struct RetrieveCommand: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        try LocalAEArguments.check(calledAe, option: "--called-ae")
-        _ = try pacs()
         _ = try dates()
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
+        if let service = dicomweb {
+            guard calledAe == nil, method == nil, tls.settings == nil else {
+                throw ValidationError("--called-ae, --method and the --tls options are for a DICOM PACS; \(service.name) is DICOMweb (https uses the system's trusted authorities)")
+            }
+            _ = try authorization()
+            return
+        }
+        if authorizationFile != nil { throw ValidationError("--authorization-file is for a DICOMweb service (--from https://…)") }
+        guard let calledAe else { throw ValidationError("--called-ae is required for a DICOM PACS (--from HOST:PORT)") }
+        try LocalAEArguments.check(calledAe, option: "--called-ae")
+        _ = try pacs()
         if tls.settings != nil && tls.tlsTrust.isEmpty {
             throw ValidationError("TLS to a PACS needs --tls-trust (its certificate or its authority's): ctdose does not talk to a PACS it cannot verify")
         }
-        if tls.settings != nil && method == .move && tls.tlsKey == nil {
+        if tls.settings != nil && (method ?? .move) == .move && tls.tlsKey == nil {
             throw ValidationError("TLS with --method move needs --tls-key and --tls-certificate: the PACS connects back to this machine's receiver")
         }
+    }
+
+    /// The DICOMweb service when --from is an http(s) URL.
+    private var dicomweb: DICOMwebService? {
+        guard from.hasPrefix("http://") || from.hasPrefix("https://"), let url = URL(string: from), url.host != nil else { return nil }
+        return DICOMwebService(baseURL: url, authorization: try? authorization(), timeoutSeconds: Double(timeout))
+    }
+
+    /// The Authorization header value: --authorization-file's first line, else CTDOSE_DICOMWEB_AUTHORIZATION.
+    private func authorization() throws -> String? {
+        guard let authorizationFile else { return ProcessInfo.processInfo.environment["CTDOSE_DICOMWEB_AUTHORIZATION"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let text = try? String(contentsOfFile: authorizationFile, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty else {
+            throw ValidationError("cannot read an Authorization value from the first line of \(authorizationFile)")
+        }
+        return line
     }
 
     private func pacs() throws -> (host: String, port: UInt16) {
@@ -106,14 +139,20 @@ struct RetrieveCommand: ParsableCommand {
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.retrieve")
-        let (host, port) = try pacs()
-        let peer = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: local.aeTitle, timeoutSeconds: timeout, tls: tls.settings)
-        let retrieval = PACSRetrieval(peer: peer, studyDates: try dates(), content: content, method: method, receivePort: local.port, splitAt: splitAt)
+        let archive: PACSRetrieval.Archive
+        if let service = dicomweb {
+            archive = .dicomweb(service)
+        } else {
+            let (host, port) = try pacs()
+            archive = .dimse(DICOMPeer(host: host, port: port, calledAETitle: calledAe ?? "", callingAETitle: local.aeTitle, timeoutSeconds: timeout,
+                                       tls: tls.settings), method: method ?? .move, receivePort: local.port)
+        }
+        let retrieval = PACSRetrieval(archive: archive, studyDates: try dates(), content: content, splitAt: splitAt)
         let folder = try IncomingFolder(into)
         let summary = try retrieval.run(into: folder, dryRun: dryRun) { event in
             switch event {
             case .planned(let plan):
-                logger.info("\(peer.name): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange) (\(plan.studyQueries) queries), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
+                logger.info("\(retrieval.archiveName): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange) (\(plan.studyQueries) queries), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
                 if plan.imageCountQueries > 0 {
                     logger.info("the PACS did not count the objects of \(plan.imageCountQueries) series fetched before: counted them at IMAGE level")
                 }

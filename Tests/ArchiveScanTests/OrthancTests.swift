@@ -9,25 +9,29 @@ import Testing
 /// destination CTDOSE at 127.0.0.1:`receivePort`, optionally speaking DICOM over TLS itself.
 final class TestOrthanc: @unchecked Sendable {  // its fields are set once, in init
     static let executable = ["/usr/sbin/Orthanc", "/usr/bin/Orthanc"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let dicomwebPlugin = ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"].first { FileManager.default.fileExists(atPath: $0) }
     let port: UInt16
     let receivePort: UInt16
+    let httpPort: UInt16
     let root: String
     /// TLS options for DCMTK's tools talking to it (nil: plain TCP).
     let toolTLS: [String]?
     private let process = Process()
 
     /// With `certificates`, every association to and from it is TLS: it presents "server", trusts the
-    /// test authority and requires a certificate it signs.
-    init(certificates: TestCertificates? = nil) throws {
+    /// test authority and requires a certificate it signs. Its DICOMweb service (the orthanc-dicomweb
+    /// plugin) is at `dicomwebURL`, asking for HTTP basic authentication as `user` when given.
+    init(certificates: TestCertificates? = nil, user: (name: String, password: String)? = nil) throws {
         root = try StoreFixture.temporaryFolder("orthanc")
         port = try ReceiveTests.freePort()
         receivePort = try ReceiveTests.freePort()
-        let httpPort = try ReceiveTests.freePort()
+        httpPort = try ReceiveTests.freePort()
         var configuration: [String: Any] = [
             "Name": "ctdose-test", "StorageDirectory": root + "/storage", "IndexDirectory": root + "/index",
             "HttpPort": Int(httpPort), "DicomPort": Int(port), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
-            "AuthenticationEnabled": false,
+            "AuthenticationEnabled": user != nil, "RegisteredUsers": user.map { [$0.name: $0.password] } ?? [:],
             "DicomModalities": ["ctdose": ["AET": "CTDOSE", "Host": "127.0.0.1", "Port": Int(receivePort), "UseDicomTls": certificates != nil]],
+            "Plugins": Self.dicomwebPlugin.map { [$0] } ?? [], "DicomWeb": ["Enable": true, "Root": "/dicom-web/"],
         ]
         if let certificates {
             configuration["DicomTlsEnabled"] = true
@@ -43,10 +47,12 @@ final class TestOrthanc: @unchecked Sendable {  // its fields are set once, in i
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard ScanWhenIdleTests.eventually(20, { TLSTests.accepts(port: port) }) else {
+        guard ScanWhenIdleTests.eventually(20, { TLSTests.accepts(port: port) && TLSTests.accepts(port: httpPort) }) else {
             throw DICOMError.network("Orthanc did not start on port \(port)")
         }
     }
+
+    var dicomwebURL: URL { URL(string: "http://127.0.0.1:\(httpPort)/dicom-web")! }
 
     deinit {
         kill(process.processIdentifier, SIGKILL)

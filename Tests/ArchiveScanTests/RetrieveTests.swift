@@ -110,9 +110,9 @@ struct RetrieveTests {
     static func folder() throws -> IncomingFolder { try IncomingFolder(try StoreFixture.temporaryFolder("retrieve") + "/into") }
 
     static func retrieval(_ pacs: TestPACS, since: String?, until: String? = nil, content: PACSRetrieval.Content = .all,
-                          callingAETitle: String = "CTDOSE") throws -> PACSRetrieval {
+                          method: PACSRetrieval.Method = .move, callingAETitle: String = "CTDOSE") throws -> PACSRetrieval {
         PACSRetrieval(peer: pacs.peer(callingAETitle: callingAETitle), studyDates: try StudyDateRange(first: since, last: until),
-                      content: content, receivePort: pacs.receivePort)
+                      content: content, method: method, receivePort: pacs.receivePort)
     }
 
     @Test func aPeriodsCTStudyArrivesWholeAndScansLikeItsFiles() throws {
@@ -217,8 +217,7 @@ struct RetrieveTests {
         try pacs.store(TestPACS.sampleFiles)
         let folder = try Self.folder()
         // An AE title the PACS does not know: C-MOVE would be refused (0xA801), C-GET needs none.
-        var retrieval = try Self.retrieval(pacs, since: "2025-03-01", callingAETitle: "STRANGER")
-        retrieval.method = .get
+        let retrieval = try Self.retrieval(pacs, since: "2025-03-01", method: .get, callingAETitle: "STRANGER")
         let summary = try retrieval.run(into: folder)
         #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0 && summary.objectsReceived == 23 && summary.objectsFailed == 0)
         #expect(folder.counts.associations == 0)  // nothing came in on a listening port
@@ -249,8 +248,7 @@ struct RetrieveTests {
         let pacs = try TestPACS()
         try pacs.store(TestPACS.sampleFiles)
         let folder = try Self.folder()
-        var retrieval = try Self.retrieval(pacs, since: "2025-03-01")
-        retrieval.method = method
+        let retrieval = try Self.retrieval(pacs, since: "2025-03-01", method: method)
         let reasons = Mutex<[String]>([])
         let summary = try retrieval.run(into: folder) { event in
             switch event {

@@ -17,12 +17,11 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Pulls a period's CT studies from a PACS into an `IncomingFolder`: Study Root C-FIND of the studies
-/// (Study Date in the range, in parts when a query has many matches; Modalities in Study CT where the
-/// PACS supports that key), C-FIND of each study's series, then per wanted series a C-MOVE to this
-/// process's own receiver (its AE title is the calling AE title, which the PACS must know with this
-/// machine's address and `receivePort`) or a C-GET. Series already fetched whole (`RetrievedSeries`)
-/// are skipped, so the same command can run every night.
+/// Pulls a period's CT studies from a PACS into an `IncomingFolder`: the studies whose Study Date is in
+/// the range (only those with CT where the PACS matches Modalities in Study), each study's series, then
+/// each wanted series of a study with a CT series, over DIMSE (`DIMSEArchive`: C-FIND, then C-MOVE to
+/// this process's own receiver or C-GET) or DICOMweb (`DICOMwebArchive`: QIDO-RS, WADO-RS). Series
+/// already fetched whole (`RetrievedSeries`) are skipped, so the same command can run every night.
 public struct PACSRetrieval: Sendable {
     /// Which series of a CT study are fetched.
     public enum Content: String, Sendable, CaseIterable {
@@ -99,65 +98,70 @@ public struct PACSRetrieval: Sendable {
         case reconnecting(reason: String)
     }
 
-    public var peer: DICOMPeer
+    /// Where the studies are.
+    public enum Archive: Sendable {
+        /// A DICOM node: C-FIND, then C-MOVE to this process's receiver on `receivePort` (the PACS must
+        /// know the calling AE title there) or C-GET.
+        case dimse(DICOMPeer, method: Method, receivePort: UInt16)
+        /// A DICOMweb service: QIDO-RS, then WADO-RS.
+        case dicomweb(DICOMwebService)
+    }
+
+    public var archive: Archive
     public var studyDates: StudyDateRange
     public var content: Content
-    /// The port this process receives the moved objects on.
-    public var receivePort: UInt16
-    /// A study query with this many matches is asked again in halves of its date range.
+    /// A study query with this many matches is asked again in halves of its date range (DIMSE), or the
+    /// page size of a study query (DICOMweb).
     public var splitAt: Int
-    public var method: Method
     /// Whether the series queries ask for Number of Series Related Instances (an optional key; false
     /// behaves as a PACS that does not return it).
     var asksSeriesInstanceCount = true
 
+    /// From a DICOM node (`peer`) by `method`.
     public init(peer: DICOMPeer, studyDates: StudyDateRange, content: Content = .all, method: Method = .move, receivePort: UInt16 = 11112,
                 splitAt: Int = 500) {
-        self.peer = peer
+        self.init(archive: .dimse(peer, method: method, receivePort: receivePort), studyDates: studyDates, content: content, splitAt: splitAt)
+    }
+
+    public init(archive: Archive, studyDates: StudyDateRange, content: Content = .all, splitAt: Int = 500) {
+        self.archive = archive
         self.studyDates = studyDates
         self.content = content
-        self.method = method
-        self.receivePort = receivePort
         self.splitAt = max(1, splitAt)
     }
 
-    /// The presentation contexts a C-GET proposes for its objects: each image class ctdose reads in each
-    /// transfer syntax it decodes (a context each, so that the PACS can send every object as it holds
-    /// it), the structured report classes in the uncompressed ones.
-    static let getStorage: [QueryRetrieveAssociation.StorageContext] = {
-        let images = [SOPClass.ctImage, SOPClass.enhancedCTImage, SOPClass.secondaryCapture]
-        let uncompressed = [TransferSyntaxUID.explicitVRLittleEndian, TransferSyntaxUID.implicitVRLittleEndian,
-                            TransferSyntaxUID.deflatedExplicitVRLittleEndian, TransferSyntaxUID.explicitVRBigEndian]
-        let reports = IncomingFolder.acceptedSOPClasses.filter { !images.contains($0) }
-        return images.flatMap { sopClass in TransferSyntaxUID.readable.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
-            + reports.flatMap { sopClass in uncompressed.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
-    }()
+    /// The archive in log lines (its name and address).
+    public var archiveName: String {
+        switch archive {
+        case .dimse(let peer, _, _): return peer.name
+        case .dicomweb(let service): return service.name
+        }
+    }
 
-    /// Queries the PACS: the studies of the range, their wanted series, less those already fetched.
-    public func plan(using association: QueryRetrieveAssociation, fetched: RetrievedSeries) throws -> Plan {
+    private func openArchive() throws -> any StudyArchive {
+        switch archive {
+        case .dimse(let peer, let method, let receivePort): return try DIMSEArchive(peer: peer, method: method, receivePort: receivePort)
+        case .dicomweb(let service): return DICOMwebArchive(service: service)
+        }
+    }
+
+    /// Queries the archive: the studies of the range, their wanted series, less those already fetched
+    /// (a series fetched before whose objects the archive does not count is counted one by one, so that
+    /// objects added since are fetched too).
+    func plan(using archive: any StudyArchive, fetched: RetrievedSeries) throws -> Plan {
         var plan = Plan()
-        var studyUIDs: [String] = [], seen = Set<String>()
-        try findStudies(in: studyDates, into: &plan, uids: &studyUIDs, seen: &seen, using: association)
+        let studyUIDs = try archive.studies(in: studyDates, splitAt: splitAt, plan: &plan)
         plan.studiesFound = studyUIDs.count
         for studyUID in studyUIDs {
-            let rows = try association.find([
-                .level(.series), QueryKey(.studyInstanceUID, studyUID), QueryKey(.seriesInstanceUID), QueryKey(.modality),
-            ] + (asksSeriesInstanceCount ? [QueryKey(.numberOfSeriesRelatedInstances)] : []))
-            let wanted = rows.compactMap { row -> Series? in
-                guard content.modalities.contains(row[3].uppercased()), !row[2].isEmpty else { return nil }
-                return Series(studyInstanceUID: studyUID, seriesInstanceUID: row[2], modality: row[3].uppercased(),
-                              instancesOnPACS: row.count > 4 ? Int(row[4]) : nil)
-            }
-            guard Set(rows.map { $0[3].uppercased() }).contains("CT"), !wanted.isEmpty else { continue }  // a CT study only
+            let listed = try archive.series(ofStudy: studyUID, withCounts: asksSeriesInstanceCount)
+            let wanted = listed.filter { content.modalities.contains($0.modality) && !$0.seriesInstanceUID.isEmpty }
+            guard listed.contains(where: { $0.modality == "CT" }), !wanted.isEmpty else { continue }  // a CT study only
             plan.studiesWanted += 1
-            for var series in wanted {
+            for found in wanted {
+                var series = Series(studyInstanceUID: studyUID, seriesInstanceUID: found.seriesInstanceUID, modality: found.modality,
+                                    instancesOnPACS: found.instances)
                 if series.instancesOnPACS == nil, fetched.hasRecord(seriesInstanceUID: series.seriesInstanceUID) {
-                    // The PACS did not count the series' objects: count them at IMAGE level, so that
-                    // objects added since it was fetched are fetched too.
-                    series.instancesOnPACS = try association.find([
-                        .level(.image), QueryKey(.studyInstanceUID, studyUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID),
-                        QueryKey(.sopInstanceUID),
-                    ]).count
+                    series.instancesOnPACS = try archive.instanceCount(studyInstanceUID: studyUID, seriesInstanceUID: series.seriesInstanceUID)
                     plan.imageCountQueries += 1
                 }
                 if fetched.needs(seriesInstanceUID: series.seriesInstanceUID, instancesOnPACS: series.instancesOnPACS) {
@@ -170,173 +174,44 @@ public struct PACSRetrieval: Sendable {
         return plan
     }
 
-    /// The Study Instance UIDs of `range`, appended to `plan`. Asks with Modalities in Study = CT; a PACS
-    /// that refuses that optional key is asked again without it (its series then show which studies are
-    /// CT). A range with `splitAt` matches or more is asked again in halves (a PACS may return only the
-    /// first few hundred or thousand matches of a query without saying so); a single day that still has
-    /// that many is counted in `plan.crowdedDays`.
-    private func findStudies(in range: StudyDateRange, into plan: inout Plan, uids: inout [String], seen: inout Set<String>,
-                             using association: QueryRetrieveAssociation) throws {
-        let keys = [.level(.study), QueryKey(.studyInstanceUID), QueryKey(.studyDate, range.dicomRange)]
-        let rows: [[String]]
-        do {
-            rows = try association.find(keys + [QueryKey(.modalitiesInStudy, "CT")])
-        } catch {
-            do {
-                rows = try association.find(keys)
-            } catch {
-                guard plan.studyQueries == 0 else { throw error }
-                // The first query of all: a PACS that aborts here (Orthanc does) most often does not let
-                // this calling AE title query.
-                throw RetrievalError.pacs("\(peer.name) answered the first study query (C-FIND) by ending the association: a PACS does "
-                                          + "that when it does not know the calling AE title \(peer.callingAETitle) or does not let it query; add "
-                                          + "it to the PACS's DICOM nodes (\(error))")
-            }
-        }
-        plan.studyQueries += 1
-        if rows.count >= splitAt {
-            if let (earlier, later) = range.halves() {
-                try findStudies(in: earlier, into: &plan, uids: &uids, seen: &seen, using: association)
-                try findStudies(in: later, into: &plan, uids: &uids, seen: &seen, using: association)
-                return
-            }
-            plan.crowdedDays += 1
-        }
-        uids += rows.map { $0[1] }.filter { !$0.isEmpty && seen.insert($0).inserted }
-    }
-
-    /// Queries, then (unless `dryRun`) retrieves each planned series into `folder` (C-MOVE while
-    /// receiving on `receivePort`, or C-GET), recording each one retrieved whole. Throws when the PACS
-    /// cannot be reached, when the receiver cannot listen, or when the PACS does not know this AE as a
-    /// move destination; series already recorded stay recorded.
+    /// Queries, then (unless `dryRun`) fetches each planned series into `folder`, recording each one
+    /// fetched whole. Throws when the archive cannot be reached, when the receiver cannot listen, or when
+    /// the PACS does not know this AE as a move destination; series already recorded stay recorded.
     public func run(into folder: IncomingFolder, dryRun: Bool = false, progress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Summary {
         let fetched = try RetrievedSeries(folder: folder.root)
-        let association = try Connection(peer: peer, getStorage: method == .get ? Self.getStorage : [])
-        defer { association.current.close() }
+        let archive = try openArchive()
+        defer { archive.close() }
         var summary = Summary()
-        summary.plan = try plan(using: association.current, fetched: fetched)
+        summary.plan = try plan(using: archive, fetched: fetched)
         progress(.planned(summary.plan))
         guard !dryRun, !summary.plan.series.isEmpty else { return summary }
 
-        // C-MOVE's objects come on associations of the PACS's own, to this process's receiver.
-        let receiver = method == .move
-            ? BackgroundReceiver(folder: folder, port: receivePort, aeTitle: peer.callingAETitle, tls: peer.tls, progress: progress) : nil
-        try receiver?.start()
-        let retrieved = Result { try retrieve(summary.plan.series, using: association, into: folder, recordingIn: fetched, progress: progress) }
-        receiver?.stop()
-        (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try retrieved.get()
-        summary.reconnections = association.reopened
+        try archive.startFetching(into: folder, progress: progress)
+        let fetchedAll = Result { try fetch(summary.plan.series, from: archive, into: folder, recordingIn: fetched, progress: progress) }
+        archive.finishFetching()
+        (summary.seriesFetched, summary.seriesIncomplete, summary.problems) = try fetchedAll.get()
+        summary.reconnections = archive.reconnections
         (summary.objectsReceived, summary.objectsFailed) = (folder.counts.stored, folder.counts.failed)
         return summary
     }
 
-    /// C-MOVEs each series to this AE or C-GETs it into `folder`, recording those retrieved whole;
-    /// returns (whole, not whole, why not).
-    private func retrieve(_ planned: [Series], using association: Connection, into folder: IncomingFolder,
-                          recordingIn fetched: RetrievedSeries, progress: @escaping @Sendable (Progress) -> Void) throws -> (Int, Int, [String]) {
+    /// Fetches each series into `folder`, recording those fetched whole; returns (whole, not whole, why not).
+    private func fetch(_ planned: [Series], from archive: any StudyArchive, into folder: IncomingFolder,
+                       recordingIn fetched: RetrievedSeries, progress: @escaping @Sendable (Progress) -> Void) throws -> (Int, Int, [String]) {
         var (whole, incomplete, problems) = (0, 0, [String]())
-        let events = folder.receiverEvents { progress(.receiver($0)) }
         for (index, series) in planned.enumerated() {
             let before = folder.counts.stored
-            let keys = [.level(.series), QueryKey(.studyInstanceUID, series.studyInstanceUID), QueryKey(.seriesInstanceUID, series.seriesInstanceUID)]
-            let send = { (association: QueryRetrieveAssociation) in
-                method == .move ? try association.move(keys, to: peer.callingAETitle) : try association.get(keys, events: events)
-            }
-            let outcome: RetrieveOutcome
-            do {
-                outcome = try send(association.current)
-            } catch let error as DICOMError {
-                progress(.reconnecting(reason: "\(error)"))
-                try association.reopen()
-                outcome = try send(association.current)
-            }
+            let outcome = try archive.fetch(series, into: folder, progress: progress)
             let arrived = folder.counts.stored - before
-            if method == .move, outcome.status == Self.moveDestinationUnknown {
-                throw RetrievalError.pacs("\(peer.name) does not know the move destination \(peer.callingAETitle) (status 0xA801): add it to "
-                                          + "the PACS's DICOM nodes with this machine's address and port \(receivePort)")
-            }
-            let complete = outcome.finished && outcome.failed == 0 && outcome.remaining == 0
-            if complete {
-                try fetched.record(seriesInstanceUID: series.seriesInstanceUID, count: max(outcome.completed + outcome.warning, arrived))
+            if outcome.whole {
+                try fetched.record(seriesInstanceUID: series.seriesInstanceUID, count: max(outcome.objects, arrived))
                 whole += 1
             } else {
                 incomplete += 1
-                problems.append("a \(series.modality) series: C-\(method.rawValue.uppercased()) status 0x\(String(outcome.status, radix: 16, uppercase: true)), "
-                                + "\(outcome.completed) moved, \(outcome.failed) failed, \(outcome.remaining) remaining")
+                problems.append(outcome.problem ?? "a \(series.modality) series: not sent whole")
             }
-            progress(.series(index: index + 1, of: planned.count, objects: arrived, complete: complete))
+            progress(.series(index: index + 1, of: planned.count, objects: arrived, complete: outcome.whole))
         }
         return (whole, incomplete, problems)
-    }
-
-    /// C-MOVE status "Refused: Move Destination unknown" (PS3.4 Table C.4-2).
-    static let moveDestinationUnknown: UInt16 = 0xA801
-}
-
-/// The association a retrieval uses, opened again when it breaks.
-private final class Connection {
-    let peer: DICOMPeer
-    let getStorage: [QueryRetrieveAssociation.StorageContext]
-    private(set) var current: QueryRetrieveAssociation
-    private(set) var reopened = 0
-
-    init(peer: DICOMPeer, getStorage: [QueryRetrieveAssociation.StorageContext]) throws {
-        self.peer = peer
-        self.getStorage = getStorage
-        current = try QueryRetrieveAssociation(peer: peer, getStorage: getStorage)
-    }
-
-    func reopen() throws {
-        current.close()
-        current = try QueryRetrieveAssociation(peer: peer, getStorage: getStorage)
-        reopened += 1
-    }
-}
-
-/// The folder's receiver on a thread of its own for the length of a retrieval.
-private final class BackgroundReceiver: @unchecked Sendable {
-    let folder: IncomingFolder
-    let port: UInt16
-    let aeTitle: String
-    let tls: TLSSettings?
-    let progress: @Sendable (PACSRetrieval.Progress) -> Void
-    private let stopSignal = IncomingFolder.Stop()
-    private let ready = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let failure = Mutex<(any Error)?>(nil)
-
-    init(folder: IncomingFolder, port: UInt16, aeTitle: String, tls: TLSSettings?, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) {
-        self.folder = folder
-        self.port = port
-        self.aeTitle = aeTitle
-        self.tls = tls
-        self.progress = progress
-    }
-
-    /// Returns once the port is open; throws the receiver's error when it cannot listen.
-    func start() throws {
-        let thread = Thread { [self] in
-            do {
-                // A PACS may move a series over several associations at once. Every class is kept: a
-                // series holding an object ctdose does not read (a multi-frame capture, a private class)
-                // is then whole, recorded, and not asked for again each night.
-                try folder.receive(port: port, aeTitle: aeTitle, tls: tls, maximumAssociations: 4, everyClass: true, stop: stopSignal) { [self] event in
-                    if case .listening = event { ready.signal() } else { progress(.receiver(event)) }
-                }
-            } catch {
-                failure.withLock { $0 = error }
-            }
-            ready.signal()
-            finished.signal()
-        }
-        thread.start()
-        ready.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
-    }
-
-    /// Returns once the receiver has ended (after the association it is in, within about a second).
-    func stop() {
-        stopSignal.stop()
-        finished.wait()
     }
 }

@@ -1,0 +1,276 @@
+import DICOMBridge
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A DICOMweb service (PS3.18): its base URL (the "dicom-web" root the studies resource hangs from) and
+/// what every request carries.
+public struct DICOMwebService: Sendable {
+    public var baseURL: URL
+    /// The Authorization header value (e.g. "Bearer …"), never logged.
+    public var authorization: String?
+    public var timeoutSeconds: Double
+
+    public init(baseURL: URL, authorization: String? = nil, timeoutSeconds: Double = 600) {
+        self.baseURL = baseURL
+        self.authorization = authorization
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// "DICOMweb service at HOST[:PORT]/PATH", without credentials or query.
+    public var name: String {
+        let port = baseURL.port.map { ":\($0)" } ?? ""
+        return "DICOMweb service at \(baseURL.host ?? "?")\(port)\(baseURL.path)"
+    }
+}
+
+/// A PACS over DICOMweb: QIDO-RS for studies, series and instances (JSON, PS3.18 §10.6, F.2), paged
+/// with limit and offset until a page brings nothing new (a service may cap its pages silently, or
+/// ignore offset); WADO-RS for each series as multipart/related application/dicom in the transfer
+/// syntax the service holds (transfer-syntax=*, PS3.18 §8.7.3.5.2; asked again without it when
+/// refused), received into a file and split into the folder's objects.
+final class DICOMwebArchive: StudyArchive {
+    let service: DICOMwebService
+    private let session: URLSession
+    private let challenges = AuthenticationChallenges()
+
+    var name: String { service.name }
+    let reconnections = 0
+
+    init(service: DICOMwebService) {
+        self.service = service
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = service.timeoutSeconds
+        session = URLSession(configuration: configuration, delegate: challenges, delegateQueue: nil)
+    }
+
+    func close() { session.finishTasksAndInvalidate() }
+
+    /// Modalities in Study is asked as a return attribute, not matched: matching on it breaks paging in
+    /// some services (Orthanc 1.10 returns nothing past the first page). A study whose answer lists
+    /// modalities without CT is left out here; one without the attribute is left to its series.
+    func studies(in range: StudyDateRange, splitAt: Int, plan: inout PACSRetrieval.Plan) throws -> [String] {
+        try queryAll("studies", [("StudyDate", range.dicomRange), ("includefield", "0020000D"), ("includefield", "00080061")],
+                     pageSize: splitAt, plan: &plan).compactMap { study in
+            let modalities = study.strings(0x0008_0061).map { $0.uppercased() }
+            return modalities.isEmpty || modalities.contains("CT") ? study.uid(0x0020_000D) : nil
+        }
+    }
+
+    func series(ofStudy studyInstanceUID: String, withCounts: Bool) throws -> [ArchiveSeries] {
+        var ignored = PACSRetrieval.Plan()
+        return try queryAll("studies/\(studyInstanceUID)/series", [("includefield", "00201209")], pageSize: 1000, plan: &ignored).compactMap { row in
+            guard let uid = row.uid(0x0020_000E) else { return nil }
+            return ArchiveSeries(seriesInstanceUID: uid, modality: (row.string(0x0008_0060) ?? "").uppercased(),
+                                 instances: withCounts ? row.string(0x0020_1209).flatMap { Int($0) } : nil)
+        }
+    }
+
+    func instanceCount(studyInstanceUID: String, seriesInstanceUID: String) throws -> Int {
+        var ignored = PACSRetrieval.Plan()
+        return try Set(queryAll("studies/\(studyInstanceUID)/series/\(seriesInstanceUID)/instances", [("includefield", "00080018")],
+                                pageSize: 1000, plan: &ignored).compactMap { $0.uid(0x0008_0018) }).count
+    }
+
+    func startFetching(into folder: IncomingFolder, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) throws {}
+    func finishFetching() {}
+
+    /// The series as one multipart response, saved under the folder's receiving folder, then each part
+    /// received into the folder as its own object. Whole when the service answered 200, every part is a
+    /// DICOM object put in place, and there are at least as many as the service counted.
+    func fetch(_ series: PACSRetrieval.Series, into folder: IncomingFolder,
+               progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) throws -> SeriesFetch {
+        let path = "studies/\(series.studyInstanceUID)/series/\(series.seriesInstanceUID)"
+        var response = try download(path, accept: #"multipart/related; type="application/dicom"; transfer-syntax=*"#, into: folder)
+        if response.status == 406 || response.status == 400 {  // transfer-syntax=* refused: the service's default
+            try? FileManager.default.removeItem(atPath: response.file)
+            response = try download(path, accept: #"multipart/related; type="application/dicom""#, into: folder)
+        }
+        defer { try? FileManager.default.removeItem(atPath: response.file) }
+        guard response.status == 200 || response.status == 206 else {
+            return SeriesFetch(whole: false, objects: 0, problem: "a \(series.modality) series: WADO-RS answered HTTP \(response.status)")
+        }
+        guard let boundary = MultipartBody.boundary(ofContentType: response.contentType) else {
+            return SeriesFetch(whole: false, objects: 0, problem: "a \(series.modality) series: WADO-RS answered \(response.contentType.prefix(40)), not multipart")
+        }
+        var placed = 0, failed = 0
+        do {
+            try MultipartBody.forEachPart(inFile: response.file, boundary: boundary) { contentType, content in
+                guard contentType == "application/dicom" || contentType.isEmpty, receive(content, into: folder) else { failed += 1; return }
+                placed += 1
+            }
+        } catch {
+            return SeriesFetch(whole: false, objects: placed, problem: "a \(series.modality) series: \(error)")
+        }
+        let expected = series.instancesOnPACS ?? 0
+        let whole = response.status == 200 && failed == 0 && placed >= expected
+        return SeriesFetch(whole: whole, objects: placed, problem: whole ? nil :
+            "a \(series.modality) series: WADO-RS HTTP \(response.status), \(placed) objects placed, \(failed) not, \(expected) counted by the service")
+    }
+
+    /// One part into the folder, named by its SOP Instance UID as a receiver names what it receives.
+    private func receive(_ content: UnsafeRawBufferPointer, into folder: IncomingFolder) -> Bool {
+        let file = folder.newReceivingFile()
+        guard FileManager.default.createFile(atPath: file, contents: Data(content)),
+              let uid = try? DICOMFile.read(file, headersOnly: true, { $0.string(.sopInstanceUID) }) else {
+            folder.discard(file)
+            return false
+        }
+        return (try? folder.place(file, sopInstanceUID: uid)) != nil
+    }
+
+    // MARK: HTTP
+
+    /// Every match of a QIDO-RS query, page after page of `pageSize`, until a page is empty or brings
+    /// nothing new (a short page is not taken as the last: a service may cap pages below `pageSize`).
+    private func queryAll(_ resource: String, _ query: [(String, String)], pageSize: Int, plan: inout PACSRetrieval.Plan) throws -> [DICOMJSONObject] {
+        var all: [DICOMJSONObject] = [], seen = Set<Data>()
+        while true {
+            let page = try qido(resource, query + [("limit", "\(pageSize)"), ("offset", "\(all.count)")])
+            plan.studyQueries += resource == "studies" ? 1 : 0
+            let new = page.filter { seen.insert($0.identity).inserted }
+            guard !new.isEmpty else { return all }
+            all += new
+        }
+    }
+
+    private func qido(_ resource: String, _ query: [(String, String)]) throws -> [DICOMJSONObject] {
+        var request = URLRequest(url: url(resource, query))
+        request.setValue("application/dicom+json", forHTTPHeaderField: "Accept")
+        let (status, data) = try send(request, what: "QIDO-RS query")
+        if status == 204 { return [] }
+        guard status == 200 else {
+            let hint = status == 401 || status == 403 ? " (authentication: --authorization-file or CTDOSE_DICOMWEB_AUTHORIZATION)" : ""
+            throw RetrievalError.pacs("\(name) answered a QIDO-RS query with HTTP \(status)\(hint)")
+        }
+        guard let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw RetrievalError.pacs("\(name) answered a QIDO-RS query with something other than a DICOM JSON array")
+        }
+        return rows.map(DICOMJSONObject.init)
+    }
+
+    private func download(_ resource: String, accept: String, into folder: IncomingFolder) throws -> (status: Int, contentType: String, file: String) {
+        var request = URLRequest(url: url(resource, []))
+        request.setValue(accept, forHTTPHeaderField: "Accept")
+        authorize(&request)
+        let file = folder.root + "/" + IncomingFolder.receivingFolderName + "/series-\(UUID().uuidString).multipart"
+        let outcome = Outcome<(Int, String)>(), name = name
+        let task = session.downloadTask(with: request) { location, response, error in
+            if let error { outcome.finish(.failure(RetrievalError.pacs("\(name): WADO-RS series retrieval failed: \(error.localizedDescription)"))); return }
+            let http = response as? HTTPURLResponse
+            do {
+                if let location { try FileManager.default.moveItem(at: location, to: URL(fileURLWithPath: file)) }
+                outcome.finish(.success((http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "")))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
+        task.resume()
+        let status: Int, contentType: String
+        do {
+            (status, contentType) = try challenges.answer(of: task, outcome)
+        } catch let refused as HTTPStatus {
+            (status, contentType) = (refused.code, "")
+        }
+        if !FileManager.default.fileExists(atPath: file) { FileManager.default.createFile(atPath: file, contents: nil) }
+        return (status, contentType, file)
+    }
+
+    private func send(_ request: URLRequest, what: String) throws -> (Int, Data) {
+        var request = request
+        authorize(&request)
+        let outcome = Outcome<(Int, Data)>(), name = name
+        let task = session.dataTask(with: request) { data, response, error in
+            if let error { outcome.finish(.failure(RetrievalError.pacs("\(name): \(what) failed: \(error.localizedDescription)"))); return }
+            outcome.finish(.success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())))
+        }
+        task.resume()
+        do {
+            return try challenges.answer(of: task, outcome)
+        } catch let refused as HTTPStatus {
+            return (refused.code, Data())
+        }
+    }
+
+    private func authorize(_ request: inout URLRequest) {
+        if let authorization = service.authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+    }
+
+    private func url(_ resource: String, _ query: [(String, String)]) -> URL {
+        var components = URLComponents(url: service.baseURL.appendingPathComponent(resource), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        return components.url!
+    }
+}
+
+/// Answers an authentication challenge (a 401 with WWW-Authenticate) by cancelling the request, and
+/// remembers which: FoundationNetworking waits for ever on a challenge nobody answers, and hands back no
+/// response for one answered without a credential. The Authorization header, when there is one, is
+/// already on the request.
+private final class AuthenticationChallenges: NSObject, URLSessionTaskDelegate, @unchecked Sendable {  // state under its Mutex
+    private let challenged = Mutex(Set<Int>())
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        challenged.withLock { _ = $0.insert(task.taskIdentifier) }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
+
+    /// The task's outcome; a task cancelled at a challenge is the service's HTTP 401.
+    func answer<Value>(of task: URLSessionTask, _ outcome: Outcome<Value>) throws -> Value {
+        do {
+            return try outcome.wait()
+        } catch where challenged.withLock({ $0.remove(task.taskIdentifier) != nil }) {
+            throw HTTPStatus(code: 401)
+        }
+    }
+}
+
+/// An HTTP status a request ended with before any response reached ctdose.
+struct HTTPStatus: Error {
+    let code: Int
+}
+
+/// A result handed from URLSession's queue to the waiting thread.
+final class Outcome<Value>: @unchecked Sendable {
+    private var result: Result<Value, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    func finish(_ result: Result<Value, any Error>) {
+        self.result = result
+        done.signal()
+    }
+
+    func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
+    }
+}
+
+/// One object of a DICOM JSON response (PS3.18 F.2): attributes by 8-hex-digit tag.
+struct DICOMJSONObject {
+    let attributes: [String: Any]
+    init(_ attributes: [String: Any]) { self.attributes = attributes }
+
+    /// The first value of the attribute as text (IS and DS may come as JSON numbers: F.2.3.1).
+    func string(_ tag: UInt32) -> String? { strings(tag).first }
+
+    /// Every value of the attribute as text (none when absent or empty).
+    func strings(_ tag: UInt32) -> [String] {
+        guard let attribute = attributes[String(format: "%08X", tag)] as? [String: Any], let values = attribute["Value"] as? [Any] else { return [] }
+        return values.compactMap { value in
+            if let text = value as? String { return text.trimmingCharacters(in: .whitespaces) }
+            if let number = value as? NSNumber { return number.stringValue }
+            return nil
+        }
+    }
+
+    /// The value when it is a UID (digits and dots, PS3.5 §9.1): the only text that goes into a URL
+    /// or a file name.
+    func uid(_ tag: UInt32) -> String? { string(tag).flatMap { IncomingFolder.isUID(Substring($0)) ? $0 : nil } }
+
+    /// The object's bytes as sent, to tell pages' repeats.
+    var identity: Data { (try? JSONSerialization.data(withJSONObject: attributes, options: .sortedKeys)) ?? Data() }
+}
