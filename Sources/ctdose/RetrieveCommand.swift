@@ -81,7 +81,7 @@ struct RetrieveCommand: ParsableCommand {
         guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
         if let service = dicomweb {
             guard calledAe == nil, method == nil, tls.settings == nil else {
-                throw ValidationError("--called-ae, --method and the --tls options are for a DICOM PACS; \(service.name) is DICOMweb (https uses the system's trusted authorities)")
+                throw ValidationError("--called-ae, --method and the --tls options are for a DICOM PACS, and --from is a DICOMweb service (https uses the system's trusted authorities)")
             }
             _ = try authorization()
             return

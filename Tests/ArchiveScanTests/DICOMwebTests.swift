@@ -75,6 +75,23 @@ struct DICOMwebTests {
         #expect(summary.seriesFetched == 3 && summary.objectsReceived == 23)
     }
 
+    /// The command: the Authorization from the environment, counts in the log and no identifier (nor
+    /// the credentials); DICOM-only options are refused with a DICOMweb URL.
+    @Test func theCommandTakesTheAuthorizationFromTheEnvironmentAndLogsNoIdentifier() throws {
+        let orthanc = try TestOrthanc(user: ("ctdose", "secret"))
+        try orthanc.store(TestPACS.sampleFiles)
+        let root = try StoreFixture.temporaryFolder("dicomweb-command")
+        let basic = "Basic " + Data("ctdose:secret".utf8).base64EncodedString()
+        let run = StoreFixture.ctdose(["retrieve", "--from", orthanc.dicomwebURL.absoluteString, "--into", root, "--since", "2025-03-01"],
+                                      environment: ["CTDOSE_DICOMWEB_AUTHORIZATION": basic])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("DICOMweb service at 127.0.0.1:\(orthanc.httpPort)/dicom-web: 1 studies"), "\(run.stderr)")
+        for secret in ["2.25.", "SAMPLE-0001", "PHANTOM", basic, "secret"] { #expect(!run.stderr.contains(secret), "\(secret) in the log") }
+        #expect(ReceiveTests.files(under: root).count == 23)
+        let refused = StoreFixture.ctdose(["retrieve", "--from", orthanc.dicomwebURL.absoluteString, "--called-ae", "PACS", "--into", root, "--days", "1"])
+        #expect(refused.status == 64 && refused.stderr.contains("--from is a DICOMweb service"), "\(refused.stderr)")
+    }
+
     @Test func anUnreachableServiceIsNamed() throws {
         let port = try ReceiveTests.freePort()
         let retrieval = PACSRetrieval(archive: .dicomweb(DICOMwebService(baseURL: URL(string: "http://127.0.0.1:\(port)/dicom-web")!, timeoutSeconds: 5)),
