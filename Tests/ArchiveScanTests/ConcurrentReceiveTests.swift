@@ -123,15 +123,8 @@ final class HeldAssociation {
     private(set) var answer: UInt8 = 0
 
     init(port: UInt16, callingAETitle: String, calledAETitle: String = "CTDOSE") throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { throw DICOMError.network("cannot connect to port \(port)") }
+        guard let socket = ReceiveTests.connectedSocket(port: port) else { throw DICOMError.network("cannot connect to port \(port)") }
+        self.socket = socket
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         send(Self.associateRequest(calling: callingAETitle, called: calledAETitle))

@@ -24,23 +24,7 @@ struct DICOMwebTests {
         #expect(summary.plan.series.map { $0.instancesOnPACS ?? -1 }.sorted() == [1, 2, 20])
         #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0 && summary.problems.isEmpty, "\(summary.problems)")
         #expect(summary.objectsReceived == 23 && summary.objectsFailed == 0)
-        // Each object as sent: same transfer syntax, same bytes of pixel data.
-        let received = ReceiveTests.files(under: folder.root)
-        #expect(received.count == 23)
-        var sent: [String: String] = [:]  // SOP Instance UID → file
-        for path in TestPACS.sampleFiles {
-            if let uid = try DICOMFile.read(path, headersOnly: true, { $0.string(.sopInstanceUID) }) { sent[uid] = path }
-        }
-        for name in received {
-            let source = try #require(sent[String((name as NSString).lastPathComponent.dropLast(4))], "\(name) was not sent")
-            let syntaxes = try (DICOMFile.read(folder.root + "/" + name, headersOnly: true) { $0.transferSyntaxUID },
-                                DICOMFile.read(source, headersOnly: true) { $0.transferSyntaxUID })
-            #expect(syntaxes.0 == syntaxes.1, "\(name)")
-            guard !source.contains("/dose-report/") else { continue }
-            let images = try (DICOMFile.read(folder.root + "/" + name) { try $0.hounsfieldImage(frame: 0) },
-                              DICOMFile.read(source) { try $0.hounsfieldImage(frame: 0) })
-            #expect(images.0 == images.1, "\(name): other pixels")
-        }
+        try RetrieveTests.expectTheSampleExamAsStored(in: folder)
         OrthancTests.scannedLikeTheFiles(folder)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root + "/" + IncomingFolder.receivingFolderName).isEmpty)
         let again = try Self.retrieval(orthanc, since: "2025-03-01", until: "2025-03-31").run(into: folder)

@@ -28,6 +28,23 @@ struct ReceiveTests {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// A TCP socket connected to 127.0.0.1:`port`, or nil (nothing listens there).
+    static func connectedSocket(port: UInt16) -> Int32? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else {
+            close(socket)
+            return nil
+        }
+        return socket
+    }
+
     /// Receives into a new folder on a thread of its own; `body` sends; then stops it. `events` sees
     /// what the receiver tells (from its threads).
     static func receiving(accepting accepted: Set<String>? = nil, maximumAssociations: Int = 1, everyClass: Bool = false,
@@ -145,15 +162,7 @@ struct ReceiveTests {
         ]
         let folder = try Self.receiving { port, _ in
             for payload in payloads {
-                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = port.bigEndian
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &address) { pointer in
-                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-                }
-                #expect(connected)
+                let socket = try #require(Self.connectedSocket(port: port))
                 _ = payload.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 close(socket)
             }

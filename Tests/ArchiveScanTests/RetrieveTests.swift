@@ -115,6 +115,27 @@ struct RetrieveTests {
                       content: content, method: method, receivePort: pacs.receivePort)
     }
 
+    /// The folder holds the sample exam's 23 objects as the PACS stored them: in their transfer syntax,
+    /// with the same Hounsfield units.
+    static func expectTheSampleExamAsStored(in folder: IncomingFolder) throws {
+        let received = ReceiveTests.files(under: folder.root)
+        #expect(received.count == 23)
+        var sent: [String: String] = [:]  // SOP Instance UID → file
+        for path in TestPACS.sampleFiles {
+            if let uid = try DICOMFile.read(path, headersOnly: true, { $0.string(.sopInstanceUID) }) { sent[uid] = path }
+        }
+        for name in received {
+            let source = try #require(sent[String((name as NSString).lastPathComponent.dropLast(4))], "\(name) was not sent")
+            let syntaxes = try (DICOMFile.read(folder.root + "/" + name, headersOnly: true) { $0.transferSyntaxUID },
+                                DICOMFile.read(source, headersOnly: true) { $0.transferSyntaxUID })
+            #expect(syntaxes.0 == syntaxes.1, "\(name)")
+            guard !source.contains("/dose-report/") else { continue }
+            let images = try (DICOMFile.read(folder.root + "/" + name) { try $0.hounsfieldImage(frame: 0) },
+                              DICOMFile.read(source) { try $0.hounsfieldImage(frame: 0) })
+            #expect(images.0 == images.1, "\(name): other pixels")
+        }
+    }
+
     @Test func aPeriodsCTStudyArrivesWholeAndScansLikeItsFiles() throws {
         let pacs = try TestPACS()
         try pacs.store(TestPACS.sampleFiles + TestPACS.otherStudy() + TestPACS.reportOnlyStudy())
@@ -221,23 +242,7 @@ struct RetrieveTests {
         let summary = try retrieval.run(into: folder)
         #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0 && summary.objectsReceived == 23 && summary.objectsFailed == 0)
         #expect(folder.counts.associations == 0)  // nothing came in on a listening port
-        let received = ReceiveTests.files(under: folder.root)
-        #expect(received.count == 23)
-        // The objects stored, in their transfer syntax, with the same Hounsfield units.
-        var sent: [String: String] = [:]  // SOP Instance UID → file
-        for path in TestPACS.sampleFiles {
-            if let uid = try DICOMFile.read(path, headersOnly: true, { $0.string(.sopInstanceUID) }) { sent[uid] = path }
-        }
-        for name in received {
-            let source = try #require(sent[String((name as NSString).lastPathComponent.dropLast(4))], "\(name) was not stored")
-            let syntaxes = try (DICOMFile.read(folder.root + "/" + name, headersOnly: true) { $0.transferSyntaxUID },
-                                DICOMFile.read(source, headersOnly: true) { $0.transferSyntaxUID })
-            #expect(syntaxes.0 == syntaxes.1, "\(name)")
-            guard !source.contains("/dose-report/") else { continue }
-            let images = try (DICOMFile.read(folder.root + "/" + name) { try $0.hounsfieldImage(frame: 0) },
-                              DICOMFile.read(source) { try $0.hounsfieldImage(frame: 0) })
-            #expect(images.0 == images.1, "\(name): other pixels")
-        }
+        try Self.expectTheSampleExamAsStored(in: folder)
         #expect(ArchiveScanner(jobs: 2).scan([folder.root]).exams.first?.dlpTotalMilligrayCentimeters == 159.6)
         let again = try retrieval.run(into: folder)
         #expect(again.plan.series.isEmpty && again.plan.seriesAlreadyFetched == 3)
