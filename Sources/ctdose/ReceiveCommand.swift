@@ -14,8 +14,8 @@ struct ReceiveCommand: ParsableCommand {
             classes older scanners put dose reports in), in every transfer syntax ctdose decodes (with \
             --every-class, objects of any class), up to --max-associations associations at once (a sender \
             beyond them is told to try again later). Each object goes to INTO/YYYY-MM-DD/<SOP Instance \
-            UID>.dcm (UTC day of arrival), received under INTO/.ctdose-receiving and moved into place once whole, so that \
-            `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
+            UID>.dcm (UTC day of arrival), received under INTO/.ctdose-receiving and moved into place once \
+            whole, so that `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
             until SIGINT or SIGTERM, then prints what it received. Nothing identifying is logged (calling \
             AE titles and counts only).
 
@@ -84,7 +84,7 @@ struct ReceiveCommand: ParsableCommand {
         }
         defer { scans?.stop() }
         try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
-                                maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop) { event in
+                           maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop) { event in
             scans?.note(event)
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port)\(tls.settings == nil ? "" : " (TLS)") into \(into)")

@@ -160,7 +160,10 @@ struct ReceiveTests {
             [0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x41, count: 64),  // A-ASSOCIATE-RQ PDU, length 4 GB
             [],
         ]
-        let folder = try Self.receiving { port, _ in
+        let failures = Mutex<[String]>([])
+        let folder = try Self.receiving(events: { event in
+            if case .connectionFailed(let reason) = event { failures.withLock { $0.append(reason) } }
+        }) { port, _ in
             for payload in payloads {
                 let socket = try #require(Self.connectedSocket(port: port))
                 _ = payload.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -171,6 +174,11 @@ struct ReceiveTests {
             #expect(StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report]).status == 0)
         }
         #expect(folder.counts.stored == 1 && Self.files(under: folder.root).count == 1)
+        // The two that sent bytes are reported with DCMTK's reason; one closed at once (a load balancer's
+        // health check) is not.
+        let reported = failures.withLock { $0 }
+        #expect(reported.count == 2 && reported.allSatisfy { $0.contains("was not an association request") }, "\(reported)")
+        #expect(reported.contains { $0.contains("Unrecognized PDU type") } && reported.contains { $0.contains("PDU too large") }, "\(reported)")
     }
 
     @Test func aTakenPortIsAnErrorNamingIt() throws {
