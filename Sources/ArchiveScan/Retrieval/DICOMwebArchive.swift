@@ -52,16 +52,17 @@ final class DICOMwebArchive: StudyArchive {
     /// some services (Orthanc 1.10 returns nothing past the first page). A study whose answer lists
     /// modalities without CT is left out here; one without the attribute is left to its series.
     func studies(in range: StudyDateRange, splitAt: Int, plan: inout PACSRetrieval.Plan) throws -> [String] {
-        try queryAll("studies", [("StudyDate", range.dicomRange), ("includefield", "0020000D"), ("includefield", "00080061")],
-                     pageSize: splitAt, plan: &plan).compactMap { study in
+        let (studies, pages) = try queryAll("studies", [("StudyDate", range.dicomRange), ("includefield", "0020000D"), ("includefield", "00080061")],
+                                            pageSize: splitAt)
+        plan.studyQueries += pages
+        return studies.compactMap { study in
             let modalities = study.strings(0x0008_0061).map { $0.uppercased() }
             return modalities.isEmpty || modalities.contains("CT") ? study.uid(0x0020_000D) : nil
         }
     }
 
     func series(ofStudy studyInstanceUID: String, withCounts: Bool) throws -> [ArchiveSeries] {
-        var ignored = PACSRetrieval.Plan()
-        return try queryAll("studies/\(studyInstanceUID)/series", [("includefield", "00201209")], pageSize: 1000, plan: &ignored).compactMap { row in
+        try queryAll("studies/\(studyInstanceUID)/series", [("includefield", "00201209")], pageSize: 1000).rows.compactMap { row in
             guard let uid = row.uid(0x0020_000E) else { return nil }
             return ArchiveSeries(seriesInstanceUID: uid, modality: (row.string(0x0008_0060) ?? "").uppercased(),
                                  instances: withCounts ? row.string(0x0020_1209).flatMap { Int($0) } : nil)
@@ -69,9 +70,8 @@ final class DICOMwebArchive: StudyArchive {
     }
 
     func instanceCount(studyInstanceUID: String, seriesInstanceUID: String) throws -> Int {
-        var ignored = PACSRetrieval.Plan()
-        return try Set(queryAll("studies/\(studyInstanceUID)/series/\(seriesInstanceUID)/instances", [("includefield", "00080018")],
-                                pageSize: 1000, plan: &ignored).compactMap { $0.uid(0x0008_0018) }).count
+        try Set(queryAll("studies/\(studyInstanceUID)/series/\(seriesInstanceUID)/instances", [("includefield", "00080018")],
+                         pageSize: 1000).rows.compactMap { $0.uid(0x0008_0018) }).count
     }
 
     func startFetching(into folder: IncomingFolder, progress: @escaping @Sendable (PACSRetrieval.Progress) -> Void) throws {}
@@ -125,13 +125,13 @@ final class DICOMwebArchive: StudyArchive {
 
     /// Every match of a QIDO-RS query, page after page of `pageSize`, until a page is empty or brings
     /// nothing new (a short page is not taken as the last: a service may cap pages below `pageSize`).
-    private func queryAll(_ resource: String, _ query: [(String, String)], pageSize: Int, plan: inout PACSRetrieval.Plan) throws -> [DICOMJSONObject] {
-        var all: [DICOMJSONObject] = [], seen = Set<Data>()
+    private func queryAll(_ resource: String, _ query: [(String, String)], pageSize: Int) throws -> (rows: [DICOMJSONObject], pages: Int) {
+        var all: [DICOMJSONObject] = [], seen = Set<Data>(), pages = 0
         while true {
             let page = try qido(resource, query + [("limit", "\(pageSize)"), ("offset", "\(all.count)")])
-            plan.studyQueries += resource == "studies" ? 1 : 0
+            pages += 1
             let new = page.filter { seen.insert($0.identity).inserted }
-            guard !new.isEmpty else { return all }
+            guard !new.isEmpty else { return (all, pages) }
             all += new
         }
     }

@@ -1,7 +1,5 @@
 import DICOMBridge
-import DoseModel
 import Foundation
-import Synchronization
 
 /// Why a retrieval stopped before it was through.
 public enum RetrievalError: Error, Equatable, CustomStringConvertible {
@@ -63,12 +61,12 @@ public struct PACSRetrieval: Sendable {
         public var series: [Series] = []
         /// Wanted series fetched whole by an earlier run, skipped.
         public var seriesAlreadyFetched = 0
-        /// Study-level C-FINDs sent (more than one when the range was asked in parts).
+        /// Study queries sent: C-FINDs (more than one when the range was asked in parts) or QIDO-RS pages.
         public var studyQueries = 0
         /// Single days with `splitAt` matches or more: the PACS may have returned only some of them.
         public var crowdedDays = 0
-        /// IMAGE-level C-FINDs sent to count the objects of a series fetched before, where the PACS did
-        /// not return Number of Series Related Instances.
+        /// Instance-level queries (C-FIND at IMAGE level, or QIDO-RS) sent to count the objects of a series
+        /// fetched before, where the PACS did not return Number of Series Related Instances.
         public var imageCountQueries = 0
     }
 
