@@ -35,6 +35,8 @@ final class DICOMwebArchive: StudyArchive {
     let service: DICOMwebService
     private let session: URLSession
     private let challenges = AuthenticationChallenges()
+    /// Whether QIDO-RS queries carry `limit` (until a service refuses it).
+    private var sendsLimit = true
 
     var name: String { service.name }
     let reconnections = 0
@@ -125,22 +127,32 @@ final class DICOMwebArchive: StudyArchive {
 
     /// Every match of a QIDO-RS query, page after page of `pageSize`, until a page is empty or brings
     /// nothing new (a short page is not taken as the last: a service may cap pages below `pageSize`).
+    /// A service that refuses the page size (HTTP 400: some accept only small limits) is asked again
+    /// without one, for the rest of the run, and paged by offset in its own page size. Returns the
+    /// requests sent.
     private func queryAll(_ resource: String, _ query: [(String, String)], pageSize: Int) throws -> (rows: [DICOMJSONObject], pages: Int) {
         var all: [DICOMJSONObject] = [], seen = Set<Data>(), pages = 0
         while true {
-            let page = try qido(resource, query + [("limit", "\(pageSize)"), ("offset", "\(all.count)")])
+            let limited = sendsLimit
+            let answer = try qido(resource, query + (limited ? [("limit", "\(pageSize)")] : []) + [("offset", "\(all.count)")])
             pages += 1
+            guard let page = answer else {
+                if limited { sendsLimit = false; continue }
+                throw RetrievalError.pacs("\(name) answered a QIDO-RS query with HTTP 400")
+            }
             let new = page.filter { seen.insert($0.identity).inserted }
             guard !new.isEmpty else { return (all, pages) }
             all += new
         }
     }
 
-    private func qido(_ resource: String, _ query: [(String, String)]) throws -> [DICOMJSONObject] {
+    /// The matches, or nil when the service answered 400 (a query it refuses).
+    private func qido(_ resource: String, _ query: [(String, String)]) throws -> [DICOMJSONObject]? {
         var request = URLRequest(url: url(resource, query))
         request.setValue("application/dicom+json", forHTTPHeaderField: "Accept")
         let (status, data) = try send(request, what: "QIDO-RS query")
         if status == 204 { return [] }
+        if status == 400 { return nil }
         guard status == 200 else {
             let hint = status == 401 || status == 403 ? " (authentication: --authorization-file or CTDOSE_DICOMWEB_AUTHORIZATION)" : ""
             throw RetrievalError.pacs("\(name) answered a QIDO-RS query with HTTP \(status)\(hint)")
