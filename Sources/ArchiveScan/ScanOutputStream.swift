@@ -42,7 +42,7 @@ final class ScanOutputStream {
         }
         for name in MeasureFileStream.fileNames { files[name] = try OutputFile(folder: writer.folder, name: name) }
         let files = files
-        measureFiles = try MeasureFileStream { name, bytes in files[name]?.write(bytes) }
+        measureFiles = try MeasureFileStream(configuration: measures) { name, bytes in files[name]?.write(bytes) }
         renderer = StudyRenderer(writer: writer, evaluators: try MeasureEvaluators(configuration: measures), encodesRecords: storingResults != nil)
         guard let storingResults else {
             verdicts = nil

@@ -14,12 +14,15 @@ public struct MeasureConfiguration: Sendable {
     public var sizeAdjustment: SizeAdjustmentTable
     public var rules: CategoryRuleSet
     public var careSettings: CareSettingMapping
+    /// Typical values (typical-values.csv): size bands, minimum exams, reference levels.
+    public var typicalValues: TypicalValueSettings
 
     public init(
         measurementPeriod: MeasurementPeriod? = nil, measureVersion: MeasureVersion? = nil,
         dlpDefinition: DLPDefinition = .allEvents, diameterMethod: DiameterMethod = .waterEquivalent,
         ssdeOptions: SSDEOptions = SSDEOptions(), catalog: CategoryCatalog, sizeAdjustment: SizeAdjustmentTable,
-        rules: CategoryRuleSet, careSettings: CareSettingMapping = CareSettingMapping()
+        rules: CategoryRuleSet, careSettings: CareSettingMapping = CareSettingMapping(),
+        typicalValues: TypicalValueSettings = TypicalValueSettings()
     ) {
         self.measurementPeriod = measurementPeriod
         self.measureVersion = measureVersion
@@ -30,6 +33,7 @@ public struct MeasureConfiguration: Sendable {
         self.sizeAdjustment = sizeAdjustment
         self.rules = rules
         self.careSettings = careSettings
+        self.typicalValues = typicalValues
     }
 
     /// Bundled categories, size-adjustment table and rules; `rulesURL` replaces the default rules file.

@@ -43,7 +43,7 @@ public enum MeasureOutputs {
         let evaluator = try ExamEvaluator(configuration: configuration)
         let encoder = FHIRBundleWriter.encoder()
         let files = MadeFiles()
-        let stream = try MeasureFileStream { name, bytes in files.append(bytes, to: name) }
+        let stream = try MeasureFileStream(configuration: configuration) { name, bytes in files.append(bytes, to: name) }
         var exams: [ExamSensitivity] = []
         var summary = SensitivitySummary()
         for (offset, result) in report.exams.enumerated() {

@@ -79,7 +79,7 @@ struct RetrieveCommand: ParsableCommand {
         _ = try dates()
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
-        if let service = dicomweb {
+        if dicomweb != nil {
             guard calledAe == nil, method == nil, tls.settings == nil else {
                 throw ValidationError("--called-ae, --method and the --tls options are for a DICOM PACS, and --from is a DICOMweb service (https uses the system's trusted authorities)")
             }

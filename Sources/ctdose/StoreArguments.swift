@@ -33,15 +33,25 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Category rules file replacing the bundled default rules (JSON).")
     var categoryRules: String?
 
-    @Option(name: .long, help: "DLP definition for SAD: allEvents (default), withoutLocalizers, withoutLocalizersAndMonitoring.")
+    @Option(name: .long, help: "DLP definition for SAD and typical values: allEvents (default), withoutLocalizers, withoutLocalizersAndMonitoring.")
     var dlpDefinition: DLPDefinition?
 
     @Option(name: .long, help: "Diameter for SAD: waterEquivalent (default), areaEquivalent, singleDimensionAAPM204, geometricMeanAPLateral, arithmeticMeanAPLateral.")
     var diameterMethod: DiameterMethod?
 
+    @Option(name: .long, help: "Diagnostic reference levels to compare typical values with (CSV: category,ageGroup,sizeBand,phantom,ctdiVol_mGy,dlp_mGycm,source).")
+    var drlTable: String?
+
+    @Option(name: .long, help: "Water-equivalent diameter bands of typical-values.csv, cm, ascending (default 20,25,30,35; \"\" for none).")
+    var sizeBands: String?
+
+    @Option(name: .long, help: "Exams a typical value needs to be compared with a DRL or enter a local DRL (default 20).")
+    var drlMinimumExams: Int?
+
     var options: MeasureOptions {
         MeasureOptions(period: period, careSettingsFile: careSettings, categoryRulesFile: categoryRules,
-                       dlpDefinition: dlpDefinition, diameterMethod: diameterMethod)
+                       dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
+                       typicalValues: TypicalValueOptions(referenceLevelFile: drlTable, sizeBands: sizeBands, minimumExams: drlMinimumExams))
     }
 }
 

@@ -348,7 +348,7 @@ final class BackgroundCommand {
 
     init(_ commandLine: [String], in folder: String, environment: [String: String] = ["CTDOSE_PSEUDONYM_KEY": StoreFixture.key]) throws {
         logFile = folder + "/command-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: commandLine[0])
         process.arguments = Array(commandLine.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: folder)

@@ -75,9 +75,10 @@ struct MeasureFileStreamTests {
     @Test("each exam's rows reach the sink when it is added, not at the end")
     func streams() throws {
         let report = try Self.report()
-        let evaluator = try ExamEvaluator(configuration: try Fixtures.configuration(period: nil))
+        let configuration = try Fixtures.configuration(period: nil)
+        let evaluator = try ExamEvaluator(configuration: configuration)
         var written: [String: Data] = [:]
-        let stream = try MeasureFileStream { name, bytes in written[name, default: Data()].append(bytes) }
+        let stream = try MeasureFileStream(configuration: configuration) { name, bytes in written[name, default: Data()].append(bytes) }
         for (offset, result) in report.exams.enumerated() {
             try stream.add(MeasureExamShare(result: result, position: offset + 1, evaluator: evaluator, encoder: FHIRBundleWriter.encoder()))
             let rows = CSVText.records(parsing: String(decoding: written["measure.csv"] ?? Data(), as: UTF8.self))

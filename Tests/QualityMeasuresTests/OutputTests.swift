@@ -103,7 +103,8 @@ struct OutputBundleTests {
     func files() throws {
         let exams = [Fixtures.exam(uid: "1"), Fixtures.exam(uid: "2", study: "CT HEAD WO", noise: 30)]
         let run = try MeasureOutputs.run(exams, configuration: Fixtures.configuration())
-        #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv"])
+        #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv",
+                                          "typical-values.csv"])
         let rows = CSVText.records(parsing: String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
         #expect(rows.count == 1 + 2 * 15)
     }

@@ -1,3 +1,4 @@
+import QualityMeasures
 import Testing
 @testable import ScanReport
 

@@ -3,7 +3,7 @@ import QualityMeasures
 import ResultStore
 
 /// The measure choices of a scan (`--period`, `--care-settings`, `--category-rules`,
-/// `--dlp-definition`, `--diameter-method`), stored with each run so that `ctdose export` evaluates
+/// `--dlp-definition`, `--diameter-method`, the typical values' options), stored with each run so that `ctdose export` evaluates
 /// exactly as the scan did unless told otherwise.
 public struct MeasureOptions: Sendable, Codable, Equatable {
     public var period: Int?
@@ -11,14 +11,17 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var categoryRulesFile: String?
     public var dlpDefinition: DLPDefinition?
     public var diameterMethod: DiameterMethod?
+    /// `nil` in the records of scans before typical values existed.
+    public var typicalValues: TypicalValueOptions?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
-                dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil) {
+                dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
         self.dlpDefinition = dlpDefinition
         self.diameterMethod = diameterMethod
+        self.typicalValues = typicalValues
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -27,7 +30,8 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         return MeasureOptions(
             period: period ?? stored.period, careSettingsFile: careSettingsFile ?? stored.careSettingsFile,
             categoryRulesFile: categoryRulesFile ?? stored.categoryRulesFile,
-            dlpDefinition: dlpDefinition ?? stored.dlpDefinition, diameterMethod: diameterMethod ?? stored.diameterMethod)
+            dlpDefinition: dlpDefinition ?? stored.dlpDefinition, diameterMethod: diameterMethod ?? stored.diameterMethod,
+            typicalValues: (typicalValues ?? TypicalValueOptions()).filled(from: stored.typicalValues))
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -39,7 +43,59 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         if let careSettingsFile {
             measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettingsFile, encoding: .utf8))
         }
+        measures.typicalValues = try (typicalValues ?? TypicalValueOptions()).settings(catalog: measures.catalog)
         return measures
+    }
+}
+
+/// `--drl-table`, `--size-bands`, `--drl-minimum-exams`: how typical-values.csv groups exams and what
+/// it compares them with.
+public struct TypicalValueOptions: Sendable, Codable, Equatable {
+    public var referenceLevelFile: String?
+    /// "20,25,30,35"; "" for no bands.
+    public var sizeBands: String?
+    public var minimumExams: Int?
+
+    public init(referenceLevelFile: String? = nil, sizeBands: String? = nil, minimumExams: Int? = nil) {
+        self.referenceLevelFile = referenceLevelFile
+        self.sizeBands = sizeBands
+        self.minimumExams = minimumExams
+    }
+
+    func filled(from stored: TypicalValueOptions?) -> TypicalValueOptions {
+        guard let stored else { return self }
+        return TypicalValueOptions(referenceLevelFile: referenceLevelFile ?? stored.referenceLevelFile, sizeBands: sizeBands ?? stored.sizeBands,
+                                   minimumExams: minimumExams ?? stored.minimumExams)
+    }
+
+    /// Reads the reference level file, naming it in any error.
+    func settings(catalog: CategoryCatalog) throws -> TypicalValueSettings {
+        var settings = TypicalValueSettings()
+        if let sizeBands { settings.sizeBands = try SizeBands(parsing: sizeBands) }
+        if let minimumExams {
+            guard minimumExams >= 1 else { throw InvalidMinimum(value: minimumExams) }
+            settings.minimumExams = minimumExams
+        }
+        if let referenceLevelFile {
+            do {
+                settings.referenceLevels = try ReferenceLevelTable.parse(
+                    csv: String(contentsOfFile: referenceLevelFile, encoding: .utf8), catalog: catalog, sizeBands: settings.sizeBands)
+            } catch {
+                throw InvalidReferenceLevelFile(path: referenceLevelFile, reason: String(describing: error))
+            }
+        }
+        return settings
+    }
+
+    struct InvalidMinimum: Error, CustomStringConvertible {
+        var value: Int
+        var description: String { "--drl-minimum-exams \(value): give 1 or more" }
+    }
+
+    struct InvalidReferenceLevelFile: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "\(path): \(reason)" }
     }
 }
 

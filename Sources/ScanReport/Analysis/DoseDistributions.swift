@@ -1,6 +1,7 @@
 import ArchiveScan
 import DoseModel
 import Foundation
+import QualityMeasures
 
 /// The dose quantities summarised per group and month.
 public enum DoseQuantity: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import ArchiveScan
 import Foundation
+import QualityMeasures
 
 /// How much of a large folder the page shows in full; every count stays exact.
 public struct ReportLimits: Sendable, Equatable {
@@ -15,7 +16,7 @@ public struct ReportLimits: Sendable, Equatable {
 
 /// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
-/// then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// typical-values.csv (its rows for all patient sizes: one per group, not per exam), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
 /// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
@@ -25,6 +26,8 @@ public struct ReportContent: Sendable {
     public var sensitivity: SizeMethodSensitivity
     public var byScanner: [DoseDistribution]
     public var byProtocol: [DoseDistribution]
+    /// typical-values.csv's rows for all patient sizes; nil when the folder has no such file.
+    public var typicalValues: [TypicalValueLine]?
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -60,6 +63,14 @@ public struct ReportContent: Sendable {
             selection.add(exam)
         }
         try folder.forEachRow(of: .problems) { summary.add(ProblemRow($0)) }
+        if folder.has(.typicalValues) {
+            var lines: [TypicalValueLine] = []
+            try folder.forEachRow(of: .typicalValues) { row in
+                let line = TypicalValueLine(row)
+                if line.sizeBand == SizeBands.allSizes { lines.append(line) }
+            }
+            typicalValues = lines
+        }
         self.summary = summary.summary
         self.byScanner = byScanner.distributions
         self.byProtocol = byProtocol.distributions

@@ -1,3 +1,5 @@
+import QualityMeasures
+
 /// Box plots by month, one box per group side by side within each month: box from the lower to the
 /// upper quartile, a thick line at the median, whiskers to the minimum and maximum.
 public struct BoxChart: Sendable {

@@ -16,7 +16,11 @@ public struct ScanOutputFolder: Sendable {
         case sensitivity = "sensitivity.csv"
         case slices = "slices.csv"
         case problems = "problems.csv"
+        case typicalValues = "typical-values.csv"
     }
+
+    /// Whether the folder has this file (typical-values.csv is absent from folders of older scans).
+    public func has(_ table: Table) -> Bool { FileManager.default.fileExists(atPath: path + "/" + table.rawValue) }
 
     public enum ReadError: Error, CustomStringConvertible {
         case missingExams(String)

@@ -1,4 +1,5 @@
 import CSVFormat
+import QualityMeasures
 
 /// One row of measure.csv (columns of `MeasureCSVWriter`): the CMS CT measure result of one exam.
 public struct MeasureRow: Sendable, Equatable {
@@ -100,5 +101,57 @@ public struct ProblemRow: Sendable, Equatable {
         file = row["file"]
         severity = row["severity"]
         reason = row["reason"]
+    }
+}
+
+/// One row of typical-values.csv (columns of `TypicalValuesCSVWriter`): the typical values of a group.
+public struct TypicalValueLine: Sendable, Equatable {
+    public var period: String
+    public var categoryName: String
+    public var ageGroup: String
+    public var sizeBand: String
+    public var phantom: String
+    public var scanner: String
+    public var exams: Int
+    public var enoughExams: Bool
+    public var ctdiVolMedian: Double?
+    public var ctdiVol75th: Double?
+    public var dlpMedian: Double?
+    public var dlp75th: Double?
+    public var ssdeMedian: Double?
+    public var dwMedian: Double?
+    public var scannerMediansCtdiVol75th: Double?
+    public var scannerMediansDLP75th: Double?
+    public var drlCtdiVol: Double?
+    public var drlDLP: Double?
+    /// "above DRL", "at or below DRL", "too few exams", "no value to compare" or nil without a DRL.
+    public var comparison: String?
+    public var drlSource: String?
+
+    public var isAboveReferenceLevel: Bool { comparison == TypicalValueRow.Comparison.aboveReferenceLevel.rawValue }
+    /// Compared with a reference level (above it, or at or below it).
+    public var isCompared: Bool { isAboveReferenceLevel || comparison == TypicalValueRow.Comparison.atOrBelowReferenceLevel.rawValue }
+
+    public init(_ row: CSVRow) {
+        period = row["period"]
+        categoryName = row["categoryName"]
+        ageGroup = row["ageGroup"]
+        sizeBand = row["sizeBand"]
+        phantom = row["phantom"]
+        scanner = row["scanner"]
+        exams = Int(row["exams"]) ?? 0
+        enoughExams = row["enoughExams"] == "yes"
+        ctdiVolMedian = row.number("ctdiVolMedian_mGy")
+        ctdiVol75th = row.number("ctdiVol75th_mGy")
+        dlpMedian = row.number("dlpMedian_mGycm")
+        dlp75th = row.number("dlp75th_mGycm")
+        ssdeMedian = row.number("ssdeMedian_mGy")
+        dwMedian = row.number("dwMedian_cm")
+        scannerMediansCtdiVol75th = row.number("scannerMediansCtdiVol75th_mGy")
+        scannerMediansDLP75th = row.number("scannerMediansDlp75th_mGycm")
+        drlCtdiVol = row.number("drlCtdiVol_mGy")
+        drlDLP = row.number("drlDlp_mGycm")
+        comparison = row.text("comparison")
+        drlSource = row.text("drlSource")
     }
 }

@@ -1,3 +1,5 @@
+import QualityMeasures
+
 /// "Dose by scanner" and "Dose by protocol": CTDIvol, DLP and SSDE per month as box plots, with the
 /// median and IQR in a table.
 enum DistributionSection {

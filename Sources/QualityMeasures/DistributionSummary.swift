@@ -23,7 +23,7 @@ public struct DistributionSummary: Sendable, Equatable {
     }
 
     /// Quantile p of an ascending, non-empty sample: h = (n − 1)·p, interpolated between ⌊h⌋ and ⌈h⌉.
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+    public static func quantile(_ sorted: [Double], _ p: Double) -> Double {
         let h = Double(sorted.count - 1) * p
         let low = Int(h.rounded(.down))
         let high = min(low + 1, sorted.count - 1)

@@ -1,0 +1,41 @@
+import CSVFormat
+import Foundation
+import QualityMeasures
+import Testing
+@testable import ScanReport
+
+/// The "Typical values and DRLs" section: the sample exam's values (TestData/sample-exam/README.md),
+/// the count of groups above their DRL, and a folder written before typical-values.csv existed.
+@Suite struct TypicalValueSectionTests {
+    @Test func sampleExamHasOneGroupOnOneScanner() throws {
+        let lines = try #require(SampleReportTests.content.typicalValues)
+        #expect(lines.map(\.scanner) == ["all scanners", "SIM1 / Synthetic Phantom Generator"])
+        #expect(lines.allSatisfy { $0.exams == 1 && !$0.enoughExams && $0.sizeBand == "all sizes" })
+        #expect(lines[0].ctdiVolMedian == 12.5 && lines[0].dlpMedian == 159.6 && lines[0].phantom == "body32cm")
+        let html = TypicalValueSection.html(lines)
+        #expect(html.contains("No reference level given"))
+        #expect(html.contains("<td class=\"num\" data-sort=\"159.6\">159.6 <span class=\"muted\">(159.6)</span></td>"))
+    }
+
+    static func lines(_ csv: String) -> [TypicalValueLine] {
+        CSVDocument(parsing: CSVText.record(TypicalValuesCSVWriter.columns) + "\n" + csv).namedRows.map(TypicalValueLine.init)
+    }
+
+    @Test func groupsAboveTheirLevelAreCountedAndMarked() {
+        let row = { (scanner: String, dlp: String, comparison: String) in
+            "2025,headRoutineDose,Head Routine Dose,adult,all sizes,head16cm,\(scanner),30,yes,30,50,55,30,\(dlp),900,,,,,,60,,1000,,\(comparison),national\n"
+        }
+        let lines = Self.lines(row("A", "1100", "above DRL") + row("B", "800", "at or below DRL") + row("C", "700", "too few exams"))
+        #expect(lines.map(\.isAboveReferenceLevel) == [true, false, false])
+        #expect(lines.map(\.isCompared) == [true, true, false])
+        let html = TypicalValueSection.html(lines)
+        #expect(html.contains("<strong>1</strong> of 2 groups compared have a median above their DRL"))
+        #expect(html.contains("<span class=\"flag\">above DRL</span>") && !html.contains("<span class=\"flag\">at or below"))
+        #expect(html.contains(">60.0 / 1000.0<"))
+    }
+
+    @Test func aFolderWithoutTheFileSaysHowToGetIt() {
+        #expect(TypicalValueSection.html(nil).contains("no typical-values.csv"))
+        #expect(TypicalValueSection.html([]).contains("No categorised exam with dose values."))
+    }
+}
