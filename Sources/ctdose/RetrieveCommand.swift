@@ -21,7 +21,9 @@ struct RetrieveCommand: ParsableCommand {
             "studies" resource hangs from): studies and series are found with QIDO-RS and each series \
             fetched with WADO-RS; no AE title, port or PACS configuration is involved, and an \
             Authorization header can be given in a file (--authorization-file) or in \
-            CTDOSE_DICOMWEB_AUTHORIZATION. Nothing identifying is logged (counts and statuses only).
+            CTDOSE_DICOMWEB_AUTHORIZATION. https verifies the service with the system's certificate \
+            authorities, or only with those of --tls-trust; --tls-key and --tls-certificate present a \
+            client certificate to a service that asks for one. Nothing identifying is logged (counts and statuses only).
 
             Exit status: 0 when every series came whole, 2 when some were not (named by status in \
             the log), 1 when the PACS cannot be reached, refuses, or does not know the move destination.
@@ -80,8 +82,11 @@ struct RetrieveCommand: ParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard splitAt > 0 else { throw ValidationError("--split-at must be at least 1") }
         if dicomweb != nil {
-            guard calledAe == nil, method == nil, tls.settings == nil else {
-                throw ValidationError("--called-ae, --method and the --tls options are for a DICOM PACS, and --from is a DICOMweb service (https uses the system's trusted authorities)")
+            guard calledAe == nil, method == nil else {
+                throw ValidationError("--called-ae and --method are for a DICOM PACS, and --from is a DICOMweb service")
+            }
+            if tls.settings != nil && !from.hasPrefix("https://") {
+                throw ValidationError("the --tls options are for an https:// DICOMweb service (or a DICOM PACS)")
             }
             _ = try authorization()
             return
@@ -101,7 +106,7 @@ struct RetrieveCommand: ParsableCommand {
     /// The DICOMweb service when --from is an http(s) URL.
     private var dicomweb: DICOMwebService? {
         guard from.hasPrefix("http://") || from.hasPrefix("https://"), let url = URL(string: from), url.host != nil else { return nil }
-        return DICOMwebService(baseURL: url, authorization: try? authorization(), timeoutSeconds: Double(timeout))
+        return DICOMwebService(baseURL: url, authorization: try? authorization(), timeoutSeconds: Double(timeout), tls: tls.settings)
     }
 
     /// The Authorization header value: --authorization-file's first line, else CTDOSE_DICOMWEB_AUTHORIZATION.
@@ -155,6 +160,9 @@ struct RetrieveCommand: ParsableCommand {
                 logger.info("\(retrieval.archiveName): \(plan.studiesFound) studies with study dates \(retrieval.studyDates.dicomRange) (\(plan.studyQueries) queries), \(plan.studiesWanted) with CT; \(plan.series.count) series to fetch, \(plan.seriesAlreadyFetched) fetched before")
                 if plan.imageCountQueries > 0 {
                     logger.info("the PACS did not count the objects of \(plan.imageCountQueries) series fetched before: counted them at IMAGE level")
+                }
+                if plan.listingsCutShort > 0 {
+                    logger.warning("\(plan.listingsCutShort) QIDO-RS listings were answered with the same matches again past their first page: the service ignores offset, so matches beyond its page size may not have been seen (ask for fewer days at a time)")
                 }
                 if plan.crowdedDays > 0 {
                     logger.warning("\(plan.crowdedDays) single days had \(splitAt) or more studies: if the PACS caps its answers, some were not seen (raise --split-at if it does not)")

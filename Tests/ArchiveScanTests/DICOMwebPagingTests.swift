@@ -84,7 +84,7 @@ struct DICOMwebPagingTests {
     @Test func aServiceThatCapsItsPagesSilentlyIsReadWhole() throws {
         let service = try FakeQIDOService { limit, offset in (200, offset..<min(5, offset + min(limit ?? 2, 2))) }
         let plan = try Self.plan(service)
-        #expect(plan.studiesFound == 5 && plan.studyQueries == 4)
+        #expect(plan.studiesFound == 5 && plan.studyQueries == 4 && plan.listingsCutShort == 0)
         #expect(service.studyQueries.withLock { $0 } == ["limit=500&offset=0", "limit=500&offset=2", "limit=500&offset=4", "limit=500&offset=5"])
     }
 
@@ -97,11 +97,13 @@ struct DICOMwebPagingTests {
         #expect(service.studyQueries.withLock { $0 } == ["limit=500&offset=0", "offset=0", "offset=2", "offset=4", "offset=5"])
     }
 
-    /// Offset ignored: the same first page again ends the listing instead of looping.
+    /// Offset ignored: the same first page again ends the listing instead of looping, and is counted
+    /// (the command warns that matches may be missing).
     @Test func aServiceThatIgnoresTheOffsetIsNotAskedForEver() throws {
         let service = try FakeQIDOService { _, _ in (200, 0..<2) }
         let plan = try Self.plan(service)
         #expect(plan.studiesFound == 2 && plan.studyQueries == 2)
+        #expect(plan.listingsCutShort == 1)  // said, as the service may hold more
     }
 
     /// A query refused with and without the limit is an error naming the service and the status.

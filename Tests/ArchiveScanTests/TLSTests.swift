@@ -27,14 +27,41 @@ struct TestCertificates {
                      "-days", "2", "-subj", "/CN=ctdose test \(authority)"])
         }
         for (name, authority) in [("server", "ca"), ("client", "ca"), ("stranger", "stranger-ca")] {
-            try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key(name), "-out", folder + "/\(name).csr", "-subj", "/CN=\(name)"])
+            // The addresses as subject alternative names, which HTTPS clients check (RFC 6125); DICOM TLS does not.
+            try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key(name), "-out", folder + "/\(name).csr", "-subj", "/CN=\(name)",
+                     "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
             try run(["x509", "-req", "-in", folder + "/\(name).csr", "-CA", folder + "/\(authority).crt", "-CAkey", folder + "/\(authority).key",
-                     "-CAcreateserial", "-out", certificate(name), "-days", "2"])
+                     "-CAcreateserial", "-out", certificate(name), "-days", "2", "-copy_extensions", "copy"])
         }
     }
 
     /// DCMTK tool options to connect as `name`, trusting the test authority.
     func toolOptions(as name: String) -> [String] { ["+tls", key(name), certificate(name), "+cf", ca] }
+}
+
+/// A TLS-terminating proxy (socat, as sites put stunnel in front of old archives) on `port`, in front
+/// of 127.0.0.1:`target`: it presents "server" and requires a client certificate of the test authority.
+final class TLSProxy {
+    static let socat = "/usr/bin/socat"
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: socat) }
+    let port: UInt16
+    private let process = Process()
+
+    init(certificates: TestCertificates, target: UInt16) throws {
+        port = try ReceiveTests.freePort()
+        process.executableURL = URL(fileURLWithPath: Self.socat)
+        process.arguments = ["OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=1,cert=\(certificates.certificate("server")),"
+                             + "key=\(certificates.key("server")),cafile=\(certificates.ca)", "TCP:127.0.0.1:\(target)"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        guard ScanWhenIdleTests.eventually(10, { TLSTests.accepts(port: self.port) }) else { throw DICOMError.network("socat did not listen on \(port)") }
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)  // socat waits for its connections' processes on SIGTERM
+        process.waitUntilExit()
+    }
 }
 
 @Suite(.enabled(if: TestCertificates.openssl != nil && DCMTKTools.path("dcmqrscp") != nil,
@@ -84,24 +111,13 @@ struct TLSTests {
 
     /// Debian's dcmqrscp has no TLS; a PACS behind a TLS-terminating proxy (socat, as sites put stunnel
     /// in front of old archives) that requires a client certificate from the test authority.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/socat"), "socat is not installed: run Scripts/setup"))
+    @Test(.enabled(if: TLSProxy.available, "socat is not installed: run Scripts/setup"))
     func aRetrievalOverTLSVerifiesThePACSAndShowsItsCertificate() throws {
         let certificates = try TestCertificates()
         let pacs = try TestPACS()
         try pacs.store(TestPACS.sampleFiles)
-        let tlsPort = try ReceiveTests.freePort()
-        let proxy = Process()
-        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
-        proxy.arguments = ["OPENSSL-LISTEN:\(tlsPort),bind=127.0.0.1,reuseaddr,fork,verify=1,cert=\(certificates.certificate("server")),"
-                           + "key=\(certificates.key("server")),cafile=\(certificates.ca)", "TCP:127.0.0.1:\(pacs.port)"]
-        proxy.standardError = FileHandle.nullDevice
-        proxy.standardOutput = FileHandle.nullDevice
-        try proxy.run()
-        defer {
-            kill(proxy.processIdentifier, SIGKILL)  // socat waits for its connections' processes on SIGTERM
-            proxy.waitUntilExit()
-        }
-        #expect(ScanWhenIdleTests.eventually(10) { Self.accepts(port: tlsPort) })
+        let proxy = try TLSProxy(certificates: certificates, target: pacs.port)
+        let tlsPort = proxy.port
         let folder = try IncomingFolder(try StoreFixture.temporaryFolder("tls-retrieve") + "/into")
         func retrieval(trusting authority: String, as client: String? = "client") throws -> PACSRetrieval {
             let tls = TLSSettings(privateKeyFile: client.map(certificates.key), certificateFile: client.map(certificates.certificate),

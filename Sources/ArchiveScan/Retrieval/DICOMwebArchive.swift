@@ -1,9 +1,5 @@
 import DICOMBridge
 import Foundation
-import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A DICOMweb service (PS3.18): its base URL (the "dicom-web" root the studies resource hangs from) and
 /// what every request carries.
@@ -12,11 +8,15 @@ public struct DICOMwebService: Sendable {
     /// The Authorization header value (e.g. "Bearer …"), never logged.
     public var authorization: String?
     public var timeoutSeconds: Double
+    /// For https: the authorities to trust instead of the system's, and a client certificate (nil: the
+    /// system's authorities, no client certificate).
+    public var tls: TLSSettings?
 
-    public init(baseURL: URL, authorization: String? = nil, timeoutSeconds: Double = 600) {
+    public init(baseURL: URL, authorization: String? = nil, timeoutSeconds: Double = 600, tls: TLSSettings? = nil) {
         self.baseURL = baseURL
         self.authorization = authorization
         self.timeoutSeconds = timeoutSeconds
+        self.tls = tls
     }
 
     /// "DICOMweb service at HOST[:PORT]/PATH", without credentials or query.
@@ -30,25 +30,23 @@ public struct DICOMwebService: Sendable {
 /// with limit and offset until a page brings nothing new (a service may cap its pages silently, or
 /// ignore offset); WADO-RS for each series as multipart/related application/dicom in the transfer
 /// syntax the service holds (transfer-syntax=*, PS3.18 §8.7.3.5.2; asked again without it when
-/// refused), received into a file and split into the folder's objects.
+/// refused), streamed into a file and split into the folder's objects.
 final class DICOMwebArchive: StudyArchive {
     let service: DICOMwebService
-    private let session: URLSession
-    private let challenges = AuthenticationChallenges()
+    private let http: DICOMwebHTTP
     /// Whether QIDO-RS queries carry `limit` (until a service refuses it).
     private var sendsLimit = true
 
     var name: String { service.name }
     let reconnections = 0
+    private(set) var listingsCutShort = 0
 
-    init(service: DICOMwebService) {
+    init(service: DICOMwebService) throws {
         self.service = service
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = service.timeoutSeconds
-        session = URLSession(configuration: configuration, delegate: challenges, delegateQueue: nil)
+        http = try DICOMwebHTTP(service: service)
     }
 
-    func close() { session.finishTasksAndInvalidate() }
+    func close() { http.close() }
 
     /// Modalities in Study is asked as a return attribute, not matched: matching on it breaks paging in
     /// some services (Orthanc 1.10 returns nothing past the first page). A study whose answer lists
@@ -126,7 +124,8 @@ final class DICOMwebArchive: StudyArchive {
     // MARK: HTTP
 
     /// Every match of a QIDO-RS query, page after page of `pageSize`, until a page is empty or brings
-    /// nothing new (a short page is not taken as the last: a service may cap pages below `pageSize`).
+    /// nothing new (a short page is not taken as the last: a service may cap pages below `pageSize`); a
+    /// page of repeats (a service that ignores `offset`) is counted in `listingsCutShort`.
     /// A service that refuses the page size (HTTP 400: some accept only small limits) is asked again
     /// without one, for the rest of the run, and paged by offset in its own page size. Returns the
     /// requests sent.
@@ -141,16 +140,18 @@ final class DICOMwebArchive: StudyArchive {
                 throw RetrievalError.pacs("\(name) answered a QIDO-RS query with HTTP 400")
             }
             let new = page.filter { seen.insert($0.identity).inserted }
-            guard !new.isEmpty else { return (all, pages) }
+            guard !new.isEmpty else {
+                // Matches again instead of none past the end: `offset` ignored, and there may be more.
+                if !page.isEmpty { listingsCutShort += 1 }
+                return (all, pages)
+            }
             all += new
         }
     }
 
     /// The matches, or nil when the service answered 400 (a query it refuses).
     private func qido(_ resource: String, _ query: [(String, String)]) throws -> [DICOMJSONObject]? {
-        var request = URLRequest(url: url(resource, query))
-        request.setValue("application/dicom+json", forHTTPHeaderField: "Accept")
-        let (status, data) = try send(request, what: "QIDO-RS query")
+        let (status, data) = try http.get(url(resource, query), accept: "application/dicom+json", what: "QIDO-RS query")
         if status == 204 { return [] }
         if status == 400 { return nil }
         guard status == 200 else {
@@ -164,100 +165,21 @@ final class DICOMwebArchive: StudyArchive {
     }
 
     private func download(_ resource: String, accept: String, into folder: IncomingFolder) throws -> (status: Int, contentType: String, file: String) {
-        var request = URLRequest(url: url(resource, []))
-        request.setValue(accept, forHTTPHeaderField: "Accept")
-        authorize(&request)
         let file = folder.root + "/" + IncomingFolder.receivingFolderName + "/series-\(UUID().uuidString).multipart"
-        let outcome = Outcome<(Int, String)>(), name = name
-        let task = session.downloadTask(with: request) { location, response, error in
-            if let error { outcome.finish(.failure(RetrievalError.pacs("\(name): WADO-RS series retrieval failed: \(error.localizedDescription)"))); return }
-            let http = response as? HTTPURLResponse
-            do {
-                if let location { try FileManager.default.moveItem(at: location, to: URL(fileURLWithPath: file)) }
-                outcome.finish(.success((http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "")))
-            } catch {
-                outcome.finish(.failure(error))
-            }
-        }
-        task.resume()
-        let status: Int, contentType: String
         do {
-            (status, contentType) = try challenges.answer(of: task, outcome)
-        } catch let refused as HTTPStatus {
-            (status, contentType) = (refused.code, "")
+            let (status, contentType) = try http.download(url(resource, []), accept: accept, to: file, what: "WADO-RS series retrieval")
+            if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
+            return (status, contentType, file)
+        } catch {
+            try? FileManager.default.removeItem(atPath: file)  // what came before the failure
+            throw error
         }
-        if !FileManager.default.fileExists(atPath: file) { FileManager.default.createFile(atPath: file, contents: nil) }
-        return (status, contentType, file)
-    }
-
-    private func send(_ request: URLRequest, what: String) throws -> (Int, Data) {
-        var request = request
-        authorize(&request)
-        let outcome = Outcome<(Int, Data)>(), name = name
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error { outcome.finish(.failure(RetrievalError.pacs("\(name): \(what) failed: \(error.localizedDescription)"))); return }
-            outcome.finish(.success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())))
-        }
-        task.resume()
-        do {
-            return try challenges.answer(of: task, outcome)
-        } catch let refused as HTTPStatus {
-            return (refused.code, Data())
-        }
-    }
-
-    private func authorize(_ request: inout URLRequest) {
-        if let authorization = service.authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
     }
 
     private func url(_ resource: String, _ query: [(String, String)]) -> URL {
         var components = URLComponents(url: service.baseURL.appendingPathComponent(resource), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         return components.url!
-    }
-}
-
-/// Answers an authentication challenge (a 401 with WWW-Authenticate) by cancelling the request, and
-/// remembers which: FoundationNetworking waits for ever on a challenge nobody answers, and hands back no
-/// response for one answered without a credential. The Authorization header, when there is one, is
-/// already on the request.
-private final class AuthenticationChallenges: NSObject, URLSessionTaskDelegate, @unchecked Sendable {  // state under its Mutex
-    private let challenged = Mutex(Set<Int>())
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        challenged.withLock { _ = $0.insert(task.taskIdentifier) }
-        completionHandler(.cancelAuthenticationChallenge, nil)
-    }
-
-    /// The task's outcome; a task cancelled at a challenge is the service's HTTP 401.
-    func answer<Value>(of task: URLSessionTask, _ outcome: Outcome<Value>) throws -> Value {
-        do {
-            return try outcome.wait()
-        } catch where challenged.withLock({ $0.remove(task.taskIdentifier) != nil }) {
-            throw HTTPStatus(code: 401)
-        }
-    }
-}
-
-/// An HTTP status a request ended with before any response reached ctdose.
-struct HTTPStatus: Error {
-    let code: Int
-}
-
-/// A result handed from URLSession's queue to the waiting thread.
-final class Outcome<Value>: @unchecked Sendable {
-    private var result: Result<Value, any Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    func finish(_ result: Result<Value, any Error>) {
-        self.result = result
-        done.signal()
-    }
-
-    func wait() throws -> Value {
-        done.wait()
-        return try result!.get()
     }
 }
 

@@ -16,6 +16,8 @@ final class DIMSEArchive: StudyArchive {
 
     var name: String { peer.name }
     var reconnections: Int { connection.reopened }
+    /// C-FIND has no pages; a capped answer shows as a crowded day (`Plan.crowdedDays`).
+    let listingsCutShort = 0
 
     init(peer: DICOMPeer, method: PACSRetrieval.Method, receivePort: UInt16) throws {
         self.peer = peer

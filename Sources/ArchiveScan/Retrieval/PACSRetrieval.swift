@@ -68,6 +68,9 @@ public struct PACSRetrieval: Sendable {
         /// Instance-level queries (C-FIND at IMAGE level, or QIDO-RS) sent to count the objects of a series
         /// fetched before, where the PACS did not return Number of Series Related Instances.
         public var imageCountQueries = 0
+        /// Listings (QIDO-RS queries) whose service answered a further page with matches it had already
+        /// given: it ignores `offset`, so matches past its first page may not have been seen.
+        public var listingsCutShort = 0
     }
 
     /// What a run did.
@@ -139,7 +142,7 @@ public struct PACSRetrieval: Sendable {
     private func openArchive() throws -> any StudyArchive {
         switch archive {
         case .dimse(let peer, let method, let receivePort): return try DIMSEArchive(peer: peer, method: method, receivePort: receivePort)
-        case .dicomweb(let service): return DICOMwebArchive(service: service)
+        case .dicomweb(let service): return try DICOMwebArchive(service: service)
         }
     }
 
@@ -169,6 +172,7 @@ public struct PACSRetrieval: Sendable {
                 }
             }
         }
+        plan.listingsCutShort = archive.listingsCutShort
         return plan
     }
 

@@ -6,6 +6,9 @@ protocol StudyArchive: AnyObject {
     var name: String { get }
     /// Connections opened again after one broke.
     var reconnections: Int { get }
+    /// Listings that may miss matches because the archive did not page as asked (a DICOMweb service
+    /// that ignores `offset`).
+    var listingsCutShort: Int { get }
 
     /// The Study Instance UIDs with a Study Date in `range` (only those with CT where the archive
     /// matches Modalities in Study), counting its queries in `plan`.
