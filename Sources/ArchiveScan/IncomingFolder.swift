@@ -88,6 +88,40 @@ public final class IncomingFolder: Sendable {
         }
     }
 
+    /// What became of an object that arrived whole in memory (a part of a DICOMweb body).
+    public enum ObjectOutcome: Sendable, Equatable {
+        case placed(sopClassUID: String, sopInstanceUID: String)
+        /// Not a DICOM object ctdose can read (no SOP Instance UID).
+        case notDICOM
+        /// A class other than `acceptedSOPClasses`, not kept.
+        case classNotAccepted(sopClassUID: String, sopInstanceUID: String)
+        /// It could not be written or moved into place.
+        case notPlaced(sopClassUID: String, sopInstanceUID: String, reason: String)
+    }
+
+    /// Writes one object under the receiving folder, reads its SOP Class and Instance UIDs and puts it in
+    /// place, named by its UID as a receiver names what it receives; with `everyClass` false, only the
+    /// `acceptedSOPClasses`. Whatever is not placed is removed and counted failed.
+    func place(object content: UnsafeRawBufferPointer, everyClass: Bool = true) -> ObjectOutcome {
+        let file = newReceivingFile()
+        guard FileManager.default.createFile(atPath: file, contents: Data(content)),
+              let uids = try? DICOMFile.read(file, headersOnly: true, { ($0.string(.sopClassUID) ?? "", $0.string(.sopInstanceUID)) }),
+              let instance = uids.1, !instance.isEmpty else {
+            discard(file)
+            return .notDICOM
+        }
+        guard everyClass || Self.acceptedSOPClasses.contains(uids.0) else {
+            discard(file)
+            return .classNotAccepted(sopClassUID: uids.0, sopInstanceUID: instance)
+        }
+        do {
+            try place(file, sopInstanceUID: instance)
+            return .placed(sopClassUID: uids.0, sopInstanceUID: instance)
+        } catch {
+            return .notPlaced(sopClassUID: uids.0, sopInstanceUID: instance, reason: "\(error)")
+        }
+    }
+
     /// Something the log may say: calling AE titles and reasons, never what was received.
     public enum Event: Sendable {
         case associationStarted(callingAETitle: String)
@@ -101,6 +135,11 @@ public final class IncomingFolder: Sendable {
         case busy(callingAETitle: String)
         /// A connection that brought no association request: other bytes, a failed TLS handshake.
         case connectionFailed(reason: String)
+        /// A STOW-RS request (DICOMweb store) from a client address began to arrive.
+        case webStoreStarted(client: String)
+        /// It ended with this HTTP status (0: the connection closed before the request's end), objects
+        /// stored and objects refused.
+        case webStoreEnded(client: String, status: Int, stored: Int, failed: Int)
     }
 
     /// Stops `receive` from any thread (it takes no new association within about a second, and returns

@@ -48,8 +48,8 @@ public final class ScanWhenIdle: @unchecked Sendable {  // the timer is set up o
     public func note(_ event: IncomingFolder.Event) {
         state.withLock { state in
             switch event {
-            case .associationStarted: state.openAssociations += 1
-            case .associationEnded: state.openAssociations = max(0, state.openAssociations - 1)
+            case .associationStarted, .webStoreStarted: state.openAssociations += 1
+            case .associationEnded, .webStoreEnded: state.openAssociations = max(0, state.openAssociations - 1)
             default: return
             }
             state.lastActivity = Date()

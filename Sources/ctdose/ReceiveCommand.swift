@@ -17,11 +17,14 @@ struct ReceiveCommand: ParsableCommand {
             UID>.dcm (UTC day of arrival), received under INTO/.ctdose-receiving and moved into place once \
             whole, so that `ctdose scan INTO` (which skips that folder) can run at any time and reads only new files. Runs \
             until SIGINT or SIGTERM, then prints what it received. Nothing identifying is logged (calling \
-            AE titles and counts only).
+            AE titles, client addresses and counts only). With --stow-port, senders can also push over \
+            DICOMweb: a STOW-RS service (POST …/studies, multipart/related application/dicom) files \
+            what it receives the same way and answers with the stored and failed instances.
 
             Examples:
               ctdose receive --into /archive/incoming --port 11112 --ae-title CTDOSE
               ctdose receive --into /archive/incoming --accept-from CT_SCANNER1 --accept-from PACS
+              ctdose receive --into /archive/incoming --stow-port 8080 --stow-authorization-file token.txt
               ctdose receive --into /archive/incoming --scan-after 60 -- --out /archive/results --db /archive/ctdose.sqlite
               ctdose scan /archive/incoming --out /archive/results   # e.g. hourly
             """
@@ -43,6 +46,12 @@ struct ReceiveCommand: ParsableCommand {
     @Option(name: .long, help: "Associations served at once (scanners and PACS sending at the same time); a request beyond them is rejected as transient.")
     var maxAssociations = 8
 
+    @Option(name: .long, help: "Also receive over DICOMweb: a STOW-RS service on this HTTP port (POST …/studies; HTTPS with the --tls options).")
+    var stowPort: UInt16?
+
+    @Option(name: .long, help: "STOW-RS: a file whose first line is the Authorization header value senders must send (e.g. Bearer …).")
+    var stowAuthorizationFile: String?
+
     @Option(name: .long, help: "Scan the folder once senders have been quiet this many seconds and something new arrived: `ctdose scan INTO` with the arguments after `--`.")
     var scanAfter: Double?
 
@@ -55,6 +64,19 @@ struct ReceiveCommand: ParsableCommand {
         if tls.settings != nil && tls.tlsKey == nil { throw ValidationError("a TLS receiver needs --tls-key and --tls-certificate") }
         if !(1...256).contains(maxAssociations) { throw ValidationError("--max-associations must be 1 to 256") }
         if scanAfter == nil && !scanArguments.isEmpty { throw ValidationError("arguments after `--` are the scan's: give --scan-after too") }
+        if stowAuthorizationFile != nil && stowPort == nil { throw ValidationError("--stow-authorization-file goes with --stow-port") }
+        if stowPort != nil && stowPort == local.port { throw ValidationError("--stow-port must differ from --port") }
+        _ = try stowAuthorization()
+    }
+
+    /// --stow-authorization-file's first line.
+    private func stowAuthorization() throws -> String? {
+        guard let stowAuthorizationFile else { return nil }
+        guard let text = try? String(contentsOfFile: stowAuthorizationFile, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty else {
+            throw ValidationError("\(stowAuthorizationFile): cannot read an Authorization value from its first line")
+        }
+        return line
     }
 
     func run() throws {
@@ -83,8 +105,7 @@ struct ReceiveCommand: ParsableCommand {
             }
         }
         defer { scans?.stop() }
-        try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
-                           maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop) { event in
+        let events: @Sendable (IncomingFolder.Event) -> Void = { event in
             scans?.note(event)
             switch event {
             case .listening: logger.info("receiving as AE \(aeTitle) on port \(port)\(tls.settings == nil ? "" : " (TLS)") into \(into)")
@@ -97,8 +118,20 @@ struct ReceiveCommand: ParsableCommand {
             case .busy(let callingAETitle):
                 logger.warning("association from AE \(callingAETitle) refused for now: \(maxAssociations) associations open (--max-associations)")
             case .connectionFailed(let reason): logger.warning("a connection brought no association: \(reason)")
+            case .webStoreStarted: break
+            case .webStoreEnded(let client, 0, _, _): logger.warning("STOW-RS from \(client): the connection closed before the request's end")
+            case .webStoreEnded(let client, let status, let stored, let failed):
+                logger.info("STOW-RS from \(client): HTTP \(status), \(stored) objects stored, \(failed) refused")
             }
         }
+        let stow = try stowPort.map { stowPort in
+            try STOWReceiver(folder: folder, port: stowPort, tls: tls.settings, authorization: try stowAuthorization(), everyClass: everyClass,
+                             events: events)
+        }
+        defer { stow?.close() }
+        if let stow { logger.info("receiving STOW-RS on port \(stow.port)\(tls.settings == nil ? "" : " (HTTPS)") at …/studies") }
+        try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
+                           maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop, events: events)
         let counts = folder.counts
         logger.info("stopped: \(counts.stored) objects received in \(counts.associations) associations, \(counts.failed) failed; `ctdose scan \(into)` reads them")
         _ = sources

@@ -20,8 +20,10 @@ final class TestOrthanc: @unchecked Sendable {  // its fields are set once, in i
 
     /// With `certificates`, every association to and from it is TLS: it presents "server", trusts the
     /// test authority and requires a certificate it signs. Its DICOMweb service (the orthanc-dicomweb
-    /// plugin) is at `dicomwebURL`, asking for HTTP basic authentication as `user` when given.
-    init(certificates: TestCertificates? = nil, user: (name: String, password: String)? = nil) throws {
+    /// plugin) is at `dicomwebURL`, asking for HTTP basic authentication as `user` when given; it knows
+    /// the DICOMweb servers `dicomwebServers` (name → base URL and HTTP headers) to send to with STOW-RS.
+    init(certificates: TestCertificates? = nil, user: (name: String, password: String)? = nil,
+         dicomwebServers: [String: (url: String, headers: [String: String])] = [:]) throws {
         root = try StoreFixture.temporaryFolder("orthanc")
         port = try ReceiveTests.freePort()
         receivePort = try ReceiveTests.freePort()
@@ -31,7 +33,7 @@ final class TestOrthanc: @unchecked Sendable {  // its fields are set once, in i
             "HttpPort": Int(httpPort), "DicomPort": Int(port), "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
             "AuthenticationEnabled": user != nil, "RegisteredUsers": user.map { [$0.name: $0.password] } ?? [:],
             "DicomModalities": ["ctdose": ["AET": "CTDOSE", "Host": "127.0.0.1", "Port": Int(receivePort), "UseDicomTls": certificates != nil]],
-            "Plugins": Self.dicomwebPlugin.map { [$0] } ?? [], "DicomWeb": ["Enable": true, "Root": "/dicom-web/"],
+            "Plugins": Self.dicomwebPlugin.map { [$0] } ?? [], "DicomWeb": ["Enable": true, "Root": "/dicom-web/", "Servers": dicomwebServers.mapValues { ["Url": $0.url, "HttpHeaders": $0.headers] }],
         ]
         if let certificates {
             configuration["DicomTlsEnabled"] = true

@@ -98,7 +98,7 @@ final class DICOMwebArchive: StudyArchive {
         var placed = 0, failed = 0
         do {
             try MultipartBody.forEachPart(inFile: response.file, boundary: boundary) { contentType, content in
-                guard contentType == "application/dicom" || contentType.isEmpty, receive(content, into: folder) else { failed += 1; return }
+                guard contentType == "application/dicom" || contentType.isEmpty, case .placed = folder.place(object: content) else { failed += 1; return }
                 placed += 1
             }
         } catch {
@@ -108,17 +108,6 @@ final class DICOMwebArchive: StudyArchive {
         let whole = response.status == 200 && failed == 0 && placed >= expected
         return SeriesFetch(whole: whole, objects: placed, problem: whole ? nil :
             "a \(series.modality) series: WADO-RS HTTP \(response.status), \(placed) objects placed, \(failed) not, \(expected) counted by the service")
-    }
-
-    /// One part into the folder, named by its SOP Instance UID as a receiver names what it receives.
-    private func receive(_ content: UnsafeRawBufferPointer, into folder: IncomingFolder) -> Bool {
-        let file = folder.newReceivingFile()
-        guard FileManager.default.createFile(atPath: file, contents: Data(content)),
-              let uid = try? DICOMFile.read(file, headersOnly: true, { $0.string(.sopInstanceUID) }) else {
-            folder.discard(file)
-            return false
-        }
-        return (try? folder.place(file, sopInstanceUID: uid)) != nil
     }
 
     // MARK: HTTP
