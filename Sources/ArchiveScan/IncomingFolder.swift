@@ -21,6 +21,8 @@ public final class IncomingFolder: Sendable {
     /// What has been received since the folder was opened.
     public struct Counts: Sendable, Equatable {
         public var associations = 0
+        /// STOW-RS requests taken (their bodies read).
+        public var webStoreRequests = 0
         public var stored = 0
         /// Objects whose transfer broke or that could not be put in place.
         public var failed = 0
@@ -65,6 +67,8 @@ public final class IncomingFolder: Sendable {
         }
         return try place(path, sopInstanceUID: uid, at: date)
     }
+
+    func countWebStoreRequest() { state.withLock { $0.counts.webStoreRequests += 1 } }
 
     /// Removes a file of the receiving folder that did not hold a whole object, counting it failed.
     func discard(_ path: String) {

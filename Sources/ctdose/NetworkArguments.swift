@@ -46,3 +46,15 @@ struct TLSArguments: ParsableArguments {
         return TLSSettings(privateKeyFile: tlsKey, certificateFile: tlsCertificate, trustedCertificateFiles: tlsTrust)
     }
 }
+
+/// A file holding an HTTP Authorization header value on its first line (a bearer token, basic
+/// credentials): kept out of the command line, where other users' `ps` would see it.
+enum AuthorizationFile {
+    static func value(in path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty else {
+            throw ValidationError("cannot read an Authorization value from the first line of \(path)")
+        }
+        return line
+    }
+}

@@ -71,12 +71,7 @@ struct ReceiveCommand: ParsableCommand {
 
     /// --stow-authorization-file's first line.
     private func stowAuthorization() throws -> String? {
-        guard let stowAuthorizationFile else { return nil }
-        guard let text = try? String(contentsOfFile: stowAuthorizationFile, encoding: .utf8),
-              let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty else {
-            throw ValidationError("\(stowAuthorizationFile): cannot read an Authorization value from its first line")
-        }
-        return line
+        try stowAuthorizationFile.map(AuthorizationFile.value(in:))
     }
 
     func run() throws {
@@ -133,7 +128,8 @@ struct ReceiveCommand: ParsableCommand {
         try folder.receive(port: port, aeTitle: aeTitle, tls: tls.settings, acceptedCallingAETitles: accepted,
                            maximumAssociations: maxAssociations, everyClass: everyClass, stop: stop, events: events)
         let counts = folder.counts
-        logger.info("stopped: \(counts.stored) objects received in \(counts.associations) associations, \(counts.failed) failed; `ctdose scan \(into)` reads them")
+        let requests = stowPort == nil ? "" : " and \(counts.webStoreRequests) STOW-RS requests"
+        logger.info("stopped: \(counts.stored) objects received in \(counts.associations) associations\(requests), \(counts.failed) failed; `ctdose scan \(into)` reads them")
         _ = sources
     }
 }

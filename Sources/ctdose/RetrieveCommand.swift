@@ -112,11 +112,7 @@ struct RetrieveCommand: ParsableCommand {
     /// The Authorization header value: --authorization-file's first line, else CTDOSE_DICOMWEB_AUTHORIZATION.
     private func authorization() throws -> String? {
         guard let authorizationFile else { return ProcessInfo.processInfo.environment["CTDOSE_DICOMWEB_AUTHORIZATION"].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let text = try? String(contentsOfFile: authorizationFile, encoding: .utf8),
-              let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !line.isEmpty else {
-            throw ValidationError("cannot read an Authorization value from the first line of \(authorizationFile)")
-        }
-        return line
+        return try AuthorizationFile.value(in: authorizationFile)
     }
 
     private func pacs() throws -> (host: String, port: UInt16) {

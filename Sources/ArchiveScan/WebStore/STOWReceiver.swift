@@ -114,6 +114,7 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             request = (head, boundary, file, handle)
+            settings.folder.countWebStoreRequest()
             settings.events(.webStoreStarted(client: client))
             if head.headers[canonicalForm: "Expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
