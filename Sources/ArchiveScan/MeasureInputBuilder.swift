@@ -15,7 +15,8 @@ public enum MeasureInputBuilder {
         let scan = ScanDateTime(date: date, hour: part(0..<2), minute: part(2..<4), second: part(4..<6))
         let patient = PatientInput(
             pseudonym: pseudonymizer.pseudonym(exam.patient.patientID) ?? "unknown-\(exam.studyInstanceUID)",
-            birthDate: exam.patient.birthDate.flatMap(CalendarDate.init(parsing:)), dicomPatientAge: exam.patient.age)
+            birthDate: exam.patient.birthDate.flatMap(CalendarDate.init(parsing:)), dicomPatientAge: exam.patient.age,
+            weightKilograms: exam.patient.weightKilograms.flatMap { $0 > 0 && $0 < 700 ? $0 : nil })  // 0: not entered
         let descriptors = ExamDescriptors(
             studyDescription: exam.studyDescription,
             requestedProcedureDescriptions: exam.requestedProcedureDescription.map { [$0] } ?? [],

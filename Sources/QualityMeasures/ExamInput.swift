@@ -116,11 +116,14 @@ public struct PatientInput: Sendable, Codable, Hashable {
     public var birthDate: CalendarDate?
     /// DICOM Patient's Age (AS), e.g. "045Y"; used only when `birthDate` is absent.
     public var dicomPatientAge: String?
+    /// DICOM Patient's Weight (0010,1030), for the typical values of standard-weight patients.
+    public var weightKilograms: Double?
 
-    public init(pseudonym: String, birthDate: CalendarDate? = nil, dicomPatientAge: String? = nil) {
+    public init(pseudonym: String, birthDate: CalendarDate? = nil, dicomPatientAge: String? = nil, weightKilograms: Double? = nil) {
         self.pseudonym = pseudonym
         self.birthDate = birthDate
         self.dicomPatientAge = dicomPatientAge
+        self.weightKilograms = weightKilograms
     }
 }
 

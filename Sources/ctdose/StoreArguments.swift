@@ -48,10 +48,14 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Exams a typical value needs to be compared with a DRL or enter a local DRL (default 20).")
     var drlMinimumExams: Int?
 
+    @Option(name: .long, help: "Patient's Weight range, kg, of the standard-weight typical values (default 60:80; \"\" for none).")
+    var standardWeight: String?
+
     var options: MeasureOptions {
         MeasureOptions(period: period, careSettingsFile: careSettings, categoryRulesFile: categoryRules,
                        dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
-                       typicalValues: TypicalValueOptions(referenceLevelFile: drlTable, sizeBands: sizeBands, minimumExams: drlMinimumExams))
+                       typicalValues: TypicalValueOptions(referenceLevelFile: drlTable, sizeBands: sizeBands, minimumExams: drlMinimumExams,
+                                                          standardWeight: standardWeight))
     }
 }
 

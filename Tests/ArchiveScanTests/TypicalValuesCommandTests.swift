@@ -14,6 +14,11 @@ struct TypicalValuesCommandTests {
     @Test(.timeLimit(.minutes(2))) func scanAndExportCompareWithTheTable() throws {
         let root = try StoreFixture.temporaryFolder("typical-values")
         for index in 0..<3 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        // Patient's Weight 72 kg in two studies (standard weight, 60–80 kg by default), 95 kg in the third.
+        for (index, weight) in [(0, "72"), (1, "72"), (2, "95")] {
+            let files = StoreFixture.sampleFiles.map { root + "/archive/study\(index)/" + $0 }
+            #expect(StoreFixture.run(try #require(DCMTKTools.path("dcmodify")), ["-nb", "-i", "(0010,1030)=\(weight)"] + files).status == 0)
+        }
         let table = root + "/drl.csv"
         try """
             category,ageGroup,phantom,ctdiVol_mGy,dlp_mGycm,source
@@ -36,6 +41,7 @@ struct TypicalValuesCommandTests {
         #expect(all["ctdiVolMedian_mGy"] == "12.50" && all["dlpMedian_mGycm"] == "159.60")
         #expect(all["ctdiVolMedianOverDrl"] == "0.833" && all["dlpMedianOverDrl"] == "1.030" && all["comparison"] == "above DRL")
         #expect(all["drlSource"] == "test level" && all["scannersWithEnoughExams"] == "1")
+        #expect(all["standardWeightExams"] == "2" && all["standardWeightDlpMedian_mGycm"] == "159.60")
         let dw = try #require(Double(all["dwMedian_cm"]))
         #expect(abs(dw - 27.7128) < 0.005 * 27.7128)
 
@@ -51,6 +57,9 @@ struct TypicalValuesCommandTests {
         let first = try #require(try Self.rows(root + "/changed").first)
         #expect(first["dlpMedian_mGycm"] == "150.00" && first["enoughExams"] == "no" && first["comparison"] == "too few exams")
         #expect(first["sizeBand"] == "all sizes" && first["drlDlp_mGycm"] == "155")
+        let heavier = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/heavier", "--standard-weight", "90:100"])
+        #expect(heavier.status == 0, "\(heavier.stderr)")
+        #expect(try Self.rows(root + "/heavier").first?["standardWeightExams"] == "1")
     }
 
     @Test(.timeLimit(.minutes(2))) func aTableItCannotUseStopsTheScanBeforeReading() throws {

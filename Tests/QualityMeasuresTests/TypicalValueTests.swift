@@ -117,6 +117,28 @@ import Testing
         #expect(mixed.ctdiVol?.count == 2 && mixed.ctdiVol?.median == 29)
     }
 
+    @Test("standard-weight typical values: Patient's Weight within the range, bounds included; no weight: left out")
+    func standardWeight() throws {
+        let weights: [Double?] = [55, 60, 75, 80.5, nil]
+        let exams = weights.enumerated().map { index, weight -> MeasureExamInput in
+            var exam = Self.exam(index, scanner: "A", dlp: 100 * Double(index + 1), ctdiVol: Double(index + 1))
+            exam.patient.weightKilograms = weight
+            return exam
+        }
+        let all = try Self.row(try Self.rows(exams))
+        #expect(all.exams == 5 && all.standardWeightExams == 2)
+        #expect(all.standardWeightDLP?.median == 250 && all.standardWeightCtdiVol?.median == 2.5)  // 60 kg: 200, 2; 75 kg: 300, 3
+        let wide = try Self.row(try Self.rows(exams, settings: TypicalValueSettings(standardWeightKilograms: 50...90)))
+        #expect(wide.standardWeightExams == 4 && wide.standardWeightDLP?.median == 250)  // 100, 200, 300, 400
+        let none = try Self.row(try Self.rows(exams, settings: TypicalValueSettings(standardWeightKilograms: nil)))
+        #expect(none.standardWeightExams == 0 && none.standardWeightDLP == nil)
+        #expect(try TypicalValueSettings.standardWeight(parsing: " 65 : 75 ") == 65...75)
+        #expect(try TypicalValueSettings.standardWeight(parsing: "") == nil)
+        for bad in ["80:60", "60", "a:b", "60:800"] {
+            #expect(throws: TypicalValueSettings.InvalidWeightRange.self) { try TypicalValueSettings.standardWeight(parsing: bad) }
+        }
+    }
+
     @Test("uncategorized exams are left out")
     func uncategorized() throws {
         #expect(try Self.rows([Self.exam(1, scanner: "A", dlp: 100, study: "XYZZY")]).isEmpty)

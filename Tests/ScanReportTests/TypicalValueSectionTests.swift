@@ -23,7 +23,12 @@ import Testing
 
     @Test func groupsAboveTheirLevelAreCountedAndMarked() {
         let row = { (scanner: String, dlp: String, comparison: String) in
-            "2025,headRoutineDose,Head Routine Dose,adult,all sizes,head16cm,\(scanner),30,yes,30,50,55,30,\(dlp),900,,,,,,60,,1000,,\(comparison),national\n"
+            let fields = ["period": "2025", "category": "headRoutineDose", "categoryName": "Head Routine Dose", "ageGroup": "adult",
+                          "sizeBand": "all sizes", "phantom": "head16cm", "scanner": scanner, "exams": "30", "enoughExams": "yes",
+                          "ctdiVolMedian_mGy": "50", "ctdiVol75th_mGy": "55", "dlpMedian_mGycm": dlp, "dlp75th_mGycm": "900",
+                          "drlCtdiVol_mGy": "60", "drlDlp_mGycm": "1000", "comparison": comparison, "drlSource": "national",
+                          "standardWeightExams": "12", "standardWeightDlpMedian_mGycm": "850"]
+            return CSVText.record(TypicalValuesCSVWriter.columns.map { fields[$0] ?? "" }) + "\n"
         }
         let lines = Self.lines(row("A", "1100", "above DRL") + row("B", "800", "at or below DRL") + row("C", "700", "too few exams"))
         #expect(lines.map(\.isAboveReferenceLevel) == [true, false, false])
@@ -32,6 +37,7 @@ import Testing
         #expect(html.contains("<strong>1</strong> of 2 groups compared have a median above their DRL"))
         #expect(html.contains("<span class=\"flag\">above DRL</span>") && !html.contains("<span class=\"flag\">at or below"))
         #expect(html.contains(">60.0 / 1000.0<"))
+        #expect(html.contains(">850.0 <span class=\"muted\">(n = 12)</span><"))
     }
 
     @Test func aFolderWithoutTheFileSaysHowToGetIt() {

@@ -48,30 +48,34 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     }
 }
 
-/// `--drl-table`, `--size-bands`, `--drl-minimum-exams`: how typical-values.csv groups exams and what
+/// `--drl-table`, `--size-bands`, `--drl-minimum-exams`, `--standard-weight`: how typical-values.csv groups exams and what
 /// it compares them with.
 public struct TypicalValueOptions: Sendable, Codable, Equatable {
     public var referenceLevelFile: String?
     /// "20,25,30,35"; "" for no bands.
     public var sizeBands: String?
     public var minimumExams: Int?
+    /// "60:80" (kg); "" for none.
+    public var standardWeight: String?
 
-    public init(referenceLevelFile: String? = nil, sizeBands: String? = nil, minimumExams: Int? = nil) {
+    public init(referenceLevelFile: String? = nil, sizeBands: String? = nil, minimumExams: Int? = nil, standardWeight: String? = nil) {
         self.referenceLevelFile = referenceLevelFile
         self.sizeBands = sizeBands
         self.minimumExams = minimumExams
+        self.standardWeight = standardWeight
     }
 
     func filled(from stored: TypicalValueOptions?) -> TypicalValueOptions {
         guard let stored else { return self }
         return TypicalValueOptions(referenceLevelFile: referenceLevelFile ?? stored.referenceLevelFile, sizeBands: sizeBands ?? stored.sizeBands,
-                                   minimumExams: minimumExams ?? stored.minimumExams)
+                                   minimumExams: minimumExams ?? stored.minimumExams, standardWeight: standardWeight ?? stored.standardWeight)
     }
 
     /// Reads the reference level file, naming it in any error.
     func settings(catalog: CategoryCatalog) throws -> TypicalValueSettings {
         var settings = TypicalValueSettings()
         if let sizeBands { settings.sizeBands = try SizeBands(parsing: sizeBands) }
+        if let standardWeight { settings.standardWeightKilograms = try TypicalValueSettings.standardWeight(parsing: standardWeight) }
         if let minimumExams {
             guard minimumExams >= 1 else { throw InvalidMinimum(value: minimumExams) }
             settings.minimumExams = minimumExams

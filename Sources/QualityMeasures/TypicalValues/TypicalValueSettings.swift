@@ -9,16 +9,37 @@ public struct TypicalValueSettings: Sendable, Equatable {
     /// Exams a median needs before it is compared or used for a local DRL: ctdose's default [U]; ICRP 135
     /// asks for a sample large enough for a stable median, without one number for every modality.
     public static let defaultMinimumExams = 20
+    /// The weights of a "standard-size" adult in ctdose's default: 70 ± 10 kg, a common choice of DRL
+    /// surveys, not one value of a standard [U].
+    public static let defaultStandardWeightKilograms: ClosedRange<Double> = 60...80
 
     public var sizeBands: SizeBands
     public var minimumExams: Int
     public var referenceLevels: ReferenceLevelTable
+    /// Patients whose Patient's Weight is in this range get typical values of their own in each group
+    /// (nil: none).
+    public var standardWeightKilograms: ClosedRange<Double>?
 
     public init(sizeBands: SizeBands = SizeBands(), minimumExams: Int = Self.defaultMinimumExams,
-                referenceLevels: ReferenceLevelTable = ReferenceLevelTable()) {
+                referenceLevels: ReferenceLevelTable = ReferenceLevelTable(),
+                standardWeightKilograms: ClosedRange<Double>? = Self.defaultStandardWeightKilograms) {
         self.sizeBands = sizeBands
         self.minimumExams = minimumExams
         self.referenceLevels = referenceLevels
+        self.standardWeightKilograms = standardWeightKilograms
+    }
+
+    public struct InvalidWeightRange: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String { "standard weight '\(text)': give LOW:HIGH in kg, e.g. 60:80, or \"\" for none" }
+    }
+
+    /// Parses "60:80" (kg); "" for none.
+    public static func standardWeight(parsing text: String) throws -> ClosedRange<Double>? {
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let low = parts[0], let high = parts[1], low >= 0, low < high, high < 700 else { throw InvalidWeightRange(text: text) }
+        return low...high
     }
 }
 

@@ -45,6 +45,11 @@ public struct TypicalValueRow: Sendable, Equatable {
     public var ssde: DistributionSummary?
     /// Water-equivalent diameter of the exam (cm).
     public var waterEquivalentDiameter: DistributionSummary?
+    /// The exams of patients of standard weight (`TypicalValueSettings.standardWeightKilograms`), and
+    /// their CTDIvol and DLP.
+    public var standardWeightExams = 0
+    public var standardWeightCtdiVol: DistributionSummary?
+    public var standardWeightDLP: DistributionSummary?
     public var hasEnoughExams: Bool
     /// On "all scanners" rows: the scanners with enough exams, and with two or more of them the 75th
     /// percentile of their medians (how ICRP 135 sets a DRL from several rooms' typical values).
@@ -95,6 +100,9 @@ public struct TypicalValueTally: Sendable {
         var dlp: [Double] = []
         var ssde: [Double] = []
         var waterEquivalentDiameter: [Double] = []
+        var standardWeightExams = 0
+        var standardWeightCtdiVol: [Double] = []
+        var standardWeightDLP: [Double] = []
     }
 
     public init(settings: TypicalValueSettings, dlpDefinition: DLPDefinition) {
@@ -125,7 +133,8 @@ public struct TypicalValueTally: Sendable {
             sizeBand: settings.sizeBands.label(forCentimeters: diameter),
             phantom: phantoms.count > 1 ? "mixed" : phantoms.first?.rawValue ?? "unknown",
             scanner: result.scanner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown scanner")
-        groups[key, default: Values()].add(events: events, dlp: dlp, ssde: ssde, diameter: diameter)
+        let standardWeight = exam.patient.weightKilograms.map { settings.standardWeightKilograms?.contains($0) == true } ?? false
+        groups[key, default: Values()].add(events: events, dlp: dlp, ssde: ssde, diameter: diameter, standardWeight: standardWeight)
     }
 
     /// One row per group: by period, category, age group, phantom, size band (all sizes first), then
@@ -141,7 +150,8 @@ public struct TypicalValueTally: Sendable {
             rows[key] = TypicalValueRow(
                 key: key, categoryName: categoryNames[key.category] ?? key.category, exams: values.exams,
                 ctdiVol: DistributionSummary(values.ctdiVol), dlp: DistributionSummary(values.dlp), ssde: DistributionSummary(values.ssde),
-                waterEquivalentDiameter: DistributionSummary(values.waterEquivalentDiameter),
+                waterEquivalentDiameter: DistributionSummary(values.waterEquivalentDiameter), standardWeightExams: values.standardWeightExams,
+                standardWeightCtdiVol: DistributionSummary(values.standardWeightCtdiVol), standardWeightDLP: DistributionSummary(values.standardWeightDLP),
                 hasEnoughExams: values.exams >= settings.minimumExams, referenceLevel: settings.referenceLevels.level(for: key))
         }
         let byGroup = Dictionary(grouping: rows.values.filter { $0.key.scanner != TypicalValueKey.allScanners && $0.hasEnoughExams },
@@ -180,13 +190,21 @@ extension TypicalValueTally.Values {
             dlp += part.dlp
             ssde += part.ssde
             waterEquivalentDiameter += part.waterEquivalentDiameter
+            standardWeightExams += part.standardWeightExams
+            standardWeightCtdiVol += part.standardWeightCtdiVol
+            standardWeightDLP += part.standardWeightDLP
         }
     }
 
-    mutating func add(events: [IrradiationEventDose], dlp: Double?, ssde: Double?, diameter: Double?) {
+    mutating func add(events: [IrradiationEventDose], dlp: Double?, ssde: Double?, diameter: Double?, standardWeight: Bool) {
         exams += 1
         ctdiVol += events.compactMap(\.ctdiVolMilligray)
         if let dlp { self.dlp.append(dlp) }
+        if standardWeight {
+            standardWeightExams += 1
+            standardWeightCtdiVol += events.compactMap(\.ctdiVolMilligray)
+            if let dlp { standardWeightDLP.append(dlp) }
+        }
         if let ssde { self.ssde.append(ssde) }
         if let diameter { waterEquivalentDiameter.append(diameter) }
     }

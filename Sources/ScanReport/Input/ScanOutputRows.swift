@@ -120,6 +120,8 @@ public struct TypicalValueLine: Sendable, Equatable {
     public var dlp75th: Double?
     public var ssdeMedian: Double?
     public var dwMedian: Double?
+    public var standardWeightExams: Int
+    public var standardWeightDLPMedian: Double?
     public var scannerMediansCtdiVol75th: Double?
     public var scannerMediansDLP75th: Double?
     public var drlCtdiVol: Double?
@@ -147,6 +149,8 @@ public struct TypicalValueLine: Sendable, Equatable {
         dlp75th = row.number("dlp75th_mGycm")
         ssdeMedian = row.number("ssdeMedian_mGy")
         dwMedian = row.number("dwMedian_cm")
+        standardWeightExams = Int(row["standardWeightExams"]) ?? 0
+        standardWeightDLPMedian = row.number("standardWeightDlpMedian_mGycm")
         scannerMediansCtdiVol75th = row.number("scannerMediansCtdiVol75th_mGy")
         scannerMediansDLP75th = row.number("scannerMediansDlp75th_mGycm")
         drlCtdiVol = row.number("drlCtdiVol_mGy")

@@ -9,7 +9,8 @@ enum TypicalValueSection {
         }
         out += "<p>Typical values (ICRP 135): the median of CTDIvol per diagnostic irradiation event (localizers and monitoring scans left out) "
             + "and of DLP per exam (the run's DLP definition), with the 75th percentile in brackets, per category, age group at the scan, "
-            + "dosimetry phantom and scanner, all patient sizes; typical-values.csv also gives them by water-equivalent diameter band. "
+            + "dosimetry phantom and scanner, all patient sizes, and the median DLP of the patients of standard weight (Patient's Weight within the "
+            + "run's --standard-weight range); typical-values.csv also gives them by water-equivalent diameter band. "
             + "Local DRL: the 75th percentile of the medians of the scanners with enough exams, when there are two or more.</p>"
         guard !lines.isEmpty else { return out + "<p>No categorised exam with dose values.</p></section>" }
         let compared = lines.filter(\.isCompared)
@@ -39,7 +40,10 @@ enum TypicalValueSection {
             return [
                 .text(line.period), .text(line.categoryName), .text(line.ageGroup), .text(line.phantom), .text(line.scanner), .count(line.exams),
                 medianAnd75th(line.ctdiVolMedian, line.ctdiVol75th), medianAnd75th(line.dlpMedian, line.dlp75th),
-                .number(line.ssdeMedian), .number(line.dwMedian), pair(line.drlCtdiVol, line.drlDLP),
+                .number(line.ssdeMedian), .number(line.dwMedian),
+                line.standardWeightExams == 0 ? .text("") : .html("\(HTML.number(line.standardWeightDLPMedian)) <span class=\"muted\">(n = \(line.standardWeightExams))</span>",
+                                                               sortValue: line.standardWeightDLPMedian),
+                pair(line.drlCtdiVol, line.drlDLP),
                 pair(line.scannerMediansCtdiVol75th, line.scannerMediansDLP75th),
                 .html(line.isAboveReferenceLevel ? "<span class=\"flag\">\(comparison)</span>" : comparison),
             ]
@@ -48,7 +52,7 @@ enum TypicalValueSection {
             id: "typical-values-table", caption: "Median (75th percentile) per category, age group, phantom and scanner",
             columns: [.init("Period"), .init("Category"), .init("Age group"), .init("Phantom"), .init("Scanner"), .init("Exams", numeric: true),
                       .init("CTDIvol (mGy)", numeric: true), .init("DLP (mGy·cm)", numeric: true), .init("SSDE (mGy)", numeric: true),
-                      .init("Dw (cm)", numeric: true), .init("DRL CTDIvol / DLP", numeric: true),
+                      .init("Dw (cm)", numeric: true), .init("DLP, standard weight (mGy·cm)", numeric: true), .init("DRL CTDIvol / DLP", numeric: true),
                       .init("Local DRL CTDIvol / DLP", numeric: true), .init("Compared with the DRL")],
             rows: rows)
     }
