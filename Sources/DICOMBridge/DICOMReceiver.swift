@@ -131,6 +131,7 @@ public struct DICOMReceiver: Sendable {
     }
 
     private func openListener() throws -> OpaquePointer {
+        DCMTKRuntime.initialize()
         var listener: OpaquePointer?
         var error = cdcm_error()
         let status = withCStrings(sopClassUIDs) { classes in
