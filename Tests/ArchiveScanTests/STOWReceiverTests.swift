@@ -102,6 +102,9 @@ struct STOWReceiverTests {
         #expect(try STOWClient.post(url, body: STOWClient.body(try STOWClient.dicomParts([mr]), cutShort: true)).status == 400)
         #expect(try STOWClient.post(url, body: body, contentType: "application/dicom").status == 415)
         #expect(try STOWClient.post(url, body: body, contentType: #"multipart/related; type="application/dicom+json"; boundary=x"#).status == 415)
+        #expect(try STOWClient.post(url, body: body, contentType: "multipart/related; type=application/dicom+json; boundary=x").status == 415)
+        let ct = STOWClient.body(try STOWClient.dicomParts([TestPACS.sampleFiles[1]]))
+        #expect(try STOWClient.post(url, body: ct, contentType: "Multipart/Related; Boundary=\(STOWClient.boundary); TYPE=Application/DICOM").status == 200)
         #expect(try STOWClient.post(url, body: Data(), method: .GET).status == 405)
         #expect(try STOWClient.post("http://127.0.0.1:\(strict.port)/dicom-web/studies/2.25.1/series", body: body).status == 404)
     }

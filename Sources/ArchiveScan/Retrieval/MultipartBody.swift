@@ -6,9 +6,15 @@ import Foundation
 enum MultipartBody {
     /// The boundary parameter of a multipart Content-Type header value (quoted or not), if any.
     static func boundary(ofContentType contentType: String) -> String? {
+        parameter("boundary", ofContentType: contentType)
+    }
+
+    /// A parameter of a Content-Type header value (its name in any case, its value quoted or not), if
+    /// any and not empty.
+    static func parameter(_ name: String, ofContentType contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
+            guard pair.count == 2, pair[0].lowercased() == name else { continue }
             let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
             return value.isEmpty ? nil : value
         }

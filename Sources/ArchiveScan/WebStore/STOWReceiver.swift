@@ -166,11 +166,10 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return (.unauthorized, "an Authorization header is required")
         }
         let contentType = head.headers.first(name: "Content-Type") ?? ""
-        let type = contentType.lowercased()
-        guard type.hasPrefix("multipart/related"), MultipartBody.boundary(ofContentType: contentType) != nil else {
+        guard contentType.lowercased().hasPrefix("multipart/related"), MultipartBody.boundary(ofContentType: contentType) != nil else {
             return (.unsupportedMediaType, "STOW-RS: multipart/related with a boundary")
         }
-        if type.contains("type="), !type.contains("application/dicom\"") && !type.contains("type=application/dicom") {
+        if let type = MultipartBody.parameter("type", ofContentType: contentType), type.lowercased() != "application/dicom" {
             return (.unsupportedMediaType, "STOW-RS: only application/dicom parts (not metadata and bulk data)")
         }
         return nil
