@@ -52,10 +52,12 @@ struct MeasureArguments: ParsableArguments {
     var standardWeight: String?
 
     var options: MeasureOptions {
-        MeasureOptions(period: period, careSettingsFile: careSettings, categoryRulesFile: categoryRules,
-                       dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
-                       typicalValues: TypicalValueOptions(referenceLevelFile: drlTable, sizeBands: sizeBands, minimumExams: drlMinimumExams,
-                                                          standardWeight: standardWeight))
+        // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
+        let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        return MeasureOptions(period: period, careSettingsFile: absolute(careSettings), categoryRulesFile: absolute(categoryRules),
+                              dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
+                              typicalValues: TypicalValueOptions(referenceLevelFile: absolute(drlTable), sizeBands: sizeBands,
+                                                                 minimumExams: drlMinimumExams, standardWeight: standardWeight))
     }
 }
 

@@ -26,10 +26,10 @@ struct TypicalValuesCommandTests {
 
             """.write(toFile: table, atomically: true, encoding: .utf8)
         let db = root + "/store.sqlite"
-        let scan = StoreFixture.ctdose([
-            "scan", root + "/archive", "--db", db, "--out", root + "/scan", "--slices", "mid", "--drl-table", table,
-            "--size-bands", "25,30", "--drl-minimum-exams", "3",
-        ])
+        // The table named relative to the scan's folder: the store keeps its absolute path for the exports.
+        let scan = StoreFixture.run("/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" scan archive --db store.sqlite --out scan --slices mid --drl-table drl.csv "
+                                                + "--size-bands 25,30 --drl-minimum-exams 3", root, StoreFixture.executable],
+                                    environment: ["CTDOSE_PSEUDONYM_KEY": StoreFixture.key])
         #expect(scan.status == 0, "\(scan.stderr)")
         let rows = try Self.rows(root + "/scan")
         #expect(rows.map { "\($0["sizeBand"]) / \($0["scanner"])" }
