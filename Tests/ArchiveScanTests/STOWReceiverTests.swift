@@ -132,6 +132,37 @@ struct STOWReceiverTests {
         #expect(ReceiveTests.files(under: folder.root).isEmpty && folder.counts == IncomingFolder.Counts(webStoreRequests: 1))
     }
 
+    /// Damaged bodies never stop the service: 120 copies of a three-object body, each with bytes
+    /// overwritten, cut short or a boundary line inserted at positions spread over the whole body
+    /// (headers, delimiters, DICOM content), are each answered 200, 202, 400 or 409; the receiving
+    /// folder ends empty, and every object kept is a readable DICOM file named by its SOP Instance UID.
+    @Test func damagedBodiesAreAnsweredAndLeaveOnlyWholeObjects() throws {
+        let (receiver, folder) = try Self.receiver(everyClass: true)
+        defer { receiver.close() }
+        let url = "http://127.0.0.1:\(receiver.port)/dicom-web/studies"
+        let body = STOWClient.body(try STOWClient.dicomParts(Array(TestPACS.sampleFiles.suffix(3))))
+        var statuses: [Int: Int] = [:]
+        for round in 0..<120 {
+            var damaged = body
+            let position = (round * 7919 + 13) % body.count  // primes: positions spread, the same every run
+            switch round % 3 {
+            case 0: for offset in 0..<8 where position + offset < damaged.count { damaged[position + offset] ^= UInt8(truncatingIfNeeded: 0x5A + round) }
+            case 1: damaged = damaged.prefix(position)
+            default: damaged.insert(contentsOf: Data("\r\n--\(STOWClient.boundary)\r\n".utf8), at: position)
+            }
+            let status = try STOWClient.post(url, body: damaged).status
+            statuses[status, default: 0] += 1
+            #expect([200, 202, 400, 409].contains(status), "round \(round): HTTP \(status)")
+        }
+        #expect(statuses.count >= 2, "\(statuses)")  // damage of several kinds was seen
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root + "/" + IncomingFolder.receivingFolderName).isEmpty)
+        for file in ReceiveTests.files(under: folder.root) {
+            let uid = try DICOMFile.read(folder.root + "/" + file, headersOnly: true) { $0.string(.sopInstanceUID) }
+            #expect(uid.map { $0 + ".dcm" } == (file as NSString).lastPathComponent, "\(file)")
+        }
+        #expect(try STOWClient.post(url, body: body).status == 200)  // and it still serves
+    }
+
     /// With an Authorization value, a request without it (or with another) is refused with 401.
     @Test func theAuthorizationIsRequired() throws {
         let (receiver, folder) = try Self.receiver(authorization: "Bearer s3cret")
