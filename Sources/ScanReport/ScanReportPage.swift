@@ -26,7 +26,7 @@ public struct ScanReportPage: Sendable {
             SensitivitySection.html(content.sensitivity),
             DistributionSection.html(content.byScanner, grouping: .scanner),
             DistributionSection.html(content.byProtocol, grouping: .acquisitionProtocol),
-            TypicalValueSection.html(content.typicalValues),
+            TypicalValueSection.html(content.typicalValues, bands: content.typicalValueBands),
             FlaggedExamSection.html(content),
         ]
         let titles = ["Summary", "CMS CT measure by category", "Size-method sensitivity", "Dose by scanner", "Dose by protocol", "Typical values and DRLs",

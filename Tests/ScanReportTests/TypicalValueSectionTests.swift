@@ -40,6 +40,24 @@ import Testing
         #expect(html.contains(">850.0 <span class=\"muted\">(n = 12)</span><"))
     }
 
+    /// Median CTDIvol against band median Dw: one connected curve per group with two bands or more.
+    @Test func sizeChartDrawsGroupsWithSeveralBands() throws {
+        let band = { (category: String, band: String, dw: String, ctdi: String, exams: String) in
+            let fields = ["period": "2025", "categoryName": category, "ageGroup": "adult", "sizeBand": band, "phantom": "body32cm",
+                          "scanner": "all scanners", "exams": exams, "ctdiVolMedian_mGy": ctdi, "dwMedian_cm": dw]
+            return CSVText.record(TypicalValuesCSVWriter.columns.map { fields[$0] ?? "" }) + "\n"
+        }
+        let bands = Self.lines(band("Abdomen", "20-25", "23.1", "8", "25") + band("Abdomen", "25-30", "27.4", "11", "40")
+                               + band("Abdomen", "30-35", "31.9", "15.5", "30") + band("Head", "<20", "16.2", "45", "60"))
+        let svg = try #require(TypicalValueSection.sizeChart(bands))
+        #expect(svg.contains("id=\"typical-values-by-size\"") && svg.contains("role=\"img\""))
+        #expect(svg.components(separatedBy: "<polyline").count == 2)  // the abdomen's curve only: the head has one band
+        #expect(svg.contains("Abdomen, adult, body32cm (2025), Dw 20-25 cm: median CTDIvol 8.0 mGy, 25 exams"))
+        #expect(!svg.contains("Head,"))
+        #expect(TypicalValueSection.sizeChart(Array(bands.suffix(1))) == nil)
+        #expect(TypicalValueSection.html([], bands: bands).contains("typical-values-by-size") == false)  // no groups: no table, no chart
+    }
+
     @Test func aFolderWithoutTheFileSaysHowToGetIt() {
         #expect(TypicalValueSection.html(nil).contains("no typical-values.csv"))
         #expect(TypicalValueSection.html([]).contains("No categorised exam with dose values."))

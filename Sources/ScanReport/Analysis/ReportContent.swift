@@ -28,6 +28,8 @@ public struct ReportContent: Sendable {
     public var byProtocol: [DoseDistribution]
     /// typical-values.csv's rows for all patient sizes; nil when the folder has no such file.
     public var typicalValues: [TypicalValueLine]?
+    /// Its rows of each size band (a band of water-equivalent diameter) on all scanners.
+    public var typicalValueBands: [TypicalValueLine] = []
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -64,12 +66,17 @@ public struct ReportContent: Sendable {
         }
         try folder.forEachRow(of: .problems) { summary.add(ProblemRow($0)) }
         if folder.has(.typicalValues) {
-            var lines: [TypicalValueLine] = []
+            var lines: [TypicalValueLine] = [], bands: [TypicalValueLine] = []
             try folder.forEachRow(of: .typicalValues) { row in
                 let line = TypicalValueLine(row)
-                if line.sizeBand == SizeBands.allSizes { lines.append(line) }
+                if line.sizeBand == SizeBands.allSizes {
+                    lines.append(line)
+                } else if line.sizeBand != SizeBands.unknownSize, line.scanner == TypicalValueKey.allScanners {
+                    bands.append(line)
+                }
             }
             typicalValues = lines
+            typicalValueBands = bands
         }
         self.summary = summary.summary
         self.byScanner = byScanner.distributions

@@ -7,12 +7,15 @@ public struct ScatterChart: Sendable {
         public var shape: MarkerShape
         /// (x, y, tooltip) of each point.
         public var points: [(x: Double, y: Double, label: String)]
+        /// A line joins the points in the order of x.
+        public var connected: Bool
 
-        public init(name: String, colour: String, shape: MarkerShape, points: [(x: Double, y: Double, label: String)]) {
+        public init(name: String, colour: String, shape: MarkerShape, points: [(x: Double, y: Double, label: String)], connected: Bool = false) {
             self.name = name
             self.colour = colour
             self.shape = shape
             self.points = points
+            self.connected = connected
         }
     }
 
@@ -50,6 +53,10 @@ public struct ScatterChart: Sendable {
             body += SVG.text(ChartAxes.plotRight - 4, y - 5, reference.label, anchor: "end", size: 11, fill: ChartPalette.vermillion)
         }
         for s in series {
+            if s.connected, s.points.count > 1 {
+                let path = s.points.sorted { $0.x < $1.x }.map { "\(SVG.n(axes.x($0.x))),\(SVG.n(axes.y($0.y)))" }.joined(separator: " ")
+                body += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.colour)\" stroke-width=\"1.5\"/>"
+            }
             for p in s.points {
                 body += s.shape.svg(x: axes.x(p.x), y: axes.y(p.y), radius: 4.5, fill: s.colour, title: p.label)
             }

@@ -2,7 +2,10 @@
 /// group, phantom and scanner, all patient sizes, compared with the reference levels of the scan's
 /// `--drl-table` (typical-values.csv has the size bands too).
 enum TypicalValueSection {
-    static func html(_ lines: [TypicalValueLine]?) -> String {
+    /// Curves drawn in the size chart (the groups with the most exams).
+    static let chartedGroups = 6
+
+    static func html(_ lines: [TypicalValueLine]?, bands: [TypicalValueLine] = []) -> String {
         var out = "<section id=\"typical-values\" aria-labelledby=\"typical-values-heading\"><h2 id=\"typical-values-heading\">Typical values and DRLs</h2>"
         guard let lines else {
             return out + "<p>This folder has no typical-values.csv (written by scans and exports since 2026-11-30): run <code>ctdose export</code> again.</p></section>"
@@ -21,7 +24,35 @@ enum TypicalValueSection {
             out += "<p><strong>\(above)</strong> of \(compared.count) groups compared have a median above their DRL"
                 + (above > 0 ? " <span class=\"flag\">(marked)</span>" : "") + ".</p>"
         }
+        if let chart = sizeChart(bands) {
+            out += "<div class=\"figures\">" + CategorySection.figure(chart, caption: "Median CTDIvol against the median Dw of each size band, all scanners.") + "</div>"
+        }
         return out + table(lines).html + "</section>"
+    }
+
+    /// Median CTDIvol of each water-equivalent diameter band against the band's median Dw, one curve per
+    /// group (period, category, age group, phantom) with two bands or more: how the scanners' automatic
+    /// exposure control follows patient size. Nil when no group has two bands.
+    static func sizeChart(_ bands: [TypicalValueLine]) -> String? {
+        let groups = Dictionary(grouping: bands.filter { $0.dwMedian != nil && $0.ctdiVolMedian != nil }) {
+            "\($0.categoryName), \($0.ageGroup), \($0.phantom)" + ($0.period.isEmpty ? "" : " (\($0.period))")
+        }
+        .filter { $0.value.count >= 2 }
+        .sorted { ($0.value.map(\.exams).reduce(0, +), $1.key) > ($1.value.map(\.exams).reduce(0, +), $0.key) }
+        guard !groups.isEmpty else { return nil }
+        let series = groups.prefix(chartedGroups).enumerated().map { index, group in
+            ScatterChart.Series(
+                name: group.key, colour: ChartPalette.series(index), shape: MarkerShape.series(index),
+                points: group.value.map { line in
+                    (line.dwMedian!, line.ctdiVolMedian!, "\(group.key), Dw \(line.sizeBand) cm: median CTDIvol \(HTML.number(line.ctdiVolMedian)) mGy, \(line.exams) exams")
+                },
+                connected: true)
+        }
+        let more = groups.count > chartedGroups ? " (the \(chartedGroups) with the most exams of \(groups.count))" : ""
+        return ScatterChart(
+            id: "typical-values-by-size", title: "Median CTDIvol by patient size",
+            description: "Median CTDIvol of each water-equivalent diameter band against the band's median Dw, for \(series.count) groups\(more).",
+            xTitle: "Water-equivalent diameter Dw, band median (cm)", yTitle: "Median CTDIvol (mGy)", series: series).svg
     }
 
     static func medianAnd75th(_ median: Double?, _ upper: Double?) -> SortableTable.Cell {
