@@ -52,6 +52,9 @@ struct ReceiveCommand: ParsableCommand {
     @Option(name: .long, help: "STOW-RS: a file whose first line is the Authorization header value senders must send (e.g. Bearer …).")
     var stowAuthorizationFile: String?
 
+    @Option(name: .long, help: "STOW-RS: the largest request body taken, in MB; a larger one is refused (413) and removed.")
+    var stowMaxMegabytes = STOWReceiver.defaultMaximumBytes >> 20
+
     @Option(name: .long, help: "Scan the folder once senders have been quiet this many seconds and something new arrived: `ctdose scan INTO` with the arguments after `--`.")
     var scanAfter: Double?
 
@@ -66,6 +69,7 @@ struct ReceiveCommand: ParsableCommand {
         if scanAfter == nil && !scanArguments.isEmpty { throw ValidationError("arguments after `--` are the scan's: give --scan-after too") }
         if stowAuthorizationFile != nil && stowPort == nil { throw ValidationError("--stow-authorization-file goes with --stow-port") }
         if stowPort != nil && stowPort == local.port { throw ValidationError("--stow-port must differ from --port") }
+        if !(1...(1 << 20)).contains(stowMaxMegabytes) { throw ValidationError("--stow-max-megabytes must be 1 to 1048576") }
         _ = try stowAuthorization()
     }
 
@@ -121,7 +125,7 @@ struct ReceiveCommand: ParsableCommand {
         }
         let stow = try stowPort.map { stowPort in
             try STOWReceiver(folder: folder, port: stowPort, tls: tls.settings, authorization: try stowAuthorization(), everyClass: everyClass,
-                             events: events)
+                             maximumBytes: stowMaxMegabytes << 20, events: events)
         }
         defer { stow?.close() }
         if let stow { logger.info("receiving STOW-RS on port \(stow.port)\(tls.settings == nil ? "" : " (HTTPS)") at …/studies") }

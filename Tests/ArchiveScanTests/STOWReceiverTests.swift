@@ -163,6 +163,42 @@ struct STOWReceiverTests {
         #expect(try STOWClient.post(url, body: body).status == 200)  // and it still serves
     }
 
+    /// A body over the limit is refused with 413: at once when its Content-Length says so, and when a
+    /// chunked body passes the limit on the way (what came of it removed); one under it is stored.
+    @Test func aBodyOverTheLimitIsRefused() throws {
+        let folder = try IncomingFolder(try StoreFixture.temporaryFolder("stow-limit") + "/in")
+        let ended = Mutex<[Int]>([])
+        let receiver = try STOWReceiver(folder: folder, host: "127.0.0.1", port: 0, maximumBytes: 100_000) { event in
+            if case .webStoreEnded(_, let status, _, _) = event { ended.withLock { $0.append(status) } }
+        }
+        defer { receiver.close() }
+        let url = "http://127.0.0.1:\(receiver.port)/dicom-web/studies"
+        let large = STOWClient.body(try STOWClient.dicomParts(Array(TestPACS.sampleFiles.prefix(3))))
+        #expect(large.count > 100_000)
+        #expect(try STOWClient.post(url, body: large).status == 413)
+
+        let socket = try #require(ReceiveTests.connectedSocket(port: UInt16(receiver.port)))
+        defer { close(socket) }
+        var request = Data(("POST /dicom-web/studies HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                            + "Content-Type: multipart/related; type=\"application/dicom\"; boundary=\(STOWClient.boundary)\r\n\r\n").utf8)
+        for start in stride(from: 0, to: large.count, by: 16_384) {
+            let chunk = large[start..<min(start + 16_384, large.count)]
+            request += Data((String(chunk.count, radix: 16) + "\r\n").utf8) + chunk + Data("\r\n".utf8)
+        }
+        request += Data("0\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer = [UInt8](repeating: 0, count: 512)
+        let got = recv(socket, &answer, answer.count, 0)
+        #expect(String(decoding: answer.prefix(max(got, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 413"))
+        #expect(ScanWhenIdleTests.eventually(10) { ended.withLock { $0 } == [413] })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.root + "/" + IncomingFolder.receivingFolderName).isEmpty)
+        #expect(ReceiveTests.files(under: folder.root).isEmpty)
+
+        let small = STOWClient.body(try STOWClient.dicomParts([SampleExamTests.folder + "/dose-report/SR0001.dcm"]))
+        #expect(small.count < 100_000)
+        #expect(try STOWClient.post(url, body: small).status == 200 && ReceiveTests.files(under: folder.root).count == 1)
+    }
+
     /// With an Authorization value, a request without it (or with another) is refused with 401.
     @Test func theAuthorizationIsRequired() throws {
         let (receiver, folder) = try Self.receiver(authorization: "Bearer s3cret")

@@ -11,16 +11,22 @@ import NIOSSL
 /// then split into its objects, each put in place as the DICOM receiver puts them, and the sender gets
 /// the Store Instances Response (`STOWResponse`). Over HTTPS with `tls` (its key and certificate; with
 /// trusted certificates, clients must present one they sign); with `authorization`, requests must carry
-/// exactly that Authorization header value. SwiftNIO serves the connections.
+/// exactly that Authorization header value; a body larger than `maximumBytes` is refused (413) and
+/// what came of it removed. SwiftNIO serves the connections.
 public final class STOWReceiver: Sendable {
+    /// The default largest body: a CT study of several thousand images, sent as one request.
+    public static let defaultMaximumBytes = 4 << 30
+
     private let channel: any Channel
     /// The port listened on (the one asked for, or the one the system chose for 0).
     public let port: Int
 
     public init(folder: IncomingFolder, host: String = "0.0.0.0", port: UInt16, tls: TLSSettings? = nil, authorization: String? = nil,
-                everyClass: Bool = false, events: @escaping @Sendable (IncomingFolder.Event) -> Void = { _ in }) throws {
+                everyClass: Bool = false, maximumBytes: Int = STOWReceiver.defaultMaximumBytes,
+                events: @escaping @Sendable (IncomingFolder.Event) -> Void = { _ in }) throws {
         let context = try tls.map(Self.serverContext)
-        let settings = STOWRequestHandler.Settings(folder: folder, authorization: authorization, everyClass: everyClass, events: events)
+        let settings = STOWRequestHandler.Settings(folder: folder, authorization: authorization, everyClass: everyClass, maximumBytes: maximumBytes,
+                                                   events: events)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -72,12 +78,13 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let folder: IncomingFolder
         let authorization: String?
         let everyClass: Bool
+        let maximumBytes: Int
         let events: @Sendable (IncomingFolder.Event) -> Void
     }
 
     private let settings: Settings
     /// The request being received: its head, the body's boundary and file.
-    private var request: (head: HTTPRequestHead, boundary: String, file: String, handle: FileHandle)?
+    private var request: (head: HTTPRequestHead, boundary: String, file: String, handle: FileHandle, bytes: Int)?
     /// A request refused from its head: its body is read and dropped, then this is the answer.
     private var refusal: (head: HTTPRequestHead, status: HTTPResponseStatus, text: String)?
     private var client = "?"
@@ -113,22 +120,27 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 refusal = (head, .internalServerError, "cannot write into the receiving folder")
                 return
             }
-            request = (head, boundary, file, handle)
+            request = (head, boundary, file, handle, 0)
             settings.folder.countWebStoreRequest()
             settings.events(.webStoreStarted(client: client))
             if head.headers[canonicalForm: "Expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
         case .body(let buffer):
-            guard let request else { return }
+            guard var request else { return }
+            request.bytes += buffer.readableBytes
+            self.request = request
             do {
+                guard request.bytes <= settings.maximumBytes else { throw BodyTooLarge() }
                 try request.handle.write(contentsOf: buffer.readableBytesView)
             } catch {
                 self.request = nil
                 try? request.handle.close()
                 try? FileManager.default.removeItem(atPath: request.file)
-                refusal = (request.head, .internalServerError, "cannot write into the receiving folder")
-                settings.events(.webStoreEnded(client: client, status: 500, stored: 0, failed: 0))
+                let tooLarge = error is BodyTooLarge
+                refusal = (request.head, tooLarge ? .payloadTooLarge : .internalServerError,
+                           tooLarge ? "the body is larger than \(settings.maximumBytes) bytes" : "cannot write into the receiving folder")
+                settings.events(.webStoreEnded(client: client, status: tooLarge ? 413 : 500, stored: 0, failed: 0))
             }
         case .end:
             if let refusal {
@@ -165,6 +177,9 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let wanted = settings.authorization, head.headers.first(name: "Authorization") != wanted {
             return (.unauthorized, "an Authorization header is required")
         }
+        if let length = head.headers.first(name: "Content-Length").flatMap({ Int($0) }), length > settings.maximumBytes {
+            return (.payloadTooLarge, "the body is larger than \(settings.maximumBytes) bytes")
+        }
         let contentType = head.headers.first(name: "Content-Type") ?? ""
         guard contentType.lowercased().hasPrefix("multipart/related"), MultipartBody.boundary(ofContentType: contentType) != nil else {
             return (.unsupportedMediaType, "STOW-RS: multipart/related with a boundary")
@@ -174,6 +189,8 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         return nil
     }
+
+    struct BodyTooLarge: Error {}
 
     /// Splits the body into its objects and puts each in place; the body's file is removed.
     static func store(file: String, boundary: String, settings: Settings) -> STOWResponse {
@@ -198,7 +215,7 @@ final class STOWRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respond(context: ChannelHandlerContext, head request: HTTPRequestHead, status: HTTPResponseStatus, contentType: String, body: Data) {
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count))])
         if status == .unauthorized { headers.add(name: "WWW-Authenticate", value: #"Bearer realm="ctdose""#) }
-        let keepAlive = request.isKeepAlive && status != .unauthorized
+        let keepAlive = request.isKeepAlive && status != .unauthorized && status != .payloadTooLarge
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
