@@ -156,7 +156,10 @@ struct ReceiveTests {
         let storescu = try #require(Self.tool("storescu")), echoscu = try #require(Self.tool("echoscu"))
         var generator = SystemRandomNumberGenerator()
         let payloads: [[UInt8]] = [
-            (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
+            // An HTTP request to the DICOM port: its first byte, "G", is no PDU type. (Random first bytes
+            // would fail 6 times in 256: DCMTK drops a connection that opens with a PDU of types 2 to 7,
+            // such as an A-ABORT, without a reason, as it drops one closed at once.)
+            Array("GET / HTTP/1.1\r\n".utf8) + (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
             [0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x41, count: 64),  // A-ASSOCIATE-RQ PDU, length 4 GB
             [],
         ]
@@ -178,7 +181,7 @@ struct ReceiveTests {
         // health check) is not.
         let reported = failures.withLock { $0 }
         #expect(reported.count == 2 && reported.allSatisfy { $0.contains("was not an association request") }, "\(reported)")
-        #expect(reported.contains { $0.contains("Unrecognized PDU type") } && reported.contains { $0.contains("PDU too large") }, "\(reported)")
+        #expect(reported.contains { $0.contains("Unrecognized PDU type: 47") } && reported.contains { $0.contains("PDU too large") }, "\(reported)")
     }
 
     @Test func aTakenPortIsAnErrorNamingIt() throws {
