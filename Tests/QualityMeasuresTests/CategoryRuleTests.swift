@@ -125,6 +125,10 @@ struct CategoryRuleTests {
         let assigner = try CategoryAssigner(rules: CategoryRuleSet.bundled())
         let target = ExamDescriptors(studyDescription: "CT EXAM", targetRegions: [CodedConcept("51185008", "SCT")])
         #expect(assigner.assign(target).categoryId == "chestRoutineDose")
+        // One code for three regions (CID 4030; R-FAB56 as the corpus's Toshiba RDSR writes it).
+        for code in [CodedConcept("R-FAB56", "SRT", "Chest, Abdomen and Pelvis"), CodedConcept("416775004", "SCT")] {
+            #expect(assigner.assign(ExamDescriptors(targetRegions: [code])).categoryId == "simultaneousChestAbdomenPelvis")
+        }
         #expect(assigner.assign(ExamDescriptors(bodyPartsExamined: ["HEAD"])).categoryId == "headRoutineDose")
         let series = ExamDescriptors(studyDescription: "CT HEAD", seriesDescriptions: ["Lung 1.0 B70f"])
         #expect(assigner.assign(series).categoryId == "headRoutineDose")
