@@ -19,6 +19,8 @@ public struct ExamRecord: Codable, Sendable {
         public var xRaySources: [XRaySourceParameters]
         public var doseCheck: DoseCheckDetails?
         public var vendorSize: VendorSizeEstimate?
+        /// The scanner's own estimate (DCM 113839), mSv.
+        public var reportedEffectiveDoseMillisieverts: Double?
         public var source: String
         public var reportedBy: [String]
         public var localizerSeriesUID: String?
@@ -67,7 +69,7 @@ public struct ExamRecord: Codable, Sendable {
                 ctdiVol: e.ctdiVolMilligray, dlp: e.dlpMilligrayCentimeters, phantom: e.phantom.rawValue,
                 scanningLength: e.scanningLengthMillimeters, exposureTime: e.exposureTimeSeconds, pitchFactor: e.pitchFactor,
                 nominalTotalCollimation: e.nominalTotalCollimationMillimeters, xRaySources: e.xRaySources,
-                doseCheck: e.doseCheck, vendorSize: e.vendorSize, source: e.source.rawValue, reportedBy: item.reportedBy,
+                doseCheck: e.doseCheck, vendorSize: e.vendorSize, reportedEffectiveDoseMillisieverts: e.effectiveDoseMillisievert, source: e.source.rawValue, reportedBy: item.reportedBy,
                 localizerSeriesUID: item.localizerSeriesUID, diagnosticSeriesUID: item.diagnosticSeriesUID,
                 seriesUIDs: item.seriesUIDs)
         }

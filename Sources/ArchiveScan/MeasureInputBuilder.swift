@@ -32,7 +32,8 @@ public enum MeasureInputBuilder {
                     eventUID: e.irradiationEventUID, acquisitionType: e.acquisitionType,
                     ctdiVolMilligray: e.ctdiVolMilligray, dlpMilligrayCentimeters: e.dlpMilligrayCentimeters,
                     phantom: phantom(e.phantom), scanningLengthCentimeters: e.scanningLengthMillimeters.map { $0 / 10 },
-                    seriesKey: item.diagnosticSeriesUID)
+                    seriesKey: item.diagnosticSeriesUID, acquisitionProtocol: e.acquisitionProtocol,
+                    targetRegion: e.targetRegion.flatMap { $0.value.isEmpty ? nil : $0 })
             })
         let scanner = [exam.equipment?.stationName, exam.equipment?.model].compactMap { $0 }.joined(separator: " / ")
         return MeasureExamInput(

@@ -164,7 +164,7 @@ struct StudyRenderer: Sendable {
         return ScanOutputStream.RenderedStudy(
             examJSONLine: try ScanStore.encoder().encode(record) + Data("\n".utf8),
             examLine: CSVTable.line(ScanOutputWriter.examRow(record)),
-            eventLines: ScanOutputWriter.eventRows(record).map(CSVTable.line).joined(),
+            eventLines: ScanOutputWriter.eventRows(record, effectiveDose: measure?.result.effectiveDose).map(CSVTable.line).joined(),
             sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
             findingLines: FindingsCSV.rows(study.findings),
             thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },

@@ -1,5 +1,6 @@
 import CSVFormat
 import DoseModel
+import DosePhysics
 import DoseValidation
 import Foundation
 import QualityMeasures
@@ -111,11 +112,14 @@ public struct ScanOutputWriter: Sendable {
             "studyInstanceUID", "irradiationEventUID", "acquisitionType", "acquisitionProtocol", "targetRegion",
             "ctdiVol_mGy", "dlp_mGycm", "phantom", "scanningLength_mm", "exposureTime_s", "pitchFactor",
             "nominalTotalCollimation_mm", "kvp_kV", "tubeCurrent_mA", "xRaySourceCount", "doseCheckAlert", "source",
-            "localizerSeriesUID", "diagnosticSeriesUID",
+            "localizerSeriesUID", "diagnosticSeriesUID", "reportedEffectiveDose_mSv", "effectiveDoseRegion",
+            "effectiveDoseCoefficient_mSvPerMGycm", "effectiveDose_mSv", "effectiveDoseNote",
     ]
 
-    static func eventRows(_ r: ExamRecord) -> [[String?]] {
-            r.events.map { e in
+    /// `effectiveDose`: the exam's estimate, its events in the record's order (both from the exam's events).
+    static func eventRows(_ r: ExamRecord, effectiveDose: EffectiveDoseEstimate? = nil) -> [[String?]] {
+            r.events.enumerated().map { index, e in
+                let share = effectiveDose.flatMap { index < $0.events.count ? $0.events[index] : nil }
                 let alert = e.doseCheck.map { check in
                     check.dlpAlertValueMilligrayCentimeters != nil || check.ctdiVolAlertValueMilligray != nil
                         || !check.reasonsForProceeding.isEmpty ? "alert" : "notification"
@@ -128,6 +132,9 @@ public struct ScanOutputWriter: Sendable {
                     e.xRaySources.compactMap(\.kvp).map(CSVTable.number).joined(separator: ";"),
                     e.xRaySources.compactMap(\.tubeCurrentMilliampere).map(CSVTable.number).joined(separator: ";"),
                     "\(e.xRaySources.count)", alert, e.source, e.localizerSeriesUID, e.diagnosticSeriesUID,
+                    e.reportedEffectiveDoseMillisieverts.map(CSVTable.number), share?.region?.rawValue,
+                    share?.millisievertsPerMilligrayCentimeter.map(CSVTable.number), share?.millisieverts.map(CSVTable.decimal),
+                    share.map { [$0.regionSource, $0.note].compactMap { $0 }.joined(separator: "; ") },
                 ]
             }
     }

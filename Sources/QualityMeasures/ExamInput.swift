@@ -38,11 +38,14 @@ public struct IrradiationEventDose: Sendable, Codable, Hashable {
     public var phantom: DosimetryPhantom?
     public var scanningLengthCentimeters: Double?
     public var seriesKey: String?
+    /// What the event scanned, for its effective dose coefficient.
+    public var acquisitionProtocol: String?
+    public var targetRegion: CodedConcept?
 
     public init(
         eventUID: String? = nil, acquisitionType: CTAcquisitionType, ctdiVolMilligray: Double? = nil,
         dlpMilligrayCentimeters: Double? = nil, phantom: DosimetryPhantom? = nil, scanningLengthCentimeters: Double? = nil,
-        seriesKey: String? = nil
+        seriesKey: String? = nil, acquisitionProtocol: String? = nil, targetRegion: CodedConcept? = nil
     ) {
         self.eventUID = eventUID
         self.acquisitionType = acquisitionType
@@ -51,6 +54,8 @@ public struct IrradiationEventDose: Sendable, Codable, Hashable {
         self.phantom = phantom
         self.scanningLengthCentimeters = scanningLengthCentimeters
         self.seriesKey = seriesKey
+        self.acquisitionProtocol = acquisitionProtocol
+        self.targetRegion = targetRegion
     }
 }
 

@@ -20,6 +20,9 @@ public struct ExamMeasureResult: Sendable, Codable, Equatable {
     /// Auxiliary SSDE (not part of the measure).
     public var ssde: ExamSSDE?
     public var ssdeAnatomy: ScannedAnatomy
+    /// Effective dose from DLP and region coefficients (not part of the measure); nil in results stored
+    /// before it existed.
+    public var effectiveDose: EffectiveDoseEstimate?
     public var verdict: Verdict
     public var reason: VerdictReason
     public var reasonText: String
@@ -88,6 +91,8 @@ public struct ExamEvaluator {
             scanner: exam.scanner, setting: configuration.careSettings.settings[exam.studyInstanceUID], period: period,
             measureVersion: version, assignment: assignment, category: category, age: age, sizeAdjustedDose: nil,
             sizeAdjustedDoseFailure: nil, noise: exam.noise, ssde: ssde(exam, anatomy: anatomy), ssdeAnatomy: anatomy,
+            effectiveDose: EffectiveDoseRegions.estimate(
+                exam, assigner: assigner, assignment: assignment, category: category, table: configuration.effectiveDoseCoefficients),
             verdict: .notEvaluable, reason: .uncategorized, reasonText: "", noiseOutOfRange: nil, sadOutOfRange: nil, input: exam)
         if let category {
             switch sizeAdjustedDose(exam, category: category, dlpDefinition: configuration.dlpDefinition, diameterMethod: configuration.diameterMethod) {

@@ -7,7 +7,7 @@ public enum MeasureCSVWriter {
         "studyInstanceUID", "patientPseudonym", "scanDateTime", "measurementPeriod", "measureVersion", "setting", "scanner",
         "category", "categoryCode", "categoryRule", "sizeAdjustedDose_mGycm", "sadMethod", "sadProvisional", "sadCoefficientSource",
         "dlp_mGycm", "dlpDefinition", "diameter_cm", "diameterMethod", "diameterSource", "globalNoise_hu", "noiseMethod",
-        "ssde_mGy", "ssdeNote", "sadThreshold_mGycm", "noiseThreshold_hu", "ageAtPeriodStart_years", "ageBasis",
+        "ssde_mGy", "ssdeNote", "effectiveDose_mSv", "effectiveDoseMethod", "sadThreshold_mGycm", "noiseThreshold_hu", "ageAtPeriodStart_years", "ageBasis",
         "verdict", "reasonCode", "reason",
     ]
 
@@ -38,6 +38,7 @@ public enum MeasureCSVWriter {
             sad?.diameterMethod.rawValue ?? "", sad?.diameterSource.rawValue ?? "",
             number(exam.noise?.valueHounsfield), exam.noise?.method ?? "",
             number(exam.ssde?.examSSDE?.ssdeMilligray), ssdeNotes.joined(separator: "; "),
+            number(exam.effectiveDose?.millisieverts), exam.effectiveDose?.methodText ?? "",
             threshold(exam.category?.sadThresholdMilligrayCentimeters), threshold(exam.category?.noiseThresholdHounsfield),
             exam.age.ageAtPeriodStartYears.map(String.init) ?? "", exam.age.basis.rawValue,
             exam.verdict.rawValue, exam.reason.rawValue, exam.reasonText,

@@ -16,6 +16,8 @@ public struct MeasureConfiguration: Sendable {
     public var careSettings: CareSettingMapping
     /// Typical values (typical-values.csv): size bands, minimum exams, reference levels.
     public var typicalValues: TypicalValueSettings
+    /// DLP-to-effective-dose coefficients (default AAPM Report 96).
+    public var effectiveDoseCoefficients: EffectiveDoseCoefficientTable = .aapmReport96
 
     public init(
         measurementPeriod: MeasurementPeriod? = nil, measureVersion: MeasureVersion? = nil,

@@ -51,13 +51,17 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Patient's Weight range, kg, of the standard-weight typical values (default 60:80; \"\" for none).")
     var standardWeight: String?
 
+    @Option(name: .long, help: "DLP-to-effective-dose coefficients replacing AAPM Report 96's (CSV: region,age,phantom,k_mSvPerMGycm[,source]).")
+    var effectiveDoseCoefficients: String?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
         return MeasureOptions(period: period, careSettingsFile: absolute(careSettings), categoryRulesFile: absolute(categoryRules),
                               dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
                               typicalValues: TypicalValueOptions(referenceLevelFile: absolute(drlTable), sizeBands: sizeBands,
-                                                                 minimumExams: drlMinimumExams, standardWeight: standardWeight))
+                                                                 minimumExams: drlMinimumExams, standardWeight: standardWeight),
+                              effectiveDoseCoefficientFile: absolute(effectiveDoseCoefficients))
     }
 }
 

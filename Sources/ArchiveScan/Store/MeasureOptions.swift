@@ -3,7 +3,7 @@ import QualityMeasures
 import ResultStore
 
 /// The measure choices of a scan (`--period`, `--care-settings`, `--category-rules`,
-/// `--dlp-definition`, `--diameter-method`, the typical values' options), stored with each run so that `ctdose export` evaluates
+/// `--dlp-definition`, `--diameter-method`, `--effective-dose-coefficients`, the typical values' options), stored with each run so that `ctdose export` evaluates
 /// exactly as the scan did unless told otherwise.
 public struct MeasureOptions: Sendable, Codable, Equatable {
     public var period: Int?
@@ -13,15 +13,19 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var diameterMethod: DiameterMethod?
     /// `nil` in the records of scans before typical values existed.
     public var typicalValues: TypicalValueOptions?
+    /// A CSV of DLP-to-effective-dose coefficients replacing AAPM Report 96's.
+    public var effectiveDoseCoefficientFile: String?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
-                dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil) {
+                dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
+                effectiveDoseCoefficientFile: String? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
         self.dlpDefinition = dlpDefinition
         self.diameterMethod = diameterMethod
         self.typicalValues = typicalValues
+        self.effectiveDoseCoefficientFile = effectiveDoseCoefficientFile
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -31,7 +35,8 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             period: period ?? stored.period, careSettingsFile: careSettingsFile ?? stored.careSettingsFile,
             categoryRulesFile: categoryRulesFile ?? stored.categoryRulesFile,
             dlpDefinition: dlpDefinition ?? stored.dlpDefinition, diameterMethod: diameterMethod ?? stored.diameterMethod,
-            typicalValues: (typicalValues ?? TypicalValueOptions()).filled(from: stored.typicalValues))
+            typicalValues: (typicalValues ?? TypicalValueOptions()).filled(from: stored.typicalValues),
+            effectiveDoseCoefficientFile: effectiveDoseCoefficientFile ?? stored.effectiveDoseCoefficientFile)
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -44,6 +49,15 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettingsFile, encoding: .utf8))
         }
         measures.typicalValues = try (typicalValues ?? TypicalValueOptions()).settings(catalog: measures.catalog)
+        if let effectiveDoseCoefficientFile {
+            do {
+                measures.effectiveDoseCoefficients = try EffectiveDoseCoefficientFile.parse(
+                    csv: String(contentsOfFile: effectiveDoseCoefficientFile, encoding: .utf8),
+                    name: URL(fileURLWithPath: effectiveDoseCoefficientFile).lastPathComponent)
+            } catch {
+                throw TypicalValueOptions.InvalidMeasureFile(path: effectiveDoseCoefficientFile, reason: String(describing: error))
+            }
+        }
         return measures
     }
 }
@@ -85,7 +99,7 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
                 settings.referenceLevels = try ReferenceLevelTable.parse(
                     csv: String(contentsOfFile: referenceLevelFile, encoding: .utf8), catalog: catalog, sizeBands: settings.sizeBands)
             } catch {
-                throw InvalidReferenceLevelFile(path: referenceLevelFile, reason: String(describing: error))
+                throw InvalidMeasureFile(path: referenceLevelFile, reason: String(describing: error))
             }
         }
         return settings
@@ -96,7 +110,8 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
         var description: String { "--drl-minimum-exams \(value): give 1 or more" }
     }
 
-    struct InvalidReferenceLevelFile: Error, CustomStringConvertible {
+    /// A measure input file (reference levels, coefficients) that cannot be used, named with the reason.
+    struct InvalidMeasureFile: Error, CustomStringConvertible {
         var path: String
         var reason: String
         var description: String { "\(path): \(reason)" }
