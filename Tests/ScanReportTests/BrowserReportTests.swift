@@ -46,9 +46,9 @@ struct BrowserReportTests {
         let dom = try chromium.run(["--dump-dom", "file://" + path])
         #expect(dom.status == 0)
         for id in ScanReportPage.sectionIDs { #expect(dom.stdout.contains("<section id=\"\(id)\""), "section \(id)") }
-        // 2 category scatter charts + 3 box charts by scanner + 3 by protocol.
-        #expect(Self.count("role=\"img\"", in: dom.stdout) == 8)
-        #expect(Self.count("<svg ", in: dom.stdout) == 8)
+        // 2 category scatter charts + 4 box charts (CTDIvol, DLP, SSDE, effective dose) by scanner + 4 by protocol.
+        #expect(Self.count("role=\"img\"", in: dom.stdout) == 10)
+        #expect(Self.count("<svg ", in: dom.stdout) == 10)
         #expect(dom.stdout.contains("<dd id=\"summary-exams\">1</dd>"))
         #expect(dom.stdout.contains("<dd id=\"summary-dates\">2025-03-15</dd>"))
         #expect(Self.bodyRows(table: "category-rates", in: dom.stdout) == 1)
@@ -63,7 +63,7 @@ struct BrowserReportTests {
         // buttons. (Headless Chromium cannot dump or screenshot with scripts disabled, so this is checked
         // on the file.)
         #expect(!html.contains("<button"))
-        #expect(Self.count("role=\"img\"", in: html) == 8)
+        #expect(Self.count("role=\"img\"", in: html) == 10)
         #expect(Self.bodyRows(table: "sensitivity-table", in: html) == 5)
 
         let screenshot = path.replacingOccurrences(of: ".html", with: ".png")

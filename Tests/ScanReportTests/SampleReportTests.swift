@@ -58,6 +58,7 @@ import Testing
         #expect(ctdi.count == 1 && ctdi.median == 12.5)  // the spiral event only
         #expect(d.summary(.dlp, month: "2025-03")?.median == 150)
         #expect(abs((d.summary(.ssde, month: "2025-03")?.median ?? 0) - Self.measures[0].ssdeMilligray!) < 1e-9)
+        #expect(d.summary(.effectiveDose, month: "2025-03")?.median == 2.39)  // 159.6 mGy·cm × 0.015 (AAPM Report 96, adult abdomen-pelvis)
     }
 
     @Test func inRangeExamWithoutFindingsIsNotFlagged() {

@@ -5,13 +5,14 @@ import QualityMeasures
 
 /// The dose quantities summarised per group and month.
 public enum DoseQuantity: String, Sendable, CaseIterable {
-    case ctdiVol, dlp, ssde
+    case ctdiVol, dlp, ssde, effectiveDose
 
     public var title: String {
         switch self {
         case .ctdiVol: return "CTDIvol"
         case .dlp: return "DLP"
         case .ssde: return "SSDE"
+        case .effectiveDose: return "Effective dose"
         }
     }
 
@@ -19,6 +20,7 @@ public enum DoseQuantity: String, Sendable, CaseIterable {
         switch self {
         case .ctdiVol, .ssde: return "mGy"
         case .dlp: return "mGy·cm"
+        case .effectiveDose: return "mSv"
         }
     }
 }
@@ -30,10 +32,11 @@ public enum DoseGrouping: String, Sendable, CaseIterable {
     public var title: String { self == .scanner ? "scanner" : "protocol" }
 }
 
-/// CTDIvol, DLP and SSDE distributions of one group (a scanner or an acquisition protocol), by month.
-/// CTDIvol and DLP are per irradiation event, localizers (constant angle) left out. SSDE is per exam
-/// (the exam SSDE of measure.csv, else the mean of the series SSDEs of exams.jsonl), counted once for
-/// the exam's scanner and once for each distinct protocol of its non-localizer events.
+/// CTDIvol, DLP, SSDE and effective dose distributions of one group (a scanner or an acquisition
+/// protocol), by month. CTDIvol and DLP are per irradiation event, localizers (constant angle) left out.
+/// SSDE (the exam SSDE of measure.csv, else the mean of the series SSDEs of exams.jsonl) and effective
+/// dose (the estimate of measure.csv) are per exam, counted once for the exam's scanner and once for
+/// each distinct protocol of its non-localizer events.
 public struct DoseDistribution: Sendable, Equatable {
     public struct Month: Sendable, Equatable {
         /// "YYYY-MM" or "undated".
@@ -59,8 +62,8 @@ public struct DoseDistribution: Sendable, Equatable {
 
         public init(grouping: DoseGrouping) { self.grouping = grouping }
 
-        /// `examSSDE`: the exam's SSDE in measure.csv, if any.
-        public mutating func add(_ exam: ExamRecord, examSSDE: Double?) {
+        /// `examSSDE`, `examEffectiveDose`: the exam's values in measure.csv, if any.
+        public mutating func add(_ exam: ExamRecord, examSSDE: Double?, examEffectiveDose: Double? = nil) {
             let month = StudyMonth.month(exam.studyDate)
             var counted: Set<String> = []
             func add(_ group: String, _ quantity: DoseQuantity, _ value: Double?) {
@@ -78,7 +81,10 @@ public struct DoseDistribution: Sendable, Equatable {
             }
             let seriesSSDE = exam.seriesMeasurements.compactMap(\.ssdeMilligray)
             let ssde = examSSDE ?? (seriesSSDE.isEmpty ? nil : seriesSSDE.reduce(0, +) / Double(seriesSSDE.count))
-            for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) { add(group, .ssde, ssde) }
+            for group in (groups.isEmpty && grouping == .scanner ? [ScannerName.of(exam)] : groups) {
+                add(group, .ssde, ssde)
+                add(group, .effectiveDose, examEffectiveDose)
+            }
         }
 
         /// One distribution per group, largest group (most exams) first, then by name.

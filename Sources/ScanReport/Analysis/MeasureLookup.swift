@@ -1,10 +1,11 @@
-/// measure.csv reduced to what the other analyses look up per exam (its verdict and SSDE) and the DLP
+/// measure.csv reduced to what the other analyses look up per exam (verdict, SSDE, effective dose) and the DLP
 /// definition of the run. Built in one pass over the rows; the first row of an exam counts.
 public struct MeasureLookup: Sendable {
     struct Entry: Sendable {
         /// inRange, outOfRange, excluded or notEvaluable (short strings: stored inline).
         var verdict: String
         var ssdeMilligray: Double?
+        var effectiveDoseMillisieverts: Double?
     }
 
     private var entries: [String: Entry] = [:]
@@ -18,10 +19,12 @@ public struct MeasureLookup: Sendable {
     public mutating func add(_ row: MeasureRow) {
         if dlpDefinition == nil { dlpDefinition = row.dlpDefinition }
         guard entries[row.studyInstanceUID] == nil else { return }
-        entries[row.studyInstanceUID] = Entry(verdict: row.verdict, ssdeMilligray: row.ssdeMilligray)
+        entries[row.studyInstanceUID] = Entry(verdict: row.verdict, ssdeMilligray: row.ssdeMilligray,
+                                              effectiveDoseMillisieverts: row.effectiveDoseMillisieverts)
     }
 
     public func verdict(of studyInstanceUID: String) -> String? { entries[studyInstanceUID]?.verdict }
     public func ssdeMilligray(of studyInstanceUID: String) -> Double? { entries[studyInstanceUID]?.ssdeMilligray }
+    public func effectiveDoseMillisieverts(of studyInstanceUID: String) -> Double? { entries[studyInstanceUID]?.effectiveDoseMillisieverts }
     public func isOutOfRange(_ studyInstanceUID: String) -> Bool { verdict(of: studyInstanceUID) == "outOfRange" }
 }

@@ -60,8 +60,9 @@ public struct ReportContent: Sendable {
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
-            byScanner.add(exam, examSSDE: ssde)
-            byProtocol.add(exam, examSSDE: ssde)
+            let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
+            byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
+            byProtocol.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
             selection.add(exam)
         }
         try folder.forEachRow(of: .problems) { summary.add(ProblemRow($0)) }

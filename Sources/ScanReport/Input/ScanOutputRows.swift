@@ -17,6 +17,8 @@ public struct MeasureRow: Sendable, Equatable {
     public var diameterMethod: String?
     public var globalNoiseHounsfield: Double?
     public var ssdeMilligray: Double?
+    /// The estimate from DLP and region coefficients (absent in folders written before it existed).
+    public var effectiveDoseMillisieverts: Double?
     public var sadThresholdMilligrayCentimeters: Double?
     public var noiseThresholdHounsfield: Double?
     /// inRange, outOfRange, excluded or notEvaluable.
@@ -40,6 +42,7 @@ public struct MeasureRow: Sendable, Equatable {
         diameterMethod = row.text("diameterMethod")
         globalNoiseHounsfield = row.number("globalNoise_hu")
         ssdeMilligray = row.number("ssde_mGy")
+        effectiveDoseMillisieverts = row.number("effectiveDose_mSv")
         sadThresholdMilligrayCentimeters = row.number("sadThreshold_mGycm")
         noiseThresholdHounsfield = row.number("noiseThreshold_hu")
         verdict = row["verdict"]

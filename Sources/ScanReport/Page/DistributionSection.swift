@@ -1,6 +1,6 @@
 import QualityMeasures
 
-/// "Dose by scanner" and "Dose by protocol": CTDIvol, DLP and SSDE per month as box plots, with the
+/// "Dose by scanner" and "Dose by protocol": CTDIvol, DLP, SSDE and effective dose per month as box plots, with the
 /// median and IQR in a table.
 enum DistributionSection {
     /// Groups drawn in a chart (one colour each); the table lists them all.
@@ -9,7 +9,8 @@ enum DistributionSection {
     static func html(_ distributions: [DoseDistribution], grouping: DoseGrouping) -> String {
         let id = grouping == .scanner ? "by-scanner" : "by-protocol"
         var out = "<section id=\"\(id)\" aria-labelledby=\"\(id)-heading\"><h2 id=\"\(id)-heading\">Dose by \(grouping.title)</h2>"
-        out += "<p>CTDIvol and DLP per irradiation event as reported (localizers left out); SSDE per exam (exam SSDE of measure.csv). "
+        out += "<p>CTDIvol and DLP per irradiation event as reported (localizers left out); SSDE and effective dose per exam "
+            + "(exam SSDE and DLP-based estimate of measure.csv). "
             + "Boxes: interquartile range; thick line: median; whiskers: minimum and maximum.</p>"
         guard !distributions.isEmpty else { return out + "<p>No dose values.</p></section>" }
         let months = Array(Set(distributions.flatMap { $0.months.map(\.month) })).sorted()
@@ -44,13 +45,15 @@ enum DistributionSection {
         for d in distributions {
             for m in d.months {
                 rows.append([.text(d.group), .text(m.month), .count(m.summaries[.ctdiVol]?.count ?? 0),
-                             cell(m.summaries[.ctdiVol]), cell(m.summaries[.dlp]), cell(m.summaries[.ssde])])
+                             cell(m.summaries[.ctdiVol]), cell(m.summaries[.dlp]), cell(m.summaries[.ssde]),
+                             cell(m.summaries[.effectiveDose])])
             }
         }
         return SortableTable(
             id: "\(id)-table", caption: "Median (IQR) per \(grouping.title) and month",
             columns: [.init(grouping.title.prefix(1).uppercased() + grouping.title.dropFirst()), .init("Month"), .init("Events with CTDIvol", numeric: true),
-                      .init("CTDIvol (mGy)", numeric: true), .init("DLP (mGy·cm)", numeric: true), .init("SSDE (mGy)", numeric: true)],
+                      .init("CTDIvol (mGy)", numeric: true), .init("DLP (mGy·cm)", numeric: true), .init("SSDE (mGy)", numeric: true),
+                      .init("Effective dose (mSv)", numeric: true)],
             rows: rows)
     }
 }
