@@ -134,7 +134,9 @@ public struct ScanOutputWriter: Sendable {
                     "\(e.xRaySources.count)", alert, e.source, e.localizerSeriesUID, e.diagnosticSeriesUID,
                     e.reportedEffectiveDoseMillisieverts.map(CSVTable.number), share?.region?.rawValue,
                     share?.millisievertsPerMilligrayCentimeter.map(CSVTable.number), share?.millisieverts.map(CSVTable.decimal),
-                    share.map { [$0.regionSource, $0.note].compactMap { $0 }.joined(separator: "; ") },
+                    share.map { share in
+                        share.region == nil ? share.note ?? "" : ([share.regionSource.description] + [share.note].compactMap { $0 }).joined(separator: "; ")
+                    },
                 ]
             }
     }

@@ -30,7 +30,7 @@ struct EffectiveDoseTests {
     }
 
     private func event(_ dlp: Double?, _ phantom: DosimetryPhantom?, _ region: EffectiveDoseRegion?) -> EffectiveDoseEventInput {
-        EffectiveDoseEventInput(eventUID: nil, dlpMilligrayCentimeters: dlp, phantom: phantom, region: region, regionSource: "test")
+        EffectiveDoseEventInput(eventUID: nil, dlpMilligrayCentimeters: dlp, phantom: phantom, region: region, regionSource: region == nil ? .none : .event)
     }
 
     @Test func sumOfDLPTimesTheRegionsCoefficient() {
@@ -65,7 +65,7 @@ struct EffectiveDoseTests {
             events: [event(200, .body32Centimeter, .chest), event(50, .body32Centimeter, nil)], ageYears: nil, table: .aapmReport96)
         #expect(estimate.millisieverts == nil)
         #expect(estimate.events[0].millisieverts.map { abs($0 - 2.8) < 1e-9 } == true)
-        #expect(estimate.events[1].note == "no estimate")
+        #expect(estimate.events[1].note == "neither the event nor the exam names a region")
         #expect(estimate.notes == ["age unknown: adult coefficients", "not every event with a DLP has a region and coefficient"])
         let none = EffectiveDoseEstimate.estimate(events: [event(nil, nil, .chest)], ageYears: 30, table: .aapmReport96)
         #expect(none.millisieverts == nil && none.notes == ["no event with a DLP and a region"])

@@ -10,7 +10,7 @@ public enum EffectiveDoseRegion: String, Sendable, Codable, CaseIterable {
         guard let region = Self.allCases.first(where: { $0.rawValue.lowercased() == text }) else {
             switch text {
             case "headneck": self = .headAndNeck
-            case "abdomenandpelvis", "abdomen": self = .abdomenPelvis
+            case "abdomenandpelvis": self = .abdomenPelvis
             case "chestabdomenpelvis", "chestabdomenandpelvis": self = .trunk
             default: return nil
             }

@@ -1,13 +1,32 @@
+/// What told an event's region.
+public enum EffectiveDoseRegionSource: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// The event's own acquisition protocol or target region.
+    case event
+    /// The exam's category (its id), which has a region or (`region` nil) none.
+    case category(String)
+    /// Neither the event nor the exam (uncategorized).
+    case none
+
+    public var description: String {
+        switch self {
+        case .event: return "region from the event's protocol or target region"
+        case .category(let id): return "region from the exam's category \(id)"
+        case .none: return "neither the event nor the exam names a region"
+        }
+    }
+}
+
 /// One irradiation event as the effective dose estimate sees it.
 public struct EffectiveDoseEventInput: Sendable, Hashable {
     public var eventUID: String?
     public var dlpMilligrayCentimeters: Double?
     public var phantom: DosimetryPhantom?
-    /// The region scanned, and what told it (the event's own target region or protocol, or the exam's category).
+    /// The region scanned, and what told it.
     public var region: EffectiveDoseRegion?
-    public var regionSource: String
+    public var regionSource: EffectiveDoseRegionSource
 
-    public init(eventUID: String?, dlpMilligrayCentimeters: Double?, phantom: DosimetryPhantom?, region: EffectiveDoseRegion?, regionSource: String) {
+    public init(eventUID: String?, dlpMilligrayCentimeters: Double?, phantom: DosimetryPhantom?, region: EffectiveDoseRegion?,
+                regionSource: EffectiveDoseRegionSource) {
         self.eventUID = eventUID
         self.dlpMilligrayCentimeters = dlpMilligrayCentimeters
         self.phantom = phantom
@@ -23,7 +42,7 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
     public struct EventShare: Sendable, Codable, Hashable {
         public var eventUID: String?
         public var region: EffectiveDoseRegion?
-        public var regionSource: String
+        public var regionSource: EffectiveDoseRegionSource
         public var millisievertsPerMilligrayCentimeter: Double?
         /// The DLP the coefficient was applied to (converted when the event's phantom is not the coefficient's).
         public var dlpMilligrayCentimeters: Double?
@@ -55,7 +74,11 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
             }
             guard let region = event.region else {
                 complete = false
-                share.note = "no estimate"
+                if case .category(let id) = event.regionSource {
+                    share.note = "category \(id) has no coefficient region"
+                } else {
+                    share.note = event.regionSource.description
+                }
                 return share
             }
             guard let coefficient = table.coefficient(region, age) else {
@@ -82,7 +105,7 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
             millisieverts: complete ? valued.reduce(0, +) : nil, age: age, source: table.source, events: shares, notes: notes)
     }
 
-    /// "AAPM Report 96 (ICRP 60), adult; chest ×0.014, abdomenPelvis ×0.015; …" for a CSV cell.
+    /// "AAPM Report 96 (ICRP 60), adult; chest k=0.014; abdomenPelvis k=0.015; …" for a CSV cell.
     public var methodText: String {
         var seen: [String] = []
         for share in events {

@@ -57,15 +57,13 @@ public enum EffectiveDoseRegions {
                 protocolNames: event.acquisitionProtocol.map { [$0] } ?? [],
                 targetRegions: event.targetRegion.map { [$0] } ?? [])
             let ownRegions = own == ExamDescriptors() ? [] : assigner.assign(own).regions
-            if let region = region(ruleRegions: ownRegions), !ownRegions.isEmpty {
+            if let region = region(ruleRegions: ownRegions) {
                 return EffectiveDoseEventInput(eventUID: event.eventUID, dlpMilligrayCentimeters: event.dlpMilligrayCentimeters,
-                                               phantom: event.phantom, region: region, regionSource: "region from the event's protocol or target region")
+                                               phantom: event.phantom, region: region, regionSource: .event)
             }
             return EffectiveDoseEventInput(
                 eventUID: event.eventUID, dlpMilligrayCentimeters: event.dlpMilligrayCentimeters, phantom: event.phantom,
-                region: examRegion, regionSource: category.map {
-                    examRegion == nil ? "the exam's category \($0.id) has no coefficient region" : "region from the exam's category \($0.id)"
-                } ?? "neither the event nor the exam names a region")
+                region: examRegion, regionSource: category.map { .category($0.id) } ?? .none)
         }
         let atScan = MeasurementPeriod(start: exam.scanDateTime.date, end: exam.scanDateTime.date)
         let years = AgeDetermination.determine(patient: exam.patient, scanDate: exam.scanDateTime.date, period: atScan).ageAtPeriodStartYears
