@@ -18,6 +18,8 @@ public struct MeasureConfiguration: Sendable {
     public var typicalValues: TypicalValueSettings
     /// DLP-to-effective-dose coefficients (default AAPM Report 96).
     public var effectiveDoseCoefficients: EffectiveDoseCoefficientTable = .aapmReport96
+    /// How patient-dose.csv adds up each patient's effective dose.
+    public var cumulativeDose = CumulativeDoseSettings()
 
     public init(
         measurementPeriod: MeasurementPeriod? = nil, measureVersion: MeasureVersion? = nil,

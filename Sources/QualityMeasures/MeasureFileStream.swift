@@ -22,18 +22,20 @@ public struct MeasureExamShare: Sendable {
 }
 
 /// The measure files (measure.csv, sensitivity.csv, measure-fhir.json, measure-summary.txt and .json,
-/// typical-values.csv) written one exam at a time: each exam's rows and FHIR entry go to `sink` as it is added, so that
+/// typical-values.csv, patient-dose.csv) written one exam at a time: each exam's rows and FHIR entry go to `sink` as it is added, so that
 /// memory holds only the summary's counts and, per patient of the initial population, the study UIDs
-/// that the summary lists (`PeriodSummaryTally`), not the exams. The files are byte for byte those of
+/// that the summary lists (`PeriodSummaryTally`) and the dates and doses of each patient's exams
+/// (`PatientDoseTally`, 12 bytes an exam), not the exams. The files are byte for byte those of
 /// the same exams evaluated at once (`MeasureOutputs.outputs`, which runs through this stream too).
 public final class MeasureFileStream {
     /// Receives the next bytes of one file.
     public typealias Sink = (_ fileName: String, _ bytes: Data) throws -> Void
     public static let fileNames = ["measure.csv", "measure-fhir.json", "measure-summary.json", "measure-summary.txt", "sensitivity.csv",
-                                    "typical-values.csv"]
+                                    "typical-values.csv", "patient-dose.csv"]
 
     private let sink: Sink
     private var typicalValues: TypicalValueTally
+    private var patientDoses: PatientDoseTally
     private var periods = PeriodSummaryTally()
     private var sensitivity = SensitivitySummary()
     private var entries = 0
@@ -42,6 +44,7 @@ public final class MeasureFileStream {
     public init(configuration: MeasureConfiguration, sink: @escaping Sink) throws {
         self.sink = sink
         typicalValues = TypicalValueTally(settings: configuration.typicalValues, dlpDefinition: configuration.dlpDefinition)
+        patientDoses = PatientDoseTally(settings: configuration.cumulativeDose)
         try sink("measure.csv", Data((CSVText.record(MeasureCSVWriter.columns) + "\n").utf8))
         try sink("sensitivity.csv", Data((CSVText.record(SensitivityCSVWriter.columns) + "\n").utf8))
         try sink("measure-fhir.json", FHIRBundleWriter.bundleHead)
@@ -57,6 +60,7 @@ public final class MeasureFileStream {
         }
         periods.add(share.result)
         typicalValues.add(share.result)
+        patientDoses.add(share.result)
         if let exam = share.sensitivity { sensitivity.add(exam) }
     }
 
@@ -69,5 +73,6 @@ public final class MeasureFileStream {
             periods: summaries, sensitivity: sensitivity, patients: { period, each in try periods.forEachPatient(of: period, each) },
             to: { [sink] in try sink("measure-summary.json", $0) })
         try sink("typical-values.csv", Data(TypicalValuesCSVWriter.csv(typicalValues.rows).utf8))
+        try sink("patient-dose.csv", Data(PatientDoseCSVWriter.csv(patientDoses.rows, settings: patientDoses.settings).utf8))
     }
 }

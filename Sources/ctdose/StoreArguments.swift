@@ -54,6 +54,12 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "DLP-to-effective-dose coefficients replacing AAPM Report 96's (CSV: region,age,phantom,k_mSvPerMGycm[,source]).")
     var effectiveDoseCoefficients: String?
 
+    @Option(name: .long, help: "Cumulative effective dose, mSv, from which patient-dose.csv flags a patient (default 100).")
+    var cumulativeDoseThreshold: Double?
+
+    @Option(name: .long, help: "Years of the window patient-dose.csv looks for each patient's highest cumulative effective dose in (default 5).")
+    var cumulativeDoseWindow: Int?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -61,7 +67,8 @@ struct MeasureArguments: ParsableArguments {
                               dlpDefinition: dlpDefinition, diameterMethod: diameterMethod,
                               typicalValues: TypicalValueOptions(referenceLevelFile: absolute(drlTable), sizeBands: sizeBands,
                                                                  minimumExams: drlMinimumExams, standardWeight: standardWeight),
-                              effectiveDoseCoefficientFile: absolute(effectiveDoseCoefficients))
+                              effectiveDoseCoefficientFile: absolute(effectiveDoseCoefficients),
+                              cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow)
     }
 }
 

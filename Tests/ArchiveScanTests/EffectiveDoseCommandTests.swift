@@ -24,6 +24,9 @@ struct EffectiveDoseCommandTests {
         #expect(events.allSatisfy { $0["effectiveDoseRegion"] == "abdomenPelvis" && $0["effectiveDoseCoefficient_mSvPerMGycm"] == "0.015" })
         #expect(events.allSatisfy { $0["effectiveDoseNote"] == "region from the event's protocol or target region" })
         #expect(events.allSatisfy { $0["reportedEffectiveDose_mSv"] == "" })
+        let patient = try #require(try Self.rows(root + "/scan/patient-dose.csv").first)
+        #expect(patient["exams"] == "1" && patient["effectiveDoseTotal_mSv"] == "2.39" && patient["windowEffectiveDose_mSv"] == "2.39")
+        #expect(patient["atOrAboveThreshold"] == "no" && patient["threshold_mSv"] == "100" && patient["windowYears"] == "5")
 
         // Coefficients of the user's (named relative to the folder the command runs in, stored by absolute path).
         try """
@@ -38,6 +41,13 @@ struct EffectiveDoseCommandTests {
         #expect(changed["effectiveDose_mSv"] == "2.79")  // 159.6 × 0.0175 = 2.793
         #expect(changed["effectiveDoseMethod"] == "test coefficients, adult; abdomenPelvis k=0.0175")
         #expect(try Self.rows(root + "/replaced/events.csv").map { $0["effectiveDose_mSv"] } == ["0.1680", "2.6250"])
+        // Options not given come from the scan (AAPM Report 96 again, not the previous export's file).
+        let flagged = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/flagged", "--cumulative-dose-threshold", "2.25"])
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        let over = try #require(try Self.rows(root + "/flagged/patient-dose.csv").first)
+        #expect(over["windowEffectiveDose_mSv"] == "2.39" && over["atOrAboveThreshold"] == "yes" && over["threshold_mSv"] == "2.25")
+        let noWindow = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/no-window", "--cumulative-dose-window", "0"])
+        #expect(noWindow.status == 1 && noWindow.stderr.contains("--cumulative-dose-window 0: give 1 to 100 years"), "\(noWindow.stderr)")
 
         // A coefficient file it cannot use: the file, the record and the reason; exit 1, nothing half-written.
         try "region,age,phantom,k_mSvPerMGycm\nthorax,adult,body32cm,0.014\n".write(toFile: root + "/bad.csv", atomically: true, encoding: .utf8)

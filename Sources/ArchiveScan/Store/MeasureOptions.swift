@@ -15,10 +15,14 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var typicalValues: TypicalValueOptions?
     /// A CSV of DLP-to-effective-dose coefficients replacing AAPM Report 96's.
     public var effectiveDoseCoefficientFile: String?
+    /// `--cumulative-dose-threshold` (mSv) and `--cumulative-dose-window` (years) of patient-dose.csv.
+    public var cumulativeDoseThresholdMillisieverts: Double?
+    public var cumulativeDoseWindowYears: Int?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
-                effectiveDoseCoefficientFile: String? = nil) {
+                effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
+                cumulativeDoseWindowYears: Int? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -26,6 +30,8 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.diameterMethod = diameterMethod
         self.typicalValues = typicalValues
         self.effectiveDoseCoefficientFile = effectiveDoseCoefficientFile
+        self.cumulativeDoseThresholdMillisieverts = cumulativeDoseThresholdMillisieverts
+        self.cumulativeDoseWindowYears = cumulativeDoseWindowYears
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -36,7 +42,9 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             categoryRulesFile: categoryRulesFile ?? stored.categoryRulesFile,
             dlpDefinition: dlpDefinition ?? stored.dlpDefinition, diameterMethod: diameterMethod ?? stored.diameterMethod,
             typicalValues: (typicalValues ?? TypicalValueOptions()).filled(from: stored.typicalValues),
-            effectiveDoseCoefficientFile: effectiveDoseCoefficientFile ?? stored.effectiveDoseCoefficientFile)
+            effectiveDoseCoefficientFile: effectiveDoseCoefficientFile ?? stored.effectiveDoseCoefficientFile,
+            cumulativeDoseThresholdMillisieverts: cumulativeDoseThresholdMillisieverts ?? stored.cumulativeDoseThresholdMillisieverts,
+            cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears)
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -58,8 +66,22 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
                 throw TypicalValueOptions.InvalidMeasureFile(path: effectiveDoseCoefficientFile, reason: String(describing: error))
             }
         }
+        if let threshold = cumulativeDoseThresholdMillisieverts {
+            guard threshold.isFinite, threshold > 0 else { throw InvalidOption(text: "--cumulative-dose-threshold \(threshold): give mSv above 0") }
+            measures.cumulativeDose.thresholdMillisieverts = threshold
+        }
+        if let years = cumulativeDoseWindowYears {
+            guard (1...100).contains(years) else { throw InvalidOption(text: "--cumulative-dose-window \(years): give 1 to 100 years") }
+            measures.cumulativeDose.windowYears = years
+        }
         return measures
     }
+}
+
+/// A measure option whose value cannot be used, with what to give instead.
+struct InvalidOption: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
 }
 
 /// `--drl-table`, `--size-bands`, `--drl-minimum-exams`, `--standard-weight`: how typical-values.csv groups exams and what
@@ -91,7 +113,7 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
         if let sizeBands { settings.sizeBands = try SizeBands(parsing: sizeBands) }
         if let standardWeight { settings.standardWeightKilograms = try TypicalValueSettings.standardWeight(parsing: standardWeight) }
         if let minimumExams {
-            guard minimumExams >= 1 else { throw InvalidMinimum(value: minimumExams) }
+            guard minimumExams >= 1 else { throw InvalidOption(text: "--drl-minimum-exams \(minimumExams): give 1 or more") }
             settings.minimumExams = minimumExams
         }
         if let referenceLevelFile {
@@ -103,11 +125,6 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
             }
         }
         return settings
-    }
-
-    struct InvalidMinimum: Error, CustomStringConvertible {
-        var value: Int
-        var description: String { "--drl-minimum-exams \(value): give 1 or more" }
     }
 
     /// A measure input file (reference levels, coefficients) that cannot be used, named with the reason.

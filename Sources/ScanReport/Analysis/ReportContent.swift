@@ -16,7 +16,8 @@ public struct ReportLimits: Sendable, Equatable {
 
 /// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
-/// typical-values.csv (its rows for all patient sizes: one per group, not per exam), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// typical-values.csv (its rows for all patient sizes: one per group, not per exam), patient-dose.csv
+/// (its counts and first 50 rows), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
 /// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
@@ -30,6 +31,8 @@ public struct ReportContent: Sendable {
     public var typicalValues: [TypicalValueLine]?
     /// Its rows of each size band (a band of water-equivalent diameter) on all scanners.
     public var typicalValueBands: [TypicalValueLine] = []
+    /// patient-dose.csv in brief; nil when the folder has no such file.
+    public var cumulativeDose: CumulativeDoseOverview?
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -78,6 +81,11 @@ public struct ReportContent: Sendable {
             }
             typicalValues = lines
             typicalValueBands = bands
+        }
+        if folder.has(.patientDoses) {
+            var tally = CumulativeDoseOverview.Tally()
+            try folder.forEachRow(of: .patientDoses) { tally.add(PatientDoseLine($0)) }
+            cumulativeDose = tally.overview
         }
         self.summary = summary.summary
         self.byScanner = byScanner.distributions

@@ -17,9 +17,10 @@ public struct ScanOutputFolder: Sendable {
         case slices = "slices.csv"
         case problems = "problems.csv"
         case typicalValues = "typical-values.csv"
+        case patientDoses = "patient-dose.csv"
     }
 
-    /// Whether the folder has this file (typical-values.csv is absent from folders of older scans).
+    /// Whether the folder has this file (typical-values.csv and patient-dose.csv are absent from folders of older scans).
     public func has(_ table: Table) -> Bool { FileManager.default.fileExists(atPath: path + "/" + table.rawValue) }
 
     public enum ReadError: Error, CustomStringConvertible {

@@ -162,3 +162,36 @@ public struct TypicalValueLine: Sendable, Equatable {
         drlSource = row.text("drlSource")
     }
 }
+
+/// One row of patient-dose.csv (columns of `PatientDoseCSVWriter`): one patient's exams added up.
+public struct PatientDoseLine: Sendable, Equatable {
+    public var patientPseudonym: String
+    public var exams: Int
+    public var examsWithoutEstimate: Int
+    public var firstStudyDate: String
+    public var lastStudyDate: String
+    public var effectiveDoseTotal: Double?
+    public var windowYears: Int
+    public var windowEffectiveDose: Double?
+    public var windowExams: Int
+    public var windowFirstStudyDate: String
+    public var windowLastStudyDate: String
+    public var atOrAboveThreshold: Bool
+    public var threshold: Double?
+
+    public init(_ row: CSVRow) {
+        patientPseudonym = row["patientPseudonym"]
+        exams = Int(row["exams"]) ?? 0
+        examsWithoutEstimate = Int(row["examsWithoutEstimate"]) ?? 0
+        firstStudyDate = row["firstStudyDate"]
+        lastStudyDate = row["lastStudyDate"]
+        effectiveDoseTotal = row.number("effectiveDoseTotal_mSv")
+        windowYears = Int(row["windowYears"]) ?? 0
+        windowEffectiveDose = row.number("windowEffectiveDose_mSv")
+        windowExams = Int(row["windowExams"]) ?? 0
+        windowFirstStudyDate = row["windowFirstStudyDate"]
+        windowLastStudyDate = row["windowLastStudyDate"]
+        atOrAboveThreshold = row["atOrAboveThreshold"] == "yes"
+        threshold = row.number("threshold_mSv")
+    }
+}
