@@ -104,9 +104,14 @@ struct OutputBundleTests {
         let exams = [Fixtures.exam(uid: "1"), Fixtures.exam(uid: "2", study: "CT HEAD WO", noise: 30)]
         let run = try MeasureOutputs.run(exams, configuration: Fixtures.configuration())
         #expect(Set(run.files.keys) == ["measure.csv", "measure-summary.txt", "measure-summary.json", "measure-fhir.json", "sensitivity.csv",
-                                          "typical-values.csv"])
+                                          "typical-values.csv", "patient-dose.csv"])
         let rows = CSVText.records(parsing: String(decoding: try #require(run.files["sensitivity.csv"]), as: UTF8.self))
         #expect(rows.count == 1 + 2 * 15)
+        // One patient, two exams of DLP 500 on the 32 cm phantom: abdomen-pelvis 500 × 0.015 = 7.5 mSv and
+        // head 500 × 2.3 × 0.0021 = 2.415 mSv (the adult head coefficient is for the 16 cm phantom).
+        let patients = CSVText.records(parsing: String(decoding: try #require(run.files["patient-dose.csv"]), as: UTF8.self))
+        #expect(patients.count == 2 && patients[1].prefix(6) == ["P1", "2", "0", "2025-05-10", "2025-05-10", "1000.00"], "\(patients)")
+        #expect(abs((Double(patients[1][6]) ?? 0) - 9.915) <= 0.005 + 1e-9)  // 9.915 to two places
     }
 }
 
