@@ -181,7 +181,7 @@ struct CSVTable {
     static func line(_ fields: [String?]) -> String { CSVText.record(fields) + "\n" }
 
     /// Four decimals (pixel measurements carry no more precision than that).
-    static func decimal(_ value: Double) -> String { String(format: "%.4f", value) }
+    static func decimal(_ value: Double) -> String { FixedDecimal.text(value, places: 4) }
 
     /// Shortest round-tripping decimal text.
     static func number(_ value: Double) -> String {

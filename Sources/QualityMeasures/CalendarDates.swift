@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// A calendar date without time zone (DICOM DA / FHIR date).
@@ -22,7 +23,9 @@ public struct CalendarDate: Sendable, Codable, Hashable, Comparable, CustomStrin
         self.init(year: y, month: m, day: d)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        FixedDecimal.padded(year, width: 4) + "-" + FixedDecimal.padded(month, width: 2) + "-" + FixedDecimal.padded(day, width: 2)
+    }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
@@ -72,12 +75,14 @@ public struct ScanDateTime: Sendable, Codable, Hashable, Comparable {
         guard let offset = utcOffsetMinutes else { return date.description }
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(offset)
-        return date.description
-            + String(format: "T%02d:%02d:%02d%@%02d:%02d", hour, minute, second, sign, magnitude / 60, magnitude % 60)
+        return localText + sign + FixedDecimal.padded(magnitude / 60, width: 2) + ":" + FixedDecimal.padded(magnitude % 60, width: 2)
     }
 
     /// Local date-time text for CSV output, e.g. "2025-03-04T10:11:12".
-    public var localText: String { date.description + String(format: "T%02d:%02d:%02d", hour, minute, second) }
+    public var localText: String {
+        date.description + "T" + FixedDecimal.padded(hour, width: 2) + ":" + FixedDecimal.padded(minute, width: 2) + ":"
+            + FixedDecimal.padded(second, width: 2)
+    }
 }
 
 /// A measurement period (closed interval of calendar dates, local time).

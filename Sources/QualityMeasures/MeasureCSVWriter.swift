@@ -12,7 +12,7 @@ public enum MeasureCSVWriter {
     ]
 
     static func number(_ value: Double?, places: Int = 2) -> String {
-        value.map { String(format: "%.\(places)f", $0) } ?? ""
+        value.map { FixedDecimal.text($0, places: places) } ?? ""
     }
 
     static func threshold(_ value: Double?) -> String {

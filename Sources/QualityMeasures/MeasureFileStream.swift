@@ -73,6 +73,6 @@ public final class MeasureFileStream {
             periods: summaries, sensitivity: sensitivity, patients: { period, each in try periods.forEachPatient(of: period, each) },
             to: { [sink] in try sink("measure-summary.json", $0) })
         try sink("typical-values.csv", Data(TypicalValuesCSVWriter.csv(typicalValues.rows).utf8))
-        try sink("patient-dose.csv", Data(PatientDoseCSVWriter.csv(patientDoses.rows, settings: patientDoses.settings).utf8))
+        try PatientDoseCSVWriter.write(patientDoses) { [sink] in try sink("patient-dose.csv", $0) }
     }
 }

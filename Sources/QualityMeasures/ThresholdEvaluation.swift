@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// Verdict of one exam (or patient) against the measure.
@@ -75,6 +76,6 @@ public enum ThresholdEvaluation {
 
     static func format(_ value: Double) -> String {
         // Whole numbers without decimals; |value| < 1e15 keeps Int(_:) from trapping on a corrupt 1e300.
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : FixedDecimal.text(value, places: 2)
     }
 }

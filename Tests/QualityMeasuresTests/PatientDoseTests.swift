@@ -33,7 +33,7 @@ import Testing
         #expect(a.firstStudyDate == CalendarDate(year: 2020, month: 1, day: 10) && a.lastStudyDate == CalendarDate(year: 2026, month: 1, day: 1))
         #expect(!rows[1].atOrAboveThreshold && abs(rows[1].effectiveDoseMillisieverts - 4.5) < 1e-3)
 
-        let csv = PatientDoseCSVWriter.csv(rows, settings: tally.settings).split(separator: "\n")
+        let csv = PatientDoseCSVWriter.csv(tally).split(separator: "\n")
         #expect(csv[1] == "A,5,1,2020-01-10,2026-01-01,8100.00,120.00,5,105.00,3,2020-01-10,2024-12-31,yes,100")
     }
 

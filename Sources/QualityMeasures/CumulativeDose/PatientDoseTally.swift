@@ -60,8 +60,17 @@ public struct PatientDoseTally: Sendable {
 
     /// Patients with the highest window sum first (then by pseudonym).
     public var rows: [PatientDoseRow] {
-        exams.map { pseudonym, list in row(pseudonym, list.sorted { $0.day < $1.day }) }
-            .sorted { ($1.windowEffectiveDoseMillisieverts, $0.patientPseudonym) < ($0.windowEffectiveDoseMillisieverts, $1.patientPseudonym) }
+        var rows: [PatientDoseRow] = []
+        forEachRow { rows.append($0) }
+        return rows
+    }
+
+    /// The rows in `rows`' order, made one at a time: only the ranking (pseudonym and window sum) is
+    /// held for every patient at once.
+    public func forEachRow(_ body: (PatientDoseRow) throws -> Void) rethrows {
+        var ranking = exams.map { pseudonym, list in (pseudonym, row(pseudonym, list.sorted { $0.day < $1.day }).windowEffectiveDoseMillisieverts) }
+        ranking.sort { ($1.1, $0.0) < ($0.1, $1.0) }
+        for (pseudonym, _) in ranking { try body(row(pseudonym, exams[pseudonym]!.sorted { $0.day < $1.day })) }
     }
 
     private func row(_ pseudonym: String, _ sorted: [ExamDose]) -> PatientDoseRow {
@@ -96,16 +105,36 @@ public enum PatientDoseCSVWriter {
         "windowLastStudyDate", "atOrAboveThreshold", "threshold_mSv",
     ]
 
-    public static func csv(_ rows: [PatientDoseRow], settings: CumulativeDoseSettings) -> String {
+    public static func record(_ row: PatientDoseRow, settings: CumulativeDoseSettings) -> String {
         let number = { (value: Double) in MeasureCSVWriter.number(value) }
-        return ([CSVText.record(columns)] + rows.map { row in
-            CSVText.record([
-                row.patientPseudonym, String(row.exams), String(row.examsWithoutEstimate), row.firstStudyDate.description,
-                row.lastStudyDate.description, number(row.dlpMilligrayCentimeters), number(row.effectiveDoseMillisieverts),
-                String(settings.windowYears), number(row.windowEffectiveDoseMillisieverts), String(row.windowExams),
-                row.windowFirstStudyDate.description, row.windowLastStudyDate.description, row.atOrAboveThreshold ? "yes" : "no",
-                MeasureCSVWriter.threshold(settings.thresholdMillisieverts),
-            ])
-        }).map { $0 + "\n" }.joined()
+        return CSVText.record([
+            row.patientPseudonym, String(row.exams), String(row.examsWithoutEstimate), row.firstStudyDate.description,
+            row.lastStudyDate.description, number(row.dlpMilligrayCentimeters), number(row.effectiveDoseMillisieverts),
+            String(settings.windowYears), number(row.windowEffectiveDoseMillisieverts), String(row.windowExams),
+            row.windowFirstStudyDate.description, row.windowLastStudyDate.description, row.atOrAboveThreshold ? "yes" : "no",
+            MeasureCSVWriter.threshold(settings.thresholdMillisieverts),
+        ])
+    }
+
+    /// The file a few hundred rows at a time, each made as it is written (one text of every patient was
+    /// the export's largest allocation: 19 MB at 50,000 exams).
+    public static func write(_ tally: PatientDoseTally, to sink: (Data) throws -> Void) throws {
+        try sink(Data((CSVText.record(columns) + "\n").utf8))
+        var text = "", count = 0
+        try tally.forEachRow { row in
+            text += record(row, settings: tally.settings) + "\n"
+            count += 1
+            if count % 512 == 0 {
+                try sink(Data(text.utf8))
+                text = ""
+            }
+        }
+        if !text.isEmpty { try sink(Data(text.utf8)) }
+    }
+
+    public static func csv(_ tally: PatientDoseTally) -> String {
+        var data = Data()
+        try? write(tally) { data.append($0) }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import CSVFormat
+
 /// HTML text helpers.
 public enum HTML {
     /// Escapes text for element content and double-quoted attribute values.
@@ -20,6 +22,6 @@ public enum HTML {
     /// A number with a fixed count of decimals; "–" for nil.
     public static func number(_ value: Double?, places: Int = 1) -> String {
         guard let value, value.isFinite else { return "–" }
-        return String(format: "%.\(places)f", value)
+        return FixedDecimal.text(value, places: places)
     }
 }
