@@ -1,9 +1,16 @@
 // A DICOM Storage SCP over DCMTK's dcmnet: a listening port that hands out association requests, and
 // DcmThreadSCP to serve each one on the thread Swift chooses: C-ECHO as DCMTK answers it, C-STORE
 // received straight into the file Swift names and answered with the status Swift returns. How many
-// associations run at once, and when to stop, is Swift's decision.
+// associations run at once, and when to stop, is Swift's decision. Several threads may wait on one
+// listener: its socket does not block, so the threads that lose the race for a connection go back to
+// waiting, and a connection that stalls before its association request holds up only its own thread.
 #include "shim_internal.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+
+#include "dcmtk/dcmnet/dulstruc.h"
 #include "dcmtk/dcmnet/scpthrd.h"
 
 struct cdcm_listener {
@@ -135,6 +142,15 @@ extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, c
     for (size_t i = 0; i < sop_class_count && status.good(); ++i) status = config.addPresentationContext(sop_class_uids[i], syntaxes);
     if (status.good()) status = ASC_initializeNetwork(NET_ACCEPTOR, port, config.getACSETimeout(), &listener->network);
     if (status.good() && listener->tls) status = ASC_setTransportLayer(listener->network, listener->tls.get(), 0);
+    if (status.good()) {
+        // Accepted sockets do not inherit O_NONBLOCK (Linux accept(2)); only the race for a connection
+        // between waiting threads sees it.
+        const int socket = reinterpret_cast<PRIVATE_NETWORKKEY *>(listener->network->network)->networkSpecific.TCP.listenSocket;
+        const int flags = fcntl(socket, F_GETFL);
+        if (flags < 0 || fcntl(socket, F_SETFL, flags | O_NONBLOCK) < 0) {
+            status = makeOFCondition(OFM_dcmnet, 0x0999, OF_error, (std::string("cannot make the socket non-blocking: ") + strerror(errno)).c_str());
+        }
+    }
     if (status.bad()) {
         if (listener->network != nullptr) ASC_dropNetwork(&listener->network);
         cdcm::set_error(err, CDCM_ERR_IO, std::string("cannot receive on port ") + std::to_string(port) + ": " + status.text());
@@ -158,12 +174,16 @@ extern "C" cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeo
     const DcmSCPConfig &config = *listener->config;
     OFCondition status = ASC_receiveAssociation(listener->network, &association, config.getMaxReceivePDULength(), nullptr, nullptr,
                                                 listener->tls ? OFTrue : OFFalse, DUL_NOBLOCK, timeout_seconds);
+    const int accept_error = errno;
     cdcm::capture_log(nullptr);
     if (status.good()) {
         *out = new cdcm_incoming{association};
         return CDCM_OK;
     }
-    if (status == DUL_NOASSOCIATIONREQUEST) {
+    // Another thread accepted the connection this one was woken for (the socket does not block).
+    const bool lost_race = status.code() == DULC_TCPINITERROR && (accept_error == EAGAIN || accept_error == EWOULDBLOCK)
+                           && std::strstr(status.text(), "accept failed") != nullptr;
+    if (status == DUL_NOASSOCIATIONREQUEST || lost_race) {
         ASC_destroyAssociation(&association);
         return CDCM_OK;
     }

@@ -76,6 +76,11 @@ public struct DICOMReceiver: Sendable {
         self.acceptsOtherClasses = acceptsOtherClasses
     }
 
+    /// Threads that take connections and read their association requests (and TLS handshakes): a
+    /// connection that stalls before its request (up to the 30 s ACSE timeout; a TLS handshake up to
+    /// DCMTK's 60 s socket timeout) holds up one of them, not the others.
+    public static let acceptingThreads = 8
+
     /// Listens until `stop` is signalled and the associations under way have ended; throws when it cannot
     /// listen (port taken, not allowed, TLS files that do not load). Each association is served on a
     /// thread with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory to be
@@ -85,8 +90,25 @@ public struct DICOMReceiver: Sendable {
         let listener = try openListener()
         defer { cdcm_listener_close(listener) }
         events.listening()
-        let serving = Mutex(0)
+        let serving = ServingCount()
         let finished = DispatchGroup()
+        let accepting = DispatchGroup()
+        let shared = ListenerHandle(listener: listener)
+        for _ in 0..<Self.acceptingThreads {
+            accepting.enter()
+            let thread = Thread {
+                accept(shared.listener, events: events, stop: stop, serving: serving, finished: finished)
+                accepting.leave()
+            }
+            thread.start()
+        }
+        accepting.wait()
+        finished.wait()
+    }
+
+    /// One accepting thread's loop: waits for the next association request (a second at a time, to see
+    /// `stop`) and hands it to a serving thread, or refuses it when `maximumAssociations` are served.
+    private func accept(_ listener: OpaquePointer, events: Events, stop: StopSignal, serving: ServingCount, finished: DispatchGroup) {
         while !stop.isStopped {
             var incoming: OpaquePointer?
             var error = cdcm_error()
@@ -95,7 +117,7 @@ public struct DICOMReceiver: Sendable {
                 continue
             }
             guard let incoming else { continue }
-            let admitted = serving.withLock { count -> Bool in
+            let admitted = serving.count.withLock { count -> Bool in
                 guard count < maximumAssociations else { return false }
                 count += 1
                 return true
@@ -120,14 +142,13 @@ public struct DICOMReceiver: Sendable {
                 var error = cdcm_error()
                 var callbacks = box.callbacks
                 _ = cdcm_listener_serve(request.listener, request.incoming, &callbacks, &error)  // how it ended is told through `association`
-                serving.withLock { $0 -= 1 }
+                serving.count.withLock { $0 -= 1 }
                 if let callingAETitle = endedBy.withLock({ $0 }) { told(callingAETitle, false) }
                 finished.leave()
             }
             thread.stackSize = LargeStackWorkers.stackBytes
             thread.start()
         }
-        finished.wait()
     }
 
     private func openListener() throws -> OpaquePointer {
@@ -145,6 +166,17 @@ public struct DICOMReceiver: Sendable {
         guard status == CDCM_OK, let listener else { throw DICOMError.network(DICOMError.message(of: error)) }
         return listener
     }
+}
+
+/// Associations being served, counted by the accepting and serving threads.
+private final class ServingCount: Sendable {
+    let count = Mutex(0)
+}
+
+/// The listener shared by the accepting threads (the shim's handle; waiting on it from several threads
+/// is allowed, and `run` closes it only after they have all returned).
+private struct ListenerHandle: @unchecked Sendable {
+    let listener: OpaquePointer
 }
 
 /// An association request handed from the listening thread to the thread that serves it (the shim's

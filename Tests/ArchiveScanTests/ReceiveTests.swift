@@ -184,6 +184,23 @@ struct ReceiveTests {
         #expect(reported.contains { $0.contains("Unrecognized PDU type: 47") } && reported.contains { $0.contains("PDU too large") }, "\(reported)")
     }
 
+    /// Connections that open and then send nothing (a stalled sender, a probe that holds its connection)
+    /// hold up one accepting thread each, not the association of a sender behind them: storescu, told to
+    /// give up after 10 s without an answer to its request, stores its file while three such
+    /// connections are open (one accepting thread would wait the 30 s ACSE timeout on the first).
+    @Test func stalledConnectionsDoNotHoldUpTheNextSender() throws {
+        let storescu = try #require(Self.tool("storescu"))
+        let report = SampleExamTests.folder + "/dose-report/SR0001.dcm"
+        let folder = try Self.receiving { port, _ in
+            let silent = (0..<3).compactMap { _ in Self.connectedSocket(port: port) }
+            defer { silent.forEach { close($0) } }
+            #expect(silent.count == 3)
+            let store = StoreFixture.run(storescu, ["-ta", "10", "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+            #expect(store.status == 0, "\(store.stderr)")
+        }
+        #expect(folder.counts.stored == 1 && Self.files(under: folder.root).count == 1)
+    }
+
     @Test func aTakenPortIsAnErrorNamingIt() throws {
         let port = try Self.freePort()
         let first = try IncomingFolder(try StoreFixture.temporaryFolder("receive-a")), second = try IncomingFolder(try StoreFixture.temporaryFolder("receive-b"))

@@ -88,10 +88,15 @@ struct TLSTests {
             done.signal()
         }
         listening.wait()
+        // Connections that never start their handshake: each holds one accepting thread for DCMTK's 60 s
+        // socket timeout; the client behind them, giving up after 10 s, is not held up.
+        let silent = (0..<3).compactMap { _ in ReceiveTests.connectedSocket(port: port) }
+        #expect(silent.count == 3)
         let plain = StoreFixture.run(storescu, ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
         let stranger = StoreFixture.run(storescu, ["+tls", certificates.key("stranger"), certificates.certificate("stranger"), "+cf", certificates.ca,
                                                    "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
-        let client = StoreFixture.run(storescu, certificates.toolOptions(as: "client") + ["-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+        let client = StoreFixture.run(storescu, certificates.toolOptions(as: "client") + ["-ta", "10", "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
+        silent.forEach { close($0) }
         stop.stop()
         done.wait()
         #expect(failure.withLock { $0 } == nil)
