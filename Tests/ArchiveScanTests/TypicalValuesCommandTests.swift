@@ -42,6 +42,7 @@ struct TypicalValuesCommandTests {
         #expect(all["ctdiVolMedianOverDrl"] == "0.833" && all["dlpMedianOverDrl"] == "1.030" && all["comparison"] == "above DRL")
         #expect(all["drlSource"] == "test level" && all["scannersWithEnoughExams"] == "1")
         #expect(all["standardWeightExams"] == "2" && all["standardWeightDlpMedian_mGycm"] == "159.60")
+        #expect(all["effectiveDoseMedian_mSv"] == "2.39" && all["effectiveDose75th_mSv"] == "2.39")  // 159.6 × 0.015 (AAPM Report 96)
         let dw = try #require(Double(all["dwMedian_cm"]))
         #expect(abs(dw - 27.7128) < 0.005 * 27.7128)
 

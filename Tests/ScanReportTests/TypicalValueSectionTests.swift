@@ -15,6 +15,7 @@ import Testing
         let html = TypicalValueSection.html(lines)
         #expect(html.contains("No reference level given"))
         #expect(html.contains("<td class=\"num\" data-sort=\"159.6\">159.6 <span class=\"muted\">(159.6)</span></td>"))
+        #expect(lines[0].effectiveDoseMedian == 2.39 && html.contains("<td class=\"num\" data-sort=\"2.39\">2.39</td>"))
     }
 
     static func lines(_ csv: String) -> [TypicalValueLine] {

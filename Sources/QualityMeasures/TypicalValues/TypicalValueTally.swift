@@ -45,6 +45,8 @@ public struct TypicalValueRow: Sendable, Equatable {
     public var ssde: DistributionSummary?
     /// Water-equivalent diameter of the exam (cm).
     public var waterEquivalentDiameter: DistributionSummary?
+    /// The exam's effective dose estimate (mSv).
+    public var effectiveDose: DistributionSummary? = nil
     /// The exams of patients of standard weight (`TypicalValueSettings.standardWeightKilograms`), and
     /// their CTDIvol and DLP.
     public var standardWeightExams = 0
@@ -86,7 +88,7 @@ public struct TypicalValueRow: Sendable, Equatable {
 
 /// Collects the DRL quantities of the exams of an export, one exam at a time, and gives the typical value
 /// rows at the end. Exams without a category are left out (they have no group to compare). Every value
-/// is kept once, in the exam's size band on its scanner (about 40 bytes an exam with two diagnostic
+/// is kept once, in the exam's size band on its scanner (about 48 bytes an exam with two diagnostic
 /// events); the groups over all sizes or all scanners are put together at the end, one at a time.
 public struct TypicalValueTally: Sendable {
     let settings: TypicalValueSettings
@@ -100,6 +102,7 @@ public struct TypicalValueTally: Sendable {
         var dlp: [Double] = []
         var ssde: [Double] = []
         var waterEquivalentDiameter: [Double] = []
+        var effectiveDose: [Double] = []
         var standardWeightExams = 0
         var standardWeightCtdiVol: [Double] = []
         var standardWeightDLP: [Double] = []
@@ -134,7 +137,8 @@ public struct TypicalValueTally: Sendable {
             phantom: phantoms.count > 1 ? "mixed" : phantoms.first?.rawValue ?? "unknown",
             scanner: result.scanner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown scanner")
         let standardWeight = exam.patient.weightKilograms.map { settings.standardWeightKilograms?.contains($0) == true } ?? false
-        groups[key, default: Values()].add(events: events, dlp: dlp, ssde: ssde, diameter: diameter, standardWeight: standardWeight)
+        groups[key, default: Values()].add(events: events, dlp: dlp, ssde: ssde, diameter: diameter,
+                                           effectiveDose: result.effectiveDose?.millisieverts, standardWeight: standardWeight)
     }
 
     /// One row per group: by period, category, age group, phantom, size band (all sizes first), then
@@ -150,7 +154,8 @@ public struct TypicalValueTally: Sendable {
             rows[key] = TypicalValueRow(
                 key: key, categoryName: categoryNames[key.category] ?? key.category, exams: values.exams,
                 ctdiVol: DistributionSummary(values.ctdiVol), dlp: DistributionSummary(values.dlp), ssde: DistributionSummary(values.ssde),
-                waterEquivalentDiameter: DistributionSummary(values.waterEquivalentDiameter), standardWeightExams: values.standardWeightExams,
+                waterEquivalentDiameter: DistributionSummary(values.waterEquivalentDiameter),
+                effectiveDose: DistributionSummary(values.effectiveDose), standardWeightExams: values.standardWeightExams,
                 standardWeightCtdiVol: DistributionSummary(values.standardWeightCtdiVol), standardWeightDLP: DistributionSummary(values.standardWeightDLP),
                 hasEnoughExams: values.exams >= settings.minimumExams, referenceLevel: settings.referenceLevels.level(for: key))
         }
@@ -190,13 +195,14 @@ extension TypicalValueTally.Values {
             dlp += part.dlp
             ssde += part.ssde
             waterEquivalentDiameter += part.waterEquivalentDiameter
+            effectiveDose += part.effectiveDose
             standardWeightExams += part.standardWeightExams
             standardWeightCtdiVol += part.standardWeightCtdiVol
             standardWeightDLP += part.standardWeightDLP
         }
     }
 
-    mutating func add(events: [IrradiationEventDose], dlp: Double?, ssde: Double?, diameter: Double?, standardWeight: Bool) {
+    mutating func add(events: [IrradiationEventDose], dlp: Double?, ssde: Double?, diameter: Double?, effectiveDose: Double?, standardWeight: Bool) {
         exams += 1
         ctdiVol += events.compactMap(\.ctdiVolMilligray)
         if let dlp { self.dlp.append(dlp) }
@@ -207,5 +213,6 @@ extension TypicalValueTally.Values {
         }
         if let ssde { self.ssde.append(ssde) }
         if let diameter { waterEquivalentDiameter.append(diameter) }
+        if let effectiveDose { self.effectiveDose.append(effectiveDose) }
     }
 }

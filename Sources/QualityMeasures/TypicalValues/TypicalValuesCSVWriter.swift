@@ -9,6 +9,7 @@ public enum TypicalValuesCSVWriter {
         "ssdeMedian_mGy", "dwMedian_cm", "standardWeightExams", "standardWeightCtdiVolMedian_mGy", "standardWeightDlpMedian_mGycm",
         "scannersWithEnoughExams", "scannerMediansCtdiVol75th_mGy", "scannerMediansDlp75th_mGycm",
         "drlCtdiVol_mGy", "ctdiVolMedianOverDrl", "drlDlp_mGycm", "dlpMedianOverDrl", "comparison", "drlSource",
+        "effectiveDoseMedian_mSv", "effectiveDose75th_mSv",
     ]
 
     public static func record(_ row: TypicalValueRow) -> String {
@@ -24,7 +25,7 @@ public enum TypicalValuesCSVWriter {
             number(row.scannerMediansCtdiVol75th), number(row.scannerMediansDLP75th),
             MeasureCSVWriter.threshold(row.referenceLevel?.ctdiVolMilligray), ratio(row.ctdiVolRatio),
             MeasureCSVWriter.threshold(row.referenceLevel?.dlpMilligrayCentimeters), ratio(row.dlpRatio),
-            row.comparison?.rawValue, row.referenceLevel?.source,
+            row.comparison?.rawValue, row.referenceLevel?.source, number(row.effectiveDose?.median), number(row.effectiveDose?.upperQuartile),
         ])
     }
 

@@ -123,6 +123,7 @@ public struct TypicalValueLine: Sendable, Equatable {
     public var dlp75th: Double?
     public var ssdeMedian: Double?
     public var dwMedian: Double?
+    public var effectiveDoseMedian: Double?
     public var standardWeightExams: Int
     public var standardWeightDLPMedian: Double?
     public var scannerMediansCtdiVol75th: Double?
@@ -152,6 +153,7 @@ public struct TypicalValueLine: Sendable, Equatable {
         dlp75th = row.number("dlp75th_mGycm")
         ssdeMedian = row.number("ssdeMedian_mGy")
         dwMedian = row.number("dwMedian_cm")
+        effectiveDoseMedian = row.number("effectiveDoseMedian_mSv")
         standardWeightExams = Int(row["standardWeightExams"]) ?? 0
         standardWeightDLPMedian = row.number("standardWeightDlpMedian_mGycm")
         scannerMediansCtdiVol75th = row.number("scannerMediansCtdiVol75th_mGy")

@@ -13,7 +13,7 @@ enum TypicalValueSection {
         out += "<p>Typical values (ICRP 135): the median of CTDIvol per diagnostic irradiation event (localizers and monitoring scans left out) "
             + "and of DLP per exam (the run's DLP definition), with the 75th percentile in brackets, per category, age group at the scan, "
             + "dosimetry phantom and scanner, all patient sizes, and the median DLP of the patients of standard weight (Patient's Weight within the "
-            + "run's --standard-weight range); typical-values.csv also gives them by water-equivalent diameter band. "
+            + "run's --standard-weight range), and the median effective dose estimate; typical-values.csv also gives them by water-equivalent diameter band. "
             + "Local DRL: the 75th percentile of the medians of the scanners with enough exams, when there are two or more.</p>"
         guard !lines.isEmpty else { return out + "<p>No categorised exam with dose values.</p></section>" }
         let compared = lines.filter(\.isCompared)
@@ -71,7 +71,7 @@ enum TypicalValueSection {
             return [
                 .text(line.period), .text(line.categoryName), .text(line.ageGroup), .text(line.phantom), .text(line.scanner), .count(line.exams),
                 medianAnd75th(line.ctdiVolMedian, line.ctdiVol75th), medianAnd75th(line.dlpMedian, line.dlp75th),
-                .number(line.ssdeMedian), .number(line.dwMedian),
+                .number(line.ssdeMedian), .number(line.dwMedian), .number(line.effectiveDoseMedian, places: 2),
                 line.standardWeightExams == 0 ? .text("") : .html("\(HTML.number(line.standardWeightDLPMedian)) <span class=\"muted\">(n = \(line.standardWeightExams))</span>",
                                                                sortValue: line.standardWeightDLPMedian),
                 pair(line.drlCtdiVol, line.drlDLP),
@@ -83,7 +83,7 @@ enum TypicalValueSection {
             id: "typical-values-table", caption: "Median (75th percentile) per category, age group, phantom and scanner",
             columns: [.init("Period"), .init("Category"), .init("Age group"), .init("Phantom"), .init("Scanner"), .init("Exams", numeric: true),
                       .init("CTDIvol (mGy)", numeric: true), .init("DLP (mGy·cm)", numeric: true), .init("SSDE (mGy)", numeric: true),
-                      .init("Dw (cm)", numeric: true), .init("DLP, standard weight (mGy·cm)", numeric: true), .init("DRL CTDIvol / DLP", numeric: true),
+                      .init("Dw (cm)", numeric: true), .init("Effective dose (mSv)", numeric: true), .init("DLP, standard weight (mGy·cm)", numeric: true), .init("DRL CTDIvol / DLP", numeric: true),
                       .init("Local DRL CTDIvol / DLP", numeric: true), .init("Compared with the DRL")],
             rows: rows)
     }
