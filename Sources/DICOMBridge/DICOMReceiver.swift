@@ -179,7 +179,7 @@ private struct ListenerHandle: @unchecked Sendable {
     let listener: OpaquePointer
 }
 
-/// An association request handed from the listening thread to the thread that serves it (the shim's
+/// An association request handed from an accepting thread to the thread that serves it (the shim's
 /// handles, used by that thread only; the listener outlives it: `run` waits for every serving thread).
 private struct IncomingRequest: @unchecked Sendable {
     let listener: OpaquePointer

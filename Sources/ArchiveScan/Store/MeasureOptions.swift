@@ -63,7 +63,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
                     csv: String(contentsOfFile: effectiveDoseCoefficientFile, encoding: .utf8),
                     name: URL(fileURLWithPath: effectiveDoseCoefficientFile).lastPathComponent)
             } catch {
-                throw TypicalValueOptions.InvalidMeasureFile(path: effectiveDoseCoefficientFile, reason: String(describing: error))
+                throw InvalidMeasureFile(path: effectiveDoseCoefficientFile, reason: String(describing: error))
             }
         }
         if let threshold = cumulativeDoseThresholdMillisieverts {
@@ -82,6 +82,13 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
 struct InvalidOption: Error, CustomStringConvertible {
     var text: String
     var description: String { text }
+}
+
+/// A measure input file (reference levels, coefficients) that cannot be used, named with the reason.
+struct InvalidMeasureFile: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "\(path): \(reason)" }
 }
 
 /// `--drl-table`, `--size-bands`, `--drl-minimum-exams`, `--standard-weight`: how typical-values.csv groups exams and what
@@ -125,13 +132,6 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
             }
         }
         return settings
-    }
-
-    /// A measure input file (reference levels, coefficients) that cannot be used, named with the reason.
-    struct InvalidMeasureFile: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "\(path): \(reason)" }
     }
 }
 
