@@ -111,6 +111,30 @@ public enum SOPClass {
     public static let comprehensive3DSR = "1.2.840.10008.5.1.4.1.1.88.34"
     public static let mediaStorageDirectory = "1.2.840.10008.1.3.10"
 
+    // Classes a CT study's series may hold besides its images and reports, which ctdose does not read
+    // (PS3.6 Annex A, as DCMTK's dcuid.h lists them).
+    public static let legacyConvertedEnhancedCTImage = "1.2.840.10008.5.1.4.1.1.2.2"
+    public static let multiframeGrayscaleByteSecondaryCapture = "1.2.840.10008.5.1.4.1.1.7.2"
+    public static let multiframeGrayscaleWordSecondaryCapture = "1.2.840.10008.5.1.4.1.1.7.3"
+    public static let multiframeTrueColorSecondaryCapture = "1.2.840.10008.5.1.4.1.1.7.4"
+    public static let grayscaleSoftcopyPresentationState = "1.2.840.10008.5.1.4.1.1.11.1"
+    public static let colorSoftcopyPresentationState = "1.2.840.10008.5.1.4.1.1.11.2"
+    public static let rawData = "1.2.840.10008.5.1.4.1.1.66"
+    public static let spatialRegistration = "1.2.840.10008.5.1.4.1.1.66.1"
+    public static let segmentation = "1.2.840.10008.5.1.4.1.1.66.4"
+    public static let keyObjectSelectionDocument = "1.2.840.10008.5.1.4.1.1.88.59"
+    public static let encapsulatedPDF = "1.2.840.10008.5.1.4.1.1.104.1"
+    public static let ctPerformedProcedureProtocol = "1.2.840.10008.5.1.4.1.1.200.2"
+    public static let siemensCSANonImage = "1.3.12.2.1107.5.9.1"  // private: Siemens conformance statements [U]
+
+    /// The unread classes above, which a C-GET proposes (uncompressed) so that a series holding one of
+    /// them arrives whole.
+    public static let unreadInCTStudies = [
+        legacyConvertedEnhancedCTImage, multiframeGrayscaleByteSecondaryCapture, multiframeGrayscaleWordSecondaryCapture,
+        multiframeTrueColorSecondaryCapture, grayscaleSoftcopyPresentationState, colorSoftcopyPresentationState, rawData,
+        spatialRegistration, segmentation, keyObjectSelectionDocument, encapsulatedPDF, ctPerformedProcedureProtocol, siemensCSANonImage,
+    ]
+
     /// SR classes that may carry TID 10011 content (older GE sends it in Enhanced SR).
     public static let structuredReports: Set<String> = [
         xRayRadiationDoseSR, enhancedXRayRadiationDoseSR, radiopharmaceuticalRadiationDoseSR, patientRadiationDoseSR,

@@ -174,9 +174,11 @@ struct RetrieveTests {
     }
 
     /// The axial series also holds an object of a class ctdose does not read (a copy of a slice declared
-    /// Multi-frame Grayscale Word Secondary Capture, PS3.4 B.5): C-MOVE brings the series whole, so it is
-    /// recorded and not asked for again; the scan sets that object aside.
-    @Test func aSeriesHoldingAnObjectOfAnotherClassArrivesWhole() throws {
+    /// Multi-frame Grayscale Word Secondary Capture, PS3.4 B.5): C-MOVE brings the series whole, and so
+    /// does C-GET, which proposes that class too; it is recorded and not asked for again; the scan sets
+    /// that object aside.
+    @Test(arguments: [PACSRetrieval.Method.move, .get])
+    func aSeriesHoldingAnObjectOfAnotherClassArrivesWhole(method: PACSRetrieval.Method) throws {
         let pacs = try TestPACS()
         let capture = try StoreFixture.temporaryFolder("other-class") + "/capture.dcm"
         let slice = try #require(StoreFixture.sampleFiles.first { $0.hasPrefix("axial/") })
@@ -187,12 +189,12 @@ struct RetrieveTests {
         #expect(modified.status == 0, "\(modified.stderr)")
         try pacs.store(TestPACS.sampleFiles + [capture])
         let folder = try Self.folder()
-        let summary = try Self.retrieval(pacs, since: "2025-03-01").run(into: folder)
+        let summary = try Self.retrieval(pacs, since: "2025-03-01", method: method).run(into: folder)
         #expect(summary.seriesFetched == 3 && summary.seriesIncomplete == 0 && summary.problems.isEmpty, "\(summary.problems)")
         #expect(summary.objectsReceived == 24 && summary.objectsFailed == 0)
         let received = ReceiveTests.files(under: folder.root)
         #expect(received.count == 24 && received.contains { $0.hasSuffix("/2.25.3000.dcm") })
-        let again = try Self.retrieval(pacs, since: "2025-03-01").run(into: folder)
+        let again = try Self.retrieval(pacs, since: "2025-03-01", method: method).run(into: folder)
         #expect(again.plan.series.isEmpty && again.plan.seriesAlreadyFetched == 3)
         let scanned = ArchiveScanner(jobs: 2).scan([folder.root])
         #expect(scanned.exams.count == 1 && scanned.exams.first?.dlpTotalMilligrayCentimeters == 159.6)

@@ -30,7 +30,10 @@ final class DIMSEArchive: StudyArchive {
 
     /// The presentation contexts a C-GET proposes for its objects: each image class ctdose reads in each
     /// transfer syntax it decodes (a context each, so that the PACS can send every object as it holds
-    /// it), the structured report classes in the uncompressed ones.
+    /// it), the structured report classes in the uncompressed ones, and the classes it does not read but
+    /// a CT study may hold (presentation states, key objects, multi-frame captures, raw data…) in
+    /// explicit and implicit little endian, so that a series holding one arrives whole (the scan sets
+    /// them aside): 97 of an association's 128 contexts.
     static let getStorage: [QueryRetrieveAssociation.StorageContext] = {
         let images = [SOPClass.ctImage, SOPClass.enhancedCTImage, SOPClass.secondaryCapture]
         let uncompressed = [TransferSyntaxUID.explicitVRLittleEndian, TransferSyntaxUID.implicitVRLittleEndian,
@@ -38,6 +41,9 @@ final class DIMSEArchive: StudyArchive {
         let reports = IncomingFolder.acceptedSOPClasses.filter { !images.contains($0) }
         return images.flatMap { sopClass in TransferSyntaxUID.readable.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
             + reports.flatMap { sopClass in uncompressed.map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) } }
+            + SOPClass.unreadInCTStudies.flatMap { sopClass in
+                uncompressed.prefix(2).map { .init(sopClassUID: sopClass, transferSyntaxUID: $0) }
+            }
     }()
 
     /// Asks with Modalities in Study = CT; a PACS that refuses that optional key is asked again without
