@@ -28,12 +28,15 @@ public enum MeasureInputBuilder {
             dlpTotalMilligrayCentimeters: exam.reportedDLPTotals.max(),
             events: exam.events.map { item in
                 let e = item.event
-                return IrradiationEventDose(
+                var event = IrradiationEventDose(
                     eventUID: e.irradiationEventUID, acquisitionType: e.acquisitionType,
                     ctdiVolMilligray: e.ctdiVolMilligray, dlpMilligrayCentimeters: e.dlpMilligrayCentimeters,
                     phantom: phantom(e.phantom), scanningLengthCentimeters: e.scanningLengthMillimeters.map { $0 / 10 },
                     seriesKey: item.diagnosticSeriesUID, acquisitionProtocol: e.acquisitionProtocol,
                     targetRegion: e.targetRegion.flatMap { $0.value.isEmpty ? nil : $0 })
+                event.seriesDescriptions = exam.series.filter { item.seriesUIDs.contains($0.seriesInstanceUID) && !$0.isLocalizer }
+                    .compactMap(\.seriesDescription)
+                return event
             })
         let scanner = [exam.equipment?.stationName, exam.equipment?.model].compactMap { $0 }.joined(separator: " / ")
         return MeasureExamInput(

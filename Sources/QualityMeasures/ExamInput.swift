@@ -38,9 +38,11 @@ public struct IrradiationEventDose: Sendable, Codable, Hashable {
     public var phantom: DosimetryPhantom?
     public var scanningLengthCentimeters: Double?
     public var seriesKey: String?
-    /// What the event scanned, for its effective dose coefficient.
+    /// What the event scanned, for its effective dose coefficient: its protocol and target region, and
+    /// the descriptions of the image series linked to it.
     public var acquisitionProtocol: String?
     public var targetRegion: CodedConcept?
+    public var seriesDescriptions: [String] = []
 
     public init(
         eventUID: String? = nil, acquisitionType: CTAcquisitionType, ctdiVolMilligray: Double? = nil,

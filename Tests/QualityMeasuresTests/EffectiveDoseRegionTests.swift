@@ -39,6 +39,21 @@ struct EffectiveDoseRegionTests {
         #expect(MeasureCSVWriter.row(result)[MeasureCSVWriter.columns.firstIndex(of: "effectiveDose_mSv")!] == "7.45")
     }
 
+    /// An event without protocol or target region (GE's "Unknown") takes the region of its linked image
+    /// series' descriptions before the exam's category: a head exam's neck series takes the neck row.
+    @Test func anEventsSeriesDescriptionsComeBeforeTheCategory() throws {
+        var exam = Fixtures.exam(study: "CT HEAD WO")
+        var neck = event(400, protocolName: nil)
+        neck.seriesDescriptions = ["Neck 3.0 Br40"]
+        exam.dose.events = [event(900, protocolName: nil), neck]
+        let result = try ExamEvaluator(configuration: try Fixtures.configuration()).evaluate(exam)
+        #expect(result.category?.id == "headRoutineDose")
+        let estimate = try #require(result.effectiveDose)
+        #expect(estimate.events.map(\.region) == [.head, .neck] && estimate.events.map(\.regionSource) == [.category("headRoutineDose"), .event])
+        // Both on the 32 cm phantom; the adult head and neck rows are on 16 cm: (900 × 0.0021 + 400 × 0.0059) × 2.3 = 9.775 mSv.
+        #expect(abs((estimate.millisieverts ?? 0) - 9.775) < 1e-9)
+    }
+
     @Test func anExtremityExamHasNoEstimateAndAChildTheirAgesColumn() throws {
         let knee = try ExamEvaluator(configuration: try Fixtures.configuration()).evaluate(Fixtures.exam(study: "CT KNEE RIGHT"))
         #expect(knee.category?.id == "extremity")

@@ -4,7 +4,8 @@ import DosePhysics
 import Foundation
 
 /// Which coefficient region an event scanned, from what the category rules recognise: the event's own
-/// protocol and target region first, then the exam's category. The rules' region names are those of the
+/// protocol, target region and linked series' descriptions first (in the rules' tiers), then the exam's
+/// category. The rules' region names are those of the
 /// bundled rules file; a replaced file's other names give no region.
 public enum EffectiveDoseRegions {
     /// The region of a set of category-rule regions; nil when the set has no single coefficient (an
@@ -54,7 +55,7 @@ public enum EffectiveDoseRegions {
         let examRegion = category.flatMap { region(category: $0, assignment: assignment) }
         let events = exam.dose.events.map { event -> EffectiveDoseEventInput in
             let own = ExamDescriptors(
-                protocolNames: event.acquisitionProtocol.map { [$0] } ?? [],
+                protocolNames: event.acquisitionProtocol.map { [$0] } ?? [], seriesDescriptions: event.seriesDescriptions,
                 targetRegions: event.targetRegion.map { [$0] } ?? [])
             let ownRegions = own == ExamDescriptors() ? [] : assigner.assign(own).regions
             if let region = region(ruleRegions: ownRegions) {
