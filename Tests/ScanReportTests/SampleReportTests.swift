@@ -37,6 +37,15 @@ import Testing
         #expect(s.scanners == ["ctdose Synthetic Phantom Generator (SIM1)"])
         #expect(s.problemCount == 1)
         #expect(s.findingCount == 0)
+        // Its dose report gives the dose values; its axial series is measured (README.md: 20 slices).
+        #expect(s.examsByDoseSource == ["doseReport": 1] && s.examsWithSize == 1 && s.examsWithNoise == 1)
+        let html = SummarySection.html(s)
+        #expect(html.contains("<dd id=\"summary-dose-sources\">1 dose report</dd>"))
+        #expect(html.contains("<dd id=\"summary-pixels\">size in 1 of 1 exams, noise in 1</dd>"))
+        var mixed = s
+        mixed.examCount = 4
+        mixed.examsByDoseSource = ["none": 1, "computedFromImageAttributes": 1, "doseReport": 2]
+        #expect(SummarySection.html(mixed).contains(">2 dose report, 1 computed from image headers, 1 none</dd>"))
     }
 
     @Test func categoryAndSADMatchTheHandComputation() throws {

@@ -15,6 +15,12 @@ public struct ScanSummary: Sendable, Equatable {
     public var problemsBySeverity: [String: Int]
     /// Findings of all exams by severity.
     public var findingsBySeverity: [FindingSeverity: Int]
+    /// Exams by where their dose values came from (exams.jsonl `doseSource`; "none" without any).
+    public var examsByDoseSource: [String: Int] = [:]
+    /// Exams with a patient size measured from their pixels (a mid-scan water-equivalent diameter, or
+    /// one from the localizer), and with global noise.
+    public var examsWithSize = 0
+    public var examsWithNoise = 0
 
     public var problemCount: Int { problemsBySeverity.values.reduce(0, +) }
     public var findingCount: Int { findingsBySeverity.values.reduce(0, +) }
@@ -29,6 +35,9 @@ public struct ScanSummary: Sendable, Equatable {
         private var scanners: Set<String> = []
         private var problems: [String: Int] = [:]
         private var findings: [FindingSeverity: Int] = [:]
+        private var doseSources: [String: Int] = [:]
+        private var withSize = 0
+        private var withNoise = 0
 
         public init() {}
 
@@ -41,13 +50,20 @@ public struct ScanSummary: Sendable, Equatable {
             }
             scanners.insert(ScannerName.of(exam))
             for finding in exam.findings { findings[finding.severity, default: 0] += 1 }
+            doseSources[exam.doseSource ?? "none", default: 0] += 1
+            let measurements = exam.seriesMeasurements
+            if measurements.contains(where: { $0.midScan?.waterEquivalent != nil || $0.localizer?.waterEquivalentDiameterCentimeters != nil }) {
+                withSize += 1
+            }
+            if measurements.contains(where: { $0.globalNoiseTissueHounsfield != nil }) { withNoise += 1 }
         }
 
         public mutating func add(_ problem: ProblemRow) { problems[problem.severity, default: 0] += 1 }
 
         public var summary: ScanSummary {
             ScanSummary(examCount: examCount, patientCount: patients.count, firstStudyDate: firstDate, lastStudyDate: lastDate,
-                        scanners: scanners.sorted(), problemsBySeverity: problems, findingsBySeverity: findings)
+                        scanners: scanners.sorted(), problemsBySeverity: problems, findingsBySeverity: findings,
+                        examsByDoseSource: doseSources, examsWithSize: withSize, examsWithNoise: withNoise)
         }
     }
 }
