@@ -36,6 +36,7 @@ public enum MeasureInputBuilder {
                     targetRegion: e.targetRegion.flatMap { $0.value.isEmpty ? nil : $0 })
                 event.seriesDescriptions = exam.series.filter { item.seriesUIDs.contains($0.seriesInstanceUID) && !$0.isLocalizer }
                     .compactMap(\.seriesDescription)
+                event.dlpFromImageHeaders = e.source == .computedFromImageAttributes
                 return event
             })
         let scanner = [exam.equipment?.stationName, exam.equipment?.model].compactMap { $0 }.joined(separator: " / ")

@@ -43,6 +43,8 @@ public struct IrradiationEventDose: Sendable, Codable, Hashable {
     public var acquisitionProtocol: String?
     public var targetRegion: CodedConcept?
     public var seriesDescriptions: [String] = []
+    /// The DLP was summed from image headers over the reconstructed length (DCM 113867): a lower bound.
+    public var dlpFromImageHeaders = false
 
     public init(
         eventUID: String? = nil, acquisitionType: CTAcquisitionType, ctdiVolMilligray: Double? = nil,

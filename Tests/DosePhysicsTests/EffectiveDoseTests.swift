@@ -60,6 +60,16 @@ struct EffectiveDoseTests {
         #expect(unknown.events[0].note == "phantom unknown: taken as body32cm")
     }
 
+    @Test func aDLPFromImageHeadersMakesTheEstimateALowerBound() {
+        var headers = event(100, nil, .chest)
+        headers.dlpIsLowerBound = true
+        let estimate = EffectiveDoseEstimate.estimate(events: [headers, event(50, .body32Centimeter, .chest)], ageYears: 50, table: .aapmReport96)
+        #expect(abs((estimate.millisieverts ?? 0) - 2.1) < 1e-9)  // (100 + 50) × 0.014
+        #expect(estimate.events[0].note == "phantom unknown: taken as body32cm; DLP from image headers: a lower bound")
+        #expect(estimate.events[1].note == nil)
+        #expect(estimate.notes == ["a lower bound: DLP from image headers"])
+    }
+
     @Test func anEventWithoutARegionLeavesTheExamWithoutAnEstimate() {
         let estimate = EffectiveDoseEstimate.estimate(
             events: [event(200, .body32Centimeter, .chest), event(50, .body32Centimeter, nil)], ageYears: nil, table: .aapmReport96)

@@ -24,14 +24,17 @@ public struct EffectiveDoseEventInput: Sendable, Hashable {
     /// The region scanned, and what told it.
     public var region: EffectiveDoseRegion?
     public var regionSource: EffectiveDoseRegionSource
+    /// The DLP is a lower bound (summed from image headers over the reconstructed length).
+    public var dlpIsLowerBound = false
 
     public init(eventUID: String?, dlpMilligrayCentimeters: Double?, phantom: DosimetryPhantom?, region: EffectiveDoseRegion?,
-                regionSource: EffectiveDoseRegionSource) {
+                regionSource: EffectiveDoseRegionSource, dlpIsLowerBound: Bool = false) {
         self.eventUID = eventUID
         self.dlpMilligrayCentimeters = dlpMilligrayCentimeters
         self.phantom = phantom
         self.region = region
         self.regionSource = regionSource
+        self.dlpIsLowerBound = dlpIsLowerBound
     }
 }
 
@@ -65,7 +68,7 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
     ) -> EffectiveDoseEstimate {
         let age = ageYears.map { ReferenceAge.of(years: $0) } ?? .adult
         var notes: [String] = ageYears == nil ? ["age unknown: adult coefficients"] : []
-        var complete = true
+        var complete = true, lowerBound = false
         let shares = events.map { event -> EventShare in
             var share = EventShare(eventUID: event.eventUID, region: event.region, regionSource: event.regionSource)
             guard let dlp = event.dlpMilligrayCentimeters, dlp.isFinite, dlp >= 0 else {
@@ -87,12 +90,18 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
                 return share
             }
             var converted = dlp
+            var said: [String] = []
             if let phantom = event.phantom, phantom != coefficient.phantom {
                 converted = PhantomNormalization.convert(dlp, from: phantom, to: coefficient.phantom)
-                share.note = "DLP on \(phantom.rawValue) converted to \(coefficient.phantom.rawValue) (×\(phantom == .body32Centimeter ? "" : "1/")\(PhantomNormalization.headToBodyPhantomRatio))"
+                said.append("DLP on \(phantom.rawValue) converted to \(coefficient.phantom.rawValue) (×\(phantom == .body32Centimeter ? "" : "1/")\(PhantomNormalization.headToBodyPhantomRatio))")
             } else if event.phantom == nil {
-                share.note = "phantom unknown: taken as \(coefficient.phantom.rawValue)"
+                said.append("phantom unknown: taken as \(coefficient.phantom.rawValue)")
             }
+            if event.dlpIsLowerBound {
+                said.append("DLP from image headers: a lower bound")
+                lowerBound = true
+            }
+            share.note = said.isEmpty ? nil : said.joined(separator: "; ")
             share.millisievertsPerMilligrayCentimeter = coefficient.millisievertsPerMilligrayCentimeter
             share.dlpMilligrayCentimeters = converted
             share.millisieverts = converted * coefficient.millisievertsPerMilligrayCentimeter
@@ -101,6 +110,7 @@ public struct EffectiveDoseEstimate: Sendable, Codable, Hashable {
         let valued = shares.compactMap(\.millisieverts)
         if valued.isEmpty { complete = false }
         if !complete { notes.append(valued.isEmpty ? "no event with a DLP and a region" : "not every event with a DLP has a region and coefficient") }
+        if complete, lowerBound { notes.append("a lower bound: DLP from image headers") }
         return EffectiveDoseEstimate(
             millisieverts: complete ? valued.reduce(0, +) : nil, age: age, source: table.source, events: shares, notes: notes)
     }

@@ -60,11 +60,11 @@ public enum EffectiveDoseRegions {
             let ownRegions = own == ExamDescriptors() ? [] : assigner.assign(own).regions
             if let region = region(ruleRegions: ownRegions) {
                 return EffectiveDoseEventInput(eventUID: event.eventUID, dlpMilligrayCentimeters: event.dlpMilligrayCentimeters,
-                                               phantom: event.phantom, region: region, regionSource: .event)
+                                               phantom: event.phantom, region: region, regionSource: .event, dlpIsLowerBound: event.dlpFromImageHeaders)
             }
             return EffectiveDoseEventInput(
                 eventUID: event.eventUID, dlpMilligrayCentimeters: event.dlpMilligrayCentimeters, phantom: event.phantom,
-                region: examRegion, regionSource: category.map { .category($0.id) } ?? .none)
+                region: examRegion, regionSource: category.map { .category($0.id) } ?? .none, dlpIsLowerBound: event.dlpFromImageHeaders)
         }
         let atScan = MeasurementPeriod(start: exam.scanDateTime.date, end: exam.scanDateTime.date)
         let years = AgeDetermination.determine(patient: exam.patient, scanDate: exam.scanDateTime.date, period: atScan).ageAtPeriodStartYears
