@@ -9,7 +9,7 @@ enum ExamValidationPass {
         let sizes = measurements.map {
             MeasuredSize(seriesInstanceUID: $0.seriesInstanceUID,
                          waterEquivalentDiameterCentimeters: $0.meanWaterEquivalentDiameterCentimeters ?? $0.midScan?.waterEquivalent,
-                         ssdeMilligray: $0.ssdeMilligray)
+                         ssdeMilligray: $0.ssdeMilligray, verticalOffCentreMillimeters: $0.centring?.meanVerticalOffsetMillimeters)
         }
         return DoseValidator.validate(exam, reports: reports, seriesFacts: facts, measuredSizes: sizes, settings: settings)
     }

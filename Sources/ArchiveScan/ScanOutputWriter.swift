@@ -149,6 +149,7 @@ public struct ScanOutputWriter: Sendable {
     static let sliceColumns = [
             "seriesInstanceUID", "sopInstanceUID", "z_mm", "area_cm2", "areaEquivalentDiameter_cm", "waterEquivalentDiameter_cm",
             "ap_cm", "lateral_cm", "truncated", "noise_hu", "airNoise_hu", "frameNumber", "ctdiVol_mGy", "ssde_mGy",
+            "verticalOffset_mm", "lateralOffset_mm",
     ]
 
     /// One study's slices, by series and z.
@@ -161,6 +162,7 @@ public struct ScanOutputWriter: Sendable {
                 CSVTable.decimal(s.size.lateralCentimeters), s.size.truncated ? "true" : "false",
                 s.noise.tissueHounsfield.map(CSVTable.decimal), s.noise.airHounsfield.map(CSVTable.decimal), s.frameNumber.map { "\($0)" },
                 s.ctdiVolMilligray.map(CSVTable.decimal), s.ssdeMilligray.map(CSVTable.decimal),
+                s.centringOffset.map { CSVTable.decimal($0.verticalMillimeters) }, s.centringOffset.map { CSVTable.decimal($0.lateralMillimeters) },
             ]
         }
     }

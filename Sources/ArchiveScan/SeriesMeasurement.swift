@@ -7,6 +7,7 @@ public struct PixelAnalysisSettings: Sendable {
     public var slices: SliceSelection = .all
     public var segmentation = SegmentationSettings()
     public var noise = GlobalNoiseSettings()
+    public var centring = CentringSettings()
 
     public init() {}
 
@@ -30,6 +31,8 @@ public struct SliceMeasurement: Sendable, Codable {
     public var ctdiVolMilligray: Double?
     /// SSDE(z) = CTDIvol(z) × f(Dw(z)) (AAPM 204 / 220; head: AAPM 293, unverified).
     public var ssdeMilligray: Double?
+    /// The patient's centre relative to the isocentre, when the isocentre is known.
+    public var centringOffset: CentringOffset? = nil
 }
 
 /// The five mid-scan diameters of the size study (arXiv 2503.06644), in centimetres.
@@ -93,4 +96,8 @@ public struct SeriesMeasurement: Sendable, Codable {
     /// IEC 62985: the mean of SSDE(z) over the analysed slices, where every slice header has CTDIvol.
     public var meanSSDEOfSlicesMilligray: Double?
     public var problems: [String]
+    /// The patient's centring relative to the isocentre over the analysed slices.
+    public var centring: SeriesCentring? = nil
+    /// How the isocentre and the patient's posture were found, or why there is no centring.
+    public var centringMethod: String? = nil
 }

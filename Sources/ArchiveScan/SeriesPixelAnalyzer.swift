@@ -47,6 +47,12 @@ public struct SeriesPixelAnalyzer: Sendable {
                 kernelPixels: slices.first?.noise.kernelPixels ?? 0,
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
             ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
+        if let first = chosen.first {
+            measurement.centringMethod = IsocentreLocation(first, settings: settings.centring).method
+            measurement.centring = SeriesCentring(
+                slices: slices.map { ($0.centringOffset, $0.size.truncated, $0.size.zMillimeters) },
+                midScanZMillimeters: profile.midScan?.zMillimeters)
+        }
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, !localizers.isEmpty {
             let calibration = slices.map(\.size) + calibrationSlices(sorted: sorted, analysed: slices, midScan: profile.midScan)
             let (views, problems) = LocalizerViews.measure(localizers, atZ: z, calibratingOn: calibration)
@@ -121,11 +127,12 @@ public struct SeriesPixelAnalyzer: Sendable {
     /// Measures a decoded image whose header has been read (`ctdose slices` reads both from one parse).
     static func analyse(_ image: HounsfieldImage, header: CTImageHeader, settings: PixelAnalysisSettings) throws -> SliceMeasurement {
         let (slice, outline) = try outlined(image, header: header, settings: settings)
+        let size = SliceSizeMeasurement.measure(slice, outline: outline)
         return SliceMeasurement(
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
-            size: SliceSizeMeasurement.measure(slice, outline: outline),
-            noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
-            ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil)
+            size: size, noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
+            ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil,
+            centringOffset: IsocentreLocation(header, settings: settings.centring).offset(of: size))
     }
 
     /// The slice cropped to its content and the patient's outline on it.
@@ -151,6 +158,7 @@ public struct SeriesPixelAnalyzer: Sendable {
         }
         if let problem = GeometryLimits.spacingProblem(spacing) { throw DICOMError.unsupported(problem) }
         let o = header.imageOrientation ?? [1, 0, 0, 0, 1, 0]
+        let position = header.imagePositionMillimeters.flatMap { $0.count == 3 ? (x: $0[0], y: $0[1], z: $0[2]) : nil }
         // Padding becomes NaN; without padding the values are used as they are (no copy).
         let values = !image.hasPadding ? image.hounsfieldUnits : image.hounsfieldUnits.withUnsafeBufferPointer { units in
             image.isPadding.withUnsafeBufferPointer { padding in
@@ -178,7 +186,7 @@ public struct SeriesPixelAnalyzer: Sendable {
         return AxialSlice(
             rows: image.rows, columns: image.columns, hounsfieldUnits: values, rowSpacingMillimeters: spacing[0],
             columnSpacingMillimeters: spacing[1], rowDirection: (o[0], o[1], o[2]), columnDirection: (o[3], o[4], o[5]),
-            zMillimeters: header.zMillimeters ?? 0, fieldOfViewCircle: circle)
+            zMillimeters: header.zMillimeters ?? 0, fieldOfViewCircle: circle, imagePositionMillimeters: position)
     }
 
     static func mean(_ values: [Double]) -> Double? {

@@ -51,17 +51,19 @@ public struct SliceBatch: Sendable {
         do {
             if decodeOnly {
                 _ = try DICOMFile.read(path) { file in try file.hounsfieldImage(frame: 0) }
-                return CSVText.quote(path) + ",,,,,,,,,,"
+                return CSVText.quote(path) + ",,,,,,,,,,,,"
             }
             let m = try measurement(path: path, settings: settings)
             let size = m.size
             return [CSVText.quote(path), CSVTable.number(size.zMillimeters), CSVTable.decimal(size.areaSquareCentimeters),
                     CSVTable.decimal(size.areaEquivalentDiameterCentimeters), CSVTable.decimal(size.waterEquivalentDiameterCentimeters),
                     CSVTable.decimal(size.apCentimeters), CSVTable.decimal(size.lateralCentimeters), size.truncated ? "true" : "false",
-                    m.noise.tissueHounsfield.map(CSVTable.decimal) ?? "", m.noise.airHounsfield.map(CSVTable.decimal) ?? "", ""]
+                    m.noise.tissueHounsfield.map(CSVTable.decimal) ?? "", m.noise.airHounsfield.map(CSVTable.decimal) ?? "",
+                    m.centringOffset.map { CSVTable.decimal($0.verticalMillimeters) } ?? "",
+                    m.centringOffset.map { CSVTable.decimal($0.lateralMillimeters) } ?? "", ""]
                 .joined(separator: ",")
         } catch {
-            return CSVText.quote(path) + ",,,,,,,,,," + CSVText.quote("\(error)")
+            return CSVText.quote(path) + ",,,,,,,,,,,," + CSVText.quote("\(error)")
         }
     }
 }

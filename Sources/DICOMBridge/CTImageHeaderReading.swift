@@ -53,6 +53,8 @@ extension CTImageHeader {
         tableHeightMillimeters = file.number(.tableHeight)
         distanceSourceToDetectorMillimeters = file.number(.distanceSourceToDetector)
         distanceSourceToPatientMillimeters = file.number(.distanceSourceToPatient)
+        patientPosition = file.string(.patientPosition)
+        dataCollectionCenterMillimeters = file.numbers(.dataCollectionCenterPatient).nonEmpty(count: 3)
         ctdiVolMilligray = file.number(.ctdiVol)
         if file.itemCount(.ctdiPhantomTypeCodeSequence) > 0 {
             let code = CodedConcept(
@@ -117,6 +119,7 @@ extension CTImageHeader {
             if let s = geometry.pixelSpacingMillimeters { header.pixelSpacingMillimeters = [s.rowMillimeters, s.columnMillimeters] }
             header.sliceThicknessMillimeters = geometry.sliceThicknessMillimeters ?? base.sliceThicknessMillimeters
             header.ctdiVolMilligray = geometry.ctdiVolMilligray ?? base.ctdiVolMilligray
+            if let c = geometry.dataCollectionCenterMillimeters { header.dataCollectionCenterMillimeters = [c.x, c.y, c.z] }
             return header
         }
     }

@@ -34,6 +34,8 @@ public struct FrameGeometry: Equatable, Sendable {
     public var sliceThicknessMillimeters: Double?
     public var rescale: Rescale?
     public var ctdiVolMilligray: Double?
+    /// Data Collection Center (Patient) (0018,9313), from the CT Position macro.
+    public var dataCollectionCenterMillimeters: PatientVector?
 }
 
 extension DICOMFile {
@@ -51,6 +53,7 @@ extension DICOMFile {
         let slope = frameNumbers(index, macro: .pixelValueTransformationSequence, tag: .rescaleSlope)
         let intercept = frameNumbers(index, macro: .pixelValueTransformationSequence, tag: .rescaleIntercept)
         let ctdiVol = frameNumbers(index, macro: .ctExposureSequence, tag: .ctdiVol)
+        let collectionCenter = frameNumbers(index, macro: .ctPositionSequence, tag: .dataCollectionCenterPatient)
 
         var geometry = FrameGeometry(frameIndex: index)
         if position.count == 3 {
@@ -69,6 +72,9 @@ extension DICOMFile {
             geometry.rescale = Rescale(slope: slope.first ?? 1, intercept: intercept.first ?? 0)
         }
         geometry.ctdiVolMilligray = ctdiVol.first
+        if collectionCenter.count == 3 {
+            geometry.dataCollectionCenterMillimeters = PatientVector(x: collectionCenter[0], y: collectionCenter[1], z: collectionCenter[2])
+        }
         return geometry
     }
 
@@ -93,6 +99,6 @@ extension FrameGeometry {
     init(frameIndex: Int) {
         self.init(
             frameIndex: frameIndex, positionMillimeters: nil, orientation: nil, pixelSpacingMillimeters: nil,
-            sliceThicknessMillimeters: nil, rescale: nil, ctdiVolMilligray: nil)
+            sliceThicknessMillimeters: nil, rescale: nil, ctdiVolMilligray: nil, dataCollectionCenterMillimeters: nil)
     }
 }

@@ -49,6 +49,7 @@ extension DICOMTag {
     public static let distanceSourceToPatient = DICOMTag(0x0018, 0x1111)
     public static let gantryDetectorTilt = DICOMTag(0x0018, 0x1120)
     public static let tableHeight = DICOMTag(0x0018, 0x1130)
+    public static let patientPosition = DICOMTag(0x0018, 0x5100)
     public static let exposureTime = DICOMTag(0x0018, 0x1150)
     public static let xRayTubeCurrent = DICOMTag(0x0018, 0x1151)
     public static let exposure = DICOMTag(0x0018, 0x1152)
@@ -62,6 +63,9 @@ extension DICOMTag {
     public static let tableFeedPerRotation = DICOMTag(0x0018, 0x9310)
     public static let spiralPitchFactor = DICOMTag(0x0018, 0x9311)
     public static let ctExposureSequence = DICOMTag(0x0018, 0x9321)
+    public static let ctPositionSequence = DICOMTag(0x0018, 0x9326)
+    /// Data Collection Center (Patient): CT Image module since CP-766, CT Position macro (PS3.3 C.8.15.3.5).
+    public static let dataCollectionCenterPatient = DICOMTag(0x0018, 0x9313)
     public static let exposureModulationType = DICOMTag(0x0018, 0x9323)
     public static let ctdiVol = DICOMTag(0x0018, 0x9345)
     public static let ctdiPhantomTypeCodeSequence = DICOMTag(0x0018, 0x9346)

@@ -53,6 +53,11 @@ public struct CTImageHeader: Sendable, Codable, Equatable {
     public var tableHeightMillimeters: Double?
     public var distanceSourceToDetectorMillimeters: Double?
     public var distanceSourceToPatientMillimeters: Double?
+    /// Patient Position (0018,5100): HFS, FFS, HFP, FFP, HFDL, HFDR, FFDL, FFDR.
+    public var patientPosition: String?
+    /// Data Collection Center (Patient) (0018,9313): the centre of the region data were collected in (the
+    /// isocentre in x and y), in patient coordinates (mm).
+    public var dataCollectionCenterMillimeters: [Double]?
     // Dose and size written by the scanner
     public var ctdiVolMilligray: Double?
     public var ctdiPhantom: CTDIPhantom?

@@ -24,6 +24,7 @@ public enum FindingCatalog {
         case .mixedPhantomsSummed, .mixedPhantomsMinor:
             return "minority phantom DLP share ≥ / < " + QuantityText.number(s.mixedPhantomMinorDLPFraction * 100, decimals: 1) + " %"
         case .vendorDwMismatch, .vendorSSDEMismatch: return p(s.vendorSizeRelativeTolerance)
+        case .patientOffCentre: return "more than " + QuantityText.millimeters(s.offCentreLimitMillimeters) + " above or below the isocentre (ctdose's choice, unconfirmed)"
         case .ctdiVolAboveNotificationValue:
             return "above the category's value (AAPM 2011 defaults, unverified: adult head 80, adult torso 50, brain perfusion 600, "
                 + "cardiac retrospective 150 / prospective 50, paediatric head <2 y 50, 2–5 y 60, paediatric torso <10 y 20 (16 cm) / 10 (32 cm) mGy)"

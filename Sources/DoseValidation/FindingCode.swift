@@ -27,6 +27,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     // Scanner-written patient size vs ctdose's own
     case vendorDwMismatch = "VENDOR_DW_MISMATCH"
     case vendorSSDEMismatch = "VENDOR_SSDE_MISMATCH"
+    // Patient centring measured from the pixels
+    case patientOffCentre = "PATIENT_OFF_CENTRE"
     // Notification / alert values
     case ctdiVolAboveNotificationValue = "CTDIVOL_ABOVE_NOTIFICATION_VALUE"
     case dlpAboveNotificationValue = "DLP_ABOVE_NOTIFICATION_VALUE"
@@ -47,7 +49,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
              .seriesTubeCurrentMismatch, .seriesPitchMismatch, .seriesCollimationMismatch, .seriesLongerThanScan,
              .seriesWithoutEvent, .headScanOnBodyPhantom, .bodyScanOnHeadPhantom, .mixedPhantomsSummed,
              .vendorDwMismatch, .vendorSSDEMismatch, .ctdiVolAboveNotificationValue, .dlpAboveNotificationValue,
-             .scannerDoseAlert, .reportPatientMismatch:
+             .scannerDoseAlert, .reportPatientMismatch, .patientOffCentre:
             return .warning
         }
     }
@@ -97,6 +99,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "The water-equivalent diameter the scanner wrote (RDSR 113980 or header (0018,1271)) differs from ctdose's pixel-based Dw."
         case .vendorSSDEMismatch:
             return "The SSDE the scanner wrote (RDSR 113930) differs from ctdose's SSDE."
+        case .patientOffCentre:
+            return "The patient's centre lay above or below the isocentre by more than the limit, on average over the series' slices whose outline is whole: behind the bowtie filter the surface dose and the image noise change, and tube-current modulation reads a magnified or shrunken localizer."
         case .ctdiVolAboveNotificationValue:
             return "An event's CTDIvol exceeds the notification value configured for its examination category (defaults after AAPM 2011 / NEMA XR 25)."
         case .dlpAboveNotificationValue:

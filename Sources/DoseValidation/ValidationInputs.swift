@@ -46,11 +46,15 @@ public struct MeasuredSize: Sendable, Codable, Equatable {
     public var waterEquivalentDiameterCentimeters: Double?
     /// Size-specific dose estimate (AAPM Report 204 / 293), in mGy.
     public var ssdeMilligray: Double?
+    /// The patient's centre above (+) or below (−) the isocentre, mean over the series' whole slices (mm).
+    public var verticalOffCentreMillimeters: Double?
 
-    public init(seriesInstanceUID: String, waterEquivalentDiameterCentimeters: Double? = nil, ssdeMilligray: Double? = nil) {
+    public init(seriesInstanceUID: String, waterEquivalentDiameterCentimeters: Double? = nil, ssdeMilligray: Double? = nil,
+                verticalOffCentreMillimeters: Double? = nil) {
         self.seriesInstanceUID = seriesInstanceUID
         self.waterEquivalentDiameterCentimeters = waterEquivalentDiameterCentimeters
         self.ssdeMilligray = ssdeMilligray
+        self.verticalOffCentreMillimeters = verticalOffCentreMillimeters
     }
 }
 

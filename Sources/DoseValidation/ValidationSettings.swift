@@ -59,6 +59,11 @@ public struct ValidationSettings: Sendable, Equatable {
     /// Relative tolerance of scanner-written Dw and SSDE against ctdose's own. Default 10 %.
     public var vendorSizeRelativeTolerance = 0.10
 
+    // MARK: Patient centring
+    /// Vertical distance between the patient's centre and the isocentre (mean over a series' whole
+    /// slices) above which PATIENT_OFF_CENTRE is raised. Default 30 mm, ctdose's choice [U].
+    public var offCentreLimitMillimeters = 30.0
+
     // MARK: Notification and alert values
     /// CTDIvol / DLP notification values per examination category. Defaults: `DoseNotificationValues.aapm2011`.
     public var notificationValues = DoseNotificationValues.aapm2011

@@ -16,11 +16,15 @@ public struct AxialSlice: Sendable {
     /// Reconstruction field of view as a circle in pixel coordinates (centre column, centre row, radius);
     /// nil when unknown (then only the image border and padding limit the field).
     public let fieldOfViewCircle: (centerColumn: Double, centerRow: Double, radiusPixels: Double)?
+    /// Image Position (Patient) (0020,0032): the centre of the first pixel in patient coordinates (mm);
+    /// nil when unknown (then the patient's centroid is not located).
+    public let imagePositionMillimeters: (x: Double, y: Double, z: Double)?
 
     public init(
         rows: Int, columns: Int, hounsfieldUnits: [Float], rowSpacingMillimeters: Double, columnSpacingMillimeters: Double,
         rowDirection: (x: Double, y: Double, z: Double) = (1, 0, 0), columnDirection: (x: Double, y: Double, z: Double) = (0, 1, 0),
-        zMillimeters: Double = 0, fieldOfViewCircle: (centerColumn: Double, centerRow: Double, radiusPixels: Double)? = nil
+        zMillimeters: Double = 0, fieldOfViewCircle: (centerColumn: Double, centerRow: Double, radiusPixels: Double)? = nil,
+        imagePositionMillimeters: (x: Double, y: Double, z: Double)? = nil
     ) {
         precondition(hounsfieldUnits.count == rows * columns, "HU array does not match rows × columns")
         self.rows = rows
@@ -32,6 +36,16 @@ public struct AxialSlice: Sendable {
         self.columnDirection = columnDirection
         self.zMillimeters = zMillimeters
         self.fieldOfViewCircle = fieldOfViewCircle
+        self.imagePositionMillimeters = imagePositionMillimeters
+    }
+
+    /// The patient-coordinate point (mm) of the pixel position (row, column), fractional positions
+    /// included; nil without Image Position (Patient).
+    public func patientPoint(row: Double, column: Double) -> (x: Double, y: Double, z: Double)? {
+        guard let p = imagePositionMillimeters else { return nil }
+        let dc = column * columnSpacingMillimeters, dr = row * rowSpacingMillimeters
+        return (p.x + dc * rowDirection.x + dr * columnDirection.x, p.y + dc * rowDirection.y + dr * columnDirection.y,
+                p.z + dc * rowDirection.z + dr * columnDirection.z)
     }
 
     /// Area of one pixel (mm²).
@@ -132,7 +146,8 @@ extension AxialSlice {
         // crop is impossible here because the margin keeps all content inside.
         return AxialSlice(rows: height, columns: width, hounsfieldUnits: values, rowSpacingMillimeters: rowSpacingMillimeters,
                           columnSpacingMillimeters: columnSpacingMillimeters, rowDirection: rowDirection, columnDirection: columnDirection,
-                          zMillimeters: zMillimeters, fieldOfViewCircle: circle)
+                          zMillimeters: zMillimeters, fieldOfViewCircle: circle,
+                          imagePositionMillimeters: patientPoint(row: Double(r0), column: Double(c0)))
     }
 
     /// Whether any of `count` values is above `threshold` (NaN is not), 16 at a time: most rows are air.

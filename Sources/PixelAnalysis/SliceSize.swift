@@ -13,6 +13,10 @@ public struct SliceSize: Sendable, Equatable, Codable {
     public var lateralCentimeters: Double
     public var truncated: Bool
     public var truncatedOutlineFraction: Double
+    /// The centre of the patient's area (the body outline's centroid) in patient coordinates (mm); nil
+    /// without Image Position (Patient) or without a body.
+    public var centroidXMillimeters: Double? = nil
+    public var centroidYMillimeters: Double? = nil
 
     /// AAPM 204 effective diameter √(AP·LAT).
     public var geometricMeanDiameterCentimeters: Double { (apCentimeters * lateralCentimeters).squareRoot() }
@@ -44,6 +48,8 @@ public enum SliceSizeMeasurement {
         let columns = slice.columns
         var count = 0
         var waterSum = 0.0
+        // Σ column and Σ row over the body pixels, for the centroid (exact in Int).
+        var columnSum = 0, rowSum = 0
         // Patient coordinates are linear in (row, column): extremes per row lie at the row's first and last body pixel.
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
         let cs = slice.columnSpacingMillimeters, rs = slice.rowSpacingMillimeters
@@ -80,6 +86,11 @@ public enum SliceSizeMeasurement {
                     while c < end { bodyPixels.add(row[c]); c &+= 1 }
                     bodyPixels.flush()
                     count &+= bodyPixels.total
+                    rowSum &+= r &* bodyPixels.total
+                    var columns = 0  // Σ c over the row's body bytes (0 or 1)
+                    c = first
+                    while c < end { columns &+= c &* Int(row[c]); c &+= 1 }
+                    columnSum &+= columns
                     waterSum += lanes.sum()
                     extend(row: r, column: first)
                     extend(row: r, column: last)
@@ -92,13 +103,15 @@ public enum SliceSizeMeasurement {
         // One pixel's footprint along each patient axis is added to the centre-to-centre extent.
         let footprintX = abs(cs * rd.x) + abs(rs * cd.x)
         let footprintY = abs(cs * rd.y) + abs(rs * cd.y)
+        let centroid = count > 0 ? slice.patientPoint(row: Double(rowSum) / Double(count), column: Double(columnSum) / Double(count)) : nil
         return SliceSize(
             zMillimeters: slice.zMillimeters, areaSquareCentimeters: area,
             areaEquivalentDiameterCentimeters: 2 * (area / Double.pi).squareRoot(),
             waterEquivalentDiameterCentimeters: 2 * (waterArea / Double.pi).squareRoot(),
             apCentimeters: count > 0 ? (maxY - minY + footprintY) / 10 : 0,
             lateralCentimeters: count > 0 ? (maxX - minX + footprintX) / 10 : 0,
-            truncated: outline.truncated, truncatedOutlineFraction: outline.truncatedOutlineFraction)
+            truncated: outline.truncated, truncatedOutlineFraction: outline.truncatedOutlineFraction,
+            centroidXMillimeters: centroid?.x, centroidYMillimeters: centroid?.y)
     }
 }
 

@@ -32,7 +32,7 @@ struct SlicesCommand: ParsableCommand {
         let started = Date()
         let rows = SliceBatch(jobs: jobs, settings: PixelAnalysisSettings()).measure(files: files, decodeOnly: decodeOnly)
         let seconds = Date().timeIntervalSince(started)
-        print("file,z_mm,area_cm2,areaEquivalentDiameter_cm,waterEquivalentDiameter_cm,ap_cm,lateral_cm,truncated,noise_hu,airNoise_hu,error")
+        print("file,z_mm,area_cm2,areaEquivalentDiameter_cm,waterEquivalentDiameter_cm,ap_cm,lateral_cm,truncated,noise_hu,airNoise_hu,verticalOffset_mm,lateralOffset_mm,error")
         for row in rows { print(row) }
         let rate = Double(files.count) / max(seconds, 1e-9)
         FileHandle.standardError.write(Data(String(format: "%d images in %.3f s: %.1f images/s (%@)\n", files.count, seconds, rate,

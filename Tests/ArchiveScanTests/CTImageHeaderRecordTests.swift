@@ -62,6 +62,8 @@ struct CTImageHeaderRecordTests {
         h.tableHeightMillimeters = 150
         h.distanceSourceToDetectorMillimeters = 1040
         h.distanceSourceToPatientMillimeters = 570
+        h.patientPosition = "FFS"
+        h.dataCollectionCenterMillimeters = [0.5, -12.25, -12.5]
         h.ctdiVolMilligray = 12.34
         h.ctdiPhantom = .body32cm
         h.waterEquivalentDiameterMillimeters = 280

@@ -18,7 +18,7 @@ import Testing
         #expect(one.count == files.count)
         for (line, path) in zip(one, files) { #expect(line.hasPrefix(path + ",")) }
         // The missing file names its error; the images around it have measured a size.
-        #expect(one[7].count > (missing + ",,,,,,,,,,").count)
+        #expect(one[7].count > (missing + ",,,,,,,,,,,,").count)
         #expect(one[6].split(separator: ",", omittingEmptySubsequences: false)[4] != "")
         #expect(one[8].split(separator: ",", omittingEmptySubsequences: false)[4] != "")
         // The second pass over the images gives their lines again.

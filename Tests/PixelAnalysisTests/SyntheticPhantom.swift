@@ -39,9 +39,11 @@ struct SyntheticPhantom {
     var fieldOfViewMillimeters: Double? = nil
     var centreOffsetMillimeters: (x: Double, y: Double) = (0, 0)
 
+    /// `positioned`: with Image Position (Patient) such that the grid's centre is the patient-coordinate
+    /// origin (then the ellipse's centre lies at `centreOffsetMillimeters`, along the row and column directions).
     func slice(seed: UInt64 = 1, z: Double = 0,
                rowDirection: (x: Double, y: Double, z: Double) = (1, 0, 0),
-               columnDirection: (x: Double, y: Double, z: Double) = (0, 1, 0)) -> AxialSlice {
+               columnDirection: (x: Double, y: Double, z: Double) = (0, 1, 0), positioned: Bool = false) -> AxialSlice {
         var noise = GaussianNoise(seed: seed)
         let a = lateralCentimeters * 5, b = apCentimeters * 5  // semi-axes in mm
         let centre = (Double(size) - 1) / 2
@@ -62,7 +64,15 @@ struct SyntheticPhantom {
         }
         return AxialSlice(rows: size, columns: size, hounsfieldUnits: values, rowSpacingMillimeters: spacingMillimeters,
                           columnSpacingMillimeters: spacingMillimeters, rowDirection: rowDirection, columnDirection: columnDirection,
-                          zMillimeters: z)
+                          zMillimeters: z, imagePositionMillimeters: positioned ? origin(rowDirection, columnDirection, z: z) : nil)
+    }
+
+    /// The first pixel's position that puts the grid's centre at (0, 0, z).
+    private func origin(_ row: (x: Double, y: Double, z: Double), _ column: (x: Double, y: Double, z: Double), z: Double)
+        -> (x: Double, y: Double, z: Double)
+    {
+        let half = (Double(size) - 1) / 2 * spacingMillimeters
+        return (-half * (row.x + column.x), -half * (row.y + column.y), z - half * (row.z + column.z))
     }
 }
 

@@ -29,7 +29,8 @@ enum CTImageHeaderRecord {
         "reconstructionDiameterMillimeters", "dataCollectionDiameterMillimeters", "gantryTiltDegrees", "acquisitionType",
         "exposureModulationType", "irradiationEventUID", "imagePositionMillimeters", "imageOrientation",
         "pixelSpacingMillimeters", "sliceLocationMillimeters", "rows", "columns", "numberOfFrames", "tableHeightMillimeters",
-        "distanceSourceToDetectorMillimeters", "distanceSourceToPatientMillimeters", "ctdiVolMilligray", "ctdiPhantom",
+        "distanceSourceToDetectorMillimeters", "distanceSourceToPatientMillimeters", "patientPosition",
+        "dataCollectionCenterMillimeters", "ctdiVolMilligray", "ctdiPhantom",
         "waterEquivalentDiameterMillimeters", "transferSyntaxUID", "filePath",
     ]
     /// Fields the synthesized decoder requires: the four UIDs, patient, equipment, imageType, acquisitionType.
@@ -84,6 +85,8 @@ enum CTImageHeaderRecord {
         w.field("tableHeightMillimeters", h.tableHeightMillimeters)
         w.field("distanceSourceToDetectorMillimeters", h.distanceSourceToDetectorMillimeters)
         w.field("distanceSourceToPatientMillimeters", h.distanceSourceToPatientMillimeters)
+        w.field("patientPosition", h.patientPosition)
+        w.field("dataCollectionCenterMillimeters", h.dataCollectionCenterMillimeters)
         w.field("ctdiVolMilligray", h.ctdiVolMilligray)
         w.field("ctdiPhantom", h.ctdiPhantom?.rawValue)
         w.field("waterEquivalentDiameterMillimeters", h.waterEquivalentDiameterMillimeters)
@@ -143,11 +146,13 @@ enum CTImageHeaderRecord {
             case 45: h.tableHeightMillimeters = try v.double()
             case 46: h.distanceSourceToDetectorMillimeters = try v.double()
             case 47: h.distanceSourceToPatientMillimeters = try v.double()
-            case 48: h.ctdiVolMilligray = try v.double()
-            case 49: h.ctdiPhantom = try v.value(CTDIPhantom.self)
-            case 50: h.waterEquivalentDiameterMillimeters = try v.double()
-            case 51: h.transferSyntaxUID = try v.string()
-            case 52: h.filePath = try v.string()
+            case 48: h.patientPosition = try v.string()
+            case 49: h.dataCollectionCenterMillimeters = try v.doubles()
+            case 50: h.ctdiVolMilligray = try v.double()
+            case 51: h.ctdiPhantom = try v.value(CTDIPhantom.self)
+            case 52: h.waterEquivalentDiameterMillimeters = try v.double()
+            case 53: h.transferSyntaxUID = try v.string()
+            case 54: h.filePath = try v.string()
             default: break
             }
         }
