@@ -113,13 +113,15 @@ public struct ScanOutputWriter: Sendable {
             "ctdiVol_mGy", "dlp_mGycm", "phantom", "scanningLength_mm", "exposureTime_s", "pitchFactor",
             "nominalTotalCollimation_mm", "kvp_kV", "tubeCurrent_mA", "xRaySourceCount", "doseCheckAlert", "source",
             "localizerSeriesUID", "diagnosticSeriesUID", "reportedEffectiveDose_mSv", "effectiveDoseRegion",
-            "effectiveDoseCoefficient_mSvPerMGycm", "effectiveDose_mSv", "effectiveDoseNote",
+            "effectiveDoseCoefficient_mSvPerMGycm", "effectiveDose_mSv", "effectiveDoseNote", "verticalOffCentre_mm",
+            "lateralOffCentre_mm",
     ]
 
     /// `effectiveDose`: the exam's estimate, its events in the record's order (both from the exam's events).
     static func eventRows(_ r: ExamRecord, effectiveDose: EffectiveDoseEstimate? = nil) -> [[String?]] {
             r.events.enumerated().map { index, e in
                 let share = effectiveDose.flatMap { index < $0.events.count ? $0.events[index] : nil }
+                let centring = e.diagnosticSeriesUID.flatMap { uid in r.seriesMeasurements.first { $0.seriesInstanceUID == uid }?.centring }
                 let alert = e.doseCheck.map { check in
                     check.dlpAlertValueMilligrayCentimeters != nil || check.ctdiVolAlertValueMilligray != nil
                         || !check.reasonsForProceeding.isEmpty ? "alert" : "notification"
@@ -137,6 +139,8 @@ public struct ScanOutputWriter: Sendable {
                     share.map { share in
                         share.region == nil ? share.note ?? "" : ([share.regionSource.description] + [share.note].compactMap { $0 }).joined(separator: "; ")
                     },
+                    centring.map { CSVTable.decimal($0.meanVerticalOffsetMillimeters) },
+                    centring.map { CSVTable.decimal($0.meanLateralOffsetMillimeters) },
                 ]
             }
     }

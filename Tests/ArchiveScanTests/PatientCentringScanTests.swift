@@ -1,3 +1,4 @@
+import CSVFormat
 import DoseModel
 import DoseValidation
 import Foundation
@@ -68,6 +69,22 @@ import Testing
         scanner.validation.offCentreLimitMillimeters = 50
         let relaxed = scanner.scan([folder])
         #expect((relaxed.findings[exam.studyInstanceUID] ?? []).allSatisfy { $0.code != .patientOffCentre })
+
+        // The command's outputs: slices.csv per slice, events.csv for the spiral event's diagnostic series, findings.csv.
+        func rows(_ file: String) throws -> [CSVRow] { CSVDocument(parsing: try String(contentsOfFile: file, encoding: .utf8)).namedRows }
+        let scan = StoreFixture.ctdose(["scan", folder + "/exam", "--db", folder + "/store.sqlite", "--out", folder + "/out", "--jobs", "2"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let sliceRows = try rows(folder + "/out/slices.csv")
+        #expect(sliceRows.count == 20 && sliceRows.allSatisfy { abs((Double($0["verticalOffset_mm"]) ?? .nan) - 40) < 0.5 })
+        let events = try rows(folder + "/out/events.csv")
+        #expect(events.map { $0["verticalOffCentre_mm"].isEmpty } == [true, false])  // the localizer event has no measured series
+        #expect(abs((Double(events[1]["verticalOffCentre_mm"]) ?? .nan) - 40) < 0.5)
+        #expect(abs(Double(events[1]["lateralOffCentre_mm"]) ?? .nan) < 0.5)
+        #expect(try rows(folder + "/out/findings.csv").filter { $0["code"] == "PATIENT_OFF_CENTRE" }.count == 1)
+        let limited = StoreFixture.ctdose(["scan", folder + "/exam", "--db", folder + "/store.sqlite", "--out", folder + "/limited",
+                                           "--off-centre-limit", "50"])
+        #expect(limited.status == 0, "\(limited.stderr)")
+        #expect(try rows(folder + "/limited/findings.csv").allSatisfy { $0["code"] != "PATIENT_OFF_CENTRE" })
     }
 
     @Test func sampleExamAsBundledHasNoIsocentre() throws {

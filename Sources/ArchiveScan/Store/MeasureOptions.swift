@@ -144,9 +144,14 @@ public struct ScanSettingsRecord: Sendable, Codable {
     public var thresholdHounsfield: Float
     public var noiseWindowHounsfield: String
     public var measures: MeasureOptions
+    /// Centring: the PATIENT_OFF_CENTRE limit and whose coordinate origin is taken as the isocentre
+    /// (absent in runs recorded before 2026-11-30).
+    public var offCentreLimitMillimeters: Double?
+    public var isocentreAtOriginManufacturers: [String]?
 
     public init(paths: [String], jobs: Int, slices: String, headersOnly: Bool, thresholdHounsfield: Float,
-                noiseWindowHounsfield: String, measures: MeasureOptions) {
+                noiseWindowHounsfield: String, measures: MeasureOptions, offCentreLimitMillimeters: Double? = nil,
+                isocentreAtOriginManufacturers: [String]? = nil) {
         self.paths = paths
         self.jobs = jobs
         self.slices = slices
@@ -154,6 +159,8 @@ public struct ScanSettingsRecord: Sendable, Codable {
         self.thresholdHounsfield = thresholdHounsfield
         self.noiseWindowHounsfield = noiseWindowHounsfield
         self.measures = measures
+        self.offCentreLimitMillimeters = offCentreLimitMillimeters
+        self.isocentreAtOriginManufacturers = isocentreAtOriginManufacturers
     }
 
     public var json: String { ScanStore.json(self) }

@@ -114,7 +114,8 @@ public struct StoreScanner: Sendable {
     /// What the stored exams were derived with: pixel settings, validation settings and ctdose's version.
     var analysisFingerprint: String {
         let pixelPart = pixels.enabled
-            ? "pixels \(SettingsText.of(pixels.slices)) \(SettingsText.of(pixels.segmentation)) \(SettingsText.of(pixels.noise))"
+            ? "pixels \(SettingsText.of(pixels.slices)) \(SettingsText.of(pixels.segmentation)) \(SettingsText.of(pixels.noise)) "
+                + SettingsText.of(pixels.centring)
             : "headers only"
         return "\(pixelPart); validation \(SettingsText.of(validation)); ctdose \(ScanRun.ctdoseVersion)"
     }
