@@ -17,7 +17,7 @@ public struct ReportLimits: Sendable, Equatable {
 /// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
 /// typical-values.csv (its rows for all patient sizes: one per group, not per exam), patient-dose.csv
-/// (its counts and first 50 rows), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// (its counts and first 50 rows), each exam's series centring (a few numbers per scanner), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
 /// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
@@ -33,6 +33,8 @@ public struct ReportContent: Sendable {
     public var typicalValueBands: [TypicalValueLine] = []
     /// patient-dose.csv in brief; nil when the folder has no such file.
     public var cumulativeDose: CumulativeDoseOverview?
+    /// Patient centring per scanner, from the exams' measured series.
+    public var centring: CentringOverview
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -60,8 +62,10 @@ public struct ReportContent: Sendable {
         var byScanner = DoseDistribution.Tally(grouping: .scanner)
         var byProtocol = DoseDistribution.Tally(grouping: .acquisitionProtocol)
         var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
+        var centring = CentringOverview.Tally()
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
+            centring.add(exam)
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
             byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
@@ -88,6 +92,7 @@ public struct ReportContent: Sendable {
             cumulativeDose = tally.overview
         }
         self.summary = summary.summary
+        self.centring = centring.overview
         self.byScanner = byScanner.distributions
         self.byProtocol = byProtocol.distributions
         flaggedCount = selection.count
