@@ -17,7 +17,8 @@ public struct ReportLimits: Sendable, Equatable {
 /// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
 /// typical-values.csv (its rows for all patient sizes: one per group, not per exam), patient-dose.csv
-/// (its counts and first 50 rows), each exam's series centring (a few numbers per scanner), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// (its counts and first 50 rows), each exam's series centring and the sums of the CTDIvol and noise fits against
+/// size (a few numbers per scanner and protocol), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
 /// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
@@ -35,6 +36,8 @@ public struct ReportContent: Sendable {
     public var cumulativeDose: CumulativeDoseOverview?
     /// Patient centring per scanner, from the exams' measured series.
     public var centring: CentringOverview
+    /// CTDIvol and noise against Dw per scanner, protocol and phantom.
+    public var modulation: [ModulationResponse]
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -63,9 +66,11 @@ public struct ReportContent: Sendable {
         var byProtocol = DoseDistribution.Tally(grouping: .acquisitionProtocol)
         var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
         var centring = CentringOverview.Tally()
+        var modulation = ModulationResponse.Tally()
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
             centring.add(exam)
+            modulation.add(exam)
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
             byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
@@ -93,6 +98,7 @@ public struct ReportContent: Sendable {
         }
         self.summary = summary.summary
         self.centring = centring.overview
+        self.modulation = modulation.responses
         self.byScanner = byScanner.distributions
         self.byProtocol = byProtocol.distributions
         flaggedCount = selection.count

@@ -1,0 +1,86 @@
+import ArchiveScan
+import DoseModel
+import Foundation
+
+/// How CTDIvol and image noise follow patient size, per scanner, protocol and CTDI phantom: least-squares
+/// fits of ln CTDIvol = a + b·Dw and noise = c + d·Dw over the diagnostic events whose series was
+/// measured. Tube-current modulation that holds noise constant raises CTDIvol with size (b > 0) and
+/// leaves d near 0; a fixed tube current gives b ≈ 0 and noise rising with size.
+public struct ModulationResponse: Sendable, Equatable {
+    /// Fits need this many events and a Dw range of `minimumDwSpreadCentimeters` (ctdose's choice).
+    public static let minimumEvents = 10
+    public static let minimumDwSpreadCentimeters = 4.0
+
+    public var scanner: String
+    public var acquisitionProtocol: String
+    public var phantom: String
+    public var eventCount: Int
+    public var dwRangeCentimeters: ClosedRange<Double>
+    /// e^b − 1: the relative change of CTDIvol per cm of Dw; nil without a fit.
+    public var ctdiVolChangePerCentimeter: Double?
+    /// R² of the ln CTDIvol fit.
+    public var ctdiVolRSquared: Double?
+    /// The fit's CTDIvol at the group's mean Dw (mGy).
+    public var ctdiVolAtMeanDwMilligray: Double?
+    public var meanDwCentimeters: Double
+    /// Events with a global noise value, and d (HU per cm of Dw) when they allow a fit.
+    public var noiseEventCount: Int
+    public var noiseSlopeHounsfieldPerCentimeter: Double?
+
+    /// Sums of a straight-line least-squares fit, y on x.
+    struct LineSums: Sendable, Equatable {
+        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
+        var low = Double.infinity, high = -Double.infinity
+
+        mutating func add(x: Double, y: Double) {
+            n += 1; sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y
+            low = min(low, x); high = max(high, x)
+        }
+
+        /// Slope, intercept and R², when there are enough points spread widely enough.
+        var fit: (slope: Double, intercept: Double, rSquared: Double?)? {
+            guard Int(n) >= ModulationResponse.minimumEvents, high - low >= ModulationResponse.minimumDwSpreadCentimeters else { return nil }
+            let xSpread = n * sxx - sx * sx, ySpread = n * syy - sy * sy, covariance = n * sxy - sx * sy
+            guard xSpread > 0 else { return nil }
+            let slope = covariance / xSpread
+            return (slope, (sy - slope * sx) / n, ySpread > 0 ? covariance * covariance / (xSpread * ySpread) : nil)
+        }
+    }
+
+    public struct Tally {
+        private struct Key: Hashable { var scanner, acquisitionProtocol, phantom: String }
+        private var dose: [Key: LineSums] = [:]
+        private var noise: [Key: LineSums] = [:]
+
+        public init() {}
+
+        /// The exam's diagnostic events (not localizers) with a CTDIvol and a measured series whose
+        /// mid-scan slice is whole (a truncated one understates Dw).
+        public mutating func add(_ exam: ExamRecord) {
+            let scanner = ScannerName.of(exam)
+            for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
+                guard let ctdiVol = event.ctdiVol, ctdiVol > 0, let uid = event.diagnosticSeriesUID,
+                      let series = exam.seriesMeasurements.first(where: { $0.seriesInstanceUID == uid }), series.midScanTruncated != true,
+                      let dw = series.meanWaterEquivalentDiameterCentimeters ?? series.midScan?.waterEquivalent, dw > 0 else { continue }
+                let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event), phantom: event.phantom)
+                dose[key, default: LineSums()].add(x: dw, y: Foundation.log(ctdiVol))
+                if let hu = series.globalNoiseTissueHounsfield { noise[key, default: LineSums()].add(x: dw, y: hu) }
+            }
+        }
+
+        /// One line per group, most events first, then by scanner and protocol.
+        public var responses: [ModulationResponse] {
+            dose.map { key, sums in
+                let fit = sums.fit
+                let noiseSums = noise[key]
+                let mean = sums.sx / sums.n
+                return ModulationResponse(
+                    scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, phantom: key.phantom, eventCount: Int(sums.n),
+                    dwRangeCentimeters: sums.low...sums.high, ctdiVolChangePerCentimeter: fit.map { Foundation.exp($0.slope) - 1 },
+                    ctdiVolRSquared: fit?.rSquared, ctdiVolAtMeanDwMilligray: fit.map { Foundation.exp($0.intercept + $0.slope * mean) },
+                    meanDwCentimeters: mean, noiseEventCount: Int(noiseSums?.n ?? 0), noiseSlopeHounsfieldPerCentimeter: noiseSums?.fit?.slope)
+            }
+            .sorted { ($0.eventCount, $1.scanner, $1.acquisitionProtocol, $1.phantom) > ($1.eventCount, $0.scanner, $0.acquisitionProtocol, $0.phantom) }
+        }
+    }
+}
