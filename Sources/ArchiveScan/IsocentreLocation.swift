@@ -1,55 +1,86 @@
+import CSVFormat
 import DoseModel
 import PixelAnalysis
 
-/// How the isocentre is found in an image that does not record it (no Data Collection Center (Patient)).
+/// How a patient-coordinate origin taken for the isocentre is checked.
 public struct CentringSettings: Sendable, Equatable {
-    /// Manufacturers (matched, ignoring case, as the start of Manufacturer (0008,0070)) whose CT images
-    /// put the patient-coordinate origin's x and y at the isocentre. Vendor practice, not the standard
-    /// (which leaves the origin arbitrary) [U]. Default GE, Siemens, Toshiba, Canon. Not Philips: the
-    /// corpus's Philips head series are reconstructed around y = +108 and +114 mm, so its origin is
-    /// elsewhere.
-    public var isocentreAtOriginManufacturers = ["GE", "SIEMENS", "TOSHIBA", "CANON"]
+    /// Heights (mm) above the table top at which the body's lowest point may rest for the origin to count
+    /// as the isocentre (Table Height (0018,1130) less the body's depth below the origin; median over a
+    /// series' whole slices): a mattress and pads raise the body a few centimetres, and a body below the
+    /// table top is impossible. Default −15 to 80 mm, ctdose's choice [U]. On the corpus: a GE chest slice
+    /// rests 18 mm above, the Toshiba whole-body phantom 2 mm; single Toshiba slices (Aquilion, Xpress/GX)
+    /// would lie 54–66 mm below and the Philips head phantom 23 mm below (in a head holder, possibly).
+    public var restingHeightMillimeters: ClosedRange<Double> = -15...80
 
     public init() {}
-
-    func placesIsocentreAtOrigin(_ manufacturer: String) -> Bool {
-        let name = manufacturer.uppercased()
-        return isocentreAtOriginManufacturers.contains { name.hasPrefix($0.uppercased()) }
-    }
 }
 
 /// Where the scanner's isocentre lies in an image's patient coordinates, how the patient lies, and how
-/// both were found (or why the isocentre was not).
+/// both were found. The standard's answer is Data Collection Center (Patient) (0018,9313: CT Image
+/// module since CP-766). Without it the patient-coordinate origin, which the standard leaves arbitrary, is
+/// a candidate only: `verdict` keeps it when the body's lowest point agrees with Table Height.
 struct IsocentreLocation: Sendable {
-    var isocentre: (x: Double, y: Double)?
-    var posture: TablePosture
-    var method: String
+    enum Source: Sendable { case dataCollectionCenter, coordinateOrigin }
 
-    init(_ header: CTImageHeader, settings: CentringSettings) {
+    var isocentre: (x: Double, y: Double)?
+    var source: Source?
+    var posture: TablePosture
+    /// "patient supine (HFS)" or "patient taken as supine (no Patient Position)".
+    var lying: String
+    /// Why there is no candidate (a tilted gantry without Data Collection Center (Patient)).
+    var refusal: String?
+    var tableHeightMillimeters: Double?
+
+    init(_ header: CTImageHeader) {
         let recorded = header.patientPosition.flatMap(TablePosture.init(patientPosition:))
         posture = recorded ?? .supine
-        let lying = recorded.map { "patient \($0.rawValue) (\(header.patientPosition ?? ""))" } ?? "patient taken as supine (no Patient Position)"
-        let manufacturer = header.equipment.manufacturer
+        lying = recorded.map { "patient \($0.rawValue) (\(header.patientPosition ?? ""))" } ?? "patient taken as supine (no Patient Position)"
+        tableHeightMillimeters = header.tableHeightMillimeters
         if let c = header.dataCollectionCenterMillimeters, c.count == 3 {
             isocentre = (c[0], c[1])
-            method = "isocentre from Data Collection Center (Patient); \(lying)"
+            source = .dataCollectionCenter
         } else if let tilt = header.gantryTiltDegrees, abs(tilt) > 0.5 {
             // A tilted rotation axis crosses each slice elsewhere: the origin cannot stand for it.
-            isocentre = nil
-            method = "none: gantry tilted \(tilt)° and no Data Collection Center (Patient)"
-        } else if let manufacturer, settings.placesIsocentreAtOrigin(manufacturer) {
-            isocentre = (0, 0)
-            method = "isocentre at the patient-coordinate origin (\(manufacturer) practice, unconfirmed); \(lying)"
+            refusal = "none: gantry tilted \(tilt)° and no Data Collection Center (Patient)"
         } else {
-            isocentre = nil
-            method = "none: no Data Collection Center (Patient), and the coordinate origin of "
-                + (manufacturer.map { "\($0)" } ?? "an unnamed manufacturer") + " is not known to be the isocentre"
+            isocentre = (0, 0)
+            source = .coordinateOrigin
         }
     }
 
-    /// The offset of a slice's body centroid from the isocentre, when both are known.
+    /// The offset of a slice's body centroid from the candidate isocentre, when both are known.
     func offset(of size: SliceSize) -> CentringOffset? {
         guard let isocentre, let x = size.centroidXMillimeters, let y = size.centroidYMillimeters else { return nil }
-        return CentringOffset(centroid: (x, y), isocentre: isocentre, posture: posture)
+        return CentringOffset(centroid: (x, y), isocentre: isocentre, posture: posture, bounds: size.bodyBoundsMillimeters)
     }
+
+    /// Whether the offsets stand, judged on `wholeSlices` (offsets of slices whose outline is whole),
+    /// and the method: where the isocentre came from and how the patient lay, or why there is none.
+    func verdict(wholeSlices: [CentringOffset], settings: CentringSettings) -> (accepted: Bool, method: String) {
+        switch source {
+        case .dataCollectionCenter?:
+            return (true, "isocentre from Data Collection Center (Patient); \(lying)")
+        case nil:
+            return (false, refusal ?? "none")
+        case .coordinateOrigin?:
+            guard let table = tableHeightMillimeters else {
+                return (false, "none: neither Data Collection Center (Patient) nor Table Height (0018,1130) to check the coordinate origin against")
+            }
+            guard let resting = TableHeightCheck.restingHeightMillimeters(wholeSlices, tableHeightMillimeters: table) else {
+                return (false, "none: no Data Collection Center (Patient), and no whole slice to check the coordinate origin against Table Height")
+            }
+            let height = QuantityWords.millimeters(resting)
+            guard settings.restingHeightMillimeters.contains(resting) else {
+                return (false, "none: with the isocentre at the coordinate origin the body would rest \(height) above the table top that "
+                    + "Table Height (0018,1130) gives (accepted: \(QuantityWords.millimeters(settings.restingHeightMillimeters.lowerBound)) to "
+                    + "\(QuantityWords.millimeters(settings.restingHeightMillimeters.upperBound))): the origin is not the isocentre")
+            }
+            return (true, "isocentre at the patient-coordinate origin, checked against Table Height (0018,1130): the body rests \(height) above the table top; \(lying)")
+        }
+    }
+}
+
+/// Millimetres in method texts, to a tenth (any value, corrupt geometry included, prints).
+enum QuantityWords {
+    static func millimeters(_ value: Double) -> String { FixedDecimal.text(value, places: 1) + " mm" }
 }

@@ -48,10 +48,17 @@ public struct SeriesPixelAnalyzer: Sendable {
                 spacingMillimeters: chosen.first?.pixelSpacingMillimeters?.min() ?? 0),
             ssdeMilligray: nil, ssdeNote: nil, meanSSDEOfSlicesMilligray: nil, problems: problems)
         if let first = chosen.first {
-            measurement.centringMethod = IsocentreLocation(first, settings: settings.centring).method
-            measurement.centring = SeriesCentring(
-                slices: slices.map { ($0.centringOffset, $0.size.truncated, $0.size.zMillimeters) },
-                midScanZMillimeters: profile.midScan?.zMillimeters)
+            let verdict = IsocentreLocation(first).verdict(
+                wholeSlices: slices.filter { !$0.size.truncated }.compactMap(\.centringOffset), settings: settings.centring)
+            measurement.centringMethod = verdict.method
+            if verdict.accepted {
+                measurement.centring = SeriesCentring(
+                    slices: slices.map { ($0.centringOffset, $0.size.truncated, $0.size.zMillimeters) },
+                    midScanZMillimeters: profile.midScan?.zMillimeters)
+                if measurement.centring == nil { measurement.centringMethod = "none: no analysed slice has a whole outline (\(verdict.method))" }
+            } else {
+                for index in slices.indices { slices[index].centringOffset = nil }
+            }
         }
         if let z = profile.midScan?.zMillimeters ?? sorted.map({ $0.zMillimeters! }).middle, !localizers.isEmpty {
             let calibration = slices.map(\.size) + calibrationSlices(sorted: sorted, analysed: slices, midScan: profile.midScan)
@@ -132,7 +139,7 @@ public struct SeriesPixelAnalyzer: Sendable {
             seriesInstanceUID: header.seriesInstanceUID, sopInstanceUID: header.sopInstanceUID, frameNumber: header.frameNumber,
             size: size, noise: GlobalNoise.measure(slice, outline: outline, settings: settings.noise),
             ctdiVolMilligray: header.ctdiVolMilligray, ssdeMilligray: nil,
-            centringOffset: IsocentreLocation(header, settings: settings.centring).offset(of: size))
+            centringOffset: IsocentreLocation(header).offset(of: size))
     }
 
     /// The slice cropped to its content and the patient's outline on it.

@@ -44,7 +44,11 @@ public struct SliceBatch: Sendable {
                 return (header, try file.hounsfieldImage(frame: (header.frameNumber ?? 1) - 1))
             }
         }
-        return try SeriesPixelAnalyzer.analyse(image, header: header, settings: settings)
+        var slice = try SeriesPixelAnalyzer.analyse(image, header: header, settings: settings)
+        // The slice alone decides whether a coordinate origin stands for the isocentre.
+        let whole = slice.size.truncated ? [] : [slice.centringOffset].compactMap { $0 }
+        if !IsocentreLocation(header).verdict(wholeSlices: whole, settings: settings.centring).accepted { slice.centringOffset = nil }
+        return slice
     }
 
     static func line(path: String, decodeOnly: Bool, settings: PixelAnalysisSettings) -> String {

@@ -27,22 +27,44 @@ public struct CentringOffset: Sendable, Codable, Equatable {
     public var verticalMillimeters: Double
     /// Horizontal: positive toward the patient's left (supine, prone) or back (lying on a side).
     public var lateralMillimeters: Double
+    /// How far below the isocentre the body's lowest point lies (the side it rests on), when its bounds are known.
+    public var bottomBelowIsocentreMillimeters: Double?
 
-    public init(verticalMillimeters: Double, lateralMillimeters: Double) {
+    public init(verticalMillimeters: Double, lateralMillimeters: Double, bottomBelowIsocentreMillimeters: Double? = nil) {
         self.verticalMillimeters = verticalMillimeters
         self.lateralMillimeters = lateralMillimeters
+        self.bottomBelowIsocentreMillimeters = bottomBelowIsocentreMillimeters
     }
 
-    /// The offset of `centroid` from `isocentre` (patient x and y, mm) for a patient lying as `posture`.
-    public init(centroid: (x: Double, y: Double), isocentre: (x: Double, y: Double), posture: TablePosture) {
+    /// The offset of `centroid` from `isocentre` (patient x and y, mm) for a patient lying as `posture`;
+    /// `bounds`, the body's extent, gives its lowest point.
+    public init(centroid: (x: Double, y: Double), isocentre: (x: Double, y: Double), posture: TablePosture, bounds: BodyBounds? = nil) {
         let dx = centroid.x - isocentre.x, dy = centroid.y - isocentre.y
         // Patient coordinates: +x toward the patient's left, +y toward the back (PS3.3 C.7.6.2.1.1).
         switch posture {
-        case .supine: self.init(verticalMillimeters: -dy, lateralMillimeters: dx)  // the front (−y) faces up
-        case .prone: self.init(verticalMillimeters: dy, lateralMillimeters: dx)  // the back (+y) faces up
-        case .leftSideDown: self.init(verticalMillimeters: -dx, lateralMillimeters: dy)  // the right (−x) faces up
-        case .rightSideDown: self.init(verticalMillimeters: dx, lateralMillimeters: dy)  // the left (+x) faces up
+        case .supine:  // the front (−y) faces up, the back rests on the table
+            self.init(verticalMillimeters: -dy, lateralMillimeters: dx, bottomBelowIsocentreMillimeters: bounds.map { $0.maxY - isocentre.y })
+        case .prone:  // the back (+y) faces up
+            self.init(verticalMillimeters: dy, lateralMillimeters: dx, bottomBelowIsocentreMillimeters: bounds.map { isocentre.y - $0.minY })
+        case .leftSideDown:  // the right (−x) faces up
+            self.init(verticalMillimeters: -dx, lateralMillimeters: dy, bottomBelowIsocentreMillimeters: bounds.map { $0.maxX - isocentre.x })
+        case .rightSideDown:  // the left (+x) faces up
+            self.init(verticalMillimeters: dx, lateralMillimeters: dy, bottomBelowIsocentreMillimeters: bounds.map { isocentre.x - $0.minX })
         }
+    }
+}
+
+/// Whether a point taken for the isocentre agrees with Table Height (0018,1130): "the distance in mm of
+/// the top of the patient table to the center of rotation; below the center is positive" (PS3.3 C.8.2.1,
+/// CT Image module). The body rests on the table, so its lowest point lies a little above that depth.
+public enum TableHeightCheck {
+    /// The median height (mm) at which the body's lowest point rests above the table top, over slices
+    /// whose offsets give that point; nil when none does.
+    public static func restingHeightMillimeters(_ offsets: [CentringOffset], tableHeightMillimeters: Double) -> Double? {
+        let heights = offsets.compactMap { $0.bottomBelowIsocentreMillimeters.map { tableHeightMillimeters - $0 } }.sorted()
+        guard !heights.isEmpty else { return nil }
+        let middle = heights.count / 2
+        return heights.count % 2 == 1 ? heights[middle] : (heights[middle - 1] + heights[middle]) / 2
     }
 }
 

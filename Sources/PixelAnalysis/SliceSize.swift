@@ -17,6 +17,9 @@ public struct SliceSize: Sendable, Equatable, Codable {
     /// without Image Position (Patient) or without a body.
     public var centroidXMillimeters: Double? = nil
     public var centroidYMillimeters: Double? = nil
+    /// The body's extent along patient x and y in patient coordinates (mm, pixel footprints included);
+    /// nil without Image Position (Patient) or without a body.
+    public var bodyBoundsMillimeters: BodyBounds? = nil
 
     /// AAPM 204 effective diameter √(AP·LAT).
     public var geometricMeanDiameterCentimeters: Double { (apCentimeters * lateralCentimeters).squareRoot() }
@@ -28,6 +31,21 @@ public struct SliceSize: Sendable, Equatable, Codable {
     public var effectiveDiameterFromLateralCentimeters: Double { AAPM204Conversion.fromLateral(lateralCentimeters) }
     /// AAPM 204 / ACR DIR AP-only fit.
     public var effectiveDiameterFromAPCentimeters: Double { AAPM204Conversion.fromAP(apCentimeters) }
+}
+
+/// Where a body's outline begins and ends along patient x and y (mm).
+public struct BodyBounds: Sendable, Equatable, Codable {
+    public var minX: Double
+    public var maxX: Double
+    public var minY: Double
+    public var maxY: Double
+
+    public init(minX: Double, maxX: Double, minY: Double, maxY: Double) {
+        self.minX = minX
+        self.maxX = maxX
+        self.minY = minY
+        self.maxY = maxY
+    }
 }
 
 /// AAPM Report 204 single-dimension conversions to effective diameter, as used by the ACR DIR
@@ -104,6 +122,10 @@ public enum SliceSizeMeasurement {
         let footprintX = abs(cs * rd.x) + abs(rs * cd.x)
         let footprintY = abs(cs * rd.y) + abs(rs * cd.y)
         let centroid = count > 0 ? slice.patientPoint(row: Double(rowSum) / Double(count), column: Double(columnSum) / Double(count)) : nil
+        let bounds = count > 0 ? slice.imagePositionMillimeters.map { p in
+            BodyBounds(minX: p.x + minX - footprintX / 2, maxX: p.x + maxX + footprintX / 2,
+                       minY: p.y + minY - footprintY / 2, maxY: p.y + maxY + footprintY / 2)
+        } : nil
         return SliceSize(
             zMillimeters: slice.zMillimeters, areaSquareCentimeters: area,
             areaEquivalentDiameterCentimeters: 2 * (area / Double.pi).squareRoot(),
@@ -111,7 +133,7 @@ public enum SliceSizeMeasurement {
             apCentimeters: count > 0 ? (maxY - minY + footprintY) / 10 : 0,
             lateralCentimeters: count > 0 ? (maxX - minX + footprintX) / 10 : 0,
             truncated: outline.truncated, truncatedOutlineFraction: outline.truncatedOutlineFraction,
-            centroidXMillimeters: centroid?.x, centroidYMillimeters: centroid?.y)
+            centroidXMillimeters: centroid?.x, centroidYMillimeters: centroid?.y, bodyBoundsMillimeters: bounds)
     }
 }
 

@@ -84,9 +84,6 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Millimetres the patient's centre may lie above or below the isocentre (mean over a series' whole slices) before PATIENT_OFF_CENTRE.")
     var offCentreLimit: Double = ValidationSettings().offCentreLimitMillimeters
 
-    @Option(name: .long, parsing: .singleValue, help: "Manufacturer (start of (0008,0070), any case) whose patient-coordinate origin is taken as the isocentre when an image has no Data Collection Center (Patient); repeat for several, `none` for no one. (default: GE, SIEMENS, TOSHIBA, CANON)")
-    var isocentreAtOrigin: [String] = []
-
     @OptionGroup var measureArguments: MeasureArguments
 
     @Option(name: .long, help: .hidden)
@@ -110,9 +107,6 @@ struct ScanCommand: ParsableCommand {
         let window = noiseWindow.split(separator: ":").compactMap { Float($0) }
         guard window.count == 2, window[0] < window[1] else { throw ValidationError("--noise-window must be LOW:HIGH, e.g. 0:100") }
         pixels.noise.tissueWindowHounsfield = window[0]...window[1]
-        if !isocentreAtOrigin.isEmpty {
-            pixels.centring.isocentreAtOriginManufacturers = isocentreAtOrigin == ["none"] ? [] : isocentreAtOrigin
-        }
         guard offCentreLimit >= 0, offCentreLimit.isFinite else { throw ValidationError("--off-centre-limit must be a distance in mm, 0 or more") }
         let measures = measureArguments.options
         _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
@@ -121,8 +115,7 @@ struct ScanCommand: ParsableCommand {
         let store = try storeArguments.open()
         try store.adoptIdentifierPolicy(pseudonymizer)
         let settings = ScanSettingsRecord(paths: paths, jobs: jobs, slices: slices, headersOnly: headersOnly, thresholdHounsfield: threshold,
-                                          noiseWindowHounsfield: noiseWindow, measures: measures, offCentreLimitMillimeters: offCentreLimit,
-                                          isocentreAtOriginManufacturers: pixels.centring.isocentreAtOriginManufacturers)
+                                          noiseWindowHounsfield: noiseWindow, measures: measures, offCentreLimitMillimeters: offCentreLimit)
         let run = ScanRun(command: "scan", shard: studyShard, settingsJSON: settings.json)
         var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: pseudonymizer, shard: studyShard)
         scanner.validation.offCentreLimitMillimeters = offCentreLimit

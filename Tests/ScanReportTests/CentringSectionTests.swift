@@ -4,9 +4,10 @@ import PixelAnalysis
 import Testing
 @testable import ScanReport
 
-/// The "Patient centring" section: the bundled sample exam has no isocentre (manufacturer "ctdose",
-/// no Data Collection Center (Patient)), so it is listed with its reason; the same exam given series
-/// centrings of −10 and +30 mm gives their mean (10), sample SD (√800 = 28.28) and one below the isocentre.
+/// The "Patient centring" section: the bundled sample exam's ellipse is centred on its isocentre (the
+/// coordinate origin, which its Table Height confirms: Scripts/make-sample-exam), so its offset is 0; the
+/// same exam given series centrings of −10 and +30 mm gives their mean (10), sample SD (√800 = 28.28) and
+/// one below the isocentre; a series without one is listed with its reason.
 @Suite struct CentringSectionTests {
     static func sampleRecord() throws -> ExamRecord {
         var exams: [ExamRecord] = []
@@ -14,14 +15,13 @@ import Testing
         return try #require(exams.first)
     }
 
-    @Test func sampleExamHasNoCentringAndSaysWhy() {
+    @Test func sampleExamIsCentred() throws {
         let overview = SampleReportTests.content.centring
-        #expect(overview.scanners.isEmpty)
-        let reason = "none: no Data Collection Center (Patient), and the coordinate origin of ctdose is not known to be the isocentre"
-        #expect(overview.seriesWithoutCentring == [reason: 1])
-        let html = CentringSection.html(overview)
-        #expect(html.contains("No measured series has a centring."))
-        #expect(html.contains("<li>1 × \(reason)</li>"))
+        let line = try #require(overview.scanners.first)
+        #expect(overview.scanners.count == 1 && line.seriesCount == 1 && line.flaggedCount == 0)
+        #expect(abs(line.meanVerticalMillimeters) < 0.5 && line.verticalStandardDeviationMillimeters == nil)
+        #expect(overview.seriesWithoutCentring.isEmpty)
+        #expect(CentringSection.html(CentringOverview()).contains("No measured series has a centring."))
     }
 
     @Test func meansSpreadAndSideByScanner() throws {
@@ -33,7 +33,10 @@ import Testing
                 slices: [(CentringOffset(verticalMillimeters: vertical, lateralMillimeters: 0), false, 0)], midScanZMillimeters: nil)
             tally.add(centred)
         }
-        tally.add(record)
+        var without = record
+        without.seriesMeasurements[0].centring = nil
+        without.seriesMeasurements[0].centringMethod = "none: gantry tilted 18.5° and no Data Collection Center (Patient)"
+        tally.add(without)
         let overview = tally.overview
         let line = try #require(overview.scanners.first)
         #expect(overview.scanners.count == 1)
@@ -41,9 +44,10 @@ import Testing
         #expect(line.seriesCount == 2 && line.belowIsocentreCount == 1 && line.flaggedCount == 0)
         #expect(line.meanVerticalMillimeters == 10)
         #expect(abs(try #require(line.verticalStandardDeviationMillimeters) - 800.0.squareRoot()) < 1e-9)
-        #expect(overview.seriesWithoutCentring.values.reduce(0, +) == 1)
+        #expect(overview.seriesWithoutCentring == ["none: gantry tilted 18.5° and no Data Collection Center (Patient)": 1])
         let html = CentringSection.html(overview)
         #expect(html.contains("id=\"centring-table\""))
+        #expect(html.contains("<li>1 × none: gantry tilted 18.5° and no Data Collection Center (Patient)</li>"))
         #expect(html.contains("28.3"))
     }
 }

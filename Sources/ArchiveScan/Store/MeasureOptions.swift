@@ -144,14 +144,11 @@ public struct ScanSettingsRecord: Sendable, Codable {
     public var thresholdHounsfield: Float
     public var noiseWindowHounsfield: String
     public var measures: MeasureOptions
-    /// Centring: the PATIENT_OFF_CENTRE limit and whose coordinate origin is taken as the isocentre
-    /// (absent in runs recorded before 2026-11-30).
+    /// The PATIENT_OFF_CENTRE limit (absent in runs recorded before 2026-11-30).
     public var offCentreLimitMillimeters: Double?
-    public var isocentreAtOriginManufacturers: [String]?
 
     public init(paths: [String], jobs: Int, slices: String, headersOnly: Bool, thresholdHounsfield: Float,
-                noiseWindowHounsfield: String, measures: MeasureOptions, offCentreLimitMillimeters: Double? = nil,
-                isocentreAtOriginManufacturers: [String]? = nil) {
+                noiseWindowHounsfield: String, measures: MeasureOptions, offCentreLimitMillimeters: Double? = nil) {
         self.paths = paths
         self.jobs = jobs
         self.slices = slices
@@ -160,7 +157,6 @@ public struct ScanSettingsRecord: Sendable, Codable {
         self.noiseWindowHounsfield = noiseWindowHounsfield
         self.measures = measures
         self.offCentreLimitMillimeters = offCentreLimitMillimeters
-        self.isocentreAtOriginManufacturers = isocentreAtOriginManufacturers
     }
 
     public var json: String { ScanStore.json(self) }

@@ -6,8 +6,8 @@ enum CentringSection {
             + "<p>The vertical distance of the patient's centre (the centroid of the body outline) from the isocentre, averaged over the "
             + "slices of each measured series whose outline is whole; negative is below the isocentre (towards the table). Off-centring "
             + "changes the dose behind the bowtie filter and what tube-current modulation reads from the localizer. The isocentre comes "
-            + "from Data Collection Center (Patient) where the images record it, else from the coordinate origin of the manufacturers "
-            + "configured (<code>--isocentre-at-origin</code>; unconfirmed).</p>"
+            + "from Data Collection Center (Patient) where the images record it, else from the patient-coordinate origin where Table Height "
+            + "(0018,1130) confirms it: the body must rest just above the table top it gives.</p>"
         if overview.scanners.isEmpty {
             out += "<p>No measured series has a centring.</p>"
         } else {
