@@ -35,6 +35,28 @@ import Testing
         let html = ModulationSection.html(tally.responses)
         #expect(html.contains("id=\"modulation-table\"") && html.contains("<td>20.0–42.0</td>"))
         #expect(html.contains(">4.1<"))  // e^0.04 − 1 = 4.08 %
+        // Its chart: the 12 events and the fitted curve through them.
+        #expect(response.points.count == 12)
+        let fit = try #require(response.ctdiVolFit)
+        #expect(abs(fit.slope - 0.04) < 1e-9 && abs(fit.intercept - log(5)) < 1e-9)
+        #expect(html.contains("id=\"modulation-chart-1\"") && html.components(separatedBy: "role=\"img\"").count == 2)
+        #expect(html.contains("e^(0.040 / cm × (Dw − 31.0 cm)), R² 1.00."))
+    }
+
+    @Test func chartsDrawAFixedSampleOfManyEvents() throws {
+        // 200 events (Dw 20 to 39.9 cm): 150 drawn, the same ones whatever order the exams come in.
+        var records = try Self.records(dws: (0..<200).map { 20 + Double($0) / 10 })
+        for index in records.indices {
+            let spiral = records[index].events.firstIndex { $0.acquisitionType == "spiral" }!
+            records[index].events[spiral].irradiationEventUID = "2.25.\(index)"
+        }
+        var forward = ModulationResponse.Tally(), backward = ModulationResponse.Tally()
+        records.forEach { forward.add($0) }
+        records.reversed().forEach { backward.add($0) }
+        let drawn = try #require(forward.responses.first?.points)
+        #expect(drawn.count == ModulationResponse.chartPointLimit)
+        #expect(Set(drawn.map(\.dwCentimeters)) == Set(try #require(backward.responses.first?.points).map(\.dwCentimeters)))
+        #expect(ModulationSection.html(forward.responses).contains("events (150 of 200 drawn)"))
     }
 
     @Test func noFitBelowTheMinimumOrOverANarrowRange() throws {

@@ -7,9 +7,19 @@ import Foundation
 /// measured. Tube-current modulation that holds noise constant raises CTDIvol with size (b > 0) and
 /// leaves d near 0; a fixed tube current gives b ≈ 0 and noise rising with size.
 public struct ModulationResponse: Sendable, Equatable {
+
     /// Fits need this many events and a Dw range of `minimumDwSpreadCentimeters` (ctdose's choice).
     public static let minimumEvents = 10
     public static let minimumDwSpreadCentimeters = 4.0
+    /// Events kept per group for its chart: a fixed sample (`DeterministicSample`).
+    public static let chartPointLimit = 150
+
+    /// One event for the chart: its series' Dw, its CTDIvol, and what the marker's tooltip names.
+    public struct Point: Sendable, Equatable {
+        public var dwCentimeters: Double
+        public var ctdiVolMilligray: Double
+        public var label: String
+    }
 
     public var scanner: String
     public var acquisitionProtocol: String
@@ -26,6 +36,14 @@ public struct ModulationResponse: Sendable, Equatable {
     /// Events with a global noise value, and d (HU per cm of Dw) when they allow a fit.
     public var noiseEventCount: Int
     public var noiseSlopeHounsfieldPerCentimeter: Double?
+    /// The fit: ln CTDIvol = intercept + slope · Dw; nil without one.
+    public var ctdiVolFit: (slope: Double, intercept: Double)? {
+        guard let change = ctdiVolChangePerCentimeter, let atMean = ctdiVolAtMeanDwMilligray else { return nil }
+        let slope = Foundation.log1p(change)
+        return (slope, Foundation.log(atMean) - slope * meanDwCentimeters)
+    }
+    /// Up to `chartPointLimit` of its events, the same ones whatever the order of the folder.
+    public var points: [Point] = []
 
     /// Sums of a straight-line least-squares fit, y on x.
     struct LineSums: Sendable, Equatable {
@@ -51,6 +69,7 @@ public struct ModulationResponse: Sendable, Equatable {
         private struct Key: Hashable { var scanner, acquisitionProtocol, phantom: String }
         private var dose: [Key: LineSums] = [:]
         private var noise: [Key: LineSums] = [:]
+        private var samples: [Key: DeterministicSample<Point>] = [:]
 
         public init() {}
 
@@ -64,6 +83,10 @@ public struct ModulationResponse: Sendable, Equatable {
                       let dw = series.meanWaterEquivalentDiameterCentimeters ?? series.midScan?.waterEquivalent, dw > 0 else { continue }
                 let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event), phantom: event.phantom)
                 dose[key, default: LineSums()].add(x: dw, y: Foundation.log(ctdiVol))
+                let id = event.irradiationEventUID ?? exam.studyInstanceUID + "/" + uid
+                let label = "\(exam.studyInstanceUID): Dw \(HTML.number(dw)) cm, CTDIvol \(HTML.number(ctdiVol, places: 2)) mGy"
+                samples[key, default: DeterministicSample(limit: ModulationResponse.chartPointLimit)]
+                    .add(Point(dwCentimeters: dw, ctdiVolMilligray: ctdiVol, label: label), key: id)
                 if let hu = series.globalNoiseTissueHounsfield { noise[key, default: LineSums()].add(x: dw, y: hu) }
             }
         }
@@ -78,7 +101,8 @@ public struct ModulationResponse: Sendable, Equatable {
                     scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, phantom: key.phantom, eventCount: Int(sums.n),
                     dwRangeCentimeters: sums.low...sums.high, ctdiVolChangePerCentimeter: fit.map { Foundation.exp($0.slope) - 1 },
                     ctdiVolRSquared: fit?.rSquared, ctdiVolAtMeanDwMilligray: fit.map { Foundation.exp($0.intercept + $0.slope * mean) },
-                    meanDwCentimeters: mean, noiseEventCount: Int(noiseSums?.n ?? 0), noiseSlopeHounsfieldPerCentimeter: noiseSums?.fit?.slope)
+                    meanDwCentimeters: mean, noiseEventCount: Int(noiseSums?.n ?? 0), noiseSlopeHounsfieldPerCentimeter: noiseSums?.fit?.slope,
+                    points: samples[key]?.items ?? [])
             }
             .sorted { ($0.eventCount, $1.scanner, $1.acquisitionProtocol, $1.phantom) > ($1.eventCount, $0.scanner, $0.acquisitionProtocol, $0.phantom) }
         }

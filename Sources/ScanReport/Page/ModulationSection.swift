@@ -1,8 +1,12 @@
+import Foundation
+
 /// "CTDIvol and noise against size": per scanner, protocol and phantom, how tube-current modulation
 /// answered patient size (ModulationResponse), the groups with most events first.
 enum ModulationSection {
     /// Groups listed in full.
     static let listLimit = 50
+    /// Groups with a fit drawn, most events first.
+    static let chartLimit = 6
 
     static func html(_ responses: [ModulationResponse]) -> String {
         var out = "<section id=\"modulation\" aria-labelledby=\"modulation-heading\"><h2 id=\"modulation-heading\">CTDIvol and noise against size</h2>"
@@ -28,6 +32,38 @@ enum ModulationSection {
                       .init("CTDIvol at mean Dw (mGy)", numeric: true), .init("Mean Dw (cm)", numeric: true),
                       .init("Events with noise", numeric: true), .init("Noise slope (HU per cm)", numeric: true)],
             rows: rows).html
+        let charted = responses.filter { $0.ctdiVolFit != nil }.prefix(chartLimit)
+        if !charted.isEmpty {
+            out += "<div class=\"figures\">" + charted.enumerated().map { index, response in
+                CategorySection.figure(chart(response, id: "modulation-chart-\(index + 1)").svg, caption: caption(response))
+            }.joined() + "</div>"
+        }
         return out + "</section>"
+    }
+
+    /// The group's events (a fixed sample when there are many) and its fitted curve.
+    static func chart(_ r: ModulationResponse, id: String) -> ScatterChart {
+        var series = [ScatterChart.Series(
+            name: "events (\(r.points.count < r.eventCount ? "\(r.points.count) of \(r.eventCount) drawn" : "\(r.eventCount)"))",
+            colour: ChartPalette.blue, shape: .circle, points: r.points.map { (x: $0.dwCentimeters, y: $0.ctdiVolMilligray, label: $0.label) })]
+        if let fit = r.ctdiVolFit {
+            let low = r.dwRangeCentimeters.lowerBound, high = r.dwRangeCentimeters.upperBound
+            let curve = (0...20).map { step -> (x: Double, y: Double, label: String) in
+                let dw = low + (high - low) * Double(step) / 20
+                return (dw, exp(fit.intercept + fit.slope * dw), "fit: Dw \(HTML.number(dw)) cm")
+            }
+            series.append(ScatterChart.Series(name: "fit", colour: ChartPalette.vermillion, shape: .diamond, points: curve, connected: true))
+        }
+        return ScatterChart(
+            id: id, title: "\(r.scanner) · \(r.acquisitionProtocol): CTDIvol against Dw",
+            description: "\(r.eventCount) events on the \(r.phantom) phantom; CTDIvol changes \(HTML.number(r.ctdiVolChangePerCentimeter.map { $0 * 100 })) % per cm of Dw.",
+            xTitle: "Water-equivalent diameter (cm)", yTitle: "CTDIvol (mGy)", series: series)
+    }
+
+    static func caption(_ r: ModulationResponse) -> String {
+        "\(r.scanner), \(r.acquisitionProtocol) (\(r.phantom)): CTDIvol of each event against its series' Dw, and the fitted "
+            + "CTDIvol = \(HTML.number(r.ctdiVolAtMeanDwMilligray, places: 2)) mGy × e^(\(HTML.number(r.ctdiVolFit?.slope, places: 3)) / cm × "
+            + "(Dw − \(HTML.number(r.meanDwCentimeters)) cm)), "
+            + "R² \(HTML.number(r.ctdiVolRSquared, places: 2))."
     }
 }
