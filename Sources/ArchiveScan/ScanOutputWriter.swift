@@ -186,8 +186,12 @@ struct CSVTable {
 
     static func line(_ fields: [String?]) -> String { CSVText.record(fields) + "\n" }
 
-    /// Four decimals (pixel measurements carry no more precision than that).
-    static func decimal(_ value: Double) -> String { FixedDecimal.text(value, places: 4) }
+    /// Four decimals (pixel measurements carry no more precision than that); a value that rounds to
+    /// zero is written 0.0000, never printf's -0.0000 (a centring offset of −0.00002 mm, say).
+    static func decimal(_ value: Double) -> String {
+        let text = FixedDecimal.text(value, places: 4)
+        return text == "-0.0000" ? "0.0000" : text
+    }
 
     /// Shortest round-tripping decimal text.
     static func number(_ value: Double) -> String {

@@ -47,6 +47,14 @@ import Testing
         #expect(tilted.verdict(wholeSlices: [], settings: settings) == (false, "none: gantry tilted 18.5° and no Data Collection Center (Patient)"))
     }
 
+    @Test func offsetsThatRoundToZeroAreWrittenWithoutASign() {
+        // The sample exam's slices lie a few hundred-thousandths of a millimetre either side of 0.
+        #expect(CSVTable.decimal(-0.00002) == "0.0000")
+        #expect(CSVTable.decimal(0.00002) == "0.0000")
+        #expect(CSVTable.decimal(-0.00006) == "-0.0001")
+        #expect(CSVTable.decimal(-1.5) == "-1.5000")
+    }
+
     @Test func lowestPointByPosture() {
         // A body from x −100 to +120 and y −90 to +110 mm; isocentre at (10, 20).
         let bounds = BodyBounds(minX: -100, maxX: 120, minY: -90, maxY: 110)
