@@ -24,6 +24,15 @@ import Testing
         #expect(CentringSection.html(CentringOverview()).contains("No measured series has a centring."))
     }
 
+    @Test func reasonsCountTogetherWhateverTheirFigures() {
+        let refused = "none: with the isocentre at the coordinate origin the body would rest -23.4 mm above the table top that "
+            + "Table Height (0018,1130) gives (accepted: -15.0 mm to 80.0 mm): the origin is not the isocentre"
+        #expect(CentringOverview.reasonKind(refused) == "none: with the isocentre at the coordinate origin the body would rest … mm above "
+            + "the table top that Table Height (0018,1130) gives (accepted: … mm to … mm): the origin is not the isocentre")
+        #expect(CentringOverview.reasonKind("none: gantry tilted -22.0° and no Data Collection Center (Patient)")
+            == "none: gantry tilted …° and no Data Collection Center (Patient)")
+    }
+
     @Test func meansSpreadAndSideByScanner() throws {
         let record = try Self.sampleRecord()
         var tally = CentringOverview.Tally()
@@ -44,10 +53,10 @@ import Testing
         #expect(line.seriesCount == 2 && line.belowIsocentreCount == 1 && line.flaggedCount == 0)
         #expect(line.meanVerticalMillimeters == 10)
         #expect(abs(try #require(line.verticalStandardDeviationMillimeters) - 800.0.squareRoot()) < 1e-9)
-        #expect(overview.seriesWithoutCentring == ["none: gantry tilted 18.5° and no Data Collection Center (Patient)": 1])
+        #expect(overview.seriesWithoutCentring == ["none: gantry tilted …° and no Data Collection Center (Patient)": 1])
         let html = CentringSection.html(overview)
         #expect(html.contains("id=\"centring-table\""))
-        #expect(html.contains("<li>1 × none: gantry tilted 18.5° and no Data Collection Center (Patient)</li>"))
+        #expect(html.contains("<li>1 × none: gantry tilted …° and no Data Collection Center (Patient)</li>"))
         #expect(html.contains("28.3"))
     }
 }

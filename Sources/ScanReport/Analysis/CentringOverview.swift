@@ -17,8 +17,14 @@ public struct CentringOverview: Sendable, Equatable {
 
     /// Scanners with at least one centred series, by name.
     public var scanners: [ScannerLine] = []
-    /// Series measured without a centring, by the reason given (`centringMethod`).
+    /// Series measured without a centring, by the reason given (`centringMethod`, its figures replaced by
+    /// "…" so that series refused for one reason count together).
     public var seriesWithoutCentring: [String: Int] = [:]
+
+    /// The reason with its millimetres and degrees left out.
+    static func reasonKind(_ method: String) -> String {
+        method.replacing(#/-?[0-9]+(\.[0-9]+)?(?= mm|°)/#, with: "…")
+    }
 
     public struct Tally {
         private struct Sums {
@@ -36,7 +42,7 @@ public struct CentringOverview: Sendable, Equatable {
             for series in exam.seriesMeasurements {
                 guard let centring = series.centring else {
                     // Series measured before 2026-11-30 have no method either.
-                    missing[series.centringMethod ?? "not measured (exam analysed before ctdose measured centring)", default: 0] += 1
+                    missing[CentringOverview.reasonKind(series.centringMethod ?? "not measured (exam analysed before ctdose measured centring)"), default: 0] += 1
                     continue
                 }
                 let v = centring.meanVerticalOffsetMillimeters
