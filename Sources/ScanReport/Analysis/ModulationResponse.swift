@@ -7,7 +7,6 @@ import Foundation
 /// measured. Tube-current modulation that holds noise constant raises CTDIvol with size (b > 0) and
 /// leaves d near 0; a fixed tube current gives b ≈ 0 and noise rising with size.
 public struct ModulationResponse: Sendable, Equatable {
-
     /// Fits need this many events and a Dw range of `minimumDwSpreadCentimeters` (ctdose's choice).
     public static let minimumEvents = 10
     public static let minimumDwSpreadCentimeters = 4.0

@@ -18,7 +18,7 @@ public struct ReportLimits: Sendable, Equatable {
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
 /// typical-values.csv (its rows for all patient sizes: one per group, not per exam), patient-dose.csv
 /// (its counts and first 50 rows), each exam's series centring and the sums of the CTDIvol and noise fits against
-/// size (a few numbers per scanner and protocol), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
+/// size (a few numbers per scanner and protocol, and up to 300 events of each for its chart), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
 /// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
