@@ -96,6 +96,12 @@ public enum StoreSchema {
         Migration(version: 4, name: "dose reports read again for their patient and study", statements: [
             "UPDATE dicom_file SET mtime_ns = -1 WHERE kind = 'doseReport'",
         ]),
+        // CT image headers now keep Patient Position and Data Collection Center (Patient) for the patient's
+        // centring: without them a prone patient would be taken as supine and a recorded isocentre ignored,
+        // so the next scan reads the images a store already holds again, as if they had changed on disk.
+        Migration(version: 5, name: "CT images read again for Patient Position and Data Collection Center", statements: [
+            "UPDATE dicom_file SET mtime_ns = -1 WHERE kind = 'ctImage'",
+        ]),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -117,6 +117,24 @@ extension IncrementalScanTests {
         #expect(StoreFixture.differences(root + "/upgraded", root + "/fresh").isEmpty)
     }
 
+    /// A store made before CT headers kept Patient Position and Data Collection Center (schema version
+    /// 4): upgrading it makes the next scan read its CT images again, and only them (44 of 46 files),
+    /// and its exams then equal a new store's, centring included.
+    @Test func upgradedStoreReadsItsImagesAgain() throws {
+        let (root, db) = try Self.scannedTwoStudies("upgraded-images")
+        do {
+            let database = try SQLiteDatabase(path: db)
+            try database.transaction { try $0.execute("DELETE FROM schema_migration WHERE version = 5") }
+            try database.close()
+        }
+        let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/upgraded"] + Self.common)
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(rescan.stderr.contains("46 files: 44 read, 2 unchanged"), "\(rescan.stderr)")
+        let fresh = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/fresh.sqlite", "--out", root + "/fresh"] + Self.common)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(StoreFixture.differences(root + "/upgraded", root + "/fresh").isEmpty)
+    }
+
     @Test func deletedFilesAreForgottenAndTheirStudyReassembled() throws {
         let (root, db) = try Self.scannedTwoStudies("deleted")
         // Study 1 loses its dose report and five slices; study 0 is untouched.
