@@ -25,23 +25,24 @@ struct IsocentreLocation: Sendable {
     var isocentre: (x: Double, y: Double)?
     var source: Source?
     var posture: TablePosture
-    /// "patient supine (HFS)" or "patient taken as supine (no Patient Position)".
-    var lying: String
-    /// Why there is no candidate (a tilted gantry without Data Collection Center (Patient)).
-    var refusal: String?
+    /// Patient Position (0018,5100) when it names a posture.
+    var recordedPosition: String?
+    /// The gantry tilt that leaves no candidate (no Data Collection Center (Patient)).
+    var refusingTiltDegrees: Double?
     var tableHeightMillimeters: Double?
 
+    /// Made for every analysed slice: only values here; the texts are made by `verdict`, once a series.
     init(_ header: CTImageHeader) {
         let recorded = header.patientPosition.flatMap(TablePosture.init(patientPosition:))
         posture = recorded ?? .supine
-        lying = recorded.map { "patient \($0.rawValue) (\(header.patientPosition ?? ""))" } ?? "patient taken as supine (no Patient Position)"
+        recordedPosition = recorded == nil ? nil : header.patientPosition
         tableHeightMillimeters = header.tableHeightMillimeters
         if let c = header.dataCollectionCenterMillimeters, c.count == 3 {
             isocentre = (c[0], c[1])
             source = .dataCollectionCenter
         } else if let tilt = header.gantryTiltDegrees, abs(tilt) > 0.5 {
             // A tilted rotation axis crosses each slice elsewhere: the origin cannot stand for it.
-            refusal = "none: gantry tilted \(tilt)° and no Data Collection Center (Patient)"
+            refusingTiltDegrees = tilt
         } else {
             isocentre = (0, 0)
             source = .coordinateOrigin
@@ -57,11 +58,12 @@ struct IsocentreLocation: Sendable {
     /// Whether the offsets stand, judged on `wholeSlices` (offsets of slices whose outline is whole),
     /// and the method: where the isocentre came from and how the patient lay, or why there is none.
     func verdict(wholeSlices: [CentringOffset], settings: CentringSettings) -> (accepted: Bool, method: String) {
+        let lying = recordedPosition.map { "patient \(posture.rawValue) (\($0))" } ?? "patient taken as supine (no Patient Position)"
         switch source {
         case .dataCollectionCenter?:
             return (true, "isocentre from Data Collection Center (Patient); \(lying)")
         case nil:
-            return (false, refusal ?? "none")
+            return (false, refusingTiltDegrees.map { "none: gantry tilted \($0)° and no Data Collection Center (Patient)" } ?? "none")
         case .coordinateOrigin?:
             guard let table = tableHeightMillimeters else {
                 return (false, "none: neither Data Collection Center (Patient) nor Table Height (0018,1130) to check the coordinate origin against")
