@@ -4,18 +4,30 @@
 // associations run at once, and when to stop, is Swift's decision. Several threads may wait on one
 // listener: its socket does not block, so the threads that lose the race for a connection go back to
 // waiting, and a connection that stalls before its association request holds up only its own thread.
+// A transport layer of the listener's own sees each connection as it is accepted, before its request
+// (or TLS handshake) is read: it tells the waiting thread's caller, and keeps a copy of the socket so
+// that `cdcm_listener_interrupt` can end every read still under way.
 #include "shim_internal.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
 
 #include "dcmtk/dcmnet/dulstruc.h"
 #include "dcmtk/dcmnet/scpthrd.h"
 
 struct cdcm_listener {
     T_ASC_Network *network = nullptr;
-    std::unique_ptr<DcmTransportLayer> tls;  // outlives the network that uses it
+    std::unique_ptr<DcmTransportLayer> tls;    // outlives the network that uses it
+    std::unique_ptr<DcmTransportLayer> watch;  // the network's transport layer: sees each accepted connection
+    std::mutex reading_lock;
+    std::vector<int> reading;                  // copies of the sockets whose request is being read
+    bool interrupted = false;                  // reads end at once, those under way and those to come
     DcmSharedSCPConfig config;               // AE title, presentation contexts, timeouts; read by every association
     uint16_t port = 0;
     bool other_classes = false;              // also every other abstract syntax proposed
@@ -26,6 +38,41 @@ struct cdcm_incoming {
 };
 
 namespace {
+
+/// What the thread inside `cdcm_listener_wait` was given, for the transport layer DCMTK calls on it.
+struct WaitingThread {
+    cdcm_listener *listener = nullptr;
+    void (*connected)(void *context) = nullptr;
+    void *context = nullptr;
+    int reading = -1;  // the copy of the accepted socket, once there is one
+};
+thread_local WaitingThread waiting;
+
+/// The listener's transport layer: DCMTK asks it for each accepted socket's connection object (plain
+/// TCP, or TLS from `inner`) before it reads anything from the socket.
+class ConnectionWatch : public DcmTransportLayer {
+  public:
+    ConnectionWatch(cdcm_listener *listener, DcmTransportLayer *inner) : listener_(listener), inner_(inner) {}
+
+    DcmTransportConnection *createConnection(DcmNativeSocketType socket, OFBool secure) override {
+        if (waiting.listener == listener_ && waiting.reading < 0) {
+            // A copy of the descriptor: DCMTK closes its own when it gives up, and the number may be reused.
+            const int copy = dup(socket);
+            if (copy >= 0) {
+                std::lock_guard<std::mutex> guard(listener_->reading_lock);
+                if (listener_->interrupted) shutdown(copy, SHUT_RDWR);
+                listener_->reading.push_back(copy);
+                waiting.reading = copy;
+            }
+            if (waiting.connected != nullptr) waiting.connected(waiting.context);
+        }
+        return inner_ != nullptr ? inner_->createConnection(socket, secure) : DcmTransportLayer::createConnection(socket, secure);
+    }
+
+  private:
+    cdcm_listener *listener_;
+    DcmTransportLayer *inner_;  // nullptr: plain TCP
+};
 
 class Receiver : public DcmThreadSCP {
   public:
@@ -141,7 +188,8 @@ extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, c
     OFCondition status = config.addPresentationContext(UID_VerificationSOPClass, syntaxes);
     for (size_t i = 0; i < sop_class_count && status.good(); ++i) status = config.addPresentationContext(sop_class_uids[i], syntaxes);
     if (status.good()) status = ASC_initializeNetwork(NET_ACCEPTOR, port, config.getACSETimeout(), &listener->network);
-    if (status.good() && listener->tls) status = ASC_setTransportLayer(listener->network, listener->tls.get(), 0);
+    listener->watch = std::make_unique<ConnectionWatch>(listener.get(), listener->tls.get());
+    if (status.good()) status = ASC_setTransportLayer(listener->network, listener->watch.get(), 0);
     if (status.good()) {
         // Accepted sockets do not inherit O_NONBLOCK (Linux accept(2)); only the race for a connection
         // between waiting threads sees it.
@@ -161,7 +209,8 @@ extern "C" cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, c
     CDCM_GUARD_END(err)
 }
 
-extern "C" cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, cdcm_incoming **out, cdcm_error *err) {
+extern "C" cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, void (*connected)(void *context), void *context,
+                                          cdcm_incoming **out, cdcm_error *err) {
     CDCM_GUARD_BEGIN
     if (listener == nullptr || out == nullptr) {
         cdcm::set_error(err, CDCM_ERR_ARGUMENT, "listener and result pointer are required");
@@ -172,9 +221,16 @@ extern "C" cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeo
     cdcm::capture_log(&log);  // DCMTK's log lines of this thread stay out of the process's output
     T_ASC_Association *association = nullptr;
     const DcmSCPConfig &config = *listener->config;
+    waiting = WaitingThread{listener, connected, context, -1};
     OFCondition status = ASC_receiveAssociation(listener->network, &association, config.getMaxReceivePDULength(), nullptr, nullptr,
                                                 listener->tls ? OFTrue : OFFalse, DUL_NOBLOCK, timeout_seconds);
     const int accept_error = errno;
+    if (waiting.reading >= 0) {
+        std::lock_guard<std::mutex> guard(listener->reading_lock);
+        listener->reading.erase(std::remove(listener->reading.begin(), listener->reading.end(), waiting.reading), listener->reading.end());
+        close(waiting.reading);
+    }
+    waiting = WaitingThread{};
     cdcm::capture_log(nullptr);
     if (status.good()) {
         *out = new cdcm_incoming{association};
@@ -239,6 +295,13 @@ extern "C" void cdcm_listener_refuse(cdcm_incoming *incoming) {
         // a rejection that could not be sent: the sender sees the connection close
     }
     cdcm::capture_log(nullptr);
+}
+
+extern "C" void cdcm_listener_interrupt(cdcm_listener *listener) {
+    if (listener == nullptr) return;
+    std::lock_guard<std::mutex> guard(listener->reading_lock);
+    listener->interrupted = true;
+    for (int socket : listener->reading) shutdown(socket, SHUT_RDWR);
 }
 
 extern "C" void cdcm_listener_close(cdcm_listener *listener) {

@@ -76,15 +76,12 @@ public struct DICOMReceiver: Sendable {
         self.acceptsOtherClasses = acceptsOtherClasses
     }
 
-    /// Threads that take connections and read their association requests (and TLS handshakes): a
-    /// connection that stalls before its request (up to the 30 s ACSE timeout; a TLS handshake up to
-    /// DCMTK's 60 s socket timeout) holds up one of them, not the others.
-    public static let acceptingThreads = 8
-
     /// Listens until `stop` is signalled and the associations under way have ended; throws when it cannot
-    /// listen (port taken, not allowed, TLS files that do not load). Each association is served on a
-    /// thread with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory to be
-    /// discarded, and DCMTK parses nested sequences recursively).
+    /// listen (port taken, not allowed, TLS files that do not load). Connections are taken and their
+    /// association requests read by `AcceptingThreads`; each association is then served on a thread
+    /// with `LargeStackWorkers.stackBytes` of stack (a refused object is parsed in memory to be
+    /// discarded, and DCMTK parses nested sequences recursively). Once stopped, requests still being
+    /// read are cut off and any that arrives is rejected as transient.
     public func run(events: Events, stop: StopSignal) throws {
         DCMTKRuntime.initialize()
         let listener = try openListener()
@@ -92,63 +89,76 @@ public struct DICOMReceiver: Sendable {
         events.listening()
         let serving = ServingCount()
         let finished = DispatchGroup()
-        let accepting = DispatchGroup()
         let shared = ListenerHandle(listener: listener)
-        for _ in 0..<Self.acceptingThreads {
-            accepting.enter()
-            let thread = Thread {
-                accept(shared.listener, events: events, stop: stop, serving: serving, finished: finished)
-                accepting.leave()
-            }
-            thread.start()
-        }
-        accepting.wait()
+        AcceptingThreads { threads in
+            accept(shared.listener, threads: threads, events: events, stop: stop, serving: serving, finished: finished)
+        }.run()
         finished.wait()
     }
 
     /// One accepting thread's loop: waits for the next association request (a second at a time, to see
     /// `stop`) and hands it to a serving thread, or refuses it when `maximumAssociations` are served.
-    private func accept(_ listener: OpaquePointer, events: Events, stop: StopSignal, serving: ServingCount, finished: DispatchGroup) {
+    /// Ends when stopped, or after a connection when enough other threads wait for the next one.
+    private func accept(_ listener: OpaquePointer, threads: AcceptingThreads, events: Events, stop: StopSignal, serving: ServingCount,
+                        finished: DispatchGroup) {
         while !stop.isStopped {
             var incoming: OpaquePointer?
             var error = cdcm_error()
-            guard cdcm_listener_wait(listener, 1, &incoming, &error) == CDCM_OK else {
+            let connection = AcceptingThreads.Connection(threads)
+            let status = withExtendedLifetime(connection) {
+                cdcm_listener_wait(listener, 1, { AcceptingThreads.Connection.reached($0) }, Unmanaged.passUnretained(connection).toOpaque(),
+                                   &incoming, &error)
+            }
+            if stop.isStopped {
+                cdcm_listener_interrupt(listener)  // the other threads' requests under way end now
+                if let incoming { cdcm_listener_refuse(incoming) }
+                threads.ended(reached: connection.wasReached)
+                return
+            }
+            if status != CDCM_OK {
                 events.connectionFailed(DICOMError.message(of: error))
-                continue
+            } else if let incoming {
+                serve(listener, incoming, events: events, serving: serving, finished: finished)
             }
-            guard let incoming else { continue }
-            let admitted = serving.count.withLock { count -> Bool in
-                guard count < maximumAssociations else { return false }
-                count += 1
-                return true
-            }
-            guard admitted else {
-                events.busy(String(cString: cdcm_incoming_calling_ae(incoming)).trimmingCharacters(in: .whitespaces))
-                cdcm_listener_refuse(incoming)
-                continue
-            }
-            finished.enter()
-            let request = IncomingRequest(listener: listener, incoming: incoming)
-            let thread = Thread {
-                // The end of the association is told once its thread has let go of it, so that a sender
-                // that starts another on hearing of it finds a free place.
-                let endedBy = Mutex<String?>(nil)
-                var events = events
-                let told = events.association
-                events.association = { callingAETitle, started in
-                    if started { told(callingAETitle, true) } else { endedBy.withLock { $0 = callingAETitle } }
-                }
-                let box = EventBox(events)
-                var error = cdcm_error()
-                var callbacks = box.callbacks
-                _ = cdcm_listener_serve(request.listener, request.incoming, &callbacks, &error)  // how it ended is told through `association`
-                serving.count.withLock { $0 -= 1 }
-                if let callingAETitle = endedBy.withLock({ $0 }) { told(callingAETitle, false) }
-                finished.leave()
-            }
-            thread.stackSize = LargeStackWorkers.stackBytes
-            thread.start()
+            if connection.wasReached && threads.endsAfterConnection() { return }
         }
+        threads.ended(reached: false)
+    }
+
+    /// Serves an association request on a thread of its own, or refuses it when `maximumAssociations`
+    /// are served.
+    private func serve(_ listener: OpaquePointer, _ incoming: OpaquePointer, events: Events, serving: ServingCount, finished: DispatchGroup) {
+        let admitted = serving.count.withLock { count -> Bool in
+            guard count < maximumAssociations else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            events.busy(String(cString: cdcm_incoming_calling_ae(incoming)).trimmingCharacters(in: .whitespaces))
+            cdcm_listener_refuse(incoming)
+            return
+        }
+        finished.enter()
+        let request = IncomingRequest(listener: listener, incoming: incoming)
+        let thread = Thread {
+            // The end of the association is told once its thread has let go of it, so that a sender
+            // that starts another on hearing of it finds a free place.
+            let endedBy = Mutex<String?>(nil)
+            var events = events
+            let told = events.association
+            events.association = { callingAETitle, started in
+                if started { told(callingAETitle, true) } else { endedBy.withLock { $0 = callingAETitle } }
+            }
+            let box = EventBox(events)
+            var error = cdcm_error()
+            var callbacks = box.callbacks
+            _ = cdcm_listener_serve(request.listener, request.incoming, &callbacks, &error)  // how it ended is told through `association`
+            serving.count.withLock { $0 -= 1 }
+            if let callingAETitle = endedBy.withLock({ $0 }) { told(callingAETitle, false) }
+            finished.leave()
+        }
+        thread.stackSize = LargeStackWorkers.stackBytes
+        thread.start()
     }
 
     private func openListener() throws -> OpaquePointer {

@@ -209,10 +209,14 @@ typedef struct cdcm_incoming cdcm_incoming;
 cdcm_status cdcm_listener_open(uint16_t port, const char *ae_title, const char *const *sop_class_uids, size_t sop_class_count,
                                const char *const *transfer_syntax_uids, size_t transfer_syntax_count, int32_t other_classes,
                                const cdcm_tls *tls, cdcm_listener **out, cdcm_error *err);
-/// Waits up to `timeout_seconds` for an association request: `*out` is it, or NULL when none came.
-/// A connection that brought no association request (other bytes, a failed TLS handshake, closed at
-/// once) is closed and reported as CDCM_ERR_IO with the reason; the listener goes on.
-cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, cdcm_incoming **out, cdcm_error *err);
+/// Waits up to `timeout_seconds` for a connection and reads its association request: `*out` is it, or
+/// NULL when none came. `connected` (may be NULL) is called on this thread with `context` once a
+/// connection is accepted, before its request (or TLS handshake) is read, which takes up to the ACSE
+/// timeout (30 s) for a connection that stays silent. A connection that brought no association request
+/// (other bytes, a failed TLS handshake, closed at once) is closed and reported as CDCM_ERR_IO with the
+/// reason; the listener goes on.
+cdcm_status cdcm_listener_wait(cdcm_listener *listener, int32_t timeout_seconds, void (*connected)(void *context), void *context,
+                               cdcm_incoming **out, cdcm_error *err);
 /// Negotiates the association on the calling thread, serves it until the sender releases or aborts
 /// it (or it breaks, or is idle 60 s), and frees `incoming`. CDCM_ERR_IO when it ended in error.
 cdcm_status cdcm_listener_serve(cdcm_listener *listener, cdcm_incoming *incoming, const cdcm_receiver_callbacks *callbacks,
@@ -221,6 +225,9 @@ cdcm_status cdcm_listener_serve(cdcm_listener *listener, cdcm_incoming *incoming
 const char *cdcm_incoming_calling_ae(const cdcm_incoming *incoming);
 /// Rejects the request as transient, "local limit exceeded" (PS3.8 §9.3.4), and frees `incoming`.
 void cdcm_listener_refuse(cdcm_incoming *incoming);
+/// Ends every read of an association request under way or to come (the connection is shut down; its
+/// `cdcm_listener_wait` returns at once), from any thread: for stopping. Associations handed out go on.
+void cdcm_listener_interrupt(cdcm_listener *listener);
 /// Closes the port; every association it handed out must have been served or refused.
 void cdcm_listener_close(cdcm_listener *listener);
 
