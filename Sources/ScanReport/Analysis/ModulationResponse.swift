@@ -64,6 +64,15 @@ public struct ModulationResponse: Sendable, Equatable {
         }
     }
 
+    /// The Dw of the event's measured diagnostic series (its length-weighted mean, else its mid-scan
+    /// slice's) when its mid-scan slice is whole (a truncated one understates Dw).
+    static func measuredDwCentimeters(of event: ExamRecord.Event, in exam: ExamRecord) -> Double? {
+        guard let uid = event.diagnosticSeriesUID, let series = exam.seriesMeasurements.first(where: { $0.seriesInstanceUID == uid }),
+              series.midScanTruncated != true, let dw = series.meanWaterEquivalentDiameterCentimeters ?? series.midScan?.waterEquivalent, dw > 0
+        else { return nil }
+        return dw
+    }
+
     public struct Tally {
         private struct Key: Hashable { var scanner, acquisitionProtocol, phantom: String }
         private var dose: [Key: LineSums] = [:]
@@ -78,15 +87,15 @@ public struct ModulationResponse: Sendable, Equatable {
             let scanner = ScannerName.of(exam)
             for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
                 guard let ctdiVol = event.ctdiVol, ctdiVol > 0, let uid = event.diagnosticSeriesUID,
-                      let series = exam.seriesMeasurements.first(where: { $0.seriesInstanceUID == uid }), series.midScanTruncated != true,
-                      let dw = series.meanWaterEquivalentDiameterCentimeters ?? series.midScan?.waterEquivalent, dw > 0 else { continue }
+                      let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam) else { continue }
+                let series = exam.seriesMeasurements.first { $0.seriesInstanceUID == uid }
                 let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event), phantom: event.phantom)
                 dose[key, default: LineSums()].add(x: dw, y: Foundation.log(ctdiVol))
                 let id = event.irradiationEventUID ?? exam.studyInstanceUID + "/" + uid
                 let label = "\(exam.studyInstanceUID): Dw \(HTML.number(dw)) cm, CTDIvol \(HTML.number(ctdiVol, places: 2)) mGy"
                 samples[key, default: DeterministicSample(limit: ModulationResponse.chartPointLimit)]
                     .add(Point(dwCentimeters: dw, ctdiVolMilligray: ctdiVol, label: label), key: id)
-                if let hu = series.globalNoiseTissueHounsfield { noise[key, default: LineSums()].add(x: dw, y: hu) }
+                if let hu = series?.globalNoiseTissueHounsfield { noise[key, default: LineSums()].add(x: dw, y: hu) }
             }
         }
 

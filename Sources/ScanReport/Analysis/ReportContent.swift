@@ -38,6 +38,8 @@ public struct ReportContent: Sendable {
     public var centring: CentringOverview
     /// CTDIvol and noise against Dw per scanner, protocol and phantom.
     public var modulation: [ModulationResponse]
+    /// Month-to-month changes of each scanner's protocols.
+    public var protocolChanges: [ProtocolChange]
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -67,10 +69,12 @@ public struct ReportContent: Sendable {
         var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
         var centring = CentringOverview.Tally()
         var modulation = ModulationResponse.Tally()
+        var protocolChanges = ProtocolChange.Tally()
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
             centring.add(exam)
             modulation.add(exam)
+            protocolChanges.add(exam)
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
             byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
@@ -99,6 +103,7 @@ public struct ReportContent: Sendable {
         self.summary = summary.summary
         self.centring = centring.overview
         self.modulation = modulation.responses
+        self.protocolChanges = protocolChanges.changes
         self.byScanner = byScanner.distributions
         self.byProtocol = byProtocol.distributions
         flaggedCount = selection.count

@@ -92,8 +92,11 @@ public enum StudyMonth {
         return year + "-" + month + "-" + day
     }
 
-    /// "YYYY-MM" of a study date; "undated" when there is none.
+    /// The month of an exam without a plausible study date.
+    public static let undated = "undated"
+
+    /// "YYYY-MM" of a study date; `undated` when there is none.
     public static func month(_ da: String?) -> String {
-        isoDate(da).map { String($0.prefix(7)) } ?? "undated"
+        isoDate(da).map { String($0.prefix(7)) } ?? undated
     }
 }

@@ -1,0 +1,81 @@
+import ArchiveScan
+import DoseModel
+import Foundation
+import Testing
+@testable import ScanReport
+
+/// "Protocol changes": a tube voltage changed in March is found in March and nowhere else; a CTDIvol
+/// cut to 0.7 is found at exactly 0.7 at the group's mean size; larger patients alone (CTDIvol following
+/// 5 mGy · e^(0.04 Dw) all along) are not taken for a change, though their raw median rises by
+/// e^(0.32) = 1.38; months with too few events, or no clear majority, do not count.
+@Suite struct ProtocolChangeTests {
+    /// One exam a Dw, on the given study date: its spiral event at `kvp` and CTDIvol 5 mGy · e^(0.04 Dw) × `scale`.
+    static func records(month: String, dws: [Double], kvp: Double = 120, scale: Double = 1) throws -> [ExamRecord] {
+        try ModulationSectionTests.records(dws: dws).enumerated().map { index, record in
+            var record = record
+            record.studyInstanceUID = "2.25.\(month.filter(\.isNumber))\(index)"
+            record.studyDate = month.filter(\.isNumber) + "15"
+            let spiral = try #require(record.events.firstIndex { $0.acquisitionType == "spiral" })
+            record.events[spiral].xRaySources = [XRaySourceParameters(kvp: kvp)]
+            record.events[spiral].pitchFactor = 0.98
+            record.events[spiral].ctdiVol = try #require(record.events[spiral].ctdiVol) * scale
+            return record
+        }
+    }
+
+    static func changes(_ records: [ExamRecord]) -> [ProtocolChange] {
+        var tally = ProtocolChange.Tally()
+        records.forEach { tally.add($0) }
+        return tally.changes
+    }
+
+    static let dws = (0..<12).map { 20 + Double($0) }  // mean 25.5 cm
+
+    @Test func aTubeVoltageAndADoseCutAreFoundInTheirMonth() throws {
+        let records = try Self.records(month: "2026-01", dws: Self.dws) + Self.records(month: "2026-02", dws: Self.dws)
+            + Self.records(month: "2026-03", dws: Self.dws, kvp: 100, scale: 0.7) + Self.records(month: "2026-04", dws: Self.dws, kvp: 100, scale: 0.7)
+        let changes = Self.changes(records)
+        #expect(changes.map(\.setting) == [.tubeVoltage, .ctdiVolLevel], "\(changes)")
+        #expect(changes.allSatisfy { $0.previousMonth == "2026-02" && $0.month == "2026-03" })
+        let voltage = try #require(changes.first)
+        #expect(voltage.before == "120 kV (12 of 12)" && voltage.after == "100 kV (12 of 12)")
+        let level = try #require(changes.last)
+        #expect(abs(try #require(level.ratio) - 0.7) < 1e-6)
+        // Every event of a month at the group's mean Dw (25.5 cm): 5 mGy · e^(0.04 · 25.5) before, 0.7 times that after.
+        let before = 5 * exp(0.04 * 25.5)
+        #expect(level.before == HTML.number(before, places: 2) + " mGy (median of 12)")
+        #expect(level.after == HTML.number(0.7 * before, places: 2) + " mGy (median of 12)")
+        #expect(level.basis == "at the group's mean Dw, 25.5 cm")
+        let html = ProtocolChangeSection.html(changes)
+        #expect(html.contains("id=\"protocol-change-table\"") && html.contains("2 changes in 1 protocol."))
+        #expect(html.contains("<td>2026-02: 120 kV (12 of 12)</td><td>100 kV (12 of 12)</td>"))
+    }
+
+    @Test func largerPatientsAreNotAChange() throws {
+        // March's patients 8 cm larger: the raw median CTDIvol rises by e^(0.32) = 1.38, beyond 1.25.
+        let records = try Self.records(month: "2026-01", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws.map { $0 + 8 })
+        #expect(Self.changes(records).isEmpty)
+        // Without measured sizes the level is taken as reported, and the rise is flagged.
+        let unmeasured = records.map { record -> ExamRecord in
+            var record = record
+            record.seriesMeasurements = []
+            return record
+        }
+        let raw = try #require(Self.changes(unmeasured).first)
+        #expect(Self.changes(unmeasured).count == 1 && raw.setting == .ctdiVolLevel && raw.basis?.hasPrefix("as reported") == true)
+        #expect(abs(try #require(raw.ratio) - exp(0.32)) < 1e-6)
+    }
+
+    @Test func monthsWithTooFewEventsOrNoMajorityDoNotCount() throws {
+        // February has 4 events at 100 kV (below 5); March is split 6 to 6 (no majority): no change.
+        let split = try Self.records(month: "2026-03", dws: Array(Self.dws.prefix(6)), kvp: 100)
+            + Self.records(month: "2026-03", dws: Array(Self.dws.suffix(6)))
+        let records = try Self.records(month: "2026-01", dws: Self.dws) + Self.records(month: "2026-02", dws: Array(Self.dws.prefix(4)), kvp: 100) + split
+        #expect(Self.changes(records).isEmpty)
+        // With May at 100 kV, the change is found between January (the latest month that counts) and May.
+        let may = try #require(Self.changes(records + Self.records(month: "2026-05", dws: Self.dws, kvp: 100)).first)
+        #expect(may.setting == .tubeVoltage && may.previousMonth == "2026-01" && may.month == "2026-05")
+        #expect(ProtocolChangeSection.html([]).contains("No change"))
+        #expect(SampleReportTests.content.protocolChanges.isEmpty)
+    }
+}
