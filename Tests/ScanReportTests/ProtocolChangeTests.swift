@@ -5,12 +5,14 @@ import Testing
 @testable import ScanReport
 
 /// "Protocol changes": a tube voltage changed in March is found in March and nowhere else; a CTDIvol
-/// cut to 0.7 is found at exactly 0.7 at the group's mean size; larger patients alone (CTDIvol following
-/// 5 mGy · e^(0.04 Dw) all along) are not taken for a change, though their raw median rises by
-/// e^(0.32) = 1.38; months with too few events, or no clear majority, do not count.
+/// cut to 0.7 is found at exactly 0.7 at the group's mean size, a kernel change and a noise 1.2 times
+/// higher likewise; larger patients alone (CTDIvol following 5 mGy · e^(0.04 Dw) and noise 8 + 0.1 Dw
+/// all along) are not taken for a change, though their raw median CTDIvol rises by e^(0.32) = 1.38;
+/// months with too few events, or no clear majority, do not count.
 @Suite struct ProtocolChangeTests {
     /// One exam a Dw, on the given study date: its spiral event at `kvp` and CTDIvol 5 mGy · e^(0.04 Dw) × `scale`.
-    static func records(month: String, dws: [Double], kvp: Double = 120, scale: Double = 1) throws -> [ExamRecord] {
+    static func records(month: String, dws: [Double], kvp: Double = 120, scale: Double = 1, kernel: String = "B30f",
+                        noiseScale: Double = 1) throws -> [ExamRecord] {
         try ModulationSectionTests.records(dws: dws).enumerated().map { index, record in
             var record = record
             record.studyInstanceUID = "2.25.\(month.filter(\.isNumber))\(index)"
@@ -19,6 +21,10 @@ import Testing
             record.events[spiral].xRaySources = [XRaySourceParameters(kvp: kvp)]
             record.events[spiral].pitchFactor = 0.98
             record.events[spiral].ctdiVol = try #require(record.events[spiral].ctdiVol) * scale
+            let diagnostic = try #require(record.series.firstIndex { $0.seriesInstanceUID == record.events[spiral].diagnosticSeriesUID })
+            record.series[diagnostic].convolutionKernel = kernel
+            record.series[diagnostic].sliceThicknessMillimeters = 5
+            record.seriesMeasurements[0].globalNoiseTissueHounsfield = (8 + 0.1 * dws[index]) * noiseScale
             return record
         }
     }
@@ -51,6 +57,21 @@ import Testing
         #expect(html.contains("<td>2026-02: 120 kV (12 of 12)</td><td>100 kV (12 of 12)</td>"))
     }
 
+    @Test func aSharperKernelAndItsNoiseAreFound() throws {
+        // March: kernel Br40, noise 1.2 × (8 + 0.1 Dw); the pooled noise fit has slope 0.11 HU/cm over
+        // the same sizes each month, and each month's median at 25.5 cm is 10.55 HU, then 1.2 times that.
+        let records = try Self.records(month: "2026-02", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws, kernel: "Br40", noiseScale: 1.2)
+        let changes = Self.changes(records)
+        #expect(changes.map(\.setting) == [.kernel, .noiseLevel], "\(changes)")
+        #expect(changes.first?.before == "B30f (12 of 12)" && changes.first?.after == "Br40 (12 of 12)")
+        let noise = try #require(changes.last)
+        #expect(abs(try #require(noise.ratio) - 1.2) < 1e-6)
+        #expect(noise.before == HTML.number(10.55, places: 1) + " HU (median of 12)" && noise.after == HTML.number(1.2 * 10.55, places: 1) + " HU (median of 12)")
+        // A noise 1.1 times higher stays below 1.15.
+        let slight = try Self.records(month: "2026-02", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws, noiseScale: 1.1)
+        #expect(Self.changes(slight).isEmpty)
+    }
+
     @Test func largerPatientsAreNotAChange() throws {
         // March's patients 8 cm larger: the raw median CTDIvol rises by e^(0.32) = 1.38, beyond 1.25.
         let records = try Self.records(month: "2026-01", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws.map { $0 + 8 })
@@ -62,7 +83,7 @@ import Testing
             return record
         }
         let raw = try #require(Self.changes(unmeasured).first)
-        #expect(Self.changes(unmeasured).count == 1 && raw.setting == .ctdiVolLevel && raw.basis?.hasPrefix("as reported") == true)
+        #expect(Self.changes(unmeasured).count == 1 && raw.setting == .ctdiVolLevel && raw.basis?.hasPrefix("as measured") == true)
         #expect(abs(try #require(raw.ratio) - exp(0.32)) < 1e-6)
     }
 

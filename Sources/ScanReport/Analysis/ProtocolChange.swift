@@ -5,27 +5,40 @@ import Foundation
 
 /// A change in how a scanner runs one of its protocols, between two months of study dates (the later
 /// month against the latest earlier one with enough events): the technique most of the month's
-/// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom), or the
-/// month's median CTDIvol moving by `levelRatio` or more. The CTDIvol level is taken at the group's mean
-/// water-equivalent diameter where its measured events allow a fit of ln CTDIvol on Dw (as in
-/// `ModulationResponse`), so that a month of larger patients is not taken for a change; else as
-/// reported. What a physicist checks after editing a protocol, and how an unannounced edit shows.
+/// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
+/// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
+/// global noise moving by `Setting.ratio` or more. Both levels are taken at the group's mean
+/// water-equivalent diameter where its measured events allow a fit on Dw (ln CTDIvol, as in
+/// `ModulationResponse`; the noise linearly), so that a month of larger patients is not taken for a
+/// change; else as measured. What a physicist checks after editing a protocol, and how an unannounced
+/// edit shows.
 public struct ProtocolChange: Sendable, Equatable {
     public enum Setting: String, Sendable, CaseIterable {
         case tubeVoltage = "Tube voltage"
         case pitchFactor = "Pitch factor"
         case collimation = "Nominal total collimation"
         case phantom = "CTDI phantom"
+        case kernel = "Reconstruction kernel"
+        case sliceThickness = "Slice thickness"
         case ctdiVolLevel = "CTDIvol level"
+        case noiseLevel = "Global noise level"
+
+        /// A level's change is this ratio or more, either way (ctdose's choice [U]): 1.25 for CTDIvol;
+        /// 1.15 for the noise, about what a change of dose by 1.25 gives through noise ∝ 1/√dose.
+        public var ratio: Double? {
+            switch self {
+            case .ctdiVolLevel: 1.25
+            case .noiseLevel: 1.15
+            default: nil
+            }
+        }
     }
 
-    /// Events a month needs for its technique to count, and for its CTDIvol level (ctdose's choice).
+    /// Events a month needs for its technique to count, and for its levels (ctdose's choice).
     public static let minimumEvents = 5
     public static let levelMinimumEvents = 10
     /// A month's technique is the value more than this share of its events (that record one) used.
     public static let modalShare = 0.5
-    /// A CTDIvol level change is this ratio or more, either way (ctdose's choice [U]).
-    public static let levelRatio = 1.25
 
     public var scanner: String
     public var acquisitionProtocol: String
@@ -36,9 +49,9 @@ public struct ProtocolChange: Sendable, Equatable {
     /// (median of 40)").
     public var before: String
     public var after: String
-    /// The CTDIvol level's after ÷ before; nil for a technique.
+    /// A level's after ÷ before; nil for a technique.
     public var ratio: Double?
-    /// How the CTDIvol level was taken ("at Dw 25.5 cm" or "as reported"); nil for a technique.
+    /// How a level was taken ("at the group's mean Dw, 25.5 cm" or "as measured …"); nil for a technique.
     public var basis: String?
 
     public struct Tally {
@@ -46,15 +59,20 @@ public struct ProtocolChange: Sendable, Equatable {
             var scanner, acquisitionProtocol: String
         }
 
-        private struct MonthEvents {
-            var techniques: [Setting: [String: Int]] = [:]
-            /// CTDIvol (mGy) of the events with a measured Dw, and that Dw (cm).
-            var sized: [(dwCentimeters: Float, ctdiVolMilligray: Float)] = []
+        /// A level's values in one month: with the event's measured Dw (cm), and without.
+        private struct LevelValues {
+            var sized: [(dwCentimeters: Float, value: Float)] = []
             var unsized: [Float] = []
         }
 
+        private struct MonthEvents {
+            var techniques: [Setting: [String: Int]] = [:]
+            var levels: [Setting: LevelValues] = [:]
+        }
+
         private var months: [Key: [String: MonthEvents]] = [:]
-        private var fits: [Key: ModulationResponse.LineSums] = [:]
+        /// Per group and level, the sums of its fit on Dw (of ln CTDIvol; of the noise).
+        private var fits: [Key: [Setting: ModulationResponse.LineSums]] = [:]
 
         public init() {}
 
@@ -66,25 +84,35 @@ public struct ProtocolChange: Sendable, Equatable {
             for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
                 let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event))
                 var entry = months[key, default: [:]][month, default: MonthEvents()]
-                for (setting, value) in Self.techniques(of: event) { entry.techniques[setting, default: [:]][value, default: 0] += 1 }
-                if let ctdiVol = event.ctdiVol, ctdiVol > 0 {
-                    if let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam) {
-                        entry.sized.append((Float(dw), Float(ctdiVol)))
-                        fits[key, default: ModulationResponse.LineSums()].add(x: dw, y: Foundation.log(ctdiVol))
+                for (setting, value) in Self.techniques(of: event, in: exam) { entry.techniques[setting, default: [:]][value, default: 0] += 1 }
+                let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam)
+                let noise = event.diagnosticSeriesUID.flatMap { uid in
+                    exam.seriesMeasurements.first { $0.seriesInstanceUID == uid }?.globalNoiseTissueHounsfield
+                }
+                for (setting, value) in [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, noise)] {
+                    guard let value, value > 0 else { continue }
+                    if let dw {
+                        entry.levels[setting, default: LevelValues()].sized.append((Float(dw), Float(value)))
+                        let fitted = setting == .ctdiVolLevel ? Foundation.log(value) : value
+                        fits[key, default: [:]][setting, default: ModulationResponse.LineSums()].add(x: dw, y: fitted)
                     } else {
-                        entry.unsized.append(Float(ctdiVol))
+                        entry.levels[setting, default: LevelValues()].unsized.append(Float(value))
                     }
                 }
                 months[key, default: [:]][month] = entry
             }
         }
 
-        static func techniques(of event: ExamRecord.Event) -> [(Setting, String)] {
+        static func techniques(of event: ExamRecord.Event, in exam: ExamRecord) -> [(Setting, String)] {
             var values: [(Setting, String)] = [(.phantom, event.phantom)]
             let kvps = event.xRaySources.compactMap(\.kvp)
             if !kvps.isEmpty { values.append((.tubeVoltage, kvps.map { FixedDecimal.text($0, places: 0) }.joined(separator: "/") + " kV")) }
             if let pitch = event.pitchFactor { values.append((.pitchFactor, FixedDecimal.text(pitch, places: 2))) }
             if let collimation = event.nominalTotalCollimation { values.append((.collimation, FixedDecimal.text(collimation, places: 1) + " mm")) }
+            if let uid = event.diagnosticSeriesUID, let series = exam.series.first(where: { $0.seriesInstanceUID == uid }) {
+                if let kernel = series.convolutionKernel?.trimmingCharacters(in: .whitespaces), !kernel.isEmpty { values.append((.kernel, kernel)) }
+                if let thickness = series.sliceThicknessMillimeters { values.append((.sliceThickness, FixedDecimal.text(thickness, places: 2) + " mm")) }
+            }
             return values
         }
 
@@ -97,7 +125,7 @@ public struct ProtocolChange: Sendable, Equatable {
                     ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: setting, previousMonth: previous,
                                    month: month, before: before, after: after)
                 }
-                for setting in Setting.allCases where setting != .ctdiVolLevel {
+                for setting in Setting.allCases where setting.ratio == nil {
                     var previous: (month: String, value: String, text: String)?
                     for month in ordered {
                         guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:]) else { continue }
@@ -105,21 +133,24 @@ public struct ProtocolChange: Sendable, Equatable {
                         previous = (month, modal.value, modal.text)
                     }
                 }
-                let level = Level(fit: fits[key])
-                var previous: (month: String, median: Double, count: Int)?
-                for month in ordered {
-                    guard let events = byMonth[month], let current = level.median(of: events) else { continue }
-                    if let previous, previous.median > 0 {
-                        let ratio = current.median / previous.median
-                        if ratio >= ProtocolChange.levelRatio || ratio <= 1 / ProtocolChange.levelRatio {
-                            var change = new(.ctdiVolLevel, previous.month, month, Level.text(previous.median, of: previous.count),
-                                             Level.text(current.median, of: current.count))
-                            change.ratio = ratio
-                            change.basis = level.basis
-                            found.append(change)
+                for setting in Setting.allCases {
+                    guard let limit = setting.ratio else { continue }
+                    let level = Level(setting, fit: fits[key]?[setting])
+                    var previous: (month: String, median: Double, count: Int)?
+                    for month in ordered {
+                        guard let values = byMonth[month]?.levels[setting], let current = level.median(of: values) else { continue }
+                        if let previous, previous.median > 0 {
+                            let ratio = current.median / previous.median
+                            if ratio >= limit || ratio <= 1 / limit {
+                                var change = new(setting, previous.month, month, level.text(previous.median, of: previous.count),
+                                                 level.text(current.median, of: current.count))
+                                change.ratio = ratio
+                                change.basis = level.basis
+                                found.append(change)
+                            }
                         }
+                        previous = (month, current.median, current.count)
                     }
-                    previous = (month, current.median, current.count)
                 }
             }
             let order = Dictionary(uniqueKeysWithValues: Setting.allCases.enumerated().map { ($1, $0) })
@@ -138,13 +169,15 @@ public struct ProtocolChange: Sendable, Equatable {
             return (top.key, "\(top.key) (\(top.value) of \(total))")
         }
 
-        /// How a group's monthly CTDIvol level is taken.
+        /// How a group's monthly level of CTDIvol or noise is taken.
         private struct Level {
-            /// ln CTDIvol = intercept + slope · Dw over the group's measured events, and their mean Dw.
+            var setting: Setting
+            /// The group's fit on Dw over its measured events (of ln CTDIvol; of the noise), and their mean Dw.
             var slope: Double?
             var meanDwCentimeters: Double?
 
-            init(fit sums: ModulationResponse.LineSums?) {
+            init(_ setting: Setting, fit sums: ModulationResponse.LineSums?) {
+                self.setting = setting
                 if let sums, let fit = sums.fit {
                     slope = fit.slope
                     meanDwCentimeters = sums.sx / sums.n
@@ -152,26 +185,35 @@ public struct ProtocolChange: Sendable, Equatable {
             }
 
             var basis: String {
-                guard let meanDwCentimeters else { return "as reported (too few measured sizes for a fit)" }
+                guard let meanDwCentimeters else { return "as measured (too few measured sizes for a fit)" }
                 return "at the group's mean Dw, " + FixedDecimal.text(meanDwCentimeters, places: 1) + " cm"
             }
 
-            /// The median CTDIvol of a month (at the mean Dw, from its measured events, when there is a
-            /// fit; else of all its events) and how many events it is of.
-            func median(of events: MonthEvents) -> (median: Double, count: Int)? {
+            /// An event's value moved along the group's fit from its Dw to the mean Dw.
+            func atMeanDw(_ value: Double, dwCentimeters: Double, slope: Double, meanDwCentimeters: Double) -> Double {
+                setting == .ctdiVolLevel ? value * Foundation.exp(slope * (meanDwCentimeters - dwCentimeters))
+                                         : value + slope * (meanDwCentimeters - dwCentimeters)
+            }
+
+            /// The median of a month (at the mean Dw, from its measured events, when there is a fit; else
+            /// of all its events) and how many events it is of.
+            func median(of month: LevelValues) -> (median: Double, count: Int)? {
                 let values: [Double]
                 if let slope, let meanDwCentimeters {
-                    values = events.sized.map { Double($0.ctdiVolMilligray) * Foundation.exp(slope * (meanDwCentimeters - Double($0.dwCentimeters))) }
+                    values = month.sized.map {
+                        atMeanDw(Double($0.value), dwCentimeters: Double($0.dwCentimeters), slope: slope, meanDwCentimeters: meanDwCentimeters)
+                    }
                 } else {
-                    values = events.sized.map { Double($0.ctdiVolMilligray) } + events.unsized.map(Double.init)
+                    values = month.sized.map { Double($0.value) } + month.unsized.map(Double.init)
                 }
                 guard values.count >= ProtocolChange.levelMinimumEvents else { return nil }
                 let sorted = values.sorted(), middle = sorted.count / 2
                 return (sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, sorted.count)
             }
 
-            static func text(_ median: Double, of count: Int) -> String {
-                FixedDecimal.text(median, places: 2) + " mGy (median of \(count))"
+            func text(_ median: Double, of count: Int) -> String {
+                setting == .ctdiVolLevel ? FixedDecimal.text(median, places: 2) + " mGy (median of \(count))"
+                                         : FixedDecimal.text(median, places: 1) + " HU (median of \(count))"
             }
         }
     }

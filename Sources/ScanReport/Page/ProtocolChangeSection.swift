@@ -5,14 +5,17 @@ enum ProtocolChangeSection {
     static let listLimit = 200
 
     static func html(_ changes: [ProtocolChange]) -> String {
+        let ctdiVolRatio = HTML.number(ProtocolChange.Setting.ctdiVolLevel.ratio, places: 2)
+        let noiseRatio = HTML.number(ProtocolChange.Setting.noiseLevel.ratio, places: 2)
         var out = "<section id=\"protocol-changes\" aria-labelledby=\"protocol-changes-heading\"><h2 id=\"protocol-changes-heading\">Protocol changes</h2>"
-            + "<p>For each scanner and protocol, by month of study date: the tube voltage, pitch factor, nominal total collimation and CTDI "
-            + "phantom that more than half of a month's diagnostic events used, where it differs from the previous month's (a month counts "
-            + "with \(ProtocolChange.minimumEvents) events that record the value), and the month's median CTDIvol where it moved by a factor "
-            + "of \(HTML.number(ProtocolChange.levelRatio, places: 2)) or more either way (a month counts with "
-            + "\(ProtocolChange.levelMinimumEvents) events; ctdose's choices, unvalidated). The CTDIvol level is taken at the group's mean "
-            + "water-equivalent diameter where its measured series allow a fit of ln CTDIvol on Dw (see CTDIvol and noise against size), "
-            + "so that a month of larger patients is not read as a change; otherwise as reported.</p>"
+        out += "<p>For each scanner and protocol, by month of study date: the tube voltage, pitch factor, nominal total collimation and CTDI "
+            + "phantom that more than half of a month's diagnostic events used, and the reconstruction kernel and slice thickness of their "
+            + "diagnostic series, where they differ from the previous month's (a month counts with \(ProtocolChange.minimumEvents) events "
+            + "that record the value); and the month's median CTDIvol, or global noise, where it moved by a factor of \(ctdiVolRatio), or "
+            + "\(noiseRatio) for the noise, or more either way (a month counts with \(ProtocolChange.levelMinimumEvents) events; ctdose's "
+            + "choices, unvalidated). Both levels are taken at the group's mean water-equivalent diameter where its measured series allow "
+            + "a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the noise linearly), so that a month of larger patients is "
+            + "not read as a change; otherwise as measured.</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique or CTDIvol level differs between months with enough events.</p></section>"
         }
@@ -28,7 +31,7 @@ enum ProtocolChangeSection {
         out += SortableTable(
             id: "protocol-change-table", caption: "\(listed), latest month first",
             columns: [.init("Month"), .init("Scanner"), .init("Protocol"), .init("Setting"), .init("Before"), .init("After"),
-                      .init("CTDIvol ratio", numeric: true), .init("CTDIvol taken")],
+                      .init("Level ratio", numeric: true), .init("Level taken")],
             rows: rows).html
         return out + "</section>"
     }
