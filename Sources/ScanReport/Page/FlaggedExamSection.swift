@@ -48,7 +48,7 @@ enum FlaggedExamSection {
             rows: r.events.enumerated().map { i, e in
                 [.count(i + 1), .text(e.acquisitionType), .text(e.acquisitionProtocol), .text(e.targetRegion), .number(e.ctdiVol, places: 2),
                  .number(e.dlp, places: 1), .text(e.phantom), .number(e.scanningLength, places: 0)]
-            })
+            }, downloadable: false)  // findings.csv and events.csv hold every exam's
     }
 
     static func findingsTable(_ r: ExamRecord, id: String) -> SortableTable {
@@ -59,7 +59,7 @@ enum FlaggedExamSection {
             rows: ordered.map { f in
                 [.html("<span class=\"badge sev-\(f.severity.rawValue)\">\(f.severity.rawValue)</span>"), .text(f.code.rawValue), .text(f.subject),
                  .text(f.message), .text(f.expected), .text(f.actual), .text(f.tolerance)]
-            })
+            }, downloadable: false)
     }
 
     static func profileFigures(_ p: FlaggedExam.SeriesProfile, id: String) -> String {

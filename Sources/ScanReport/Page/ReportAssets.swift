@@ -17,6 +17,7 @@ enum ReportAssets {
         dl.summary dt { font-weight: 600; }
         dl.summary dd { margin: 0; }
         .table-wrap { overflow-x: auto; }
+        p.download { margin: -0.6rem 0 1rem; font-size: 0.8rem; }
         table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.88rem; }
         caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
         th, td { border: 1px solid var(--rule); padding: 0.25rem 0.5rem; vertical-align: top; overflow-wrap: anywhere; }
@@ -37,7 +38,7 @@ enum ReportAssets {
         @media print {
           @page { size: A4; margin: 14mm 12mm; }
           body { max-width: none; padding: 0; font-size: 10pt; }
-          nav, th button::after { display: none; }
+          nav, th button::after, p.download { display: none; }
           h2 { break-before: page; }
           #summary h2, #summary { break-before: auto; }
           figure, table, svg.chart { break-inside: avoid; }
