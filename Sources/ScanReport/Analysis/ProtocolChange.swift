@@ -68,6 +68,17 @@ public struct ProtocolChange: Sendable, Equatable {
         private struct MonthEvents {
             var techniques: [Setting: [String: Int]] = [:]
             var levels: [Setting: LevelValues] = [:]
+
+            mutating func add(techniques values: [(Setting, String)], levels measured: [(Setting, Double)], dw: Double?) {
+                for (setting, value) in values { techniques[setting, default: [:]][value, default: 0] += 1 }
+                for (setting, value) in measured {
+                    if let dw {
+                        levels[setting, default: LevelValues()].sized.append((Float(dw), Float(value)))
+                    } else {
+                        levels[setting, default: LevelValues()].unsized.append(Float(value))
+                    }
+                }
+            }
         }
 
         private var months: [Key: [String: MonthEvents]] = [:]
@@ -83,23 +94,21 @@ public struct ProtocolChange: Sendable, Equatable {
             let scanner = ScannerName.of(exam)
             for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
                 let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event))
-                var entry = months[key, default: [:]][month, default: MonthEvents()]
-                for (setting, value) in Self.techniques(of: event, in: exam) { entry.techniques[setting, default: [:]][value, default: 0] += 1 }
                 let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam)
                 let noise = event.diagnosticSeriesUID.flatMap { uid in
                     exam.seriesMeasurements.first { $0.seriesInstanceUID == uid }?.globalNoiseTissueHounsfield
                 }
-                for (setting, value) in [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, noise)] {
-                    guard let value, value > 0 else { continue }
-                    if let dw {
-                        entry.levels[setting, default: LevelValues()].sized.append((Float(dw), Float(value)))
-                        let fitted = setting == .ctdiVolLevel ? Foundation.log(value) : value
-                        fits[key, default: [:]][setting, default: ModulationResponse.LineSums()].add(x: dw, y: fitted)
-                    } else {
-                        entry.levels[setting, default: LevelValues()].unsized.append(Float(value))
+                let levels = [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, noise)].compactMap { setting, value in
+                    value.flatMap { $0 > 0 ? (setting, $0) : nil }
+                }
+                // In place: a copy of the month's arrays, appended to, would copy them whole each time.
+                months[key, default: [:]][month, default: MonthEvents()].add(techniques: Self.techniques(of: event, in: exam), levels: levels, dw: dw)
+                if let dw {
+                    for (setting, value) in levels {
+                        fits[key, default: [:]][setting, default: ModulationResponse.LineSums()]
+                            .add(x: dw, y: setting == .ctdiVolLevel ? Foundation.log(value) : value)
                     }
                 }
-                months[key, default: [:]][month] = entry
             }
         }
 

@@ -20,7 +20,8 @@ public struct ReportLimits: Sendable, Equatable {
 /// (its counts and first 50 rows), each exam's series centring and the sums of the CTDIvol and noise fits against
 /// size (a few numbers per scanner and protocol, and up to 300 events of each for its chart), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
-/// dose values for the exact quartiles, a byte of sensitivity verdicts), the markers and the flagged
+/// dose values for the exact quartiles, a byte of sensitivity verdicts; for the protocol changes, each
+/// diagnostic event's CTDIvol and noise with its Dw, 8 bytes each), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
 public struct ReportContent: Sendable {
     public var summary: ScanSummary
