@@ -16,6 +16,7 @@ final class ScanOutputStream {
     private let verdicts: MeasureResultRows?
     private var storing: BackgroundResult<Void>?
     private var unsentRows: [[SQLValue]] = []
+    private var protocolChanges = ProtocolChange.Tally()
     /// Renders studies on any thread.
     let renderer: StudyRenderer
     /// Exams added so far (the next one's position is this + 1).
@@ -26,7 +27,7 @@ final class ScanOutputStream {
     init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
         self.writer = writer
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
-        for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv"] {
+        for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv"] {
             files[name] = try OutputFile(folder: writer.folder, name: name)
         }
         files["exams.csv"]?.write(CSVTable.line(ScanOutputWriter.examColumns))
@@ -75,6 +76,7 @@ final class ScanOutputStream {
         var eventLines: String
         var sliceLines: String
         var findingLines: String
+        var protocolObservations: [ProtocolChange.Observation]
         var thumbnails: [(seriesInstanceUID: String, png: Data)]
         var measure: MeasureExamShare?
         /// The measure result as the store keeps it (when the verdicts are stored).
@@ -88,6 +90,7 @@ final class ScanOutputStream {
         files["events.csv"]?.write(study.eventLines)
         files["slices.csv"]?.write(study.sliceLines)
         files["findings.csv"]?.write(study.findingLines)
+        protocolChanges.add(study.protocolObservations)
         if !study.thumbnails.isEmpty {
             try FileManager.default.createDirectory(atPath: writer.folder + "/thumbnails", withIntermediateDirectories: true)
             for (uid, png) in study.thumbnails {
@@ -112,6 +115,7 @@ final class ScanOutputStream {
 
     /// Ends the measure files, waits until the verdicts are stored, and renames every file into place.
     func finish() throws {
+        files["protocol-changes.csv"]?.write(ProtocolChangesCSV.text(protocolChanges.changes))
         try measureFiles?.finish()
         if let verdicts {
             verdicts.send(unsentRows)
@@ -167,6 +171,7 @@ struct StudyRenderer: Sendable {
             eventLines: ScanOutputWriter.eventRows(record, effectiveDose: measure?.result.effectiveDose).map(CSVTable.line).joined(),
             sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
             findingLines: FindingsCSV.rows(study.findings),
+            protocolObservations: ProtocolChange.observations(of: record),
             thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             measure: measure, measureRecord: measureRecord)
     }

@@ -1,3 +1,4 @@
+import ArchiveScan
 import QualityMeasures
 import Testing
 @testable import ScanReport

@@ -74,7 +74,7 @@ public struct DoseDistribution: Sendable, Equatable {
             let events = exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }
             var groups: [String] = []
             for event in events {
-                let group = grouping == .scanner ? ScannerName.of(exam) : DoseDistribution.protocolName(event)
+                let group = grouping == .scanner ? ScannerName.of(exam) : event.protocolName
                 if !groups.contains(group) { groups.append(group) }
                 add(group, .ctdiVol, event.ctdiVol)
                 add(group, .dlp, event.dlp)
@@ -99,11 +99,5 @@ public struct DoseDistribution: Sendable, Equatable {
             }
             .sorted { ($0.examCount, $1.group) > ($1.examCount, $0.group) }
         }
-    }
-
-    /// The acquisition protocol of an event, "no protocol name" when absent.
-    static func protocolName(_ event: ExamRecord.Event) -> String {
-        guard let name = event.acquisitionProtocol?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return "no protocol name" }
-        return name
     }
 }

@@ -8,8 +8,8 @@ import Foundation
 /// leaves d near 0; a fixed tube current gives b ≈ 0 and noise rising with size.
 public struct ModulationResponse: Sendable, Equatable {
     /// Fits need this many events and a Dw range of `minimumDwSpreadCentimeters` (ctdose's choice).
-    public static let minimumEvents = 10
-    public static let minimumDwSpreadCentimeters = 4.0
+    public static let minimumEvents = DwLineSums.minimumPoints
+    public static let minimumDwSpreadCentimeters = DwLineSums.minimumSpreadCentimeters
     /// Events kept per group for its chart: a fixed sample (`DeterministicSample`).
     public static let chartPointLimit = 150
 
@@ -44,39 +44,10 @@ public struct ModulationResponse: Sendable, Equatable {
     /// Up to `chartPointLimit` of its events, the same ones whatever the order of the folder.
     public var points: [Point] = []
 
-    /// Sums of a straight-line least-squares fit, y on x.
-    struct LineSums: Sendable, Equatable {
-        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
-        var low = Double.infinity, high = -Double.infinity
-
-        mutating func add(x: Double, y: Double) {
-            n += 1; sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y
-            low = min(low, x); high = max(high, x)
-        }
-
-        /// Slope, intercept and R², when there are enough points spread widely enough.
-        var fit: (slope: Double, intercept: Double, rSquared: Double?)? {
-            guard Int(n) >= ModulationResponse.minimumEvents, high - low >= ModulationResponse.minimumDwSpreadCentimeters else { return nil }
-            let xSpread = n * sxx - sx * sx, ySpread = n * syy - sy * sy, covariance = n * sxy - sx * sy
-            guard xSpread > 0 else { return nil }
-            let slope = covariance / xSpread
-            return (slope, (sy - slope * sx) / n, ySpread > 0 ? covariance * covariance / (xSpread * ySpread) : nil)
-        }
-    }
-
-    /// The Dw of the event's measured diagnostic series (its length-weighted mean, else its mid-scan
-    /// slice's) when its mid-scan slice is whole (a truncated one understates Dw).
-    static func measuredDwCentimeters(of event: ExamRecord.Event, in exam: ExamRecord) -> Double? {
-        guard let uid = event.diagnosticSeriesUID, let series = exam.seriesMeasurements.first(where: { $0.seriesInstanceUID == uid }),
-              series.midScanTruncated != true, let dw = series.meanWaterEquivalentDiameterCentimeters ?? series.midScan?.waterEquivalent, dw > 0
-        else { return nil }
-        return dw
-    }
-
     public struct Tally {
         private struct Key: Hashable { var scanner, acquisitionProtocol, phantom: String }
-        private var dose: [Key: LineSums] = [:]
-        private var noise: [Key: LineSums] = [:]
+        private var dose: [Key: DwLineSums] = [:]
+        private var noise: [Key: DwLineSums] = [:]
         private var samples: [Key: DeterministicSample<Point>] = [:]
 
         public init() {}
@@ -87,15 +58,14 @@ public struct ModulationResponse: Sendable, Equatable {
             let scanner = ScannerName.of(exam)
             for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
                 guard let ctdiVol = event.ctdiVol, ctdiVol > 0, let uid = event.diagnosticSeriesUID,
-                      let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam) else { continue }
-                let series = exam.seriesMeasurements.first { $0.seriesInstanceUID == uid }
-                let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event), phantom: event.phantom)
-                dose[key, default: LineSums()].add(x: dw, y: Foundation.log(ctdiVol))
+                      let dw = exam.measuredDwCentimeters(of: event) else { continue }
+                let key = Key(scanner: scanner, acquisitionProtocol: event.protocolName, phantom: event.phantom)
+                dose[key, default: DwLineSums()].add(x: dw, y: Foundation.log(ctdiVol))
                 let id = event.irradiationEventUID ?? exam.studyInstanceUID + "/" + uid
                 let label = "\(exam.studyInstanceUID): Dw \(HTML.number(dw)) cm, CTDIvol \(HTML.number(ctdiVol, places: 2)) mGy"
                 samples[key, default: DeterministicSample(limit: ModulationResponse.chartPointLimit)]
                     .add(Point(dwCentimeters: dw, ctdiVolMilligray: ctdiVol, label: label), key: id)
-                if let hu = series?.globalNoiseTissueHounsfield { noise[key, default: LineSums()].add(x: dw, y: hu) }
+                if let hu = exam.globalNoiseHounsfield(of: event) { noise[key, default: DwLineSums()].add(x: dw, y: hu) }
             }
         }
 
@@ -104,7 +74,7 @@ public struct ModulationResponse: Sendable, Equatable {
             dose.map { key, sums in
                 let fit = sums.fit
                 let noiseSums = noise[key]
-                let mean = sums.sx / sums.n
+                let mean = sums.meanX
                 return ModulationResponse(
                     scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, phantom: key.phantom, eventCount: Int(sums.n),
                     dwRangeCentimeters: sums.low...sums.high, ctdiVolChangePerCentimeter: fit.map { Foundation.exp($0.slope) - 1 },

@@ -1,3 +1,5 @@
+import ArchiveScan
+
 /// "Protocol changes": per scanner and protocol, the months whose technique or CTDIvol level differs
 /// from the month before (ProtocolChange), latest first.
 enum ProtocolChangeSection {

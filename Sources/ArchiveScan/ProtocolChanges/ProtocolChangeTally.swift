@@ -1,59 +1,9 @@
-import ArchiveScan
 import CSVFormat
-import DoseModel
 import Foundation
 
-/// A change in how a scanner runs one of its protocols, between two months of study dates (the later
-/// month against the latest earlier one with enough events): the technique most of the month's
-/// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
-/// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
-/// global noise moving by `Setting.ratio` or more. Both levels are taken at the group's mean
-/// water-equivalent diameter where its measured events allow a fit on Dw (ln CTDIvol, as in
-/// `ModulationResponse`; the noise linearly), so that a month of larger patients is not taken for a
-/// change; else as measured. What a physicist checks after editing a protocol, and how an unannounced
-/// edit shows.
-public struct ProtocolChange: Sendable, Equatable {
-    public enum Setting: String, Sendable, CaseIterable {
-        case tubeVoltage = "Tube voltage"
-        case pitchFactor = "Pitch factor"
-        case collimation = "Nominal total collimation"
-        case phantom = "CTDI phantom"
-        case kernel = "Reconstruction kernel"
-        case sliceThickness = "Slice thickness"
-        case ctdiVolLevel = "CTDIvol level"
-        case noiseLevel = "Global noise level"
-
-        /// A level's change is this ratio or more, either way (ctdose's choice [U]): 1.25 for CTDIvol;
-        /// 1.15 for the noise, about what a change of dose by 1.25 gives through noise ∝ 1/√dose.
-        public var ratio: Double? {
-            switch self {
-            case .ctdiVolLevel: 1.25
-            case .noiseLevel: 1.15
-            default: nil
-            }
-        }
-    }
-
-    /// Events a month needs for its technique to count, and for its levels (ctdose's choice).
-    public static let minimumEvents = 5
-    public static let levelMinimumEvents = 10
-    /// A month's technique is the value more than this share of its events (that record one) used.
-    public static let modalShare = 0.5
-
-    public var scanner: String
-    public var acquisitionProtocol: String
-    public var setting: Setting
-    public var previousMonth: String
-    public var month: String
-    /// The value of each month, with how many of its events had it ("120 kV (40 of 42)"; "13.87 mGy
-    /// (median of 40)").
-    public var before: String
-    public var after: String
-    /// A level's after ÷ before; nil for a technique.
-    public var ratio: Double?
-    /// How a level was taken ("at the group's mean Dw, 25.5 cm" or "as measured …"); nil for a technique.
-    public var basis: String?
-
+extension ProtocolChange {
+    /// Changes found over exams added in order: per scanner, protocol and month, the counts of each
+    /// technique value and each event's CTDIvol and noise (with its Dw: 8 bytes each, for exact medians).
     public struct Tally {
         private struct Key: Hashable {
             var scanner, acquisitionProtocol: String
@@ -83,46 +33,25 @@ public struct ProtocolChange: Sendable, Equatable {
 
         private var months: [Key: [String: MonthEvents]] = [:]
         /// Per group and level, the sums of its fit on Dw (of ln CTDIvol; of the noise).
-        private var fits: [Key: [Setting: ModulationResponse.LineSums]] = [:]
+        private var fits: [Key: [Setting: DwLineSums]] = [:]
 
         public init() {}
 
         /// The exam's diagnostic events (not localizers), by its study month; undated exams are left out.
-        public mutating func add(_ exam: ExamRecord) {
-            let month = StudyMonth.month(exam.studyDate)
-            guard month != StudyMonth.undated else { return }
-            let scanner = ScannerName.of(exam)
-            for event in exam.events where event.acquisitionType != CTAcquisitionType.constantAngle.rawValue {
-                let key = Key(scanner: scanner, acquisitionProtocol: DoseDistribution.protocolName(event))
-                let dw = ModulationResponse.measuredDwCentimeters(of: event, in: exam)
-                let noise = event.diagnosticSeriesUID.flatMap { uid in
-                    exam.seriesMeasurements.first { $0.seriesInstanceUID == uid }?.globalNoiseTissueHounsfield
-                }
-                let levels = [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, noise)].compactMap { setting, value in
-                    value.flatMap { $0 > 0 ? (setting, $0) : nil }
-                }
+        public mutating func add(_ exam: ExamRecord) { add(ProtocolChange.observations(of: exam)) }
+
+        /// Events in the order of their exams.
+        public mutating func add(_ observations: [Observation]) {
+            for event in observations {
+                let key = Key(scanner: event.scanner, acquisitionProtocol: event.acquisitionProtocol)
                 // In place: a copy of the month's arrays, appended to, would copy them whole each time.
-                months[key, default: [:]][month, default: MonthEvents()].add(techniques: Self.techniques(of: event, in: exam), levels: levels, dw: dw)
-                if let dw {
-                    for (setting, value) in levels {
-                        fits[key, default: [:]][setting, default: ModulationResponse.LineSums()]
-                            .add(x: dw, y: setting == .ctdiVolLevel ? Foundation.log(value) : value)
+                months[key, default: [:]][event.month, default: MonthEvents()].add(techniques: event.techniques, levels: event.levels, dw: event.dwCentimeters)
+                if let dw = event.dwCentimeters {
+                    for (setting, value) in event.levels {
+                        fits[key, default: [:]][setting, default: DwLineSums()].add(x: dw, y: setting == .ctdiVolLevel ? Foundation.log(value) : value)
                     }
                 }
             }
-        }
-
-        static func techniques(of event: ExamRecord.Event, in exam: ExamRecord) -> [(Setting, String)] {
-            var values: [(Setting, String)] = [(.phantom, event.phantom)]
-            let kvps = event.xRaySources.compactMap(\.kvp)
-            if !kvps.isEmpty { values.append((.tubeVoltage, kvps.map { FixedDecimal.text($0, places: 0) }.joined(separator: "/") + " kV")) }
-            if let pitch = event.pitchFactor { values.append((.pitchFactor, FixedDecimal.text(pitch, places: 2))) }
-            if let collimation = event.nominalTotalCollimation { values.append((.collimation, FixedDecimal.text(collimation, places: 1) + " mm")) }
-            if let uid = event.diagnosticSeriesUID, let series = exam.series.first(where: { $0.seriesInstanceUID == uid }) {
-                if let kernel = series.convolutionKernel?.trimmingCharacters(in: .whitespaces), !kernel.isEmpty { values.append((.kernel, kernel)) }
-                if let thickness = series.sliceThicknessMillimeters { values.append((.sliceThickness, FixedDecimal.text(thickness, places: 2) + " mm")) }
-            }
-            return values
         }
 
         /// Every change, latest month first, then by scanner, protocol and setting.
@@ -185,11 +114,11 @@ public struct ProtocolChange: Sendable, Equatable {
             var slope: Double?
             var meanDwCentimeters: Double?
 
-            init(_ setting: Setting, fit sums: ModulationResponse.LineSums?) {
+            init(_ setting: Setting, fit sums: DwLineSums?) {
                 self.setting = setting
                 if let sums, let fit = sums.fit {
                     slope = fit.slope
-                    meanDwCentimeters = sums.sx / sums.n
+                    meanDwCentimeters = sums.meanX
                 }
             }
 
