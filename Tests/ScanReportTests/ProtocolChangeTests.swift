@@ -47,6 +47,8 @@ import Testing
         #expect(voltage.before == "120 kV (12 of 12)" && voltage.after == "100 kV (12 of 12)")
         let level = try #require(changes.last)
         #expect(abs(try #require(level.ratio) - 0.7) < 1e-6)
+        // Twelve equal values against twelve others: scipy.stats.mannwhitneyu (asymptotic, continuity) 1.9118e−6.
+        #expect(abs(try #require(level.pValue) / 1.911834771154503e-06 - 1) < 1e-6)
         // Every event of a month at the group's mean Dw (25.5 cm): 5 mGy · e^(0.04 · 25.5) before, 0.7 times that after.
         let before = 5 * exp(0.04 * 25.5)
         #expect(level.before == HTML.number(before, places: 2) + " mGy (median of 12)")
@@ -66,6 +68,7 @@ import Testing
         #expect(changes.first?.before == "B30f (12 of 12)" && changes.first?.after == "Br40 (12 of 12)")
         let noise = try #require(changes.last)
         #expect(abs(try #require(noise.ratio) - 1.2) < 1e-6)
+        #expect(abs(try #require(noise.pValue) / 3.6584553538971e-05 - 1) < 1e-6)  // scipy, as above
         #expect(noise.before == HTML.number(10.55, places: 1) + " HU (median of 12)" && noise.after == HTML.number(1.2 * 10.55, places: 1) + " HU (median of 12)")
         // A noise 1.1 times higher stays below 1.15.
         let slight = try Self.records(month: "2026-02", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws, noiseScale: 1.1)
@@ -85,6 +88,20 @@ import Testing
         let raw = try #require(Self.changes(unmeasured).first)
         #expect(Self.changes(unmeasured).count == 1 && raw.setting == .ctdiVolLevel && raw.basis?.hasPrefix("as measured") == true)
         #expect(abs(try #require(raw.ratio) - exp(0.32)) < 1e-6)
+        #expect(abs(try #require(raw.pValue) / 0.00024315241695206636 - 1) < 1e-6)  // scipy, with the 4 tied values
+    }
+
+    @Test func aRatioWithinTheSpreadOfItsMonthsIsNotAChange() throws {
+        // CTDIvol 5 to 30 mGy in January (Dw 0 to 45 cm, sizes not measured), 1.3 times each in
+        // February: the medians' ratio is 1.3, but the months overlap (scipy: p = 0.307).
+        let spread = (0..<10).map { Double($0) * 5 }
+        let records = try Self.records(month: "2026-01", dws: spread) + Self.records(month: "2026-02", dws: spread, scale: 1.3)
+        let unmeasured = records.map { record -> ExamRecord in
+            var record = record
+            record.seriesMeasurements = []
+            return record
+        }
+        #expect(Self.changes(unmeasured).isEmpty)
     }
 
     @Test func monthsWithTooFewEventsOrNoMajorityDoNotCount() throws {

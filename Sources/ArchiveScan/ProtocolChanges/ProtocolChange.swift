@@ -6,7 +6,7 @@ import Foundation
 /// month against the latest earlier one with enough events): the technique most of the month's
 /// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
 /// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
-/// global noise moving by `Setting.ratio` or more. Both levels are taken at the group's mean
+/// global noise moving by `Setting.ratio` or more at `levelSignificance`. Both levels are taken at the group's mean
 /// water-equivalent diameter where its measured events allow a fit on Dw (`DwLineSums`: ln CTDIvol;
 /// the noise linearly), so that a month of larger patients is not taken for a change; else as
 /// measured. What a physicist checks after editing a protocol, and how an unannounced edit shows.
@@ -37,6 +37,10 @@ public struct ProtocolChange: Sendable, Equatable {
     public static let levelMinimumEvents = 10
     /// A month's technique is the value more than this share of its events (that record one) used.
     public static let modalShare = 0.5
+    /// A level's change is listed when its ratio passes and the two months' values differ at this
+    /// two-sided significance (Mann–Whitney U), so that the spread of a few patients is not read as a
+    /// change (ctdose's choice [U]).
+    public static let levelSignificance = 0.01
 
     public var scanner: String
     public var acquisitionProtocol: String
@@ -49,6 +53,8 @@ public struct ProtocolChange: Sendable, Equatable {
     public var after: String
     /// A level's after ÷ before; nil for a technique.
     public var ratio: Double?
+    /// A level's two-sided p-value (Mann–Whitney U) of the two months' values; nil for a technique.
+    public var pValue: Double?
     /// How a level was taken ("at the group's mean Dw, 25.5 cm" or "as measured …"); nil for a technique.
     public var basis: String?
 

@@ -74,20 +74,23 @@ extension ProtocolChange {
                 for setting in Setting.allCases {
                     guard let limit = setting.ratio else { continue }
                     let level = Level(setting, fit: fits[key]?[setting])
-                    var previous: (month: String, median: Double, count: Int)?
+                    var previous: (month: String, values: [Double])?
                     for month in ordered {
-                        guard let values = byMonth[month]?.levels[setting], let current = level.median(of: values) else { continue }
-                        if let previous, previous.median > 0 {
-                            let ratio = current.median / previous.median
-                            if ratio >= limit || ratio <= 1 / limit {
-                                var change = new(setting, previous.month, month, level.text(previous.median, of: previous.count),
-                                                 level.text(current.median, of: current.count))
+                        guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
+                        if let previous {
+                            let before = Level.median(previous.values), after = Level.median(current)
+                            let ratio = before > 0 ? after / before : 1
+                            let p = MannWhitneyTest.twoSidedPValue(previous.values, current)
+                            if ratio >= limit || ratio <= 1 / limit, let p, p < ProtocolChange.levelSignificance {
+                                var change = new(setting, previous.month, month, level.text(before, of: previous.values.count),
+                                                 level.text(after, of: current.count))
                                 change.ratio = ratio
+                                change.pValue = p
                                 change.basis = level.basis
                                 found.append(change)
                             }
                         }
-                        previous = (month, current.median, current.count)
+                        previous = (month, current)
                     }
                 }
             }
@@ -133,9 +136,9 @@ extension ProtocolChange {
                                          : value + slope * (meanDwCentimeters - dwCentimeters)
             }
 
-            /// The median of a month (at the mean Dw, from its measured events, when there is a fit; else
-            /// of all its events) and how many events it is of.
-            func median(of month: LevelValues) -> (median: Double, count: Int)? {
+            /// A month's values, sorted (at the mean Dw, from its measured events, when there is a fit; else
+            /// all its events'), when there are enough.
+            func values(of month: LevelValues) -> [Double]? {
                 let values: [Double]
                 if let slope, let meanDwCentimeters {
                     values = month.sized.map {
@@ -144,9 +147,12 @@ extension ProtocolChange {
                 } else {
                     values = month.sized.map { Double($0.value) } + month.unsized.map(Double.init)
                 }
-                guard values.count >= ProtocolChange.levelMinimumEvents else { return nil }
-                let sorted = values.sorted(), middle = sorted.count / 2
-                return (sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, sorted.count)
+                return values.count >= ProtocolChange.levelMinimumEvents ? values.sorted() : nil
+            }
+
+            static func median(_ sorted: [Double]) -> Double {
+                let middle = sorted.count / 2
+                return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
             }
 
             func text(_ median: Double, of count: Int) -> String {

@@ -1,4 +1,5 @@
 import ArchiveScan
+import Foundation
 
 /// "Protocol changes": per scanner and protocol, the months whose technique or CTDIvol level differs
 /// from the month before (ProtocolChange), latest first.
@@ -14,8 +15,9 @@ enum ProtocolChangeSection {
             + "phantom that more than half of a month's diagnostic events used, and the reconstruction kernel and slice thickness of their "
             + "diagnostic series, where they differ from the previous month's (a month counts with \(ProtocolChange.minimumEvents) events "
             + "that record the value); and the month's median CTDIvol, or global noise, where it moved by a factor of \(ctdiVolRatio), or "
-            + "\(noiseRatio) for the noise, or more either way (a month counts with \(ProtocolChange.levelMinimumEvents) events; ctdose's "
-            + "choices, unvalidated). Both levels are taken at the group's mean water-equivalent diameter where its measured series allow "
+            + "\(noiseRatio) for the noise, or more either way, and the two months' values differ at p < "
+            + "\(HTML.number(ProtocolChange.levelSignificance, places: 2)) (two-sided Mann–Whitney U) (a month counts with "
+            + "\(ProtocolChange.levelMinimumEvents) events; ctdose's choices, unvalidated). Both levels are taken at the group's mean water-equivalent diameter where its measured series allow "
             + "a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the noise linearly), so that a month of larger patients is "
             + "not read as a change; otherwise as measured.</p>"
         guard !changes.isEmpty else {
@@ -25,7 +27,8 @@ enum ProtocolChangeSection {
         let rows: [[SortableTable.Cell]] = shown.map { change in
             [.text(change.month), .text(change.scanner), .text(change.acquisitionProtocol), .text(change.setting.rawValue),
              .text(change.previousMonth + ": " + change.before), .text(change.after),
-             .number(change.ratio, places: 2), .text(change.basis)]
+             .number(change.ratio, places: 2), .html(change.pValue.map { String(format: "%.1e", $0) } ?? "", sortValue: change.pValue),
+             .text(change.basis)]
         }
         let listed = shown.count < changes.count ? "The \(shown.count) latest of \(changes.count) changes" : "Every change (\(changes.count))"
         let groups = Set(changes.map { [$0.scanner, $0.acquisitionProtocol] }).count
@@ -33,7 +36,7 @@ enum ProtocolChangeSection {
         out += SortableTable(
             id: "protocol-change-table", caption: "\(listed), latest month first",
             columns: [.init("Month"), .init("Scanner"), .init("Protocol"), .init("Setting"), .init("Before"), .init("After"),
-                      .init("Level ratio", numeric: true), .init("Level taken")],
+                      .init("Level ratio", numeric: true), .init("p", numeric: true), .init("Level taken")],
             rows: rows).html
         return out + "</section>"
     }
