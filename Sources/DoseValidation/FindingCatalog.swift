@@ -21,6 +21,8 @@ public enum FindingCatalog {
         case .seriesPitchMismatch: return "±" + QuantityText.ratio(s.pitchFactorTolerance)
         case .seriesCollimationMismatch: return "±" + QuantityText.millimeters(s.totalCollimationToleranceMillimeters)
         case .seriesLongerThanScan: return "+" + QuantityText.millimeters(s.scanRangeToleranceMillimeters) + " beyond the Scanning Length"
+        case .scanLongerThanImages:
+            return "more than " + QuantityText.millimeters(s.spiralOverrangingAllowanceMillimeters) + " beyond the images (over-ranging; ctdose's choice, unconfirmed)"
         case .mixedPhantomsSummed, .mixedPhantomsMinor:
             return "minority phantom DLP share ≥ / < " + QuantityText.number(s.mixedPhantomMinorDLPFraction * 100, decimals: 1) + " %"
         case .vendorDwMismatch, .vendorSSDEMismatch: return p(s.vendorSizeRelativeTolerance)

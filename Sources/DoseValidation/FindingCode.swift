@@ -15,6 +15,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     case seriesPitchMismatch = "SERIES_PITCH_MISMATCH"
     case seriesCollimationMismatch = "SERIES_COLLIMATION_MISMATCH"
     case seriesLongerThanScan = "SERIES_LONGER_THAN_SCAN"
+    case scanLongerThanImages = "SCAN_LONGER_THAN_IMAGES"
     case seriesWithoutEvent = "SERIES_WITHOUT_EVENT"
     case eventWithoutImages = "EVENT_WITHOUT_IMAGES"
     case noImagesForDoseReport = "NO_IMAGES_FOR_DOSE_REPORT"
@@ -43,7 +44,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
         switch self {
         case .rdsrTotalMismatch, .ctdiVolAboveAlertValue:
             return .error
-        case .eventWithoutDLP, .eventWithoutImages, .noImagesForDoseReport, .mixedPhantomsMinor, .scannerDoseNotification:
+        case .eventWithoutDLP, .eventWithoutImages, .noImagesForDoseReport, .mixedPhantomsMinor, .scannerDoseNotification, .scanLongerThanImages:
             return .info
         case .reportsDisagreeOnEvent, .doseScreenTextMismatch, .eventDLPMismatch, .seriesCTDIvolMismatch, .seriesKVPMismatch,
              .seriesTubeCurrentMismatch, .seriesPitchMismatch, .seriesCollimationMismatch, .seriesLongerThanScan,
@@ -79,6 +80,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "The Total Collimation Width (0018,9307) of an image series differs from its event's Nominal Total Collimation Width (113827)."
         case .seriesLongerThanScan:
             return "The images of a series cover more table length than the event's Scanning Length (113825): images cannot extend beyond the irradiated range."
+        case .scanLongerThanImages:
+            return "A spiral event's Scanning Length (113825) exceeds the table length its linked image series cover together by more than the over-ranging allowed: a length irradiated with no image reconstructed (or a reconstruction the archive lacks)."
         case .seriesWithoutEvent:
             return "An original image series of an exam with a dose report is linked to no irradiation event: its dose may be missing from the totals."
         case .eventWithoutImages:

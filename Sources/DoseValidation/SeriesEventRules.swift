@@ -11,6 +11,7 @@ enum SeriesEventRules {
                 guard let series = context.seriesByUID[uid] else { continue }
                 findings += compare(series, toEvent: index, context)
             }
+            if let finding = scanLongerThanImages(index, context) { findings.append(finding) }
         }
         return findings + seriesWithoutEvent(context) + eventsWithoutImages(context)
     }
@@ -76,6 +77,43 @@ enum SeriesEventRules {
             }
         }
         return findings
+    }
+
+    /// A spiral event whose Scanning Length exceeds the union of its linked axial series' coverage (each
+    /// series from its first to its last image position plus one slice thickness) by more than the
+    /// over-ranging allowance: table length irradiated without images.
+    private static func scanLongerThanImages(_ index: Int, _ context: ExamValidationContext) -> Finding? {
+        let event = context.exam.events[index].event
+        guard event.acquisitionType == .spiral, let length = event.scanningLengthMillimeters, length > 0 else { return nil }
+        let covered: [ClosedRange<Double>] = Set(context.exam.events[index].seriesUIDs).compactMap { uid in
+            guard let series = context.seriesByUID[uid], !series.isLocalizer, series.isAxial, let z = series.zRangeMillimeters else { return nil }
+            let half = (series.sliceThicknessMillimeters ?? 0) / 2
+            return (z.lowerBound - half)...(z.upperBound + half)
+        }.sorted { $0.lowerBound < $1.lowerBound }
+        guard !covered.isEmpty else { return nil }
+        // The union's length: overlapping or touching ranges merged.
+        var union = 0.0
+        var current = covered[0]
+        for range in covered.dropFirst() {
+            if range.lowerBound <= current.upperBound {
+                current = current.lowerBound...max(current.upperBound, range.upperBound)
+            } else {
+                union += current.upperBound - current.lowerBound
+                current = range
+            }
+        }
+        union += current.upperBound - current.lowerBound
+        let allowance = context.settings.spiralOverrangingAllowanceMillimeters
+        guard length > union + allowance else { return nil }
+        var message = "\(context.describeEvent(index)): Scanning Length \(QuantityText.millimeters(length)), but its \(covered.count) linked "
+            + "image series cover \(QuantityText.millimeters(union)) of table together; "
+            + "\(QuantityText.millimeters(length - union)) was irradiated without an image in the archive"
+        if let ctdiVol = event.ctdiVolMilligray, ctdiVol > 0 {
+            message += " (about \(QuantityText.milligrayCentimeters(ctdiVol * (length - union - allowance) / 10)) of DLP beyond the over-ranging allowed)"
+        }
+        return context.finding(.scanLongerThanImages, event: index, message: message,
+                               expected: "≤ " + QuantityText.millimeters(union + allowance), actual: QuantityText.millimeters(length),
+                               tolerance: "images + " + QuantityText.millimeters(allowance) + " over-ranging")
     }
 
     /// The header mA range must not exceed the event's Maximum X-Ray Tube Current, and the event's mean

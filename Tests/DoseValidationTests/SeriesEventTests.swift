@@ -93,6 +93,35 @@ import Testing
         #expect(findings.first?.tolerance == "+10 mm")
     }
 
+    @Test func imagesCoveringTheScanBarOverRangingRaiseNothing() {
+        // 255 mm of a 300 mm Scanning Length: 45 mm within the 60 mm over-ranging allowance; two
+        // overlapping reconstructions of the same range count once.
+        let series = Fixture.series("s1", z: -100...150, thickness: 5, linkedTo: "e1")
+        #expect(Fixture.findings(.scanLongerThanImages, exam(series)).isEmpty)
+        var twice = exam(series)
+        twice.series.append(Fixture.series("s2", z: -100...150, thickness: 1, linkedTo: "e1"))
+        twice.events[0].seriesUIDs.append("s2")
+        #expect(Fixture.findings(.scanLongerThanImages, twice).isEmpty)
+    }
+
+    @Test func aScanLongerThanItsImagesIsReported() throws {
+        // Two reconstructions with a gap: −102.5…−17.5 and −2.5…82.5 mm (85 mm each, 5 mm slices), 170 mm
+        // in all against a 300 mm Scanning Length: 130 mm without images, 70 mm beyond the 60 mm
+        // allowance, 10 mGy × 7 cm = 70 mGy·cm.
+        var e = exam(Fixture.series("s1", z: -100 ... -20, thickness: 5, linkedTo: "e1"))
+        e.series.append(Fixture.series("s2", z: 0...80, thickness: 5, linkedTo: "e1"))
+        e.events[0].seriesUIDs.append("s2")
+        let findings = Fixture.findings(.scanLongerThanImages, e)
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1 && finding.severity == .info && finding.irradiationEventUID == "e1")
+        #expect(finding.expected == "≤ 230 mm" && finding.actual == "300 mm" && finding.tolerance == "images + 60 mm over-ranging")
+        #expect(finding.message.contains("cover 170 mm of table together; 130 mm was irradiated without an image"), "\(finding.message)")
+        #expect(finding.message.contains("about 70 mGy·cm of DLP"), "\(finding.message)")
+        // A sequenced event is not compared (no over-ranging; its images cover what it exposed).
+        e.events[0].event.acquisitionType = .sequenced
+        #expect(Fixture.findings(.scanLongerThanImages, e).isEmpty)
+    }
+
     @Test func originalSeriesWithoutEvent() {
         let linked = Fixture.series("s1", linkedTo: "e1")
         var e = exam(linked)
