@@ -16,7 +16,7 @@ final class ScanOutputStream {
     private let verdicts: MeasureResultRows?
     private var storing: BackgroundResult<Void>?
     private var unsentRows: [[SQLValue]] = []
-    private var protocolChanges = ProtocolChange.Tally()
+    private var protocolChanges: ProtocolChange.Tally
     /// Renders studies on any thread.
     let renderer: StudyRenderer
     /// Exams added so far (the next one's position is this + 1).
@@ -26,6 +26,7 @@ final class ScanOutputStream {
     /// verdicts' rows (in export order) as the studies are added; `finish` waits for it.
     init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
         self.writer = writer
+        protocolChanges = ProtocolChange.Tally(settings: writer.protocolChanges)
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
         for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv"] {
             files[name] = try OutputFile(folder: writer.folder, name: name)

@@ -15,13 +15,17 @@ public struct ScanOutputWriter: Sendable {
     /// When set, the CMS CT measures are evaluated and measure.csv, measure-summary.*,
     /// sensitivity.csv and measure-fhir.json are written too.
     public let measures: MeasureConfiguration?
+    /// What protocol-changes.csv counts as a change.
+    public let protocolChanges: ProtocolChange.Settings
     /// Threads that decode and render exams (the files are still written in store order).
     public let jobs: Int
 
-    public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil, jobs: Int = 1) {
+    public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil,
+                protocolChanges: ProtocolChange.Settings = ProtocolChange.Settings(), jobs: Int = 1) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
         self.measures = measures
+        self.protocolChanges = protocolChanges
         self.jobs = max(1, jobs)
     }
 

@@ -60,6 +60,18 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Years of the window patient-dose.csv looks for each patient's highest cumulative effective dose in (default 5).")
     var cumulativeDoseWindow: Int?
 
+    @Option(name: .long, help: "Ratio of a month's median CTDIvol to the month before's (or its inverse) from which protocol-changes.csv lists a change (default 1.25).")
+    var changeCtdivolRatio: Double?
+
+    @Option(name: .long, help: "The same for the median global noise (default 1.15).")
+    var changeNoiseRatio: Double?
+
+    @Option(name: .long, help: "Two-sided p-value (Mann-Whitney U) below which a CTDIvol or noise change is listed (default 0.01).")
+    var changeSignificance: Double?
+
+    @Option(name: .long, help: "Events a month needs for its technique and for its CTDIvol and noise levels to count, TECHNIQUE:LEVEL (default 5:10).")
+    var changeMinimumEvents: String?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -68,7 +80,9 @@ struct MeasureArguments: ParsableArguments {
                               typicalValues: TypicalValueOptions(referenceLevelFile: absolute(drlTable), sizeBands: sizeBands,
                                                                  minimumExams: drlMinimumExams, standardWeight: standardWeight),
                               effectiveDoseCoefficientFile: absolute(effectiveDoseCoefficients),
-                              cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow)
+                              cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow,
+                              protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
+                                                                     significance: changeSignificance, minimumEvents: changeMinimumEvents))
     }
 }
 

@@ -1,3 +1,4 @@
+import ArchiveScan
 import CSVFormat
 import Foundation
 import Testing
@@ -30,5 +31,46 @@ struct ProtocolChangesCommandTests {
         let export = StoreFixture.ctdose(["export", "--db", root + "/store.sqlite", "--out", root + "/export"])
         #expect(export.status == 0, "\(export.stderr)")
         #expect(try String(contentsOfFile: root + "/export/protocol-changes.csv", encoding: .utf8) == text)
+        // The report of the folder shows the file's row.
+        let report = StoreFixture.ctdose(["report", "--from", root + "/scan", "--out", root + "/report.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: root + "/report.html", encoding: .utf8)
+        #expect(html.contains("<td>2025-03: STANDARD (5 of 5)</td><td>B70f (5 of 5)</td>") && html.contains("1 change in 1 protocol."))
+        // Six events a month needed: the five of each month no longer count, in the export and in the
+        // scan that records the option (its exports then use it too).
+        let stricter = StoreFixture.ctdose(["export", "--db", root + "/store.sqlite", "--out", root + "/stricter", "--change-minimum-events", "6:10"])
+        #expect(stricter.status == 0, "\(stricter.stderr)")
+        #expect(try String(contentsOfFile: root + "/stricter/protocol-changes.csv", encoding: .utf8) == ProtocolChangesCommandTests.header)
+        // …and its report follows the file (counted again from exams.jsonl with the defaults, it would show the change).
+        #expect(StoreFixture.ctdose(["report", "--from", root + "/stricter", "--out", root + "/stricter.html"]).status == 0)
+        #expect(try String(contentsOfFile: root + "/stricter.html", encoding: .utf8).contains("No change: no protocol"))
+        let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/store.sqlite", "--headers-only", "--change-minimum-events", "6:10"])
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        let later = StoreFixture.ctdose(["export", "--db", root + "/store.sqlite", "--out", root + "/later"])
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(try String(contentsOfFile: root + "/later/protocol-changes.csv", encoding: .utf8) == ProtocolChangesCommandTests.header)
+        // A value that cannot be used is refused, naming the option.
+        let bad = StoreFixture.ctdose(["export", "--db", root + "/store.sqlite", "--out", root + "/bad", "--change-ctdivol-ratio", "0.8"])
+        #expect(bad.status != 0 && bad.stderr.contains("--change-ctdivol-ratio 0.8: give a ratio above 1"), "\(bad.stderr)")
+    }
+
+    static let header = "month,previousMonth,scanner,acquisitionProtocol,setting,before,after,ratio,pValue,basis\n"
+}
+
+/// The `--change-…` options: each checked, the stored ones filling those not given.
+struct ProtocolChangeOptionsTests {
+    @Test func optionsAreCheckedAndFilled() throws {
+        let settings = try ProtocolChangeOptions(ctdiVolRatio: 1.5, significance: 0.05, minimumEvents: "3:12").settings()
+        #expect(settings.ctdiVolRatio == 1.5 && settings.noiseRatio == 1.15 && settings.significance == 0.05)
+        #expect(settings.techniqueMinimumEvents == 3 && settings.levelMinimumEvents == 12)
+        for (options, message) in [(ProtocolChangeOptions(noiseRatio: 1), "--change-noise-ratio 1.0: give a ratio above 1"),
+                                   (ProtocolChangeOptions(significance: 0), "--change-significance 0.0: give a p-value above 0"),
+                                   (ProtocolChangeOptions(minimumEvents: "5"), "--change-minimum-events 5: give TECHNIQUE:LEVEL"),
+                                   (ProtocolChangeOptions(minimumEvents: "0:10"), "--change-minimum-events 0:10: give TECHNIQUE:LEVEL")] {
+            #expect { try options.settings() } throws: { "\($0)".contains(message) }
+        }
+        let stored = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.4, minimumEvents: "6:10"))
+        let filled = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.3)).filled(from: stored).protocolChanges
+        #expect(filled == ProtocolChangeOptions(ctdiVolRatio: 1.3, minimumEvents: "6:10"))
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// month against the latest earlier one with enough events): the technique most of the month's
 /// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
 /// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
-/// global noise moving by `Setting.ratio` or more at `levelSignificance`. Both levels are taken at the group's mean
+/// global noise moving by a ratio and at a significance (`Settings`). Both levels are taken at the group's mean
 /// water-equivalent diameter where its measured events allow a fit on Dw (`DwLineSums`: ln CTDIvol;
 /// the noise linearly), so that a month of larger patients is not taken for a change; else as
 /// measured. What a physicist checks after editing a protocol, and how an unannounced edit shows.
@@ -21,26 +21,12 @@ public struct ProtocolChange: Sendable, Equatable {
         case ctdiVolLevel = "CTDIvol level"
         case noiseLevel = "Global noise level"
 
-        /// A level's change is this ratio or more, either way (ctdose's choice [U]): 1.25 for CTDIvol;
-        /// 1.15 for the noise, about what a change of dose by 1.25 gives through noise ∝ 1/√dose.
-        public var ratio: Double? {
-            switch self {
-            case .ctdiVolLevel: 1.25
-            case .noiseLevel: 1.15
-            default: nil
-            }
-        }
+        /// A level (CTDIvol, noise) rather than a technique.
+        public var isLevel: Bool { self == .ctdiVolLevel || self == .noiseLevel }
     }
 
-    /// Events a month needs for its technique to count, and for its levels (ctdose's choice).
-    public static let minimumEvents = 5
-    public static let levelMinimumEvents = 10
     /// A month's technique is the value more than this share of its events (that record one) used.
     public static let modalShare = 0.5
-    /// A level's change is listed when its ratio passes and the two months' values differ at this
-    /// two-sided significance (Mann–Whitney U), so that the spread of a few patients is not read as a
-    /// change (ctdose's choice [U]).
-    public static let levelSignificance = 0.01
 
     public var scanner: String
     public var acquisitionProtocol: String

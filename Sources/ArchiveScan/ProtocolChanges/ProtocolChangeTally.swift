@@ -34,8 +34,11 @@ extension ProtocolChange {
         private var months: [Key: [String: MonthEvents]] = [:]
         /// Per group and level, the sums of its fit on Dw (of ln CTDIvol; of the noise).
         private var fits: [Key: [Setting: DwLineSums]] = [:]
+        private let settings: Settings
 
-        public init() {}
+        public init(settings: Settings = Settings()) {
+            self.settings = settings
+        }
 
         /// The exam's diagnostic events (not localizers), by its study month; undated exams are left out.
         public mutating func add(_ exam: ExamRecord) { add(ProtocolChange.observations(of: exam)) }
@@ -63,17 +66,18 @@ extension ProtocolChange {
                     ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: setting, previousMonth: previous,
                                    month: month, before: before, after: after)
                 }
-                for setting in Setting.allCases where setting.ratio == nil {
+                for setting in Setting.allCases where !setting.isLevel {
                     var previous: (month: String, value: String, text: String)?
                     for month in ordered {
-                        guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:]) else { continue }
+                        guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents)
+                        else { continue }
                         if let previous, previous.value != modal.value { found.append(new(setting, previous.month, month, previous.text, modal.text)) }
                         previous = (month, modal.value, modal.text)
                     }
                 }
                 for setting in Setting.allCases {
-                    guard let limit = setting.ratio else { continue }
-                    let level = Level(setting, fit: fits[key]?[setting])
+                    guard let limit = settings.ratio(of: setting) else { continue }
+                    let level = Level(setting, fit: fits[key]?[setting], minimumEvents: settings.levelMinimumEvents)
                     var previous: (month: String, values: [Double])?
                     for month in ordered {
                         guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
@@ -81,7 +85,7 @@ extension ProtocolChange {
                             let before = Level.median(previous.values), after = Level.median(current)
                             let ratio = before > 0 ? after / before : 1
                             let p = MannWhitneyTest.twoSidedPValue(previous.values, current)
-                            if ratio >= limit || ratio <= 1 / limit, let p, p < ProtocolChange.levelSignificance {
+                            if ratio >= limit || ratio <= 1 / limit, let p, p < settings.significance {
                                 var change = new(setting, previous.month, month, level.text(before, of: previous.values.count),
                                                  level.text(after, of: current.count))
                                 change.ratio = ratio
@@ -102,9 +106,9 @@ extension ProtocolChange {
 
         /// The month's value of a technique: the one more than `modalShare` of its events used, when
         /// at least `minimumEvents` recorded one.
-        static func modalValue(_ counts: [String: Int]) -> (value: String, text: String)? {
+        static func modalValue(_ counts: [String: Int], minimumEvents: Int) -> (value: String, text: String)? {
             let total = counts.values.reduce(0, +)
-            guard total >= ProtocolChange.minimumEvents,
+            guard total >= minimumEvents,
                   let top = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }),
                   Double(top.value) > ProtocolChange.modalShare * Double(total) else { return nil }
             return (top.key, "\(top.key) (\(top.value) of \(total))")
@@ -116,9 +120,11 @@ extension ProtocolChange {
             /// The group's fit on Dw over its measured events (of ln CTDIvol; of the noise), and their mean Dw.
             var slope: Double?
             var meanDwCentimeters: Double?
+            var minimumEvents: Int
 
-            init(_ setting: Setting, fit sums: DwLineSums?) {
+            init(_ setting: Setting, fit sums: DwLineSums?, minimumEvents: Int) {
                 self.setting = setting
+                self.minimumEvents = minimumEvents
                 if let sums, let fit = sums.fit {
                     slope = fit.slope
                     meanDwCentimeters = sums.meanX
@@ -147,7 +153,7 @@ extension ProtocolChange {
                 } else {
                     values = month.sized.map { Double($0.value) } + month.unsized.map(Double.init)
                 }
-                return values.count >= ProtocolChange.levelMinimumEvents ? values.sorted() : nil
+                return values.count >= minimumEvents ? values.sorted() : nil
             }
 
             static func median(_ sorted: [Double]) -> Double {

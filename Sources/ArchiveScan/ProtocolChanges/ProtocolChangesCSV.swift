@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// protocol-changes.csv: one row per `ProtocolChange`, latest month first.
@@ -10,5 +11,15 @@ enum ProtocolChangesCSV {
                            change.before, change.after, change.ratio.map(CSVTable.decimal),
                            change.pValue.map { String(format: "%.2e", $0) }, change.basis])
         }.joined()
+    }
+}
+
+extension ProtocolChange {
+    /// A row of protocol-changes.csv read back (the report's source); nil for an unknown setting.
+    public init?(csvRow row: CSVRow) {
+        guard let setting = Setting(rawValue: row["setting"]) else { return nil }
+        self.init(scanner: row["scanner"], acquisitionProtocol: row["acquisitionProtocol"], setting: setting, previousMonth: row["previousMonth"],
+                  month: row["month"], before: row["before"], after: row["after"], ratio: row.number("ratio"), pValue: row.number("pValue"),
+                  basis: row.text("basis"))
     }
 }

@@ -3,7 +3,8 @@ import QualityMeasures
 import ResultStore
 
 /// The measure choices of a scan (`--period`, `--care-settings`, `--category-rules`,
-/// `--dlp-definition`, `--diameter-method`, `--effective-dose-coefficients`, the typical values' options), stored with each run so that `ctdose export` evaluates
+/// `--dlp-definition`, `--diameter-method`, `--effective-dose-coefficients`, the typical values' and
+/// protocol changes' options), stored with each run so that `ctdose export` evaluates
 /// exactly as the scan did unless told otherwise.
 public struct MeasureOptions: Sendable, Codable, Equatable {
     public var period: Int?
@@ -18,11 +19,13 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     /// `--cumulative-dose-threshold` (mSv) and `--cumulative-dose-window` (years) of patient-dose.csv.
     public var cumulativeDoseThresholdMillisieverts: Double?
     public var cumulativeDoseWindowYears: Int?
+    /// What protocol-changes.csv counts as a change (`nil` in the records of scans before 0.9.0).
+    public var protocolChanges: ProtocolChangeOptions?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
                 effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
-                cumulativeDoseWindowYears: Int? = nil) {
+                cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -32,6 +35,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.effectiveDoseCoefficientFile = effectiveDoseCoefficientFile
         self.cumulativeDoseThresholdMillisieverts = cumulativeDoseThresholdMillisieverts
         self.cumulativeDoseWindowYears = cumulativeDoseWindowYears
+        self.protocolChanges = protocolChanges
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -44,7 +48,8 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             typicalValues: (typicalValues ?? TypicalValueOptions()).filled(from: stored.typicalValues),
             effectiveDoseCoefficientFile: effectiveDoseCoefficientFile ?? stored.effectiveDoseCoefficientFile,
             cumulativeDoseThresholdMillisieverts: cumulativeDoseThresholdMillisieverts ?? stored.cumulativeDoseThresholdMillisieverts,
-            cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears)
+            cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears,
+            protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges))
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -183,7 +188,8 @@ extension ScanStore {
     /// The pseudonyms are the stored ones (the store never holds identifiers unless told to).
     /// `jobs` threads decode and render the exams.
     public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws {
-        let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(), jobs: jobs)
+        let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(),
+                                      protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(), jobs: jobs)
         try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }

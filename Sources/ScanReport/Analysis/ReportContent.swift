@@ -70,12 +70,15 @@ public struct ReportContent: Sendable {
         var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
         var centring = CentringOverview.Tally()
         var modulation = ModulationResponse.Tally()
+        // protocol-changes.csv as the scan wrote it (with its --change-… options); counted here, with
+        // the defaults, for a folder made before 0.9.0.
+        let countsChanges = !folder.has(.protocolChanges)
         var protocolChanges = ProtocolChange.Tally()
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
             centring.add(exam)
             modulation.add(exam)
-            protocolChanges.add(exam)
+            if countsChanges { protocolChanges.add(exam) }
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
             byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
@@ -104,7 +107,15 @@ public struct ReportContent: Sendable {
         self.summary = summary.summary
         self.centring = centring.overview
         self.modulation = modulation.responses
-        self.protocolChanges = protocolChanges.changes
+        if countsChanges {
+            self.protocolChanges = protocolChanges.changes
+        } else {
+            var rows: [ProtocolChange] = []
+            try folder.forEachRow(of: .protocolChanges) { row in
+                if let change = ProtocolChange(csvRow: row) { rows.append(change) }
+            }
+            self.protocolChanges = rows
+        }
         self.byScanner = byScanner.distributions
         self.byProtocol = byProtocol.distributions
         flaggedCount = selection.count

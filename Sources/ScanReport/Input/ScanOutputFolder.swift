@@ -18,6 +18,7 @@ public struct ScanOutputFolder: Sendable {
         case problems = "problems.csv"
         case typicalValues = "typical-values.csv"
         case patientDoses = "patient-dose.csv"
+        case protocolChanges = "protocol-changes.csv"
     }
 
     /// Whether the folder has this file (typical-values.csv and patient-dose.csv are absent from folders of older scans).

@@ -8,18 +8,18 @@ enum ProtocolChangeSection {
     static let listLimit = 200
 
     static func html(_ changes: [ProtocolChange]) -> String {
-        let ctdiVolRatio = HTML.number(ProtocolChange.Setting.ctdiVolLevel.ratio, places: 2)
-        let noiseRatio = HTML.number(ProtocolChange.Setting.noiseLevel.ratio, places: 2)
+        let defaults = ProtocolChange.Settings()
         var out = "<section id=\"protocol-changes\" aria-labelledby=\"protocol-changes-heading\"><h2 id=\"protocol-changes-heading\">Protocol changes</h2>"
-        out += "<p>For each scanner and protocol, by month of study date: the tube voltage, pitch factor, nominal total collimation and CTDI "
-            + "phantom that more than half of a month's diagnostic events used, and the reconstruction kernel and slice thickness of their "
-            + "diagnostic series, where they differ from the previous month's (a month counts with \(ProtocolChange.minimumEvents) events "
-            + "that record the value); and the month's median CTDIvol, or global noise, where it moved by a factor of \(ctdiVolRatio), or "
-            + "\(noiseRatio) for the noise, or more either way, and the two months' values differ at p < "
-            + "\(HTML.number(ProtocolChange.levelSignificance, places: 2)) (two-sided Mann–Whitney U) (a month counts with "
-            + "\(ProtocolChange.levelMinimumEvents) events; ctdose's choices, unvalidated). Both levels are taken at the group's mean water-equivalent diameter where its measured series allow "
-            + "a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the noise linearly), so that a month of larger patients is "
-            + "not read as a change; otherwise as measured.</p>"
+        out += "<p>protocol-changes.csv: for each scanner and protocol, by month of study date, the tube voltage, pitch factor, nominal "
+            + "total collimation and CTDI phantom that more than half of a month's diagnostic events used, and the reconstruction kernel "
+            + "and slice thickness of their diagnostic series, where they differ from the previous month's; and the month's median CTDIvol, "
+            + "or global noise, where it moved by a set ratio or more either way and the two months' values differ at a set significance "
+            + "(two-sided Mann–Whitney U). By default a month counts with \(defaults.techniqueMinimumEvents) events recording a technique "
+            + "and \(defaults.levelMinimumEvents) for a level, and a level changes by \(HTML.number(defaults.ctdiVolRatio, places: 2)) "
+            + "(CTDIvol) or \(HTML.number(defaults.noiseRatio, places: 2)) (noise) at p < \(HTML.number(defaults.significance, places: 2)): "
+            + "ctdose's choices, unvalidated, set by the scan's --change-… options. Both levels are taken at the group's mean "
+            + "water-equivalent diameter where its measured series allow a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the "
+            + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured.</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique or CTDIvol level differs between months with enough events.</p></section>"
         }
