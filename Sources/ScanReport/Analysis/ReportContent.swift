@@ -16,12 +16,13 @@ public struct ReportLimits: Sendable, Equatable {
 
 /// What the report shows, read from a scan output folder in streaming passes: measure.csv (verdicts,
 /// categories), sensitivity.csv, exams.jsonl (summary, distributions, the flagged exams), problems.csv,
-/// typical-values.csv (its rows for all patient sizes: one per group, not per exam), patient-dose.csv
+/// typical-values.csv (its rows for all patient sizes: one per group, not per exam), protocol-changes.csv, patient-dose.csv
 /// (its counts and first 50 rows), each exam's series centring and the sums of the CTDIvol and noise fits against
 /// size (a few numbers per scanner and protocol, and up to 300 events of each for its chart), then measure.csv and slices.csv again for the flagged exams given a section. Memory is what the
 /// analyses keep: about 330 bytes an exam measured (its verdict and SSDE by study UID, its patient, its
-/// dose values for the exact quartiles, a byte of sensitivity verdicts; for the protocol changes, each
-/// diagnostic event's CTDIvol and noise with its Dw, 8 bytes each), the markers and the flagged
+/// dose values for the exact quartiles, a byte of sensitivity verdicts; for the protocol changes of a
+/// folder without protocol-changes.csv, each diagnostic event's CTDIvol and noise with its Dw, 8 bytes
+/// each), the markers and the flagged
 /// exams up to `ReportLimits`; never the folder.
 public struct ReportContent: Sendable {
     public var summary: ScanSummary
