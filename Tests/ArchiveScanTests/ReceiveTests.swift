@@ -206,28 +206,15 @@ struct ReceiveTests {
     /// each be waited for up to the 30 s ACSE timeout) instead of waiting for them, and the accepting
     /// threads started for them end: the receiver returns within 10 s of the stop.
     @Test func stoppingDoesNotWaitForSilentConnections() throws {
-        let folder = try IncomingFolder(try StoreFixture.temporaryFolder("receive-stop") + "/in")
         let port = try Self.freePort()
-        let stop = IncomingFolder.Stop()
-        let done = DispatchSemaphore(value: 0), listening = DispatchSemaphore(value: 0)
-        let failure = Mutex<Error?>(nil)
-        Thread.detachNewThread {
-            do {
-                try folder.receive(port: port, aeTitle: "CTDOSE", stop: stop) { if case .listening = $0 { listening.signal() } }
-            } catch {
-                failure.withLock { $0 = error }
-            }
-            listening.signal()
-            done.signal()
-        }
-        listening.wait()
+        let receiver = try RunningReceiver(IncomingFolder(try StoreFixture.temporaryFolder("receive-stop") + "/in"), port: port)
         let silent = (0..<5).compactMap { _ in Self.connectedSocket(port: port) }
         defer { silent.forEach { close($0) } }
         #expect(silent.count == 5)
         Thread.sleep(forTimeInterval: 1)  // every one of them accepted, its request being awaited
-        stop.stop()
-        #expect(done.wait(timeout: .now() + 10) == .success, "the receiver was still waiting 10 s after the stop")
-        #expect(failure.withLock { $0 } == nil)
+        receiver.stop.stop()
+        #expect(receiver.done.wait(timeout: .now() + 10) == .success, "the receiver was still waiting 10 s after the stop")
+        #expect(receiver.failure == nil)
         // Each silent connection was closed by the receiver: reading from it gives end of file or a reset.
         for socket in silent {
             var byte: UInt8 = 0
@@ -473,4 +460,30 @@ struct ScanWhenIdleTests {
         #expect(reports.withLock { $0 }.count == 4)  // nothing new: no third run
         #expect(try String(contentsOfFile: runs, encoding: .utf8) == "run\nrun\n")
     }
+}
+
+/// A receiver listening on its own thread (`receive` of an incoming folder), until `stop`.
+final class RunningReceiver: Sendable {
+    let stop = IncomingFolder.Stop()
+    /// Signalled once `receive` has returned.
+    let done = DispatchSemaphore(value: 0)
+    private let failed = Mutex<Error?>(nil)
+
+    /// Returns once the port is open (or the receiver has failed).
+    init(_ folder: IncomingFolder, port: UInt16, tls: TLSSettings? = nil) {
+        let listening = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            do {
+                try folder.receive(port: port, aeTitle: "CTDOSE", tls: tls, stop: stop) { if case .listening = $0 { listening.signal() } }
+            } catch {
+                failed.withLock { $0 = error }
+            }
+            listening.signal()
+            done.signal()
+        }
+        listening.wait()
+    }
+
+    /// Why `receive` failed, if it has.
+    var failure: Error? { failed.withLock { $0 } }
 }

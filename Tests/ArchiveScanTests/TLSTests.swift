@@ -74,20 +74,9 @@ struct TLSTests {
         let root = try StoreFixture.temporaryFolder("tls-receive")
         let folder = try IncomingFolder(root + "/in")
         let port = try ReceiveTests.freePort()
-        let stop = IncomingFolder.Stop(), done = DispatchSemaphore(value: 0), listening = DispatchSemaphore(value: 0)
-        let failure = Mutex<Error?>(nil)
         let tls = TLSSettings(privateKeyFile: certificates.key("server"), certificateFile: certificates.certificate("server"),
                               trustedCertificateFiles: [certificates.ca])
-        Thread.detachNewThread {
-            do {
-                try folder.receive(port: port, aeTitle: "CTDOSE", tls: tls, stop: stop) { if case .listening = $0 { listening.signal() } }
-            } catch {
-                failure.withLock { $0 = error }
-            }
-            listening.signal()
-            done.signal()
-        }
-        listening.wait()
+        let receiver = RunningReceiver(folder, port: port, tls: tls)
         // Connections that never start their handshake: each holds one accepting thread for DCMTK's 60 s
         // socket timeout; the client behind them, giving up after 10 s, is not held up (ten of them: more
         // than the eight fixed accepting threads of earlier versions).
@@ -98,9 +87,9 @@ struct TLSTests {
                                                    "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
         let client = StoreFixture.run(storescu, certificates.toolOptions(as: "client") + ["-ta", "10", "-aec", "CTDOSE", "127.0.0.1", "\(port)", report])
         silent.forEach { close($0) }
-        stop.stop()
-        done.wait()
-        #expect(failure.withLock { $0 } == nil)
+        receiver.stop.stop()
+        receiver.done.wait()
+        #expect(receiver.failure == nil)
         #expect(plain.status != 0 && stranger.status != 0, "plain: \(plain.stderr)\nstranger: \(stranger.stderr)")
         #expect(client.status == 0, "\(client.stderr)")
         #expect(folder.counts.stored == 1 && ReceiveTests.files(under: folder.root).count == 1)
