@@ -72,6 +72,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Events a month needs for its technique and for its CTDIvol and noise levels to count, TECHNIQUE:LEVEL (default 5:10).")
     var changeMinimumEvents: String?
 
+    @Option(name: .long, help: "Share of a month's events a technique value needs to be the month's (default 0.75).")
+    var changeMajority: Double?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -82,7 +85,8 @@ struct MeasureArguments: ParsableArguments {
                               effectiveDoseCoefficientFile: absolute(effectiveDoseCoefficients),
                               cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow,
                               protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
-                                                                     significance: changeSignificance, minimumEvents: changeMinimumEvents))
+                                                                     significance: changeSignificance, minimumEvents: changeMinimumEvents,
+                                                                     majority: changeMajority))
     }
 }
 

@@ -66,7 +66,8 @@ struct ProtocolChangeOptionsTests {
         for (options, message) in [(ProtocolChangeOptions(noiseRatio: 1), "--change-noise-ratio 1.0: give a ratio above 1"),
                                    (ProtocolChangeOptions(significance: 0), "--change-significance 0.0: give a p-value above 0"),
                                    (ProtocolChangeOptions(minimumEvents: "5"), "--change-minimum-events 5: give TECHNIQUE:LEVEL"),
-                                   (ProtocolChangeOptions(minimumEvents: "0:10"), "--change-minimum-events 0:10: give TECHNIQUE:LEVEL")] {
+                                   (ProtocolChangeOptions(minimumEvents: "0:10"), "--change-minimum-events 0:10: give TECHNIQUE:LEVEL"),
+                                   (ProtocolChangeOptions(majority: 0.5), "--change-majority 0.5: give a share above 0.5")] {
             #expect { try options.settings() } throws: { "\($0)".contains(message) }
         }
         let stored = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.4, minimumEvents: "6:10"))

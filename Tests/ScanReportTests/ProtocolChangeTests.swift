@@ -104,6 +104,22 @@ import Testing
         #expect(Self.changes(unmeasured).isEmpty)
     }
 
+    @Test func aKilovoltageChosenPerPatientDoesNotFlip() throws {
+        // 7 of 12 events at 120 kV in January, 7 of 12 at 100 kV in February (the scanner choosing the kV
+        // per patient): no month has a 75 % majority, so no change; asked for 55 %, each month has one.
+        let january = try Self.records(month: "2026-01", dws: Array(Self.dws.prefix(7)))
+            + Self.records(month: "2026-01", dws: Array(Self.dws.suffix(5)), kvp: 100)
+        let february = try Self.records(month: "2026-02", dws: Array(Self.dws.prefix(5)))
+            + Self.records(month: "2026-02", dws: Array(Self.dws.suffix(7)), kvp: 100)
+        #expect(Self.changes(january + february).isEmpty)
+        var settings = ProtocolChange.Settings()
+        settings.majority = 0.55
+        var tally = ProtocolChange.Tally(settings: settings)
+        (january + february).forEach { tally.add($0) }
+        let flip = try #require(tally.changes.first)
+        #expect(tally.changes.count == 1 && flip.setting == .tubeVoltage && flip.before == "120 kV (7 of 12)" && flip.after == "100 kV (7 of 12)")
+    }
+
     @Test func monthsWithTooFewEventsOrNoMajorityDoNotCount() throws {
         // February has 4 events at 100 kV (below 5); March is split 6 to 6 (no majority): no change.
         let split = try Self.records(month: "2026-03", dws: Array(Self.dws.prefix(6)), kvp: 100)

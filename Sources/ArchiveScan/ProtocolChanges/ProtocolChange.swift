@@ -3,8 +3,8 @@ import DoseModel
 import Foundation
 
 /// A change in how a scanner runs one of its protocols, between two months of study dates (the later
-/// month against the latest earlier one with enough events): the technique most of the month's
-/// diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
+/// month against the latest earlier one with enough events): the technique that a majority
+/// (`Settings.majority`) of the month's diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
 /// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
 /// global noise moving by a ratio and at a significance (`Settings`). Both levels are taken at the group's mean
 /// water-equivalent diameter where its measured events allow a fit on Dw (`DwLineSums`: ln CTDIvol;
@@ -24,9 +24,6 @@ public struct ProtocolChange: Sendable, Equatable {
         /// A level (CTDIvol, noise) rather than a technique.
         public var isLevel: Bool { self == .ctdiVolLevel || self == .noiseLevel }
     }
-
-    /// A month's technique is the value more than this share of its events (that record one) used.
-    public static let modalShare = 0.5
 
     public var scanner: String
     public var acquisitionProtocol: String

@@ -4,6 +4,10 @@ extension ProtocolChange {
         /// Events a month needs for its technique to count, and for its levels.
         public var techniqueMinimumEvents = 5
         public var levelMinimumEvents = 10
+        /// A month's technique is the value at least this share of its events (that record one) used: a
+        /// clear majority, so that a protocol whose kV the scanner chooses per patient (about as many
+        /// events at 100 as at 120 kV) does not flip from month to month.
+        public var majority = 0.75
         /// A level's change is this ratio or more, either way: 1.25 for CTDIvol; 1.15 for the noise,
         /// about what a change of dose by 1.25 gives through noise ∝ 1/√dose.
         public var ctdiVolRatio = 1.25
@@ -24,7 +28,8 @@ extension ProtocolChange {
     }
 }
 
-/// `--change-ctdivol-ratio`, `--change-noise-ratio`, `--change-significance`, `--change-minimum-events`:
+/// `--change-ctdivol-ratio`, `--change-noise-ratio`, `--change-significance`, `--change-minimum-events`,
+/// `--change-majority`:
 /// what protocol-changes.csv counts as a change; stored with each scan, so that `ctdose export` and
 /// `ctdose report` use the scan's unless told otherwise.
 public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
@@ -33,18 +38,22 @@ public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
     public var significance: Double?
     /// "TECHNIQUE:LEVEL" events a month needs ("5:10").
     public var minimumEvents: String?
+    public var majority: Double?
 
-    public init(ctdiVolRatio: Double? = nil, noiseRatio: Double? = nil, significance: Double? = nil, minimumEvents: String? = nil) {
+    public init(ctdiVolRatio: Double? = nil, noiseRatio: Double? = nil, significance: Double? = nil, minimumEvents: String? = nil,
+                majority: Double? = nil) {
         self.ctdiVolRatio = ctdiVolRatio
         self.noiseRatio = noiseRatio
         self.significance = significance
         self.minimumEvents = minimumEvents
+        self.majority = majority
     }
 
     func filled(from stored: ProtocolChangeOptions?) -> ProtocolChangeOptions {
         guard let stored else { return self }
         return ProtocolChangeOptions(ctdiVolRatio: ctdiVolRatio ?? stored.ctdiVolRatio, noiseRatio: noiseRatio ?? stored.noiseRatio,
-                                     significance: significance ?? stored.significance, minimumEvents: minimumEvents ?? stored.minimumEvents)
+                                     significance: significance ?? stored.significance, minimumEvents: minimumEvents ?? stored.minimumEvents,
+                                     majority: majority ?? stored.majority)
     }
 
     /// The settings, each option checked.
@@ -59,6 +68,10 @@ public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
         if let significance {
             guard significance > 0, significance <= 1 else { throw InvalidOption(text: "--change-significance \(significance): give a p-value above 0, at most 1") }
             settings.significance = significance
+        }
+        if let majority {
+            guard majority > 0.5, majority <= 1 else { throw InvalidOption(text: "--change-majority \(majority): give a share above 0.5, at most 1") }
+            settings.majority = majority
         }
         if let minimumEvents {
             let parts = minimumEvents.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }

@@ -69,7 +69,8 @@ extension ProtocolChange {
                 for setting in Setting.allCases where !setting.isLevel {
                     var previous: (month: String, value: String, text: String)?
                     for month in ordered {
-                        guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents)
+                        guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents,
+                                                          majority: settings.majority)
                         else { continue }
                         if let previous, previous.value != modal.value { found.append(new(setting, previous.month, month, previous.text, modal.text)) }
                         previous = (month, modal.value, modal.text)
@@ -104,13 +105,13 @@ extension ProtocolChange {
             }
         }
 
-        /// The month's value of a technique: the one more than `modalShare` of its events used, when
-        /// at least `minimumEvents` recorded one.
-        static func modalValue(_ counts: [String: Int], minimumEvents: Int) -> (value: String, text: String)? {
+        /// The month's value of a technique: the one at least `majority` of its events used, when at
+        /// least `minimumEvents` recorded one.
+        static func modalValue(_ counts: [String: Int], minimumEvents: Int, majority: Double) -> (value: String, text: String)? {
             let total = counts.values.reduce(0, +)
             guard total >= minimumEvents,
                   let top = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }),
-                  Double(top.value) > ProtocolChange.modalShare * Double(total) else { return nil }
+                  Double(top.value) >= majority * Double(total) else { return nil }
             return (top.key, "\(top.key) (\(top.value) of \(total))")
         }
 
