@@ -22,7 +22,8 @@ public enum FindingCatalog {
         case .seriesCollimationMismatch: return "±" + QuantityText.millimeters(s.totalCollimationToleranceMillimeters)
         case .seriesLongerThanScan: return "+" + QuantityText.millimeters(s.scanRangeToleranceMillimeters) + " beyond the Scanning Length"
         case .scanLongerThanImages:
-            return "more than " + QuantityText.millimeters(s.spiralOverrangingAllowanceMillimeters) + " beyond the images (over-ranging; ctdose's choice, unconfirmed)"
+            return "more than the larger of " + QuantityText.millimeters(s.spiralOverrangingAllowanceMillimeters) + " and "
+                + QuantityText.number(s.overrangingTableFeeds, decimals: 1) + " table feeds (collimation × pitch) beyond the images (over-ranging; ctdose's choice, unconfirmed)"
         case .mixedPhantomsSummed, .mixedPhantomsMinor:
             return "minority phantom DLP share ≥ / < " + QuantityText.number(s.mixedPhantomMinorDLPFraction * 100, decimals: 1) + " %"
         case .vendorDwMismatch, .vendorSSDEMismatch: return p(s.vendorSizeRelativeTolerance)

@@ -81,7 +81,8 @@ enum SeriesEventRules {
 
     /// A spiral event whose Scanning Length exceeds the union of its linked axial series' coverage (each
     /// series from its first to its last image position plus one slice thickness) by more than the
-    /// over-ranging allowance: table length irradiated without images.
+    /// over-ranging allowance (the larger of a length and a number of table feeds): table length
+    /// irradiated without images.
     private static func scanLongerThanImages(_ index: Int, _ context: ExamValidationContext) -> Finding? {
         let event = context.exam.events[index].event
         guard event.acquisitionType == .spiral, let length = event.scanningLengthMillimeters, length > 0 else { return nil }
@@ -103,7 +104,8 @@ enum SeriesEventRules {
             }
         }
         union += current.upperBound - current.lowerBound
-        let allowance = context.settings.spiralOverrangingAllowanceMillimeters
+        let feed = (event.nominalTotalCollimationMillimeters ?? 0) * (event.pitchFactor ?? 0)
+        let allowance = max(context.settings.spiralOverrangingAllowanceMillimeters, context.settings.overrangingTableFeeds * feed)
         guard length > union + allowance else { return nil }
         var message = "\(context.describeEvent(index)): Scanning Length \(QuantityText.millimeters(length)), but its \(covered.count) linked "
             + "image series cover \(QuantityText.millimeters(union)) of table together; "

@@ -20,6 +20,10 @@ public struct ValidationSettings: Sendable, Equatable {
     /// in the Scanning Length for some vendors, and the other way round for others. Default 60 mm; the
     /// shared corpus shows 26–35 mm (Siemens, DLP below) and 32–46 mm (Philips, DLP above).
     public var spiralOverrangingAllowanceMillimeters = 60.0
+    /// SCAN_LONGER_THAN_IMAGES allows the larger of that length and this many table feeds per rotation
+    /// (nominal total collimation × pitch factor): over-ranging grows with the feed, to about one to
+    /// one and a half feeds (ctdose's choice [U]). Default 1.5.
+    public var overrangingTableFeeds = 1.5
 
     // MARK: Event vs image series
     /// Relative tolerance of a series' mean header CTDIvol against its event's CTDIvol. Default 5 %.

@@ -117,6 +117,11 @@ import Testing
         #expect(finding.expected == "≤ 230 mm" && finding.actual == "300 mm" && finding.tolerance == "images + 60 mm over-ranging")
         #expect(finding.message.contains("cover 170 mm of table together; 130 mm was irradiated without an image"), "\(finding.message)")
         #expect(finding.message.contains("about 70 mGy·cm of DLP"), "\(finding.message)")
+        // A wide beam over-ranges more: 80 mm × pitch 1.2 = 96 mm a rotation, 1.5 feeds = 144 mm, and 300 mm
+        // scanned lies within 170 + 144 mm.
+        e.events[0].event.nominalTotalCollimationMillimeters = 80
+        e.events[0].event.pitchFactor = 1.2
+        #expect(Fixture.findings(.scanLongerThanImages, e).isEmpty)
         // A sequenced event is not compared (no over-ranging; its images cover what it exposed).
         e.events[0].event.acquisitionType = .sequenced
         #expect(Fixture.findings(.scanLongerThanImages, e).isEmpty)
