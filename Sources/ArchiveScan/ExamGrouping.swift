@@ -1,7 +1,7 @@
 import Foundation
 
-/// How exams are grouped in the reports and in protocol-changes.csv: by scanner, by month of study date,
-/// by protocol name, and with the size their measured series gave.
+// How exams are grouped in the reports and in protocol-changes.csv: by scanner, by month of study date,
+// by protocol name, and with the size their measured series gave.
 
 /// How reports name a scanner.
 public enum ScannerName {

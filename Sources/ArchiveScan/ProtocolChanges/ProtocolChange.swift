@@ -4,12 +4,13 @@ import Foundation
 
 /// A change in how a scanner runs one of its protocols, between two months of study dates (the later
 /// month against the latest earlier one with enough events): the technique that a majority
-/// (`Settings.majority`) of the month's diagnostic events used (tube voltage, pitch factor, nominal total collimation, CTDI phantom; the
-/// diagnostic series' reconstruction kernel and slice thickness), or the month's median CTDIvol or
-/// global noise moving by a ratio and at a significance (`Settings`). Both levels are taken at the group's mean
-/// water-equivalent diameter where its measured events allow a fit on Dw (`DwLineSums`: ln CTDIvol;
-/// the noise linearly), so that a month of larger patients is not taken for a change; else as
-/// measured. What a physicist checks after editing a protocol, and how an unannounced edit shows.
+/// (`Settings.majority`) of the month's diagnostic events used (tube voltage, pitch factor, nominal
+/// total collimation, CTDI phantom; the diagnostic series' reconstruction kernel and slice thickness),
+/// or the month's median CTDIvol or global noise moving by a ratio, at a significance (`Settings`).
+/// Both levels are taken at the group's mean water-equivalent diameter where its measured events allow
+/// a fit on Dw (`DwLineSums`: ln CTDIvol; the noise linearly), so that a month of larger patients is
+/// not taken for a change; else as measured. What a physicist checks after editing a protocol, and how
+/// an unannounced edit shows.
 public struct ProtocolChange: Sendable, Equatable {
     public enum Setting: String, Sendable, CaseIterable {
         case tubeVoltage = "Tube voltage"

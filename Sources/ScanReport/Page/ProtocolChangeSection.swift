@@ -1,8 +1,8 @@
 import ArchiveScan
 import Foundation
 
-/// "Protocol changes": per scanner and protocol, the months whose technique or CTDIvol level differs
-/// from the month before (ProtocolChange), latest first.
+/// "Protocol changes": per scanner and protocol, the months whose technique, CTDIvol or noise level
+/// differs from the month before (protocol-changes.csv, `ProtocolChange`), latest first.
 enum ProtocolChangeSection {
     /// Changes listed in full; the rest are counted.
     static let listLimit = 200
@@ -22,7 +22,7 @@ enum ProtocolChangeSection {
             + "water-equivalent diameter where its measured series allow a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the "
             + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured.</p>"
         guard !changes.isEmpty else {
-            return out + "<p>No change: no protocol's technique or CTDIvol level differs between months with enough events.</p></section>"
+            return out + "<p>No change: no protocol's technique, CTDIvol or noise level differs between months with enough events.</p></section>"
         }
         let shown = changes.prefix(listLimit)
         let rows: [[SortableTable.Cell]] = shown.map { change in
