@@ -1,11 +1,58 @@
 import DoseModel
 
-/// CTDIVOL_ABOVE_NOTIFICATION_VALUE, DLP_ABOVE_NOTIFICATION_VALUE, CTDIVOL_ABOVE_ALERT_VALUE (ctdose's own
-/// comparison with configurable values), SCANNER_DOSE_NOTIFICATION, SCANNER_DOSE_ALERT (what the scanner's
-/// NEMA XR 25 Dose Check recorded, DICOM TID 10015).
+/// CTDIVOL_ABOVE_NOTIFICATION_VALUE, DLP_ABOVE_NOTIFICATION_VALUE, CTDIVOL_ABOVE_ALERT_VALUE,
+/// ACCUMULATED_CTDIVOL_ABOVE_ALERT_VALUE (ctdose's own comparison with configurable values),
+/// SCANNER_DOSE_NOTIFICATION, SCANNER_DOSE_ALERT (what the scanner's NEMA XR 25 Dose Check recorded,
+/// DICOM TID 10015).
 enum DoseAlertRules {
     static func check(_ context: ExamValidationContext) -> [Finding] {
-        context.exam.events.indices.flatMap { configuredValues($0, context) + scannerDoseCheck($0, context) }
+        context.exam.events.indices.flatMap { configuredValues($0, context) + scannerDoseCheck($0, context) } + accumulatedCTDIvol(context)
+    }
+
+    /// The CTDIvol accumulated at a table position, which NEMA XR 25's alert value is about, estimated
+    /// from the images: each diagnostic event adds its CTDIvol wherever its linked axial series cover
+    /// (`imageCoverage`), per CTDI phantom. Where the highest sum, reached by two events or more (one
+    /// alone is CTDIVOL_ABOVE_ALERT_VALUE's), exceeds the alert value: one finding naming the events
+    /// and the z range. Events without images cannot be placed and are counted in the message.
+    static func accumulatedCTDIvol(_ context: ExamValidationContext) -> [Finding] {
+        guard let alert = context.settings.ctdiVolAlertValueMilligray else { return [] }
+        var placed: [CTDIPhantom: [(index: Int, ranges: [ClosedRange<Double>], ctdiVol: Double)]] = [:]
+        var unplaced = 0
+        for index in context.exam.events.indices {
+            let event = context.exam.events[index].event
+            guard !event.acquisitionType.isLocalizer, let ctdiVol = event.ctdiVolMilligray, ctdiVol > 0 else { continue }
+            let ranges = context.imageCoverage(ofEvent: index).ranges
+            if ranges.isEmpty { unplaced += 1 } else { placed[event.phantom, default: []].append((index, ranges, ctdiVol)) }
+        }
+        var findings: [Finding] = []
+        for phantom in placed.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let events = placed[phantom], events.count >= 2 else { continue }
+            // A sweep along z: +CTDIvol where an event's range begins, − where it ends (ends first at a
+            // shared position: ranges that only touch do not overlap).
+            let edges = events.flatMap { event in event.ranges.flatMap { [($0.lowerBound, 1, event.index, event.ctdiVol), ($0.upperBound, -1, event.index, event.ctdiVol)] } }
+                .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            var sum = 0.0, active: [Int: Int] = [:]
+            var highest: (sum: Double, from: Double, to: Double, events: [Int])?
+            for (position, step, index, ctdiVol) in edges {
+                if let best = highest, best.to.isNaN { highest?.to = position }  // the highest stretch ends here
+                sum += Double(step) * ctdiVol
+                active[index, default: 0] += step
+                if active[index] == 0 { active[index] = nil }
+                if sum > (highest?.sum ?? 0) + 1e-9, active.count >= 2 {
+                    highest = (sum, position, .nan, active.keys.sorted())
+                }
+            }
+            guard let best = highest, best.sum > alert else { continue }
+            let names = best.events.map(context.describeEvent).joined(separator: ", ")
+            findings.append(context.finding(
+                .accumulatedCTDIvolAboveAlertValue,
+                message: "\(names) are imaged at the same table positions, z \(QuantityText.millimeters(best.from)) to "
+                    + "\(QuantityText.millimeters(best.to)) (\(phantom.rawValue) phantom): their CTDIvol adds up to \(QuantityText.milligray(best.sum)) there, "
+                    + "above the CTDIvol alert value" + (unplaced > 0 ? "; \(unplaced) other event(s) without images could not be placed" : ""),
+                expected: "≤ " + QuantityText.milligray(alert), actual: QuantityText.milligray(best.sum), tolerance: "0",
+                reference: "accumulated CTDIvol as in NEMA XR 25, from the events' images; AAPM 2011 CT dose-check alert value (unverified) unless configured"))
+        }
+        return findings
     }
 
     /// Localizers are not compared: the notification table is for diagnostic acquisitions.

@@ -25,6 +25,25 @@ struct ExamValidationContext {
         anatomy = AnatomyClassifier.of(settings)
     }
 
+    /// The table the event's linked axial series cover together (each from its first to its last image
+    /// position ± half a slice thickness), as disjoint z ranges (mm) in order, and how many series.
+    func imageCoverage(ofEvent index: Int) -> (ranges: [ClosedRange<Double>], seriesCount: Int) {
+        let covered: [ClosedRange<Double>] = Set(exam.events[index].seriesUIDs).compactMap { uid in
+            guard let series = seriesByUID[uid], !series.isLocalizer, series.isAxial, let z = series.zRangeMillimeters else { return nil }
+            let half = (series.sliceThicknessMillimeters ?? 0) / 2
+            return (z.lowerBound - half)...(z.upperBound + half)
+        }.sorted { $0.lowerBound < $1.lowerBound }
+        var merged: [ClosedRange<Double>] = []
+        for range in covered {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return (merged, covered.count)
+    }
+
     /// A finding about the exam, a report, an event (by index into `exam.events`) and/or a series.
     func finding(_ code: FindingCode, event index: Int? = nil, series: String? = nil, report: String? = nil,
                  message: String, expected: String? = nil, actual: String? = nil, tolerance: String? = nil,

@@ -32,7 +32,7 @@ public enum FindingCatalog {
             return "above the category's value (AAPM 2011 defaults, unverified: adult head 80, adult torso 50, brain perfusion 600, "
                 + "cardiac retrospective 150 / prospective 50, paediatric head <2 y 50, 2–5 y 60, paediatric torso <10 y 20 (16 cm) / 10 (32 cm) mGy)"
         case .dlpAboveNotificationValue: return "above the category's configured DLP value (none by default)"
-        case .ctdiVolAboveAlertValue:
+        case .ctdiVolAboveAlertValue, .accumulatedCTDIvolAboveAlertValue:
             return s.ctdiVolAlertValueMilligray.map { "above " + QuantityText.milligray($0) + " (AAPM 2011, unverified)" } ?? "disabled"
         case .scannerDoseNotification, .scannerDoseAlert: return "as recorded by the scanner"
         case .reportPatientMismatch: return "exact, each attribute compared when both give it"

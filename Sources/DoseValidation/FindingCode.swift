@@ -34,6 +34,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     case ctdiVolAboveNotificationValue = "CTDIVOL_ABOVE_NOTIFICATION_VALUE"
     case dlpAboveNotificationValue = "DLP_ABOVE_NOTIFICATION_VALUE"
     case ctdiVolAboveAlertValue = "CTDIVOL_ABOVE_ALERT_VALUE"
+    case accumulatedCTDIvolAboveAlertValue = "ACCUMULATED_CTDIVOL_ABOVE_ALERT_VALUE"
     case scannerDoseNotification = "SCANNER_DOSE_NOTIFICATION"
     case scannerDoseAlert = "SCANNER_DOSE_ALERT"
 
@@ -42,7 +43,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     /// The severity a finding gets unless `ValidationSettings.severityOverrides` says otherwise.
     public var defaultSeverity: FindingSeverity {
         switch self {
-        case .rdsrTotalMismatch, .ctdiVolAboveAlertValue:
+        case .rdsrTotalMismatch, .ctdiVolAboveAlertValue, .accumulatedCTDIvolAboveAlertValue:
             return .error
         case .eventWithoutDLP, .eventWithoutImages, .noImagesForDoseReport, .mixedPhantomsMinor, .scannerDoseNotification, .scanLongerThanImages:
             return .info
@@ -110,6 +111,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "An event's DLP exceeds the DLP notification value configured for its examination category (no default)."
         case .ctdiVolAboveAlertValue:
             return "An event's CTDIvol exceeds the CTDIvol alert value (default after AAPM 2011)."
+        case .accumulatedCTDIvolAboveAlertValue:
+            return "Where the images of two or more events of one exam cover the same table position (same CTDI phantom), their CTDIvol added there exceeds the CTDIvol alert value: the accumulated CTDIvol that NEMA XR 25's alert is about (repeated perfusion or repeated scans of one region)."
         case .scannerDoseNotification:
             return "The scanner's NEMA XR 25 Dose Check recorded a notification (forward estimate above the notification value, or a reason for proceeding)."
         case .scannerDoseAlert:

@@ -86,28 +86,13 @@ enum SeriesEventRules {
     private static func scanLongerThanImages(_ index: Int, _ context: ExamValidationContext) -> Finding? {
         let event = context.exam.events[index].event
         guard event.acquisitionType == .spiral, let length = event.scanningLengthMillimeters, length > 0 else { return nil }
-        let covered: [ClosedRange<Double>] = Set(context.exam.events[index].seriesUIDs).compactMap { uid in
-            guard let series = context.seriesByUID[uid], !series.isLocalizer, series.isAxial, let z = series.zRangeMillimeters else { return nil }
-            let half = (series.sliceThicknessMillimeters ?? 0) / 2
-            return (z.lowerBound - half)...(z.upperBound + half)
-        }.sorted { $0.lowerBound < $1.lowerBound }
-        guard !covered.isEmpty else { return nil }
-        // The union's length: overlapping or touching ranges merged.
-        var union = 0.0
-        var current = covered[0]
-        for range in covered.dropFirst() {
-            if range.lowerBound <= current.upperBound {
-                current = current.lowerBound...max(current.upperBound, range.upperBound)
-            } else {
-                union += current.upperBound - current.lowerBound
-                current = range
-            }
-        }
-        union += current.upperBound - current.lowerBound
+        let coverage = context.imageCoverage(ofEvent: index)
+        guard coverage.seriesCount > 0 else { return nil }
+        let union = coverage.ranges.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
         let feed = (event.nominalTotalCollimationMillimeters ?? 0) * (event.pitchFactor ?? 0)
         let allowance = max(context.settings.spiralOverrangingAllowanceMillimeters, context.settings.overrangingTableFeeds * feed)
         guard length > union + allowance else { return nil }
-        var message = "\(context.describeEvent(index)): Scanning Length \(QuantityText.millimeters(length)), but its \(covered.count) linked "
+        var message = "\(context.describeEvent(index)): Scanning Length \(QuantityText.millimeters(length)), but its \(coverage.seriesCount) linked "
             + "image series cover \(QuantityText.millimeters(union)) of table together; "
             + "\(QuantityText.millimeters(length - union)) was irradiated without an image in the archive"
         if let ctdiVol = event.ctdiVolMilligray, ctdiVol > 0 {
