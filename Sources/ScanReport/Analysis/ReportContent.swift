@@ -42,6 +42,8 @@ public struct ReportContent: Sendable {
     public var modulation: [ModulationResponse]
     /// Month-to-month changes of each scanner's protocols.
     public var protocolChanges: [ProtocolChange]
+    /// Findings per scanner and code.
+    public var findings: FindingOverview
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -71,6 +73,7 @@ public struct ReportContent: Sendable {
         var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
         var centring = CentringOverview.Tally()
         var modulation = ModulationResponse.Tally()
+        var findings = FindingOverview.Tally()
         // protocol-changes.csv as the scan wrote it (with its --change-… options); counted here, with
         // the defaults, for a folder made before 0.9.0.
         let countsChanges = !folder.has(.protocolChanges)
@@ -79,6 +82,7 @@ public struct ReportContent: Sendable {
             summary.add(exam)
             centring.add(exam)
             modulation.add(exam)
+            findings.add(exam)
             if countsChanges { protocolChanges.add(exam) }
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
@@ -108,6 +112,7 @@ public struct ReportContent: Sendable {
         self.summary = summary.summary
         self.centring = centring.overview
         self.modulation = modulation.responses
+        self.findings = findings.overview
         if countsChanges {
             self.protocolChanges = protocolChanges.changes
         } else {
