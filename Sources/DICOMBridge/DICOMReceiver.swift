@@ -122,6 +122,7 @@ public struct DICOMReceiver: Sendable {
             }
             if connection.wasReached && threads.endsAfterConnection() { return }
         }
+        cdcm_listener_interrupt(listener)
         threads.ended(reached: false)
     }
 
