@@ -115,8 +115,10 @@ final class ScanOutputStream {
     }
 
     /// Ends the measure files, waits until the verdicts are stored, and renames every file into place.
-    func finish() throws {
-        files["protocol-changes.csv"]?.write(ProtocolChangesCSV.text(protocolChanges.changes))
+    @discardableResult
+    func finish() throws -> ExportSummary {
+        let changes = protocolChanges.changes
+        files["protocol-changes.csv"]?.write(ProtocolChangesCSV.text(changes))
         try measureFiles?.finish()
         if let verdicts {
             verdicts.send(unsentRows)
@@ -128,6 +130,7 @@ final class ScanOutputStream {
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }
+        return ExportSummary(protocolChanges: changes.count)
     }
 
     /// Ends an export that failed: returns once the thread that stores the verdicts has stopped.
@@ -233,4 +236,10 @@ private final class OutputFile {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
         }
     }
+}
+
+/// What an export found that a nightly run should say.
+public struct ExportSummary: Sendable, Equatable {
+    /// Rows of protocol-changes.csv.
+    public var protocolChanges: Int
 }

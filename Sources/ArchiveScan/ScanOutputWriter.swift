@@ -49,17 +49,17 @@ public struct ScanOutputWriter: Sendable {
     /// Writes everything in `store`, page by page. `storingResults`, when given, runs on another thread
     /// during the export and receives the measure verdicts' rows in export order; the files are renamed
     /// into place once it has returned.
-    func write(from store: ScanStore, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
+    func write(from store: ScanStore, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws -> ExportSummary {
         let stream = try ScanOutputStream(writer: self, storingResults: storingResults)
         do {
-            try write(from: store, into: stream)
+            return try write(from: store, into: stream)
         } catch {
             stream.abandon(error)
             throw error
         }
     }
 
-    private func write(from store: ScanStore, into stream: ScanOutputStream) throws {
+    private func write(from store: ScanStore, into stream: ScanOutputStream) throws -> ExportSummary {
         let renderer = stream.renderer
         var after: String?
         var written = 0
@@ -93,7 +93,7 @@ public struct ScanOutputWriter: Sendable {
             afterPath = last.path
         }
         try stream.add(try store.studyProblems())
-        try stream.finish()
+        return try stream.finish()
     }
 
     static let examColumns = [

@@ -38,13 +38,14 @@ struct ExportCommand: ParsableCommand {
         let run = ScanRun(command: "export", shard: nil, settingsJSON: ScanStore.json(measures))
         try store.beginRun(run)
         let journal = try crashJournal ?? CrashJournal.defaultPath(for: storeArguments.location, shard: nil)
+        let logger = Logger(label: "ctdose.export")
         try CrashJournal.recording(at: journal, store: store, run: run) {
-            try store.export(to: out, measures: measures, run: run, jobs: jobs)
+            try store.export(to: out, measures: measures, run: run, jobs: jobs).log(folder: out, to: logger)
         }
         let counts = try store.fileCounts()
         try store.finishRun(run.id, filesSeen: counts.files, filesRead: 0, studiesUpdated: 0)
         let exams = try store.examCount()
         let place = try storeArguments.location.description
-        Logger(label: "ctdose.export").info("exported \(exams) exams from \(place) to \(out)")
+        logger.info("exported \(exams) exams from \(place) to \(out)")
     }
 }

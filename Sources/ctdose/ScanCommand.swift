@@ -131,7 +131,7 @@ struct ScanCommand: ParsableCommand {
                 logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
             }
             if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
-            if let out { try store.export(to: out, measures: measures, run: run, jobs: jobs) }
+            if let out { try store.export(to: out, measures: measures, run: run, jobs: jobs).log(folder: out, to: logger) }
             return summary
         }
         let failed = try store.fileCount(withProblem: .error)

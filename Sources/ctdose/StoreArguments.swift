@@ -1,6 +1,7 @@
 import ArchiveScan
 import Foundation
 import ArgumentParser
+import Logging
 import QualityMeasures
 import ResultStore
 
@@ -92,3 +93,11 @@ struct MeasureArguments: ParsableArguments {
 
 extension DLPDefinition: ExpressibleByArgument {}
 extension DiameterMethod: ExpressibleByArgument {}
+
+extension ExportSummary {
+    /// What a nightly run's log should carry beyond the counts: the protocol changes found, if any.
+    func log(folder: String, to logger: Logger) {
+        guard protocolChanges > 0 else { return }
+        logger.notice("\(protocolChanges) protocol change\(protocolChanges == 1 ? "" : "s") (technique, CTDIvol or noise): \(folder)/protocol-changes.csv")
+    }
+}

@@ -187,10 +187,11 @@ extension ScanStore {
     /// Writes every output file from the store into `folder` and records the measure verdicts.
     /// The pseudonyms are the stored ones (the store never holds identifiers unless told to).
     /// `jobs` threads decode and render the exams.
-    public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws {
+    @discardableResult
+    public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws -> ExportSummary {
         let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(),
                                       protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(), jobs: jobs)
-        try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
+        return try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }
 
