@@ -13,18 +13,42 @@ enum DoseAlertRules {
     /// from the images: each diagnostic event adds its CTDIvol wherever its linked axial series cover
     /// (`imageCoverage`), per CTDI phantom. Where the highest sum, reached by two events or more (one
     /// alone is CTDIVOL_ABOVE_ALERT_VALUE's), exceeds the alert value: one finding naming the events
-    /// and the z range. Events without images cannot be placed and are counted in the message.
+    /// and the z range. Events without images cannot be placed and are counted in the message, but for
+    /// stationary ones (perfusion: the table does not move), which are taken to share one position
+    /// when they have one target region and phantom, and said to be so taken.
     static func accumulatedCTDIvol(_ context: ExamValidationContext) -> [Finding] {
         guard let alert = context.settings.ctdiVolAlertValueMilligray else { return [] }
         var placed: [CTDIPhantom: [(index: Int, ranges: [ClosedRange<Double>], ctdiVol: Double)]] = [:]
+        var stationary: [StationaryGroup: [(index: Int, ctdiVol: Double)]] = [:]
         var unplaced = 0
         for index in context.exam.events.indices {
             let event = context.exam.events[index].event
             guard !event.acquisitionType.isLocalizer, let ctdiVol = event.ctdiVolMilligray, ctdiVol > 0 else { continue }
             let ranges = context.imageCoverage(ofEvent: index).ranges
-            if ranges.isEmpty { unplaced += 1 } else { placed[event.phantom, default: []].append((index, ranges, ctdiVol)) }
+            if !ranges.isEmpty {
+                placed[event.phantom, default: []].append((index, ranges, ctdiVol))
+                continue
+            }
+            unplaced += 1
+            if event.acquisitionType == .stationary {
+                let group = StationaryGroup(phantom: event.phantom, region: event.targetRegion?.meaning ?? event.targetRegion?.value ?? "")
+                stationary[group, default: []].append((index, ctdiVol))
+            }
         }
         var findings: [Finding] = []
+        for group in stationary.keys.sorted(by: { ($0.phantom.rawValue, $0.region) < ($1.phantom.rawValue, $1.region) }) {
+            guard let events = stationary[group], events.count >= 2 else { continue }
+            let sum = events.reduce(0) { $0 + $1.ctdiVol }
+            guard sum > alert else { continue }
+            let names = events.map { context.describeEvent($0.index) }.joined(separator: ", ")
+            findings.append(context.finding(
+                .accumulatedCTDIvolAboveAlertValue,
+                message: "\(names): stationary acquisitions without images, of one target region (\(group.region.isEmpty ? "none recorded" : group.region)) "
+                    + "on the \(group.phantom.rawValue) phantom, taken to be at one table position: their CTDIvol adds up to "
+                    + "\(QuantityText.milligray(sum)), above the CTDIvol alert value",
+                expected: "≤ " + QuantityText.milligray(alert), actual: QuantityText.milligray(sum), tolerance: "0",
+                reference: "accumulated CTDIvol as in NEMA XR 25, position assumed (stationary, no images); AAPM 2011 CT dose-check alert value (unverified) unless configured"))
+        }
         for phantom in placed.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let events = placed[phantom], events.count >= 2 else { continue }
             // A sweep along z: +CTDIvol where an event's range begins, − where it ends (ends first at a
@@ -88,6 +112,12 @@ enum DoseAlertRules {
                 tolerance: "0", reference: value.reference))
         }
         return findings
+    }
+
+    /// Stationary events without images that are taken to share a table position.
+    private struct StationaryGroup: Hashable {
+        var phantom: CTDIPhantom
+        var region: String
     }
 
     /// An alert is recorded when an accumulated forward estimate exceeds its alert value; a notification when a

@@ -3,7 +3,8 @@ import Testing
 @testable import DoseValidation
 
 /// ACCUMULATED_CTDIVOL_ABOVE_ALERT_VALUE: CTDIvol added up where events' images cover the same table
-/// positions (NEMA XR 25's accumulated CTDIvol), against the 1000 mGy alert value.
+/// positions (NEMA XR 25's accumulated CTDIvol), or over stationary runs without images of one target
+/// region, against the 1000 mGy alert value.
 @Suite struct AccumulatedCTDIvolTests {
     /// Stationary (perfusion) events on the head phantom, each with one axial series over `z` (5 mm slices).
     static func exam(_ slabs: [(ctdiVol: Double, z: ClosedRange<Double>)], phantoms: [CTDIPhantom]? = nil, unimaged: Int = 0) -> Exam {
@@ -33,6 +34,19 @@ import Testing
         #expect(finding.message.contains("z 7.5 mm to 22.5 mm"), "\(finding.message)")
         #expect(finding.message.contains("event #1") && finding.message.contains("event #2") && finding.message.contains("event #3"))
         #expect(finding.message.contains("1 other event(s) without images could not be placed"))
+    }
+
+    @Test func stationaryRunsWithoutImagesAreTakenToShareAPosition() throws {
+        // An archive of dose reports only: three 400 mGy perfusion runs of the head, no images: 1200 mGy,
+        // said to be assumed; a spiral without images is not placed; two regions are not added.
+        let runs = (1...3).map { Fixture.examEvent(Fixture.event("p\($0)", .stationary, ctdi: 400, phantom: .head16cm, region: "Head")) }
+        let spiral = Fixture.examEvent(Fixture.event("s", .spiral, ctdi: 400, phantom: .head16cm, region: "Head"))
+        let finding = try #require(Fixture.findings(.accumulatedCTDIvolAboveAlertValue, Fixture.exam(runs + [spiral])).first)
+        #expect(finding.actual == "1200 mGy" && finding.message.contains("taken to be at one table position"), "\(finding.message)")
+        #expect(finding.message.contains("event #1") && finding.message.contains("event #3") && !finding.message.contains("event #4"))
+        let twoRegions = [Fixture.examEvent(Fixture.event("a", .stationary, ctdi: 600, phantom: .head16cm, region: "Head")),
+                          Fixture.examEvent(Fixture.event("b", .stationary, ctdi: 600, phantom: .head16cm, region: "Neck"))]
+        #expect(Fixture.findings(.accumulatedCTDIvolAboveAlertValue, Fixture.exam(twoRegions)).isEmpty)
     }
 
     @Test func separateOrTouchingSlabsAndOtherPhantomsDoNotAddUp() {
