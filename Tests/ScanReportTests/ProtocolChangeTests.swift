@@ -12,13 +12,13 @@ import Testing
 @Suite struct ProtocolChangeTests {
     /// One exam a Dw, on the given study date: its spiral event at `kvp` and CTDIvol 5 mGy · e^(0.04 Dw) × `scale`.
     static func records(month: String, dws: [Double], kvp: Double = 120, scale: Double = 1, kernel: String = "B30f",
-                        noiseScale: Double = 1) throws -> [ExamRecord] {
+                        noiseScale: Double = 1, rotationSeconds: Double = 0.5) throws -> [ExamRecord] {
         try ModulationSectionTests.records(dws: dws).enumerated().map { index, record in
             var record = record
             record.studyInstanceUID = "2.25.\(month.filter(\.isNumber))\(index)"
             record.studyDate = month.filter(\.isNumber) + "15"
             let spiral = try #require(record.events.firstIndex { $0.acquisitionType == "spiral" })
-            record.events[spiral].xRaySources = [XRaySourceParameters(kvp: kvp)]
+            record.events[spiral].xRaySources = [XRaySourceParameters(kvp: kvp, exposureTimePerRotationSeconds: rotationSeconds)]
             record.events[spiral].pitchFactor = 0.98
             record.events[spiral].ctdiVol = try #require(record.events[spiral].ctdiVol) * scale
             let diagnostic = try #require(record.series.firstIndex { $0.seriesInstanceUID == record.events[spiral].diagnosticSeriesUID })
@@ -73,6 +73,13 @@ import Testing
         // A noise 1.1 times higher stays below 1.15.
         let slight = try Self.records(month: "2026-02", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws, noiseScale: 1.1)
         #expect(Self.changes(slight).isEmpty)
+    }
+
+    @Test func aFasterRotationIsFound() throws {
+        let records = try Self.records(month: "2026-02", dws: Self.dws) + Self.records(month: "2026-03", dws: Self.dws, rotationSeconds: 0.33)
+        let change = try #require(Self.changes(records).first)
+        #expect(Self.changes(records).count == 1 && change.setting == .rotationTime)
+        #expect(change.before == "0.50 s (12 of 12)" && change.after == "0.33 s (12 of 12)")
     }
 
     @Test func largerPatientsAreNotAChange() throws {

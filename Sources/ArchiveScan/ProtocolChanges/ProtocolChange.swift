@@ -5,7 +5,8 @@ import Foundation
 /// A change in how a scanner runs one of its protocols, between two months of study dates (the later
 /// month against the latest earlier one with enough events): the technique that a majority
 /// (`Settings.majority`) of the month's diagnostic events used (tube voltage, pitch factor, nominal
-/// total collimation, CTDI phantom; the diagnostic series' reconstruction kernel and slice thickness),
+/// total collimation, exposure time per rotation, CTDI phantom; the diagnostic series' reconstruction
+/// kernel and slice thickness),
 /// or the month's median CTDIvol or global noise moving by a ratio, at a significance (`Settings`).
 /// Both levels are taken at the group's mean water-equivalent diameter where its measured events allow
 /// a fit on Dw (`DwLineSums`: ln CTDIvol; the noise linearly), so that a month of larger patients is
@@ -16,6 +17,7 @@ public struct ProtocolChange: Sendable, Equatable {
         case tubeVoltage = "Tube voltage"
         case pitchFactor = "Pitch factor"
         case collimation = "Nominal total collimation"
+        case rotationTime = "Exposure time per rotation"
         case phantom = "CTDI phantom"
         case kernel = "Reconstruction kernel"
         case sliceThickness = "Slice thickness"
@@ -70,6 +72,8 @@ public struct ProtocolChange: Sendable, Equatable {
         if !kvps.isEmpty { values.append((.tubeVoltage, kvps.map { FixedDecimal.text($0, places: 0) }.joined(separator: "/") + " kV")) }
         if let pitch = event.pitchFactor { values.append((.pitchFactor, FixedDecimal.text(pitch, places: 2))) }
         if let collimation = event.nominalTotalCollimation { values.append((.collimation, FixedDecimal.text(collimation, places: 1) + " mm")) }
+        let rotations = event.xRaySources.compactMap(\.exposureTimePerRotationSeconds)
+        if !rotations.isEmpty { values.append((.rotationTime, rotations.map { FixedDecimal.text($0, places: 2) }.joined(separator: "/") + " s")) }
         if let uid = event.diagnosticSeriesUID, let series = exam.series.first(where: { $0.seriesInstanceUID == uid }) {
             if let kernel = series.convolutionKernel?.trimmingCharacters(in: .whitespaces), !kernel.isEmpty { values.append((.kernel, kernel)) }
             if let thickness = series.sliceThicknessMillimeters { values.append((.sliceThickness, FixedDecimal.text(thickness, places: 2) + " mm")) }

@@ -11,7 +11,7 @@ enum ProtocolChangeSection {
         let defaults = ProtocolChange.Settings()
         var out = "<section id=\"protocol-changes\" aria-labelledby=\"protocol-changes-heading\"><h2 id=\"protocol-changes-heading\">Protocol changes</h2>"
         out += "<p>protocol-changes.csv: for each scanner and protocol, by month of study date, the tube voltage, pitch factor, nominal "
-            + "total collimation and CTDI phantom that a clear majority of a month's diagnostic events used (by default "
+            + "total collimation, exposure time per rotation and CTDI phantom that a clear majority of a month's diagnostic events used (by default "
             + "\(HTML.number(defaults.majority * 100, places: 0)) %), and the reconstruction kernel and slice thickness of their diagnostic "
             + "series, where they differ from the previous month's; and the month's median CTDIvol, "
             + "or global noise, where it moved by a set ratio or more either way and the two months' values differ at a set significance "
