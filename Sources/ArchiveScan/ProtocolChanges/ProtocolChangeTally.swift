@@ -1,5 +1,6 @@
 import CSVFormat
 import Foundation
+import QualityMeasures
 
 extension ProtocolChange {
     /// Changes found over exams added in order: per scanner, protocol and month, the counts of each
@@ -83,7 +84,7 @@ extension ProtocolChange {
                     for month in ordered {
                         guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
                         if let previous {
-                            let before = Level.median(previous.values), after = Level.median(current)
+                            let before = DistributionSummary.quantile(previous.values, 0.5), after = DistributionSummary.quantile(current, 0.5)
                             let ratio = before > 0 ? after / before : 1
                             let p = MannWhitneyTest.twoSidedPValue(previous.values, current)
                             if ratio >= limit || ratio <= 1 / limit, let p, p < settings.significance {
@@ -155,11 +156,6 @@ extension ProtocolChange {
                     values = month.sized.map { Double($0.value) } + month.unsized.map(Double.init)
                 }
                 return values.count >= minimumEvents ? values.sorted() : nil
-            }
-
-            static func median(_ sorted: [Double]) -> Double {
-                let middle = sorted.count / 2
-                return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
             }
 
             func text(_ median: Double, of count: Int) -> String {
