@@ -85,11 +85,13 @@ let package = Package(
             // arenas (Scripts/bench-scan, 2 jobs: about 10 % less time).
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
-        .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge"], resources: [.copy("Fixtures")]),
+        // Per-process scratch folders of the tests, removed when the test process exits.
+        .target(name: "ScratchFolders", path: "Tests/ScratchFolders"),
+        .testTarget(name: "DICOMBridgeTests", dependencies: ["DICOMBridge", "ScratchFolders"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DoseModelTests", dependencies: ["DoseModel"]),
-        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
-        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "CSVFormat", "QualityMeasures"]),
-        .testTarget(name: "CSVFormatTests", dependencies: ["CSVFormat"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "ScratchFolders"]),
+        .testTarget(name: "ScanReportTests", dependencies: ["ScanReport", "ArchiveScan", "CSVFormat", "QualityMeasures", "ScratchFolders"]),
+        .testTarget(name: "CSVFormatTests", dependencies: ["CSVFormat", "ScratchFolders"]),
         .testTarget(name: "PixelAnalysisTests", dependencies: ["PixelAnalysis"]),
         .testTarget(name: "DosePhysicsTests", dependencies: ["DosePhysics"]),
         .testTarget(name: "DoseValidationTests", dependencies: ["DoseValidation", "DoseModel"]),
@@ -97,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "ArchiveScanTests",
             dependencies: [
-                "ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures", "DoseValidation", "CZlib",
+                "ArchiveScan", "DICOMBridge", "DoseModel", "PixelAnalysis", "QualityMeasures", "DoseValidation", "CZlib", "ScratchFolders",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

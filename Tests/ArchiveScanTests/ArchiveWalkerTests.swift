@@ -1,11 +1,12 @@
-import Foundation
-import Testing
 @testable import ArchiveScan
+import Foundation
+import ScratchFolders
+import Testing
 
 @Suite struct ArchiveWalkerTests {
     @Test func followsLinksOnceSurvivesLoopsAndReportsWhatItCannotRead() throws {
         let fm = FileManager.default
-        let root = fm.temporaryDirectory.appendingPathComponent("ctdose-walk-\(getpid())").path
+        let root = ScratchFolder.path("walk")
         defer { try? fm.removeItem(atPath: root) }
         try fm.createDirectory(atPath: root + "/a/b", withIntermediateDirectories: true)
         #expect(fm.createFile(atPath: root + "/a/one.dcm", contents: Data([1])))

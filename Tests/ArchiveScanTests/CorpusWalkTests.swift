@@ -1,8 +1,9 @@
+@testable import ArchiveScan
 import DICOMBridge
 import DoseModel
 import Foundation
+import ScratchFolders
 import Testing
-@testable import ArchiveScan
 
 /// Walks every file under ../shared/corpus and checks, per file, what ctdose made of it: no crash,
 /// a CT image or dose report where SOURCES.md lists one, and otherwise the specific reason.
@@ -95,7 +96,7 @@ struct CorpusWalkTests {
     }
 
     @Test func scanCommandOutputsExplainEverySetAsideFile() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-corpus-\(getpid())").path
+        let out = ScratchFolder.path("corpus")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = ArchiveScanner(jobs: 2).scan([Corpus.root])
         try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: .init(size: .bits256))).write(result)

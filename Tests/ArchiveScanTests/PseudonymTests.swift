@@ -1,8 +1,9 @@
+@testable import ArchiveScan
 import Crypto
 import Foundation
 import QualityMeasures
+import ScratchFolders
 import Testing
-@testable import ArchiveScan
 
 @Suite struct PseudonymTests {
     @Test func stableForTheSameKeyDifferentForAnother() {
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func keyFileIsCreatedOnceWithOwnerOnlyPermissions() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-key-\(getpid())/pseudonym.key").path
+        let file = ScratchFolder.path("key") + "/pseudonym.key"
         defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
         let first = try Pseudonymizer.loadKey(keyFile: file)
         let second = try Pseudonymizer.loadKey(keyFile: file)
@@ -32,7 +33,7 @@ import Testing
 
     @Test func outputsCarryNoPatientIdentifiers() throws {
         // The sample exam's patient is PHANTOM^SAMPLE, ID SAMPLE-0001, born 19700101 (TestData/sample-exam/README.md).
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-ids-\(getpid())").path
+        let out = ScratchFolder.path("ids")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let configuration = try MeasureConfiguration.bundledDefaults()
         try ScanOutputWriter(folder: out, pseudonymizer: Pseudonymizer(key: .init(size: .bits256)), measures: configuration)

@@ -1,4 +1,5 @@
 import Foundation
+import ScratchFolders
 import Testing
 
 /// Builds archives of distinct studies from the bundled sample exam and runs the ctdose executable
@@ -20,9 +21,7 @@ enum StoreFixture {
     }
 
     static func temporaryFolder(_ label: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-\(label)-\(getpid())-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try ScratchFolder.folder(label)
     }
 
     /// Relative paths of the sample exam's DICOM files (localizer, 20 axial slices, dose report).

@@ -1,8 +1,9 @@
+@testable import ArchiveScan
 import DoseModel
 import Foundation
 import ResultStore
+import ScratchFolders
 import Testing
-@testable import ArchiveScan
 
 /// `ScanStore.record` writes a batch in multi-row statements (64 rows each); the rows must be those
 /// that one statement per file, in order, would have left.
@@ -87,7 +88,7 @@ import Testing
     /// A store written by a ctdose of schema version 1 holds JSON; it is migrated and its rows are still read.
     /// (Exam-level rows come back through `exams`, whose binary form every scan test exercises.)
     @Test func objectsOfAVersionOneStoreAreStillRead() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-v1-\(UUID().uuidString).sqlite").path
+        let path = ScratchFolder.path("v1", suffix: ".sqlite")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = Self.populatedHeader()
         let report = Self.populatedReport()

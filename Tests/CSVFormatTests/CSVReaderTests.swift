@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import CSVFormat
+import Foundation
+import ScratchFolders
+import Testing
 
 /// Files read in chunks give the same records as the whole text, wherever a chunk ends: inside a
 /// quoted field, between the two quotes of `""`, between CR and LF, inside a UTF-8 sequence.
@@ -9,7 +10,7 @@ import Testing
     static let expected = [["1", "x, y", "say \"hi\""], ["2", "two\r\nlines", "é·µ"], ["3", "", ""], ["4", "5"]]
 
     static func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-csv-\(UUID().uuidString).csv").path
+        let path = ScratchFolder.path("csv", suffix: ".csv")
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }

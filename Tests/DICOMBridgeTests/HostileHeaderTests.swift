@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import DICOMBridge
+import Foundation
+import ScratchFolders
+import Testing
 
 @Suite("Hostile and malformed headers")
 struct HostileHeaderTests {
@@ -88,7 +89,7 @@ struct DecoderAssertionTests {
         let original = Corpus.path("transfer-syntaxes/orthanc/1.2.840.10008.1.2.4.81.dcm")
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
         for (offset, byte) in Self.mutation { bytes[offset] = byte }
-        let corrupt = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-jpegls-assert-\(getpid()).dcm")
+        let corrupt = URL(fileURLWithPath: ScratchFolder.path("jpegls-assert", suffix: ".dcm"))
         try Data(bytes).write(to: corrupt)
         defer { try? FileManager.default.removeItem(at: corrupt) }
         do {
@@ -128,7 +129,7 @@ struct UnknownVRTests {
     }
 
     static func read(modalityVR: String) throws -> (modality: String?, manufacturer: String?) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-vr-\(UUID().uuidString).dcm").path
+        let path = ScratchFolder.path("vr", suffix: ".dcm")
         try Data(file(modalityVR: modalityVR)).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try DICOMFile.read(path, extent: .attributes) { file in (file.string(.modality), file.string(.manufacturer)) }

@@ -1,8 +1,7 @@
-import DICOMBridge
-import Foundation
-import Testing
-
 @testable import DICOMBridge
+import Foundation
+import ScratchFolders
+import Testing
 
 /// The peek decides a file's study only when it reads the value DCMTK reads: shards that disagreed
 /// would each leave a file to the other.
@@ -63,7 +62,7 @@ struct StudyInstanceUIDPeekTests {
     func damagedFiles() throws {
         let source = Corpus.packageRoot.appendingPathComponent("TestData/sample-exam/axial/IM0001.dcm").path
         let original = try #require(FileManager.default.contents(atPath: source))
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-peek-\(getpid())")
+        let folder = URL(fileURLWithPath: ScratchFolder.path("peek"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let headerEnd = min(original.count, 2048)

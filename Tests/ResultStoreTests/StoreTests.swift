@@ -1,10 +1,11 @@
 import Foundation
 import ResultStore
+import ScratchFolders
 import Testing
 
 struct StoreSchemaTests {
     @Test func migrationsAreRecordedAndIdempotent() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-schema-\(UUID().uuidString).sqlite").path
+        let path = ScratchFolder.path("schema", suffix: ".sqlite")
         let database = try StoreLocation.sqlite(path: path).open()
         try StoreSchema.migrate(database)  // a second time changes nothing
         let versions = try database.read { try $0.rows("SELECT version FROM schema_migration ORDER BY version") }.compactMap { $0[0].int64 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import ScanReport
+import ScratchFolders
+import Testing
 
 /// Opens the report in headless Chromium: the page loads, its script runs (sort buttons appear),
 /// charts and tables are in the DOM, a screenshot renders, and nothing is fetched or logged as an error.
@@ -100,7 +101,7 @@ struct BrowserReportTests {
     /// Negative control: the log checks do see a page's network request and script error.
     @Test func logChecksCatchARequestAndAScriptError() throws {
         let chromium = try #require(HeadlessChromium.installed)
-        let page = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-bad-\(UUID().uuidString).html")
+        let page = URL(fileURLWithPath: ScratchFolder.path("bad", suffix: ".html"))
         try Data("<!DOCTYPE html><title>bad</title><img src=\"https://example.com/a.png\" alt=\"\"><script>notDefined();</script>".utf8)
             .write(to: page)
         defer { try? FileManager.default.removeItem(at: page) }

@@ -1,4 +1,5 @@
 import Foundation
+import ScratchFolders
 
 /// Runs headless Chromium on a local file: DOM dump, screenshot, and its log (stderr). With
 /// --enable-logging=stderr --v=1 the log has console messages (":CONSOLE", "Uncaught …") and one
@@ -51,7 +52,7 @@ struct HeadlessChromium {
 
     /// Runs Chromium with the common headless flags plus `arguments`, killed after `timeoutSeconds`.
     func run(_ arguments: [String], timeoutSeconds: Double = 25) throws -> Run {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-chromium-\(UUID().uuidString)")
+        let scratch = URL(fileURLWithPath: ScratchFolder.path("chromium"))
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")

@@ -2,8 +2,9 @@ import ArchiveScan
 import CSVFormat
 import DoseValidation
 import Foundation
-import Testing
 @testable import ScanReport
+import ScratchFolders
+import Testing
 
 /// A folder of 3,000 exams made from the sample exam's record, with verdicts, findings, patients and
 /// dates set by formula, read as a stream with small limits: every count is exact (computed here from
@@ -33,7 +34,7 @@ import Testing
         var template: ExamRecord?
         try ScanOutputFolder(ScannedFolders.sampleExam).forEachExam { template = $0 }
         let sample = try #require(template)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-report-large-\(UUID().uuidString)").path
+        let path = ScratchFolder.path("report-large")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         var lines = Data()

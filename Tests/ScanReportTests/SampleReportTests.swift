@@ -1,8 +1,9 @@
 import ArchiveScan
 import CSVFormat
 import Foundation
-import Testing
 @testable import ScanReport
+import ScratchFolders
+import Testing
 
 /// The report of the bundled synthetic exam (TestData/sample-exam): values checked against what
 /// the scan is known to produce (SampleExamTests in ArchiveScanTests).
@@ -81,7 +82,7 @@ import Testing
     /// 20 slices and the mid-scan thumbnail the scan wrote (the measured outline on the slice); without
     /// a thumbnail, a schematic (LAT 32 cm, AP 24 cm, Dw 27.7 cm).
     @Test func flaggedExamSectionShowsProfileAndSchematic() throws {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-report-flagged-\(UUID().uuidString)").path
+        let copy = ScratchFolder.path("report-flagged")
         try FileManager.default.copyItem(atPath: Self.folder.path, toPath: copy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let measurePath = copy + "/measure.csv"

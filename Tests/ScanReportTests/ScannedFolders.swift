@@ -1,6 +1,7 @@
 import ArchiveScan
 import Foundation
 import QualityMeasures
+import ScratchFolders
 
 /// Scan output folders made for the tests with the real scanner and writer, once per test run.
 enum ScannedFolders {
@@ -18,7 +19,7 @@ enum ScannedFolders {
     }()
 
     static func scan(_ path: String, name: String) -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctdose-report-\(name)-\(UUID().uuidString)").path
+        let folder = ScratchFolder.path("report-\(name)")
         let result = ArchiveScanner(jobs: 2).scan([path])
         do {
             try ScanOutputWriter(folder: folder, pseudonymizer: Pseudonymizer(key: .init(size: .bits256)),
