@@ -30,6 +30,9 @@ public struct ExamRecord: Codable, Sendable {
 
     public var studyInstanceUID: String
     public var patientPseudonym: String?
+    /// Why the subject is not a patient (a QA phantom, a test patient: `NonPatientWords`), or nil.
+    /// Such exams stay in every file but out of the population statistics.
+    public var nonPatient: String?
     public var patientAge: String?
     public var patientSex: String?
     public var studyDate: String?
@@ -49,9 +52,11 @@ public struct ExamRecord: Codable, Sendable {
     public var findings: [Finding]
     public var problems: [String]
 
-    public init(_ exam: Exam, pseudonymizer: Pseudonymizer, measurements: [SeriesMeasurement] = [], findings: [Finding] = []) {
+    public init(_ exam: Exam, pseudonymizer: Pseudonymizer, measurements: [SeriesMeasurement] = [], findings: [Finding] = [],
+                nonPatient: String? = nil) {
         studyInstanceUID = exam.studyInstanceUID
         patientPseudonym = pseudonymizer.pseudonym(exam.patient.patientID)
+        self.nonPatient = nonPatient
         patientAge = exam.patient.age
         patientSex = exam.patient.sex
         studyDate = exam.studyDate

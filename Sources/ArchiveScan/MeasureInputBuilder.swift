@@ -7,7 +7,8 @@ import QualityMeasures
 /// CMS measure engine.
 public enum MeasureInputBuilder {
     public static func input(
-        for exam: Exam, pseudonymizer: Pseudonymizer, size: ExamSizeInput = ExamSizeInput(), noise: GlobalNoiseInput? = nil
+        for exam: Exam, pseudonymizer: Pseudonymizer, size: ExamSizeInput = ExamSizeInput(), noise: GlobalNoiseInput? = nil,
+        nonPatient: String? = nil
     ) -> MeasureExamInput? {
         guard let date = exam.studyDate.flatMap(CalendarDate.init(parsing:)) else { return nil }
         let time = exam.studyTime.map { Array($0.filter(\.isNumber)) } ?? []
@@ -42,7 +43,8 @@ public enum MeasureInputBuilder {
         let scanner = [exam.equipment?.stationName, exam.equipment?.model].compactMap { $0 }.joined(separator: " / ")
         return MeasureExamInput(
             studyInstanceUID: exam.studyInstanceUID, patient: patient, scanDateTime: scan,
-            scanner: scanner.isEmpty ? nil : scanner, descriptors: descriptors, dose: dose, size: size, noise: noise)
+            scanner: scanner.isEmpty ? nil : scanner, descriptors: descriptors, dose: dose, size: size, noise: noise,
+            nonPatientReason: nonPatient)
     }
 
     static func phantom(_ phantom: CTDIPhantom) -> DosimetryPhantom? {

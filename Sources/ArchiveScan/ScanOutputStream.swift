@@ -155,14 +155,16 @@ struct StudyRenderer: Sendable {
 
     /// `position`: the study's 1-based position among the exams written (its line in exams.jsonl).
     func render(_ study: StudyResult, position: Int) throws -> ScanOutputStream.RenderedStudy {
-        let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings)
+        let nonPatient = writer.nonPatientWords.reason(for: study.exam)
+        let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings,
+                                nonPatient: nonPatient)
         var measure: MeasureExamShare?
         var measureRecord: Data?
         if let evaluators, !study.exam.events.isEmpty || !study.exam.series.isEmpty {
             let primary = ExamPixelPass.primary(study.exam, study.measurements)
             if let input = MeasureInputBuilder.input(
                 for: study.exam, pseudonymizer: writer.pseudonymizer, size: MeasureInputBuilder.size(from: primary),
-                noise: MeasureInputBuilder.noise(from: primary)) {
+                noise: MeasureInputBuilder.noise(from: primary), nonPatient: nonPatient) {
                 measure = try evaluators.with { evaluator, encoder in
                     try MeasureExamShare(result: evaluator.evaluate(input), position: position, evaluator: evaluator, encoder: encoder)
                 }

@@ -17,15 +17,20 @@ public struct ScanOutputWriter: Sendable {
     public let measures: MeasureConfiguration?
     /// What protocol-changes.csv counts as a change.
     public let protocolChanges: ProtocolChange.Settings
+    /// What marks an exam as not a patient's (its `descriptionWords`; the patient's own indication
+    /// was made when its files were read).
+    public let nonPatientWords: NonPatientWords
     /// Threads that decode and render exams (the files are still written in store order).
     public let jobs: Int
 
     public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil,
-                protocolChanges: ProtocolChange.Settings = ProtocolChange.Settings(), jobs: Int = 1) {
+                protocolChanges: ProtocolChange.Settings = ProtocolChange.Settings(), nonPatientWords: NonPatientWords = NonPatientWords(),
+                jobs: Int = 1) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
         self.measures = measures
         self.protocolChanges = protocolChanges
+        self.nonPatientWords = nonPatientWords
         self.jobs = max(1, jobs)
     }
 
@@ -99,7 +104,7 @@ public struct ScanOutputWriter: Sendable {
     static let examColumns = [
             "studyInstanceUID", "patientPseudonym", "patientAge", "patientSex", "studyDate", "studyDescription",
             "manufacturer", "model", "stationName", "doseSource", "eventCount", "localizerEvents", "dlpTotal_mGycm",
-            "reportedDlpTotals_mGycm", "seriesCount", "problemCount",
+            "reportedDlpTotals_mGycm", "seriesCount", "problemCount", "nonPatient",
     ]
 
     static func examRow(_ r: ExamRecord) -> [String?] {
@@ -108,7 +113,7 @@ public struct ScanOutputWriter: Sendable {
                 r.manufacturer, r.model, r.stationName, r.doseSource, "\(r.events.count)",
                 "\(r.events.filter { $0.acquisitionType == CTAcquisitionType.constantAngle.rawValue }.count)",
                 r.dlpTotal.map(CSVTable.number), r.reportedDlpTotals.map(CSVTable.number).joined(separator: ";"),
-                "\(r.series.count)", "\(r.problems.count)",
+                "\(r.series.count)", "\(r.problems.count)", r.nonPatient,
             ]
     }
 

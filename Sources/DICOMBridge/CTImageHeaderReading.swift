@@ -78,6 +78,7 @@ extension PatientAttributes {
         age = file.string(.patientAge)
         sizeMeters = file.number(.patientSize)
         weightKilograms = file.number(.patientWeight)
+        qualityControlSubject = file.string(.qualityControlSubject).map { $0.uppercased() == "YES" }
     }
 }
 

@@ -27,6 +27,7 @@ extension DICOMTag {
     public static let patientAge = DICOMTag(0x0010, 0x1010)
     public static let patientSize = DICOMTag(0x0010, 0x1020)
     public static let patientWeight = DICOMTag(0x0010, 0x1030)
+    public static let qualityControlSubject = DICOMTag(0x0010, 0x0200)
     public static let studyInstanceUID = DICOMTag(0x0020, 0x000D)
     public static let seriesInstanceUID = DICOMTag(0x0020, 0x000E)
     public static let seriesNumber = DICOMTag(0x0020, 0x0011)

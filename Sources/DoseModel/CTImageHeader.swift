@@ -108,6 +108,11 @@ public struct PatientAttributes: Sendable, Codable, Equatable {
     public var age: String?
     public var sizeMeters: Double?
     public var weightKilograms: Double?
+    /// Quality Control Subject (0010,0200): YES for a quality-control phantom.
+    public var qualityControlSubject: Bool?
+    /// Why the patient's name, ID or Quality Control Subject say this is not a patient
+    /// (`NonPatientWords.indication(of:)`), made when the file is read: the store keeps this, not the name.
+    public var nonPatientIndication: String?
 
     public init() {}
 }

@@ -85,6 +85,11 @@ public enum ExamAssembler {
             }
         }
         if exam.studyDate == nil, let date = firstReport?.contentDateTime { exam.studyDate = String(date.prefix(8)) }
+        // Any of the study's objects may say its subject is not a patient (a phantom's dose report
+        // beside images whose names were left blank).
+        exam.patient.nonPatientIndication = exam.patient.nonPatientIndication
+            ?? distinctImages.lazy.compactMap(\.patient.nonPatientIndication).first
+            ?? sources.lazy.compactMap { $0.reportedStudy?.patient.nonPatientIndication }.first
         return exam
     }
 

@@ -149,11 +149,15 @@ public struct MeasureExamInput: Sendable, Codable, Hashable {
     public var noise: GlobalNoiseInput?
     /// A category decided elsewhere (category id or LOINC LA code); bypasses the rules when set.
     public var categoryOverride: String?
+    /// Why the subject is not a patient (a QA phantom, a test patient), or nil: such an exam is
+    /// outside the initial population and every population statistic.
+    public var nonPatientReason: String?
 
     public init(
         studyInstanceUID: String, patient: PatientInput, scanDateTime: ScanDateTime, scanner: String? = nil,
         descriptors: ExamDescriptors = ExamDescriptors(), dose: ExamDoseInput = ExamDoseInput(),
-        size: ExamSizeInput = ExamSizeInput(), noise: GlobalNoiseInput? = nil, categoryOverride: String? = nil
+        size: ExamSizeInput = ExamSizeInput(), noise: GlobalNoiseInput? = nil, categoryOverride: String? = nil,
+        nonPatientReason: String? = nil
     ) {
         self.studyInstanceUID = studyInstanceUID
         self.patient = patient
@@ -164,5 +168,6 @@ public struct MeasureExamInput: Sendable, Codable, Hashable {
         self.size = size
         self.noise = noise
         self.categoryOverride = categoryOverride
+        self.nonPatientReason = nonPatientReason
     }
 }

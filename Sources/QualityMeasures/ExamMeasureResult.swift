@@ -106,6 +106,7 @@ public struct ExamEvaluator {
             result.reasonText = text
             return result
         }
+        if let reason = exam.nonPatientReason { return finish(.notAPatient, "not a patient: \(reason)") }
         guard period.contains(exam.scanDateTime.date) else {
             return finish(.outsideMeasurementPeriod, "scan date \(exam.scanDateTime.date) outside measurement period \(period)")
         }

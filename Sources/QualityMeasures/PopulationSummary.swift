@@ -5,7 +5,7 @@ public struct PopulationCounts: Sendable, Codable, Hashable {
     public var exams = 0
     /// Scanned in the period, adult (age known and ≥ 18 at period start).
     public var initialPopulation = 0
-    /// Outside the period, under 18, or age unknown.
+    /// Outside the period, under 18, age unknown, or not a patient (QA phantom, test patient).
     public var excludedFromInitialPopulation = 0
     /// Full Body (denominator exclusion).
     public var denominatorExclusions = 0

@@ -15,6 +15,8 @@ public enum VerdictReason: String, Sendable, Codable, CaseIterable {
     case outsideMeasurementPeriod
     case underAge
     case ageUnknown
+    /// A QA phantom or test patient (`MeasureExamInput.nonPatientReason`).
+    case notAPatient
     case uncategorized
     case unknownCategory
     case missingNoise
@@ -25,15 +27,15 @@ public enum VerdictReason: String, Sendable, Codable, CaseIterable {
         switch self {
         case .withinThresholds: return .inRange
         case .exceedsThreshold: return .outOfRange
-        case .fullBody, .outsideMeasurementPeriod, .underAge, .ageUnknown: return .excluded
+        case .fullBody, .outsideMeasurementPeriod, .underAge, .ageUnknown, .notAPatient: return .excluded
         case .uncategorized, .unknownCategory, .missingNoise, .missingSizeAdjustedDose, .missingNoiseAndSizeAdjustedDose:
             return .notEvaluable
         }
     }
 
-    /// True for exams in the initial population (adult, scanned in the period).
+    /// True for exams in the initial population (a patient, adult, scanned in the period).
     public var inInitialPopulation: Bool {
-        self != .outsideMeasurementPeriod && self != .underAge && self != .ageUnknown
+        self != .outsideMeasurementPeriod && self != .underAge && self != .ageUnknown && self != .notAPatient
     }
 }
 

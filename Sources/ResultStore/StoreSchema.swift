@@ -102,6 +102,12 @@ public enum StoreSchema {
         Migration(version: 5, name: "CT images read again for Patient Position and Data Collection Center", statements: [
             "UPDATE dicom_file SET mtime_ns = -1 WHERE kind = 'ctImage'",
         ]),
+        // A patient's name and ID are looked at, when a file is read, for the words of a QA phantom or
+        // test patient, and Quality Control Subject (0010,0200) is kept: names are not stored, so the
+        // next scan reads the files a store already holds again, as if they had changed on disk.
+        Migration(version: 6, name: "CT images and dose reports read again for QA phantoms and test patients", statements: [
+            "UPDATE dicom_file SET mtime_ns = -1 WHERE kind IN ('ctImage', 'doseReport')",
+        ]),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

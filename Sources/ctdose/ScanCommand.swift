@@ -1,5 +1,6 @@
 import ArchiveScan
 import ArgumentParser
+import DoseModel
 import DoseValidation
 import Foundation
 import Logging
@@ -84,6 +85,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Millimetres the patient's centre may lie above or below the isocentre (mean over a series' whole slices) before PATIENT_OFF_CENTRE.")
     var offCentreLimit: Double = ValidationSettings().offCentreLimitMillimeters
 
+    @Option(name: .long, help: "Words of a Patient's Name or Patient ID that mark a QA phantom or test patient, looked for as files are read (names are not stored): comma-separated, whole words, any case; \"\" for none (default: the store's, else \(NonPatientWords.defaultIdentifierWords.joined(separator: ","))). Other words than the store's make every stored file be read again.")
+    var nonPatientWords: String?
+
     @OptionGroup var measureArguments: MeasureArguments
 
     @Option(name: .long, help: .hidden)
@@ -110,6 +114,13 @@ struct ScanCommand: ParsableCommand {
         guard offCentreLimit >= 0, offCentreLimit.isFinite else { throw ValidationError("--off-centre-limit must be a distance in mm, 0 or more") }
         let measures = measureArguments.options
         _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
+        _ = try measures.nonPatientWords()
+        let nameWords = try nonPatientWords.map { text in
+            guard let words = NonPatientWords.list(parsing: text) else {
+                throw ValidationError("--non-patient-words \(text): give single words of letters (or of digits) separated by commas, e.g. QA,PHANTOM")
+            }
+            return words
+        }
 
         let pseudonymizer = Pseudonymizer(key: try Pseudonymizer.loadKey(keyFile: pseudonymKey), keepsIdentifiers: keepIdentifiers)
         let store = try storeArguments.open()
@@ -120,6 +131,7 @@ struct ScanCommand: ParsableCommand {
         var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: pseudonymizer, shard: studyShard)
         scanner.validation.offCentreLimitMillimeters = offCentreLimit
         scanner.batchSize = max(1, batchSize)
+        scanner.nonPatientNameWords = nameWords
         let showProgress = isatty(STDERR_FILENO) == 1
         if showProgress {
             scanner.progress = { count in FileHandle.standardError.write(Data("\r\(count) files seen".utf8)) }
@@ -127,6 +139,9 @@ struct ScanCommand: ParsableCommand {
         let journal = try crashJournal ?? CrashJournal.defaultPath(for: storeArguments.location, shard: studyShard)
         let summary = try CrashJournal.recording(at: journal, store: store, run: run, fileTimeLimitSeconds: fileTimeLimit) {
             let summary = try scanner.scan(paths, into: store, run: run)
+            if summary.filesToReadAgain > 0 {
+                logger.notice("--non-patient-words differ from those the store's files were read with: its \(summary.filesToReadAgain) CT images and dose reports are read again by the scans that come to them")
+            }
             if summary.studiesInvalidated > 0 {
                 logger.notice("analysis settings or ctdose version differ from the store's exams: all \(summary.studiesInvalidated) studies were assembled again")
             }

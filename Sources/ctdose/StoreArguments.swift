@@ -1,4 +1,5 @@
 import ArchiveScan
+import DoseModel
 import Foundation
 import ArgumentParser
 import Logging
@@ -76,6 +77,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Share of a month's events a technique value needs to be the month's (default 0.75).")
     var changeMajority: Double?
 
+    @Option(name: .long, help: "Words of a Study Description, or of every event's protocol name, that mark a QA phantom's exam: it is kept out of the typical values, measures, patient doses and protocol changes (comma-separated, whole words, any case; \"\" for none; default \(NonPatientWords.defaultDescriptionWords.joined(separator: ","))).")
+    var nonPatientDescriptionWords: String?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -87,7 +91,8 @@ struct MeasureArguments: ParsableArguments {
                               cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow,
                               protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
                                                                      significance: changeSignificance, minimumEvents: changeMinimumEvents,
-                                                                     majority: changeMajority))
+                                                                     majority: changeMajority),
+                              nonPatientDescriptionWords: nonPatientDescriptionWords)
     }
 }
 

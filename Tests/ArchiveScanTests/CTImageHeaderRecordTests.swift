@@ -20,6 +20,8 @@ struct CTImageHeaderRecordTests {
         h.patient.age = "055Y"
         h.patient.sizeMeters = 1.65
         h.patient.weightKilograms = 61.5
+        h.patient.qualityControlSubject = false
+        h.patient.nonPatientIndication = "Patient ID has QA"
         h.studyDate = "20260101"
         h.studyTime = "101500"
         h.accessionNumber = "ACC"

@@ -90,6 +90,8 @@ struct DoseRecordTests {
         x.patient.age = "055Y"
         x.patient.sizeMeters = 1.65
         x.patient.weightKilograms = 61.5
+        x.patient.qualityControlSubject = true
+        x.patient.nonPatientIndication = "Quality Control Subject is YES"
         x.studyDate = "20260101"
         x.studyTime = "101500"
         x.studyDescription = "CT chest"

@@ -100,10 +100,11 @@ struct IncrementalScanTests {
 
 extension IncrementalScanTests {
     /// A store from before a migration that marks files to be read again: schema version 4 (dose reports
-    /// keep their patient and study) and version 5 (CT headers keep Patient Position and Data Collection
-    /// Center). Upgrading it makes the next scan read those files again, and only them (2 dose reports;
-    /// 44 CT images), and its exams then equal a new store's.
-    @Test(arguments: [(4, "46 files: 2 read, 44 unchanged"), (5, "46 files: 44 read, 2 unchanged")])
+    /// keep their patient and study), version 5 (CT headers keep Patient Position and Data Collection
+    /// Center) and version 6 (both, for QA phantoms and test patients). Upgrading it makes the next scan
+    /// read those files again, and only them (2 dose reports; 44 CT images; all 46), and its exams then
+    /// equal a new store's.
+    @Test(arguments: [(4, "46 files: 2 read, 44 unchanged"), (5, "46 files: 44 read, 2 unchanged"), (6, "46 files: 46 read, 0 unchanged")])
     func upgradedStoreReadsItsFilesAgain(version: Int, reading: String) throws {
         let (root, db) = try Self.scannedTwoStudies("upgraded-\(version)")
         do {

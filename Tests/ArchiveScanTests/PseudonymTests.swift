@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func outputsCarryNoPatientIdentifiers() throws {
-        // The sample exam's patient is PHANTOM^SAMPLE, ID SAMPLE-0001, born 19700101 (TestData/sample-exam/README.md).
+        // The sample exam's patient is SYNTHETIC^SAMPLE, ID SAMPLE-0001, born 19700101 (TestData/sample-exam/README.md).
         let out = ScratchFolder.path("ids")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let configuration = try MeasureConfiguration.bundledDefaults()
@@ -43,7 +43,7 @@ import Testing
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: out + "/" + name, isDirectory: &isFolder), !isFolder.boolValue else { continue }
             let bytes = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))  // text files and thumbnails alike
-            for identifier in ["SAMPLE-0001", "PHANTOM^SAMPLE", "PHANTOM", "19700101"] {
+            for identifier in ["SAMPLE-0001", "SYNTHETIC^SAMPLE", "SYNTHETIC", "19700101"] {
                 #expect(bytes.range(of: Data(identifier.utf8)) == nil, "\(name) contains \(identifier)")
             }
             checked += 1

@@ -41,7 +41,7 @@ enum StoreFixture {
             if FileManager.default.fileExists(atPath: target) { continue }
             try FileManager.default.copyItem(atPath: sampleExam + "/" + relative, toPath: target)
             let status = run("/usr/bin/dcmodify", [
-                "-nb", "-m", "(0020,000d)=2.25.\(9_000_000 + index)", "-m", "(0010,0020)=STORE-TEST-\(index)",
+                "-nb", "-m", "(0020,000d)=2.25.\(9_000_000 + index)", "-m", "(0010,0020)=STORE-COPY-\(index)",
                 "-m", "(0020,000e)=2.25.\(9_100_000 + index * 10 + seriesOrdinal(relative))",
                 "-m", "(0008,0018)=2.25.\(9_200_000 + index * 1000 + (sampleFiles.firstIndex(of: relative) ?? 0))", target,
             ]).status

@@ -18,7 +18,7 @@ struct StorePseudonymTests {
         let scan = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/db/store.sqlite", "--out", root + "/out", "--headers-only"])
         #expect(scan.status == 0, "\(scan.stderr)")
         // The copy's Patient ID and the sample's Patient's Name, anywhere in the store files (WAL included) or outputs.
-        for identifier in ["STORE-TEST-0", "PHANTOM^SAMPLE"] {
+        for identifier in ["STORE-COPY-0", "SYNTHETIC^SAMPLE"] {
             #expect(!Self.contains(identifier, in: root + "/db"), "\(identifier) in the store")
             #expect(!Self.contains(identifier, in: root + "/out"), "\(identifier) in the outputs")
         }
@@ -33,6 +33,6 @@ struct StorePseudonymTests {
         let optIn = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/kept/store.sqlite", "--out", root + "/kept-out",
                                          "--headers-only", "--keep-identifiers"])
         #expect(optIn.status == 0, "\(optIn.stderr)")
-        #expect(Self.contains("STORE-TEST-0", in: root + "/kept-out"))
+        #expect(Self.contains("STORE-COPY-0", in: root + "/kept-out"))
     }
 }

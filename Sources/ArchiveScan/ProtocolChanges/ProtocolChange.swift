@@ -55,7 +55,7 @@ public struct ProtocolChange: Sendable, Equatable {
     /// The exam's diagnostic events (not localizers); none for an undated exam.
     public static func observations(of exam: ExamRecord) -> [Observation] {
         let month = StudyMonth.month(exam.studyDate)
-        guard month != StudyMonth.undated else { return [] }
+        guard month != StudyMonth.undated, exam.nonPatient == nil else { return [] }
         let scanner = ScannerName.of(exam)
         return exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }.map { event in
             let levels = [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, exam.globalNoiseHounsfield(of: event))].compactMap { setting, value in

@@ -1,3 +1,4 @@
+import DoseModel
 import Foundation
 import QualityMeasures
 import ResultStore
@@ -21,11 +22,15 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var cumulativeDoseWindowYears: Int?
     /// What protocol-changes.csv counts as a change (`nil` in the records of scans before 0.9.0).
     public var protocolChanges: ProtocolChangeOptions?
+    /// `--non-patient-description-words`: the words of a Study Description or of every event's protocol
+    /// that mark a QA phantom's exam, comma-separated ("" for none; nil: `NonPatientWords`' defaults).
+    public var nonPatientDescriptionWords: String?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
                 effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
-                cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil) {
+                cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil,
+                nonPatientDescriptionWords: String? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -36,6 +41,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.cumulativeDoseThresholdMillisieverts = cumulativeDoseThresholdMillisieverts
         self.cumulativeDoseWindowYears = cumulativeDoseWindowYears
         self.protocolChanges = protocolChanges
+        self.nonPatientDescriptionWords = nonPatientDescriptionWords
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -49,7 +55,18 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             effectiveDoseCoefficientFile: effectiveDoseCoefficientFile ?? stored.effectiveDoseCoefficientFile,
             cumulativeDoseThresholdMillisieverts: cumulativeDoseThresholdMillisieverts ?? stored.cumulativeDoseThresholdMillisieverts,
             cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears,
-            protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges))
+            protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges),
+            nonPatientDescriptionWords: nonPatientDescriptionWords ?? stored.nonPatientDescriptionWords)
+    }
+
+    /// The words that mark an exam as a QA phantom's by its descriptions (the patient's own words were
+    /// looked at when its files were read).
+    public func nonPatientWords() throws -> NonPatientWords {
+        guard let text = nonPatientDescriptionWords else { return NonPatientWords() }
+        guard let words = NonPatientWords.list(parsing: text) else {
+            throw InvalidOption(text: "--non-patient-description-words \(text): give single words of letters (or of digits) separated by commas, e.g. QA,PHANTOM")
+        }
+        return NonPatientWords(descriptionWords: words)
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -190,7 +207,8 @@ extension ScanStore {
     @discardableResult
     public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws -> ExportSummary {
         let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(),
-                                      protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(), jobs: jobs)
+                                      protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(),
+                                      nonPatientWords: try measures.nonPatientWords(), jobs: jobs)
         return try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }

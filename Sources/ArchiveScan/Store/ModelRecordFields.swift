@@ -17,9 +17,12 @@ enum ModelRecordFields {
         w.field("age", p.age)
         w.field("sizeMeters", p.sizeMeters)
         w.field("weightKilograms", p.weightKilograms)
+        w.field("qualityControlSubject", p.qualityControlSubject)
+        w.field("nonPatientIndication", p.nonPatientIndication)
     }
 
-    private static let patientKeys: [StaticString] = ["patientID", "patientName", "birthDate", "sex", "age", "sizeMeters", "weightKilograms"]
+    private static let patientKeys: [StaticString] = ["patientID", "patientName", "birthDate", "sex", "age", "sizeMeters", "weightKilograms",
+                                                      "qualityControlSubject", "nonPatientIndication"]
 
     static func patient(_ record: BinaryRecordValue) throws -> PatientAttributes {
         var p = PatientAttributes()
@@ -32,6 +35,8 @@ enum ModelRecordFields {
             case 4: p.age = try v.string()
             case 5: p.sizeMeters = try v.double()
             case 6: p.weightKilograms = try v.double()
+            case 7: p.qualityControlSubject = try v.bool()
+            case 8: p.nonPatientIndication = try v.string()
             default: break
             }
         }

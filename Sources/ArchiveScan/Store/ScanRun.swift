@@ -6,7 +6,7 @@ import ResultStore
 /// One `ctdose scan` or `ctdose export` invocation as recorded in the store's scan_run table.
 public struct ScanRun: Sendable {
     /// Version written into every run row (bump with releases).
-    public static let ctdoseVersion = "0.9.0"
+    public static let ctdoseVersion = "0.10.0"
 
     public var id: String
     public var command: String
@@ -99,6 +99,24 @@ extension ScannedObject {
         case .doseReport(_, let warnings): return warnings.map { ScanProblem(path: path, severity: .repaired, reason: $0) }
         case .setAside(let reason): return [ScanProblem(path: path, severity: .setAside, reason: reason)]
         case .failed(let reason): return [ScanProblem(path: path, severity: .error, reason: reason)]
+        }
+    }
+
+    /// The same object with what its patients' names, IDs and Quality Control Subject say about them
+    /// (`PatientAttributes.nonPatientIndication`): made before the names are dropped.
+    func indicatingNonPatients(_ words: NonPatientWords) -> ScannedObject {
+        switch self {
+        case .ctImage(let headers):
+            return .ctImage(headers.map { header in
+                var copy = header
+                copy.patient.nonPatientIndication = words.indication(of: header.patient)
+                return copy
+            })
+        case .doseReport(var report, let warnings):
+            if let patient = report.reportedStudy?.patient { report.reportedStudy?.patient.nonPatientIndication = words.indication(of: patient) }
+            return .doseReport(report, warnings: warnings)
+        case .setAside, .failed:
+            return self
         }
     }
 

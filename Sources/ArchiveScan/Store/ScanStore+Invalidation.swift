@@ -60,3 +60,32 @@ extension ScanStore {
         }
     }
 }
+
+extension ScanStore {
+    static let nonPatientNameWordsFact = "non-patient name words"
+
+    /// The words the store's files were read with to mark QA phantoms and test patients by their names
+    /// and IDs (`StoreScanner.nonPatientNameWords`); nil before a scan recorded any.
+    public func nonPatientNameWords() throws -> [String]? {
+        try fact(Self.nonPatientNameWordsFact).map { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// Records `words` as those the store's files are read with. When its files were read with other
+    /// words, each stored CT image and dose report is marked to be read again by the scans that come
+    /// to it (the names are not stored, so only a new reading can look at them); returns how many.
+    /// A store without recorded words is new, or was migrated to schema 6, which marked them already.
+    func adoptNonPatientNameWords(_ words: [String]) throws -> Int {
+        let text = words.joined(separator: ",")
+        return try database.transaction { session in
+            let stored = try session.rows("SELECT value FROM store_fact WHERE name = ?", [.text(Self.nonPatientNameWordsFact)]).first?.first?.string
+            guard stored != text else { return 0 }
+            try session.execute("INSERT INTO store_fact (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                                [.text(Self.nonPatientNameWordsFact), .text(text)])
+            guard stored != nil else { return 0 }
+            let kinds = "kind IN ('\(ScannedObject.ctImageKind)', '\(ScannedObject.doseReportKind)')"
+            let count = try session.rows("SELECT COUNT(*) FROM dicom_file WHERE \(kinds)").first?.first?.int64 ?? 0
+            try session.execute("UPDATE dicom_file SET mtime_ns = -1 WHERE \(kinds)")
+            return Int(count)
+        }
+    }
+}

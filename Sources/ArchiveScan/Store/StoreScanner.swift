@@ -20,6 +20,9 @@ public struct StoreScanSummary: Sendable {
     public var filesForgotten = 0
     /// Studies marked for assembly because the analysis settings or ctdose's version changed.
     public var studiesInvalidated = 0
+    /// Stored CT images and dose reports marked to be read again because the words that mark a
+    /// patient's name or ID as a QA phantom's or test patient's changed.
+    public var filesToReadAgain = 0
     /// Exams assembled again (new files, changed files) or removed.
     public var studiesUpdated = 0
     /// Wall-clock seconds spent walking, reading and recording files, and assembling exams.
@@ -46,6 +49,10 @@ public struct StoreScanner: Sendable {
     /// Applied to patient identifiers before anything is stored.
     public var pseudonymizer: Pseudonymizer
     public var shard: StudyShard?
+    /// The words that mark a patient's name or ID as a QA phantom's or test patient's, looked for as
+    /// each file is read (names are not stored); nil: those the store's files were read with, else
+    /// `NonPatientWords.defaultIdentifierWords`. Other words make every stored file be read again.
+    public var nonPatientNameWords: [String]?
     public var batchSize = 512
     /// Assembled studies written per transaction: few enough that a killed run loses little work.
     static let studiesPerTransaction = 16
@@ -68,6 +75,8 @@ public struct StoreScanner: Sendable {
         let start = DispatchTime.now()
         try store.beginRun(run)
         var summary = StoreScanSummary(runID: run.id)
+        let words = NonPatientWords(identifierWords: try nonPatientNameWords ?? store.nonPatientNameWords() ?? NonPatientWords.defaultIdentifierWords)
+        summary.filesToReadAgain = try store.adoptNonPatientNameWords(words.identifierWords)
         // The analysis fingerprint (reflection over every setting: about 40 M instructions) is made on
         // another thread while this one walks and commits; it is needed only before assembly.
         let fingerprint = BackgroundResult { [self] in analysisFingerprint }
@@ -78,7 +87,7 @@ public struct StoreScanner: Sendable {
         // Two stages: the workers read (and encode) batch k+1 while this thread commits batch k.
         func advance(_ walked: [WalkedFile]) {
             do {
-                let next = try startReading(walked, store: store, workers: workers, summary: &summary)
+                let next = try startReading(walked, store: store, workers: workers, words: words, summary: &summary)
                 if let reading { try commit(reading, store: store, run: run, summary: &summary) }
                 reading = next
             } catch {
@@ -167,7 +176,7 @@ public struct StoreScanner: Sendable {
     }
 
     /// Finds the new and changed files of one batch and starts reading them on the workers.
-    private func startReading(_ walked: [WalkedFile], store: ScanStore, workers: LargeStackWorkers,
+    private func startReading(_ walked: [WalkedFile], store: ScanStore, workers: LargeStackWorkers, words: NonPatientWords,
                               summary: inout StoreScanSummary) throws -> BatchInFlight {
         summary.filesSeen += walked.count
         let known = try store.knownFiles(walked.map(\.path))
@@ -194,7 +203,7 @@ public struct StoreScanner: Sendable {
                 }
                 var file: ReadFile?
                 if case .read(let read, let study) = outcome, owns(read, study: study, path: item.path) {
-                    let object = read.pseudonymised(by: pseudonymizer)
+                    let object = read.indicatingNonPatients(words).pseudonymised(by: pseudonymizer)
                     // Encoded here, on the worker, so that the committing thread only writes rows.
                     let record: Data?
                     do { record = try object.storedRecord() } catch { record = nil }

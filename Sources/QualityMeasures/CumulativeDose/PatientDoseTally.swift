@@ -50,7 +50,7 @@ public struct PatientDoseTally: Sendable {
     public init(settings: CumulativeDoseSettings) { self.settings = settings }
 
     public mutating func add(_ result: ExamMeasureResult) {
-        guard !result.patientPseudonym.hasPrefix("unknown-") else { return }
+        guard !result.patientPseudonym.hasPrefix("unknown-"), result.reason != .notAPatient else { return }
         let dlp = result.input.dose.events.compactMap(\.dlpMilligrayCentimeters).filter { $0.isFinite && $0 >= 0 }.reduce(0, +)
         let date = result.scanDateTime.date
         exams[result.patientPseudonym, default: []].append(

@@ -122,7 +122,7 @@ public struct TypicalValueTally: Sendable {
     }
 
     public mutating func add(_ result: ExamMeasureResult) {
-        guard let category = result.category else { return }
+        guard let category = result.category, result.reason != .notAPatient else { return }
         categoryNames[category.id] = category.displayName
         let exam = result.input
         let events = Self.ctdiVolEvents(exam.dose)

@@ -80,15 +80,17 @@ public struct ReportContent: Sendable {
         var protocolChanges = ProtocolChange.Tally()
         try folder.forEachExam(jobs: jobs) { exam in
             summary.add(exam)
+            findings.add(exam)
+            selection.add(exam)
+            // The distributions are of patients: QA phantoms and test patients are counted in the summary only.
+            guard exam.nonPatient == nil else { return }
             centring.add(exam)
             modulation.add(exam)
-            findings.add(exam)
             if countsChanges { protocolChanges.add(exam) }
             let ssde = measures.ssdeMilligray(of: exam.studyInstanceUID)
             let effectiveDose = measures.effectiveDoseMillisieverts(of: exam.studyInstanceUID)
             byScanner.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
             byProtocol.add(exam, examSSDE: ssde, examEffectiveDose: effectiveDose)
-            selection.add(exam)
         }
         try folder.forEachRow(of: .problems) { summary.add(ProblemRow($0)) }
         if folder.has(.typicalValues) {

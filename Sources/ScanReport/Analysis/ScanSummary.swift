@@ -4,7 +4,7 @@ import DoseValidation
 /// The headline numbers of a scan: what was read and what was found.
 public struct ScanSummary: Sendable, Equatable {
     public var examCount: Int
-    /// Distinct patient pseudonyms (exams without a patient ID are not counted).
+    /// Distinct patient pseudonyms (exams without a patient ID, and of QA phantoms or test patients, are not counted).
     public var patientCount: Int
     /// First and last study date, "YYYY-MM-DD"; nil when no exam has a date.
     public var firstStudyDate: String?
@@ -21,6 +21,8 @@ public struct ScanSummary: Sendable, Equatable {
     /// one from the localizer), and with global noise.
     public var examsWithSize = 0
     public var examsWithNoise = 0
+    /// Exams of QA phantoms and test patients (exams.jsonl `nonPatient`).
+    public var nonPatientExams = 0
 
     public var problemCount: Int { problemsBySeverity.values.reduce(0, +) }
     public var findingCount: Int { findingsBySeverity.values.reduce(0, +) }
@@ -38,12 +40,17 @@ public struct ScanSummary: Sendable, Equatable {
         private var doseSources: [String: Int] = [:]
         private var withSize = 0
         private var withNoise = 0
+        private var nonPatients = 0
 
         public init() {}
 
         public mutating func add(_ exam: ExamRecord) {
             examCount += 1
-            if let patient = exam.patientPseudonym { patients.insert(patient) }
+            if exam.nonPatient != nil {
+                nonPatients += 1
+            } else if let patient = exam.patientPseudonym {
+                patients.insert(patient)
+            }
             if let date = StudyMonth.isoDate(exam.studyDate) {
                 firstDate = min(firstDate ?? date, date)
                 lastDate = max(lastDate ?? date, date)
@@ -63,7 +70,8 @@ public struct ScanSummary: Sendable, Equatable {
         public var summary: ScanSummary {
             ScanSummary(examCount: examCount, patientCount: patients.count, firstStudyDate: firstDate, lastStudyDate: lastDate,
                         scanners: scanners.sorted(), problemsBySeverity: problems, findingsBySeverity: findings,
-                        examsByDoseSource: doseSources, examsWithSize: withSize, examsWithNoise: withNoise)
+                        examsByDoseSource: doseSources, examsWithSize: withSize, examsWithNoise: withNoise,
+                        nonPatientExams: nonPatients)
         }
     }
 }

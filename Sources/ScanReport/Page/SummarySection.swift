@@ -24,6 +24,7 @@ enum SummarySection {
             <dl class="summary">
             <dt>Exams</dt><dd id="summary-exams">\(summary.examCount)</dd>
             <dt>Patients (distinct pseudonyms)</dt><dd id="summary-patients">\(summary.patientCount)</dd>
+            <dt>Exams of QA phantoms or test patients</dt><dd id="summary-non-patients">\(summary.nonPatientExams)\(summary.nonPatientExams == 0 ? "" : " (exams.csv nonPatient: in the findings and flagged exams, left out of the dose distributions, typical values, measures and protocol changes)")</dd>
             <dt>Study dates</dt><dd id="summary-dates">\(HTML.escape(dateRange))</dd>
             <dt>Scanners (\(summary.scanners.count))</dt><dd id="summary-scanners">\(summary.scanners.map(HTML.escape).joined(separator: "<br>"))</dd>
             <dt>Dose values from</dt><dd id="summary-dose-sources">\(HTML.escape(doseData.isEmpty ? "no exams" : doseData))</dd>
