@@ -6,7 +6,7 @@ import Testing
 /// generated (a patient), one renamed QA^DAILY and one with Quality Control Subject (0010,0200) YES
 /// (dcmodify, every file of the copy). The two are listed with their reason and left out of the
 /// typical values, patient doses and measures; the words can be changed, and the files are then read
-/// again, since names are not stored.
+/// again, since names are not stored. The report counts and lists them in their own section.
 struct NonPatientCommandTests {
     static func column(_ folder: String, _ file: String, _ name: String) throws -> [String] {
         CSVDocument(parsing: try String(contentsOfFile: folder + "/" + file, encoding: .utf8)).namedRows.map { $0[name] ?? "" }
@@ -34,6 +34,8 @@ struct NonPatientCommandTests {
         let html = try String(contentsOfFile: root + "/report.html", encoding: .utf8)
         #expect(html.contains("<dd id=\"summary-non-patients\">2 (exams.csv nonPatient"))
         #expect(html.contains("<dd id=\"summary-patients\">2</dd>"))
+        // …and lists their spirals (not their localizers) as a constancy log: the same CTDIvol on both days.
+        #expect(html.contains("2 exams, 2 events other than localizers") && html.contains("<td>Quality Control Subject is YES</td>"))
 
         // No name words: every file is read again (the store has no names to look at), and only the
         // Quality Control Subject is left; the next scan keeps the store's words and reads nothing.

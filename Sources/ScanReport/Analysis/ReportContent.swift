@@ -44,6 +44,8 @@ public struct ReportContent: Sendable {
     public var protocolChanges: [ProtocolChange]
     /// Findings per scanner and code.
     public var findings: FindingOverview
+    /// The scans of QA phantoms and test patients.
+    public var nonPatients: NonPatientLog
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
     /// Flagged exams in all, and those of them out of range.
@@ -74,6 +76,7 @@ public struct ReportContent: Sendable {
         var centring = CentringOverview.Tally()
         var modulation = ModulationResponse.Tally()
         var findings = FindingOverview.Tally()
+        var nonPatients = NonPatientLog.Tally()
         // protocol-changes.csv as the scan wrote it (with its --change-… options); counted here, with
         // the defaults, for a folder made before 0.9.0.
         let countsChanges = !folder.has(.protocolChanges)
@@ -82,8 +85,11 @@ public struct ReportContent: Sendable {
             summary.add(exam)
             findings.add(exam)
             selection.add(exam)
-            // The distributions are of patients: QA phantoms and test patients are counted in the summary only.
-            guard exam.nonPatient == nil else { return }
+            // The distributions are of patients: QA phantoms and test patients have their own section.
+            guard exam.nonPatient == nil else {
+                nonPatients.add(exam)
+                return
+            }
             centring.add(exam)
             modulation.add(exam)
             if countsChanges { protocolChanges.add(exam) }
@@ -115,6 +121,7 @@ public struct ReportContent: Sendable {
         self.centring = centring.overview
         self.modulation = modulation.responses
         self.findings = findings.overview
+        self.nonPatients = nonPatients.result
         if countsChanges {
             self.protocolChanges = protocolChanges.changes
         } else {
