@@ -7,7 +7,8 @@ import Foundation
 /// Emitted: every exam in the initial population (adult, in period) that has a catalog category, including
 /// Full Body (so that the exclusion is visible) and exams missing noise or SAD (the missing component is
 /// omitted, which the CQL treats as missing). Not emitted: uncategorized exams (no valid answer code exists),
-/// and exams outside the initial population (children, unknown age, outside the period).
+/// and exams outside the initial population (children, unknown age, outside the period, QA phantoms and test
+/// patients).
 public enum FHIRBundleWriter {
     public static let loincSystem = "http://loinc.org"
     public static let ucumSystem = "http://unitsofmeasure.org"

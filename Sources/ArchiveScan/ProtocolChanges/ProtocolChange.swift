@@ -52,7 +52,7 @@ public struct ProtocolChange: Sendable, Equatable {
         var dwCentimeters: Double?
     }
 
-    /// The exam's diagnostic events (not localizers); none for an undated exam.
+    /// The exam's diagnostic events (not localizers); none for an undated exam or a QA phantom's or test patient's.
     public static func observations(of exam: ExamRecord) -> [Observation] {
         let month = StudyMonth.month(exam.studyDate)
         guard month != StudyMonth.undated, exam.nonPatient == nil else { return [] }

@@ -41,7 +41,8 @@ extension ProtocolChange {
             self.settings = settings
         }
 
-        /// The exam's diagnostic events (not localizers), by its study month; undated exams are left out.
+        /// The exam's diagnostic events (not localizers), by its study month; undated exams, and those of QA
+        /// phantoms and test patients, are left out.
         public mutating func add(_ exam: ExamRecord) { add(ProtocolChange.observations(of: exam)) }
 
         /// Events in the order of their exams.

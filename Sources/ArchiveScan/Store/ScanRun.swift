@@ -107,9 +107,11 @@ extension ScannedObject {
     func indicatingNonPatients(_ words: NonPatientWords) -> ScannedObject {
         switch self {
         case .ctImage(let headers):
+            // An enhanced CT file has one header per frame, all of one patient: its words are looked at once.
+            let first = headers.first.map { ($0.patient, words.indication(of: $0.patient)) }
             return .ctImage(headers.map { header in
                 var copy = header
-                copy.patient.nonPatientIndication = words.indication(of: header.patient)
+                copy.patient.nonPatientIndication = header.patient == first?.0 ? first?.1 : words.indication(of: header.patient)
                 return copy
             })
         case .doseReport(var report, let warnings):
