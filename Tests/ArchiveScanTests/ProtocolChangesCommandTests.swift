@@ -56,7 +56,7 @@ struct ProtocolChangesCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("--change-ctdivol-ratio 0.8: give a ratio above 1"), "\(bad.stderr)")
     }
 
-    static let header = "month,previousMonth,scanner,acquisitionProtocol,setting,before,after,ratio,pValue,basis\n"
+    static let header = "month,previousMonth,scanner,acquisitionProtocol,setting,before,after,ratio,pValue,basis,comparedWith\n"
 }
 
 /// The `--change-…` options: each checked, the stored ones filling those not given.

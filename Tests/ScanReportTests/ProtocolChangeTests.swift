@@ -59,6 +59,28 @@ import Testing
         #expect(html.contains("<td>2026-02: 120 kV (12 of 12)</td><td>100 kV (12 of 12)</td>"))
     }
 
+    @Test func aDriftOfSmallStepsIsFoundWhereItAddsUpToTheRatio() throws {
+        // CTDIvol 1.08 times the month before's, January to June: no step reaches 1.25, but April is
+        // 1.08³ = 1.2597 times January (the baseline), and is found as a drift; the baseline is then
+        // April, which May (1.08) and June (1.1664) do not reach 1.25 from.
+        let records = try (0..<6).flatMap { k in
+            try Self.records(month: "2026-0\(k + 1)", dws: Self.dws, scale: pow(1.08, Double(k)))
+        }
+        let changes = Self.changes(records)
+        #expect(changes.count == 1, "\(changes)")
+        let drift = try #require(changes.first)
+        #expect(drift.setting == .ctdiVolLevel && drift.comparison == .baseline)
+        #expect(drift.previousMonth == "2026-01" && drift.month == "2026-04")
+        #expect(abs(try #require(drift.ratio) - pow(1.08, 3)) < 1e-6)
+        // Twelve equal values against twelve others, as above: scipy's 1.9118e−6.
+        #expect(abs(try #require(drift.pValue) / 1.911834771154503e-06 - 1) < 1e-6)
+        let html = ProtocolChangeSection.html(changes)
+        #expect(html.contains("<td>CTDIvol level (drift)</td><td>since 2026-01: "))
+        // The same rise in one step is a step, not a drift.
+        let step = try Self.records(month: "2026-01", dws: Self.dws) + Self.records(month: "2026-02", dws: Self.dws, scale: 1.3)
+        #expect(Self.changes(step).map(\.comparison) == [.previousMonth])
+    }
+
     @Test func aSharperKernelAndItsNoiseAreFound() throws {
         // March: kernel Br40, noise 1.2 × (8 + 0.1 Dw); the pooled noise fit has slope 0.11 HU/cm over
         // the same sizes each month, and each month's median at 25.5 cm is 10.55 HU, then 1.2 times that.

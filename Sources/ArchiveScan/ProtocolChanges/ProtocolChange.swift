@@ -3,7 +3,8 @@ import DoseModel
 import Foundation
 
 /// A change in how a scanner runs one of its protocols, between two months of study dates (the later
-/// month against the latest earlier one with enough events): the technique that a majority
+/// month against the latest earlier one with enough events; for a level, also against the first month
+/// since the group's last change, so that a drift of small steps shows): the technique that a majority
 /// (`Settings.majority`) of the month's diagnostic events used (tube voltage, pitch factor, nominal
 /// total collimation, exposure time per rotation, CTDI phantom; the diagnostic series' reconstruction
 /// kernel and slice thickness),
@@ -43,6 +44,13 @@ public struct ProtocolChange: Sendable, Equatable {
     public var pValue: Double?
     /// How a level was taken ("at the group's mean Dw, 25.5 cm" or "as measured …"); nil for a technique.
     public var basis: String?
+    /// What `previousMonth` is: the latest earlier month with enough events (a step), or, for a level,
+    /// the first month since the group's last change found (a drift of smaller steps).
+    public var comparison: Comparison = .previousMonth
+
+    public enum Comparison: String, Sendable {
+        case previousMonth, baseline
+    }
 
     /// One diagnostic event as the tally needs it: made from its exam on any thread, added in order.
     public struct Observation: Sendable {

@@ -81,21 +81,34 @@ extension ProtocolChange {
                 for setting in Setting.allCases {
                     guard let limit = settings.ratio(of: setting) else { continue }
                     let level = Level(setting, fit: fits[key]?[setting], minimumEvents: settings.levelMinimumEvents)
+                    // The month's level against an earlier month's: a change when the medians' ratio reaches the
+                    // limit either way and the two months' values differ significantly.
+                    func change(from earlier: (month: String, values: [Double]), to month: String, _ current: [Double]) -> ProtocolChange? {
+                        let before = DistributionSummary.quantile(earlier.values, 0.5), after = DistributionSummary.quantile(current, 0.5)
+                        let ratio = before > 0 ? after / before : 1
+                        guard ratio >= limit || ratio <= 1 / limit, let p = MannWhitneyTest.twoSidedPValue(earlier.values, current),
+                              p < settings.significance else { return nil }
+                        var change = new(setting, earlier.month, month, level.text(before, of: earlier.values.count), level.text(after, of: current.count))
+                        change.ratio = ratio
+                        change.pValue = p
+                        change.basis = level.basis
+                        return change
+                    }
+                    // Each month against the one before (a step), and against the first month since the last
+                    // change found (a drift: steps each below the limit that add up to it).
                     var previous: (month: String, values: [Double])?
+                    var baseline: (month: String, values: [Double])?
                     for month in ordered {
                         guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
-                        if let previous {
-                            let before = DistributionSummary.quantile(previous.values, 0.5), after = DistributionSummary.quantile(current, 0.5)
-                            let ratio = before > 0 ? after / before : 1
-                            let p = MannWhitneyTest.twoSidedPValue(previous.values, current)
-                            if ratio >= limit || ratio <= 1 / limit, let p, p < settings.significance {
-                                var change = new(setting, previous.month, month, level.text(before, of: previous.values.count),
-                                                 level.text(after, of: current.count))
-                                change.ratio = ratio
-                                change.pValue = p
-                                change.basis = level.basis
-                                found.append(change)
-                            }
+                        if let step = previous.flatMap({ change(from: $0, to: month, current) }) {
+                            found.append(step)
+                            baseline = (month, current)
+                        } else if let base = baseline, base.month != previous?.month, var drift = change(from: base, to: month, current) {
+                            drift.comparison = .baseline
+                            found.append(drift)
+                            baseline = (month, current)
+                        } else if baseline == nil {
+                            baseline = (month, current)
                         }
                         previous = (month, current)
                     }

@@ -2,7 +2,8 @@ import ArchiveScan
 import Foundation
 
 /// "Protocol changes": per scanner and protocol, the months whose technique, CTDIvol or noise level
-/// differs from the month before (protocol-changes.csv, `ProtocolChange`), latest first.
+/// differs from the month before, or whose level drifted from a baseline (protocol-changes.csv,
+/// `ProtocolChange`), latest first.
 enum ProtocolChangeSection {
     /// Changes listed in full; the rest are counted.
     static let listLimit = 200
@@ -20,14 +21,17 @@ enum ProtocolChangeSection {
             + "(CTDIvol) or \(HTML.number(defaults.noiseRatio, places: 2)) (noise) at p < \(HTML.number(defaults.significance, places: 2)): "
             + "ctdose's choices, unvalidated, set by the scan's --change-… options. Both levels are taken at the group's mean "
             + "water-equivalent diameter where its measured series allow a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the "
-            + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured.</p>"
+            + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured. A level is also set "
+            + "against the first month since the group's last change: smaller monthly steps that add up to the ratio show as a drift "
+            + "(“Before” then names that month).</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique, CTDIvol or noise level differs between months with enough events.</p></section>"
         }
         let shown = changes.prefix(listLimit)
         let rows: [[SortableTable.Cell]] = shown.map { change in
-            [.text(change.month), .text(change.scanner), .text(change.acquisitionProtocol), .text(change.setting.rawValue),
-             .text(change.previousMonth + ": " + change.before), .text(change.after),
+            [.text(change.month), .text(change.scanner), .text(change.acquisitionProtocol),
+             .text(change.setting.rawValue + (change.comparison == .baseline ? " (drift)" : "")),
+             .text((change.comparison == .baseline ? "since " : "") + change.previousMonth + ": " + change.before), .text(change.after),
              .number(change.ratio, places: 2), .html(change.pValue.map { String(format: "%.1e", $0) } ?? "", sortValue: change.pValue),
              .text(change.basis)]
         }
