@@ -54,6 +54,17 @@ extension ExamRecord {
         return dw
     }
 
+    /// The mean CT number (HU) over the outline of the event's diagnostic series' mid-scan slice, from
+    /// its two diameters: (Dw ÷ area-equivalent diameter)² = Aw ÷ A = mean(HU) / 1000 + 1 (AAPM 220's
+    /// sum; pixels below −1000 HU count as −1000). For a water phantom, its water's CT number with the
+    /// shell's share. Nil when the slice is truncated.
+    public func midScanMeanHounsfield(of event: Event) -> Double? {
+        guard let uid = event.diagnosticSeriesUID, let series = seriesMeasurements.first(where: { $0.seriesInstanceUID == uid }),
+              series.midScanTruncated != true, let mid = series.midScan, mid.areaEquivalent > 0 else { return nil }
+        let ratio = mid.waterEquivalent / mid.areaEquivalent
+        return 1000 * (ratio * ratio - 1)
+    }
+
     /// The tissue global noise (HU) of the event's measured diagnostic series.
     public func globalNoiseHounsfield(of event: Event) -> Double? {
         guard let uid = event.diagnosticSeriesUID else { return nil }

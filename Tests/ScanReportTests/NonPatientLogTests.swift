@@ -17,6 +17,9 @@ import Testing
             record.nonPatient = "Patient's Name has QA"
             record.events[spiral].ctdiVol = day == 5 ? 13 : 10
             record.seriesMeasurements[0].globalNoiseTissueHounsfield = day == 5 ? 6 : 5
+            if day == 5, let area = record.seriesMeasurements[0].midScan?.areaEquivalent {
+                record.seriesMeasurements[0].midScan?.waterEquivalent = 1.005 * area  // Aw = 1.010025 A: mean 10.025 HU
+            }
             return record
         }
         return sessions + [sample]
@@ -34,6 +37,13 @@ import Testing
         #expect(last.noiseHounsfield == 6 && abs(noiseRatio - 1.2) < 1e-12)
         #expect(log.lines.dropLast().allSatisfy { $0.ctdiVolRatio == 1 && $0.noiseRatio == 1 })
         #expect(last.reason == "Patient's Name has QA" && last.acquisitionProtocol != "no protocol name")
+        // The mean CT number of the cross-section: 1000 · (1.005² − 1) on the fifth day; the sample's water
+        // ellipse (mean −0.003 HU inside, TestData/sample-exam/README.md) within a few HU of 0 on the others,
+        // the partial-volume pixels of its edge included.
+        let mean = try #require(last.meanHounsfield)
+        #expect(abs(mean - 10.025) < 1e-9)
+        let water = try #require(log.lines.first?.meanHounsfield)
+        #expect(abs(water) < 5, "\(water)")
         let html = NonPatientSection.html(log)
         #expect(html.contains("5 exams, 5 events other than localizers") && html.contains("id=\"non-patients-table\""))
         #expect(html.contains("<td class=\"num\" data-sort=\"1.3\">1.30</td>"))

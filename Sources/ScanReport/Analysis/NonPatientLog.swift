@@ -5,7 +5,8 @@ import QualityMeasures
 /// The scans of QA phantoms and test patients (exams.jsonl `nonPatient`), one line per event other than
 /// localizers: a daily QA phantom scanned with the same protocol is a constancy record of the scanner,
 /// so each event's CTDIvol and global noise are set beside the median of the same scanner, protocol and
-/// tube voltage over the folder.
+/// tube voltage over the folder, with the mean CT number of its mid-scan cross-section (a water
+/// phantom's water).
 public struct NonPatientLog: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
         public var studyDate: String
@@ -16,6 +17,8 @@ public struct NonPatientLog: Sendable, Equatable {
         public var kvp: Double?
         public var ctdiVol: Double?
         public var noiseHounsfield: Double?
+        /// The mid-scan slice's mean CT number over the outline (`ExamRecord.midScanMeanHounsfield(of:)`).
+        public var meanHounsfield: Double?
         /// The value ÷ the median of the lines of the same scanner, protocol and kV that have one.
         public var ctdiVolRatio: Double?
         public var noiseRatio: Double?
@@ -44,7 +47,7 @@ public struct NonPatientLog: Sendable, Equatable {
                 guard log.lines.count < Self.limit else { continue }
                 log.lines.append(Line(studyDate: date, scanner: scanner, reason: reason, acquisitionProtocol: event.protocolName,
                                       kvp: event.xRaySources.first?.kvp, ctdiVol: event.ctdiVol,
-                                      noiseHounsfield: exam.globalNoiseHounsfield(of: event)))
+                                      noiseHounsfield: exam.globalNoiseHounsfield(of: event), meanHounsfield: exam.midScanMeanHounsfield(of: event)))
             }
         }
 
