@@ -21,6 +21,8 @@ final class ScanOutputStream {
     let renderer: StudyRenderer
     /// Exams added so far (the next one's position is this + 1).
     private var added = 0
+    /// Of them, exams of QA phantoms and test patients.
+    private var nonPatients = 0
 
     /// `storingResults`, when given, runs on another thread from now on and receives the measure
     /// verdicts' rows (in export order) as the studies are added; `finish` waits for it.
@@ -78,6 +80,7 @@ final class ScanOutputStream {
         var sliceLines: String
         var findingLines: String
         var protocolObservations: [ProtocolChange.Observation]
+        var isNonPatient: Bool
         var thumbnails: [(seriesInstanceUID: String, png: Data)]
         var measure: MeasureExamShare?
         /// The measure result as the store keeps it (when the verdicts are stored).
@@ -86,6 +89,7 @@ final class ScanOutputStream {
 
     func add(_ study: RenderedStudy) throws {
         added += 1
+        if study.isNonPatient { nonPatients += 1 }
         files["exams.jsonl"]?.write(study.examJSONLine)
         files["exams.csv"]?.write(study.examLine)
         files["events.csv"]?.write(study.eventLines)
@@ -130,7 +134,7 @@ final class ScanOutputStream {
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }
-        return ExportSummary(protocolChanges: changes.count)
+        return ExportSummary(protocolChanges: changes.count, nonPatientExams: nonPatients)
     }
 
     /// Ends an export that failed: returns once the thread that stores the verdicts has stopped.
@@ -177,7 +181,7 @@ struct StudyRenderer: Sendable {
             eventLines: ScanOutputWriter.eventRows(record, effectiveDose: measure?.result.effectiveDose).map(CSVTable.line).joined(),
             sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
             findingLines: FindingsCSV.rows(study.findings),
-            protocolObservations: ProtocolChange.observations(of: record),
+            protocolObservations: ProtocolChange.observations(of: record), isNonPatient: nonPatient != nil,
             thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             measure: measure, measureRecord: measureRecord)
     }
@@ -244,4 +248,6 @@ private final class OutputFile {
 public struct ExportSummary: Sendable, Equatable {
     /// Rows of protocol-changes.csv.
     public var protocolChanges: Int
+    /// Exams of QA phantoms and test patients (exams.csv nonPatient).
+    public var nonPatientExams: Int
 }

@@ -100,9 +100,14 @@ extension DLPDefinition: ExpressibleByArgument {}
 extension DiameterMethod: ExpressibleByArgument {}
 
 extension ExportSummary {
-    /// What a nightly run's log should carry beyond the counts: the protocol changes found, if any.
+    /// What a nightly run's log should carry beyond the counts: the protocol changes found, and the
+    /// exams set apart as QA phantoms' or test patients', if any.
     func log(folder: String, to logger: Logger) {
-        guard protocolChanges > 0 else { return }
-        logger.notice("\(protocolChanges) protocol change\(protocolChanges == 1 ? "" : "s") (technique, CTDIvol or noise): \(folder)/protocol-changes.csv")
+        if protocolChanges > 0 {
+            logger.notice("\(protocolChanges) protocol change\(protocolChanges == 1 ? "" : "s") (technique, CTDIvol or noise): \(folder)/protocol-changes.csv")
+        }
+        if nonPatientExams > 0 {
+            logger.info("\(nonPatientExams) exam\(nonPatientExams == 1 ? "" : "s") of QA phantoms or test patients left out of the population statistics: \(folder)/exams.csv nonPatient")
+        }
     }
 }

@@ -22,6 +22,8 @@ struct NonPatientCommandTests {
         let db = root + "/store.sqlite"
         let scan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/scan", "--slices", "mid"])
         #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.stderr.contains("2 exams of QA phantoms or test patients left out of the population statistics: \(root)/scan/exams.csv nonPatient"),
+                "\(scan.stderr)")
         // exams.csv is in Study Instance UID order: 2.25.9000000 … 2.25.9000003 (StoreFixture).
         #expect(try Self.column(root + "/scan", "exams.csv", "nonPatient") == ["", "", "Patient's Name has QA", "Quality Control Subject is YES"])
         #expect(try Self.column(root + "/scan", "measure.csv", "reasonCode").filter { $0 == "notAPatient" }.count == 2)
