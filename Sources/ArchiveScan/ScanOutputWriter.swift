@@ -123,14 +123,15 @@ public struct ScanOutputWriter: Sendable {
             "nominalTotalCollimation_mm", "kvp_kV", "tubeCurrent_mA", "xRaySourceCount", "doseCheckAlert", "source",
             "localizerSeriesUID", "diagnosticSeriesUID", "reportedEffectiveDose_mSv", "effectiveDoseRegion",
             "effectiveDoseCoefficient_mSvPerMGycm", "effectiveDose_mSv", "effectiveDoseNote", "verticalOffCentre_mm",
-            "lateralOffCentre_mm",
+            "lateralOffCentre_mm", "waterEquivalentDiameter_cm", "ssde_mGy",
     ]
 
     /// `effectiveDose`: the exam's estimate, its events in the record's order (both from the exam's events).
     static func eventRows(_ r: ExamRecord, effectiveDose: EffectiveDoseEstimate? = nil) -> [[String?]] {
             r.events.enumerated().map { index, e in
                 let share = effectiveDose.flatMap { index < $0.events.count ? $0.events[index] : nil }
-                let centring = e.diagnosticSeriesUID.flatMap { uid in r.seriesMeasurements.first { $0.seriesInstanceUID == uid }?.centring }
+                let measured = e.diagnosticSeriesUID.flatMap { uid in r.seriesMeasurements.first { $0.seriesInstanceUID == uid } }
+                let centring = measured?.centring
                 let alert = e.doseCheck.map { check in
                     check.dlpAlertValueMilligrayCentimeters != nil || check.ctdiVolAlertValueMilligray != nil
                         || !check.reasonsForProceeding.isEmpty ? "alert" : "notification"
@@ -150,6 +151,7 @@ public struct ScanOutputWriter: Sendable {
                     },
                     centring.map { CSVTable.decimal($0.meanVerticalOffsetMillimeters) },
                     centring.map { CSVTable.decimal($0.meanLateralOffsetMillimeters) },
+                    r.measuredDwCentimeters(of: e).map(CSVTable.decimal), measured?.ssdeMilligray.map(CSVTable.decimal),
                 ]
             }
     }
