@@ -48,5 +48,18 @@ import Testing
         #expect(html.contains("5 exams, 5 events other than localizers") && html.contains("id=\"non-patients-table\""))
         #expect(html.contains("<td class=\"num\" data-sort=\"1.3\">1.30</td>"))
         #expect(NonPatientSection.html(NonPatientLog()).contains("No exam of a QA phantom or test patient."))
+        // Control charts of the one group (5 events ≥ 3): its days 0…4, the fifth at 1.30 and 1.20 times the medians.
+        #expect(html.contains("id=\"non-patients-ctdivol\"") && html.contains("id=\"non-patients-noise\""))
+        #expect(html.contains("2025-03-05: 1.30") && html.contains("2025-03-05: 1.20") && html.contains("Days since 2025-03-01"))
+        let two = NonPatientLog(examCount: 2, eventCount: 2, lines: Array(log.lines.prefix(2)))
+        let fewer = NonPatientSection.html(two)
+        #expect(fewer.contains("id=\"non-patients-table\"") && !fewer.contains("non-patients-ctdivol"))  // fewer than 3 events: no chart
+    }
+
+    @Test func daysAreCalendarDays() {
+        #expect(NonPatientSection.day("1970-01-02") == 1)
+        #expect(NonPatientSection.day("2024-03-01")! - NonPatientSection.day("2024-02-28")! == 2)  // a leap year
+        #expect(NonPatientSection.day("2025-03-01")! - NonPatientSection.day("2025-02-28")! == 1)
+        #expect(NonPatientSection.day("undated") == nil)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// "QA phantoms and test patients": their scans as a constancy log, each event's CTDIvol and noise beside
 /// the median of the same scanner, protocol and tube voltage.
 enum NonPatientSection {
@@ -23,6 +25,7 @@ enum NonPatientSection {
                     .number(line.noiseRatio, places: 2), .number(line.meanHounsfield, places: 1), .text(line.reason)]
         }
         out += "<p>\(log.examCount) exam\(log.examCount == 1 ? "" : "s"), \(log.eventCount) event\(log.eventCount == 1 ? "" : "s") other than localizers.</p>"
+        out += charts(log)
         let listed = rows.count < log.eventCount ? "The latest \(rows.count) of \(log.eventCount) events" : "Every event"
         out += SortableTable(
             id: "non-patients-table", caption: "\(listed), by scanner, protocol, kV and date",
@@ -31,5 +34,49 @@ enum NonPatientSection {
                       .init("Mean HU, mid-scan", numeric: true), .init("Why not a patient")],
             rows: rows).html
         return out + "</section>"
+    }
+
+    /// Groups of the same scanner, protocol and kV charted: those with most events.
+    static let chartedGroups = 8
+    /// Events a group needs to be charted.
+    static let chartedGroupMinimum = 3
+
+    /// Control charts: each charted group's CTDIvol and noise ÷ its median against the study date.
+    static func charts(_ log: NonPatientLog) -> String {
+        let byGroup = Dictionary(grouping: log.lines.filter { day($0.studyDate) != nil }) {
+            "\($0.scanner) · \($0.acquisitionProtocol)" + ($0.kvp.map { " · " + HTML.number($0, places: 0) + " kV" } ?? "")
+        }
+        let groups = byGroup.filter { $0.value.count >= chartedGroupMinimum }
+            .sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(chartedGroups)
+        guard let first = groups.flatMap({ $0.value.map(\.studyDate) }).min(), let origin = day(first) else { return "" }
+        func chart(_ id: String, _ quantity: String, _ ratio: (NonPatientLog.Line) -> Double?) -> String {
+            let series = groups.enumerated().map { index, group in
+                ScatterChart.Series(
+                    name: group.key, colour: ChartPalette.series(index), shape: MarkerShape.series(index),
+                    points: group.value.compactMap { line in
+                        guard let value = ratio(line), let day = day(line.studyDate) else { return nil }
+                        return (x: Double(day - origin), y: value, label: "\(line.studyDate): \(HTML.number(value, places: 2))")
+                    }, connected: true)
+            }
+            let svg = ScatterChart(id: id, title: "\(quantity) of the QA sessions", description: "\(quantity) ÷ its group's median against the days since \(first)",
+                                   xTitle: "Days since \(first)", yTitle: "\(quantity) ÷ median", series: series, reference: (1, "median")).svg
+            return CategorySection.figure(svg, caption: "\(quantity) of each event ÷ the median of its scanner, protocol and kV, by study date "
+                                          + "(the \(groups.count) group\(groups.count == 1 ? "" : "s") with most events, \(chartedGroupMinimum) or more).")
+        }
+        return "<div class=\"figures\">" + chart("non-patients-ctdivol", "CTDIvol", \.ctdiVolRatio)
+            + chart("non-patients-noise", "Global noise", \.noiseRatio) + "</div>"
+    }
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// Days since 1970-01-01 of an ISO date "YYYY-MM-DD"; nil for "undated".
+    static func day(_ iso: String) -> Int? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return Int((date.timeIntervalSince1970 / 86_400).rounded())
     }
 }
