@@ -81,6 +81,32 @@ import Testing
         #expect(Self.changes(step).map(\.comparison) == [.previousMonth])
     }
 
+    @Test func protocolsFirstUsedAndNoLongerUsedAreListed() throws {
+        // One scanner, January to June: "Abdomen" every month; "Chest" January to March, then "Chest 2026"
+        // from April (a rename); "Sinus" January to May (its last month followed by one month only);
+        // "Knee" three events in January (a one-off).
+        func named(_ name: String, months: ClosedRange<Int>, count: Int = 6) throws -> [ExamRecord] {
+            try months.flatMap { month in
+                try Self.records(month: "2026-0\(month)", dws: Array(Self.dws.prefix(count))).map { record in
+                    var record = record
+                    record.studyInstanceUID += ".\(name.filter(\.isLetter))"
+                    for index in record.events.indices { record.events[index].acquisitionProtocol = name }
+                    return record
+                }
+            }
+        }
+        let records = try named("Abdomen", months: 1...6) + named("Chest", months: 1...3) + named("Chest 2026", months: 4...6)
+            + named("Sinus", months: 1...5) + named("Knee", months: 1...1, count: 3)
+        let uses = Self.changes(records).filter { $0.setting == .protocolUse }
+        #expect(uses.count == 2, "\(uses)")
+        let started = try #require(uses.first { $0.acquisitionProtocol == "Chest 2026" })
+        #expect(started.previousMonth == "2026-03" && started.month == "2026-04" && started.before == "not used"
+                && started.after == "first used (6 events)")
+        let stopped = try #require(uses.first { $0.acquisitionProtocol == "Chest" })
+        #expect(stopped.previousMonth == "2026-03" && stopped.month == "2026-04" && stopped.before == "last used (6 events)"
+                && stopped.after == "not used to 2026-06, the scanner's last month")
+    }
+
     @Test func aSharperKernelAndItsNoiseAreFound() throws {
         // March: kernel Br40, noise 1.2 × (8 + 0.1 Dw); the pooled noise fit has slope 0.11 HU/cm over
         // the same sizes each month, and each month's median at 25.5 cm is 10.55 HU, then 1.2 times that.

@@ -24,9 +24,13 @@ public struct ProtocolChange: Sendable, Equatable {
         case sliceThickness = "Slice thickness"
         case ctdiVolLevel = "CTDIvol level"
         case noiseLevel = "Global noise level"
+        /// The protocol itself: first used, or no longer used, while its scanner goes on.
+        case protocolUse = "Protocol in use"
 
         /// A level (CTDIvol, noise) rather than a technique.
         public var isLevel: Bool { self == .ctdiVolLevel || self == .noiseLevel }
+        /// A technique value that a month's events have (tube voltage … slice thickness).
+        public var isTechnique: Bool { !isLevel && self != .protocolUse }
     }
 
     public var scanner: String

@@ -17,10 +17,12 @@ extension ProtocolChange {
         }
 
         private struct MonthEvents {
+            var events = 0
             var techniques: [Setting: [String: Int]] = [:]
             var levels: [Setting: LevelValues] = [:]
 
             mutating func add(techniques values: [(Setting, String)], levels measured: [(Setting, Double)], dw: Double?) {
+                events += 1
                 for (setting, value) in values { techniques[setting, default: [:]][value, default: 0] += 1 }
                 for (setting, value) in measured {
                     if let dw {
@@ -68,7 +70,7 @@ extension ProtocolChange {
                     ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: setting, previousMonth: previous,
                                    month: month, before: before, after: after)
                 }
-                for setting in Setting.allCases where !setting.isLevel {
+                for setting in Setting.allCases where setting.isTechnique {
                     var previous: (month: String, value: String, text: String)?
                     for month in ordered {
                         guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents,
@@ -114,10 +116,39 @@ extension ProtocolChange {
                     }
                 }
             }
+            found += protocolsInUse()
             let order = Dictionary(uniqueKeysWithValues: Setting.allCases.enumerated().map { ($1, $0) })
             return found.sorted {
                 ($1.month, $0.scanner, $0.acquisitionProtocol, order[$0.setting]!) < ($0.month, $1.scanner, $1.acquisitionProtocol, order[$1.setting]!)
             }
+        }
+
+        /// Protocols first used after their scanner's first month, and protocols no longer used for at
+        /// least two of their scanner's months: a protocol made or dropped on the scanner (a renamed one
+        /// shows as both, in the same month). Protocols with fewer than `techniqueMinimumEvents` events
+        /// in all (a one-off) are left out.
+        private func protocolsInUse() -> [ProtocolChange] {
+            var scannerMonths: [String: Set<String>] = [:]
+            for (key, byMonth) in months { scannerMonths[key.scanner, default: []].formUnion(byMonth.keys) }
+            var found: [ProtocolChange] = []
+            for (key, byMonth) in months {
+                let used = byMonth.keys.sorted()
+                let total = byMonth.values.reduce(0) { $0 + $1.events }
+                guard total >= settings.techniqueMinimumEvents, let first = used.first, let last = used.last,
+                      let scanner = scannerMonths[key.scanner]?.sorted() else { continue }
+                let events = { (month: String) in byMonth[month]?.events ?? 0 }
+                if let before = scanner.last(where: { $0 < first }) {
+                    found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
+                                                previousMonth: before, month: first, before: "not used", after: "first used (\(events(first)) events)"))
+                }
+                let after = scanner.filter { $0 > last }
+                if after.count >= 2, let next = after.first, let end = after.last {
+                    found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
+                                                previousMonth: last, month: next, before: "last used (\(events(last)) events)",
+                                                after: "not used to \(end), the scanner's last month"))
+                }
+            }
+            return found
         }
 
         /// The month's value of a technique: the one at least `majority` of its events used, when at

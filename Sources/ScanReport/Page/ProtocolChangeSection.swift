@@ -23,7 +23,8 @@ enum ProtocolChangeSection {
             + "water-equivalent diameter where its measured series allow a fit on Dw (ln CTDIvol, as in CTDIvol and noise against size; the "
             + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured. A level is also set "
             + "against the first month since the group's last change: smaller monthly steps that add up to the ratio show as a drift "
-            + "(“Before” then names that month).</p>"
+            + "(“Before” then names that month). Protocols first used after their scanner's first month, or no longer used for two "
+            + "or more of its months, are listed too (“Protocol in use”; a renamed protocol shows as both in one month).</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique, CTDIvol or noise level differs between months with enough events.</p></section>"
         }
