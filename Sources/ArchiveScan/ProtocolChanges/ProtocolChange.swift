@@ -11,7 +11,8 @@ import Foundation
 /// or the month's median CTDIvol or global noise moving by a ratio, at a significance (`Settings`).
 /// Both levels are taken at the group's mean water-equivalent diameter where its measured events allow
 /// a fit on Dw (`DwLineSums`: ln CTDIvol; the noise linearly), so that a month of larger patients is
-/// not taken for a change; else as measured. What a physicist checks after editing a protocol, and how
+/// not taken for a change; else as measured. And the protocol's own first and last use while its
+/// scanner goes on (`Setting.protocolUse`). What a physicist checks after editing a protocol, and how
 /// an unannounced edit shows.
 public struct ProtocolChange: Sendable, Equatable {
     public enum Setting: String, Sendable, CaseIterable {

@@ -14,7 +14,7 @@ enum NonPatientSection {
             + "--non-patient-description-words). They are left out of every distribution, typical value, measure and protocol change "
             + "above. A phantom scanned again and again with one protocol is a constancy record of its scanner: each event's CTDIvol "
             + "and global noise are shown beside the median of the same scanner, protocol and tube voltage in this folder, with the mean "
-            + "CT number over the outline of its mid-scan slice, (Dw ÷ area-equivalent diameter)² − 1 in thousandths: for a water "
+            + "CT number over the outline of its mid-scan slice, 1000 × ((Dw ÷ area-equivalent diameter)² − 1): for a water "
             + "phantom its water's CT number, the shell's share included. No tolerance is applied.</p>"
         guard log.examCount > 0 else { return out + "<p>No exam of a QA phantom or test patient.</p></section>" }
         let latest = log.lines.indices.sorted { log.lines[$0].studyDate > log.lines[$1].studyDate }.prefix(listLimit).sorted()
@@ -40,6 +40,8 @@ enum NonPatientSection {
     static let chartedGroups = 8
     /// Events a group needs to be charted.
     static let chartedGroupMinimum = 3
+    /// A charted group's latest events drawn (about a year of daily sessions), to keep the page light.
+    static let chartedPointsPerGroup = 400
 
     /// Control charts: each charted group's CTDIvol and noise ÷ its median against the study date.
     static func charts(_ log: NonPatientLog) -> String {
@@ -53,7 +55,7 @@ enum NonPatientSection {
             let series = groups.enumerated().map { index, group in
                 ScatterChart.Series(
                     name: group.key, colour: ChartPalette.series(index), shape: MarkerShape.series(index),
-                    points: group.value.compactMap { line in
+                    points: group.value.sorted { $0.studyDate < $1.studyDate }.suffix(chartedPointsPerGroup).compactMap { line in
                         guard let value = ratio(line), let day = day(line.studyDate) else { return nil }
                         return (x: Double(day - origin), y: value, label: "\(line.studyDate): \(HTML.number(value, places: 2))")
                     }, connected: true)
@@ -61,7 +63,8 @@ enum NonPatientSection {
             let svg = ScatterChart(id: id, title: "\(quantity) of the QA sessions", description: "\(quantity) ÷ its group's median against the days since \(first)",
                                    xTitle: "Days since \(first)", yTitle: "\(quantity) ÷ median", series: series, reference: (1, "median")).svg
             return CategorySection.figure(svg, caption: "\(quantity) of each event ÷ the median of its scanner, protocol and kV, by study date "
-                                          + "(the \(groups.count) group\(groups.count == 1 ? "" : "s") with most events, \(chartedGroupMinimum) or more).")
+                                          + "(the \(groups.count) group\(groups.count == 1 ? "" : "s") with most events, \(chartedGroupMinimum) or more; "
+                                          + "each group's latest \(chartedPointsPerGroup) drawn).")
         }
         return "<div class=\"figures\">" + chart("non-patients-ctdivol", "CTDIvol", \.ctdiVolRatio)
             + chart("non-patients-noise", "Global noise", \.noiseRatio) + "</div>"
