@@ -123,7 +123,7 @@ public struct ScanOutputWriter: Sendable {
             "nominalTotalCollimation_mm", "kvp_kV", "tubeCurrent_mA", "xRaySourceCount", "doseCheckAlert", "source",
             "localizerSeriesUID", "diagnosticSeriesUID", "reportedEffectiveDose_mSv", "effectiveDoseRegion",
             "effectiveDoseCoefficient_mSvPerMGycm", "effectiveDose_mSv", "effectiveDoseNote", "verticalOffCentre_mm",
-            "lateralOffCentre_mm", "waterEquivalentDiameter_cm", "ssde_mGy",
+            "lateralOffCentre_mm", "waterEquivalentDiameter_cm", "ssde_mGy", "globalNoise_hu",
     ]
 
     /// `effectiveDose`: the exam's estimate, its events in the record's order (both from the exam's events).
@@ -152,6 +152,7 @@ public struct ScanOutputWriter: Sendable {
                     centring.map { CSVTable.decimal($0.meanVerticalOffsetMillimeters) },
                     centring.map { CSVTable.decimal($0.meanLateralOffsetMillimeters) },
                     r.measuredDwCentimeters(of: e).map(CSVTable.decimal), measured?.ssdeMilligray.map(CSVTable.decimal),
+                    measured?.globalNoiseTissueHounsfield.map(CSVTable.decimal),
                 ]
             }
     }
