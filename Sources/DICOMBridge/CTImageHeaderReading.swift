@@ -79,6 +79,8 @@ extension PatientAttributes {
         sizeMeters = file.number(.patientSize)
         weightKilograms = file.number(.patientWeight)
         qualityControlSubject = file.string(.qualityControlSubject).map { $0.uppercased() == "YES" }
+        comments = file.string(.patientComments)
+        speciesDescription = file.string(.patientSpeciesDescription)
     }
 }
 

@@ -110,6 +110,10 @@ public struct PatientAttributes: Sendable, Codable, Equatable {
     public var weightKilograms: Double?
     /// Quality Control Subject (0010,0200): YES for a quality-control phantom.
     public var qualityControlSubject: Bool?
+    /// Patient Comments (0010,4000): free text, kept only in memory like the name (the store drops it).
+    public var comments: String?
+    /// Patient Species Description (0010,2201), present for a non-human subject (veterinary, research).
+    public var speciesDescription: String?
     /// Why the patient's name, ID or Quality Control Subject say this is not a patient
     /// (`NonPatientWords.indication(of:)`), made when the file is read: the store keeps this, not the name.
     public var nonPatientIndication: String?

@@ -5,11 +5,13 @@ import Foundation
 /// (typical values, DRLs, the CMS measures, cumulative patient dose, protocol changes), where a
 /// daily QA phantom would otherwise be the most scanned "patient" of every scanner.
 ///
-/// Three signs, in this order: Quality Control Subject (0010,0200) = YES (DICOM PS3.3 C.7.1.1, the
-/// standard's own flag, rarely filled in); a word of `identifierWords` in Patient's Name or Patient
-/// ID; a word of `descriptionWords` in the Study Description, or in the protocol of every event
-/// (localizers aside). Names are never stored: the first two are looked at when a
-/// file is read and only the word found is kept (`PatientAttributes.nonPatientIndication`).
+/// The signs, in this order: Quality Control Subject (0010,0200) = YES (DICOM PS3.3 C.7.1.1, the
+/// standard's own flag, rarely filled in); a Patient Species Description (0010,2201) other than a
+/// human's (a veterinary or research subject); a word of `identifierWords` in Patient's Name, Patient
+/// ID or Patient Comments (0010,4000); a word of `descriptionWords` in the Study Description, or in
+/// the protocol of every event (localizers aside). Names and comments are never stored: the patient's
+/// own signs are looked at when a file is read and only the word found is kept
+/// (`PatientAttributes.nonPatientIndication`).
 ///
 /// A word matches a whole word of the text, case-insensitively, where words are split at anything
 /// but letters and digits, between letters and digits, and at a change of case ("QATesting^Physics"
@@ -36,10 +38,18 @@ public struct NonPatientWords: Sendable, Codable, Hashable {
     /// Name has QA"), or nil.
     public func indication(of patient: PatientAttributes) -> String? {
         if patient.qualityControlSubject == true { return "Quality Control Subject is YES" }
+        if let species = patient.speciesDescription, !Self.humanSpecies.contains(species.trimmingCharacters(in: .whitespaces).lowercased()) {
+            return "Patient Species Description is \(species)"
+        }
         if let word = Self.firstWord(of: identifierWords, in: patient.patientName) { return "Patient's Name has \(word)" }
         if let word = Self.firstWord(of: identifierWords, in: patient.patientID) { return "Patient ID has \(word)" }
+        if let word = Self.firstWord(of: identifierWords, in: patient.comments) { return "Patient Comments has \(word)" }
         return nil
     }
+
+    /// Species descriptions of a human subject (Patient Species Description is meant for veterinary
+    /// and research subjects; a few systems fill it for people too).
+    static let humanSpecies: Set<String> = ["", "homo sapiens", "human", "homo sapiens sapiens"]
 
     /// Why `exam` is not of a patient, or nil when nothing says so: its patient's indication (made
     /// with `identifierWords` when the files were read), else `descriptionWords`.

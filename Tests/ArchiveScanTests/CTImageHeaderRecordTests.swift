@@ -21,6 +21,8 @@ struct CTImageHeaderRecordTests {
         h.patient.sizeMeters = 1.65
         h.patient.weightKilograms = 61.5
         h.patient.qualityControlSubject = false
+        h.patient.comments = "Daily phantom"
+        h.patient.speciesDescription = "Homo sapiens"
         h.patient.nonPatientIndication = "Patient ID has QA"
         h.studyDate = "20260101"
         h.studyTime = "101500"

@@ -91,6 +91,8 @@ struct DoseRecordTests {
         x.patient.sizeMeters = 1.65
         x.patient.weightKilograms = 61.5
         x.patient.qualityControlSubject = true
+        x.patient.comments = "Water phantom"
+        x.patient.speciesDescription = "Canis familiaris"
         x.patient.nonPatientIndication = "Quality Control Subject is YES"
         x.studyDate = "20260101"
         x.studyTime = "101500"

@@ -18,7 +18,7 @@ struct NonPatientCommandTests {
         let dcmodify = try #require(DCMTKTools.path("dcmodify"))
         let files = { (index: Int) in StoreFixture.sampleFiles.map { root + "/archive/study\(index)/" + $0 } }
         #expect(StoreFixture.run(dcmodify, ["-nb", "-m", "(0010,0010)=QA^DAILY"] + files(2)).status == 0)
-        #expect(StoreFixture.run(dcmodify, ["-nb", "-i", "(0010,0200)=YES"] + files(3)).status == 0)
+        #expect(StoreFixture.run(dcmodify, ["-nb", "-i", "(0010,0200)=YES", "-i", "(0010,4000)=CONFIDENTIAL-NOTE phantom"] + files(3)).status == 0)
         let db = root + "/store.sqlite"
         let scan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/scan", "--slices", "mid"])
         #expect(scan.status == 0, "\(scan.stderr)")
@@ -27,6 +27,14 @@ struct NonPatientCommandTests {
         // exams.csv is in Study Instance UID order: 2.25.9000000 … 2.25.9000003 (StoreFixture).
         #expect(try Self.column(root + "/scan", "exams.csv", "nonPatient") == ["", "", "Patient's Name has QA", "Quality Control Subject is YES"])
         #expect(try Self.column(root + "/scan", "measure.csv", "reasonCode").filter { $0 == "notAPatient" }.count == 2)
+        // Patient Comments are looked at, like the name, and not stored.
+        for file in [db, db + "-wal"] {
+            let bytes = FileManager.default.contents(atPath: file) ?? Data()
+            #expect(bytes.range(of: Data("CONFIDENTIAL-NOTE".utf8)) == nil && bytes.range(of: Data("QA^DAILY".utf8)) == nil, "\(file)")
+        }
+        // (The same text is found when it is there: the study UIDs are stored.)
+        let stored = (FileManager.default.contents(atPath: db) ?? Data()) + (FileManager.default.contents(atPath: db + "-wal") ?? Data())
+        #expect(stored.range(of: Data("2.25.9000003".utf8)) != nil)
         #expect(try Self.column(root + "/scan", "patient-dose.csv", "patientPseudonym").count == 2)
         let typical = CSVDocument(parsing: try String(contentsOfFile: root + "/scan/typical-values.csv", encoding: .utf8)).namedRows
         let all = try #require(typical.first { $0["sizeBand"] == "all sizes" && $0["scanner"] == "all scanners" })

@@ -18,11 +18,13 @@ enum ModelRecordFields {
         w.field("sizeMeters", p.sizeMeters)
         w.field("weightKilograms", p.weightKilograms)
         w.field("qualityControlSubject", p.qualityControlSubject)
+        w.field("comments", p.comments)
+        w.field("speciesDescription", p.speciesDescription)
         w.field("nonPatientIndication", p.nonPatientIndication)
     }
 
     private static let patientKeys: [StaticString] = ["patientID", "patientName", "birthDate", "sex", "age", "sizeMeters", "weightKilograms",
-                                                      "qualityControlSubject", "nonPatientIndication"]
+                                                      "qualityControlSubject", "comments", "speciesDescription", "nonPatientIndication"]
 
     static func patient(_ record: BinaryRecordValue) throws -> PatientAttributes {
         var p = PatientAttributes()
@@ -36,7 +38,9 @@ enum ModelRecordFields {
             case 5: p.sizeMeters = try v.double()
             case 6: p.weightKilograms = try v.double()
             case 7: p.qualityControlSubject = try v.bool()
-            case 8: p.nonPatientIndication = try v.string()
+            case 8: p.comments = try v.string()
+            case 9: p.speciesDescription = try v.string()
+            case 10: p.nonPatientIndication = try v.string()
             default: break
             }
         }

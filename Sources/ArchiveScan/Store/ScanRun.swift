@@ -130,6 +130,7 @@ extension ScannedObject {
             var copy = patient
             copy.patientID = pseudonymizer.pseudonym(patient.patientID)
             copy.patientName = nil
+            copy.comments = nil
             return copy
         }
         switch self {
