@@ -81,6 +81,7 @@ extension PatientAttributes {
         qualityControlSubject = file.string(.qualityControlSubject).map { $0.uppercased() == "YES" }
         comments = file.string(.patientComments)
         speciesDescription = file.string(.patientSpeciesDescription)
+        pregnancyStatus = file.integer(.pregnancyStatus)
     }
 }
 

@@ -29,6 +29,7 @@ extension DICOMTag {
     public static let patientWeight = DICOMTag(0x0010, 0x1030)
     public static let qualityControlSubject = DICOMTag(0x0010, 0x0200)
     public static let patientSpeciesDescription = DICOMTag(0x0010, 0x2201)
+    public static let pregnancyStatus = DICOMTag(0x0010, 0x21C0)
     public static let patientComments = DICOMTag(0x0010, 0x4000)
     public static let studyInstanceUID = DICOMTag(0x0020, 0x000D)
     public static let seriesInstanceUID = DICOMTag(0x0020, 0x000E)

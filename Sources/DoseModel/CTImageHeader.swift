@@ -114,6 +114,8 @@ public struct PatientAttributes: Sendable, Codable, Equatable {
     public var comments: String?
     /// Patient Species Description (0010,2201), present for a non-human subject (veterinary, research).
     public var speciesDescription: String?
+    /// Pregnancy Status (0010,21C0): 1 not pregnant, 2 possibly pregnant, 3 definitely pregnant, 4 unknown.
+    public var pregnancyStatus: Int?
     /// Why the patient's name, ID or Quality Control Subject say this is not a patient
     /// (`NonPatientWords.indication(of:)`), made when the file is read: the store keeps this, not the name.
     public var nonPatientIndication: String?

@@ -90,6 +90,8 @@ public enum ExamAssembler {
         exam.patient.nonPatientIndication = exam.patient.nonPatientIndication
             ?? distinctImages.lazy.compactMap(\.patient.nonPatientIndication).first
             ?? sources.lazy.compactMap { $0.reportedStudy?.patient.nonPatientIndication }.first
+        exam.patient.pregnancyStatus = exam.patient.pregnancyStatus
+            ?? sources.lazy.compactMap { $0.reportedStudy?.patient.pregnancyStatus }.first
         return exam
     }
 

@@ -6,7 +6,7 @@ public enum DoseValidator {
     public static func validate(_ input: ExamValidationInput, settings: ValidationSettings = ValidationSettings()) -> [Finding] {
         let context = ExamValidationContext(input, settings: settings)
         let rules: [(ExamValidationContext) -> [Finding]] = [
-            ReportConsistencyRules.check, ReportPatientRule.check, DoseScreenTextRule.check, EventDLPRule.check, SeriesEventRules.check,
+            ReportConsistencyRules.check, ReportPatientRule.check, PregnancyRule.check, DoseScreenTextRule.check, EventDLPRule.check, SeriesEventRules.check,
             PhantomRules.check, VendorSizeRules.check, PatientCentringRule.check, DoseAlertRules.check,
         ]
         return rules.flatMap { $0(context) }.filter { !settings.disabledCodes.contains($0.code) }

@@ -36,6 +36,7 @@ public enum FindingCatalog {
             return s.ctdiVolAlertValueMilligray.map { "above " + QuantityText.milligray($0) + " (AAPM 2011, unverified)" } ?? "disabled"
         case .scannerDoseNotification, .scannerDoseAlert: return "as recorded by the scanner"
         case .reportPatientMismatch: return "exact, each attribute compared when both give it"
+        case .patientPossiblyPregnant: return "Pregnancy Status 2 (possibly pregnant) or 3 (definitely pregnant)"
         case .eventWithoutDLP, .seriesWithoutEvent, .eventWithoutImages, .noImagesForDoseReport,
              .headScanOnBodyPhantom, .bodyScanOnHeadPhantom:
             return "–"

@@ -20,6 +20,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
     case eventWithoutImages = "EVENT_WITHOUT_IMAGES"
     case noImagesForDoseReport = "NO_IMAGES_FOR_DOSE_REPORT"
     case reportPatientMismatch = "REPORT_PATIENT_MISMATCH"
+    case patientPossiblyPregnant = "PATIENT_POSSIBLY_PREGNANT"
     // CTDI phantom
     case headScanOnBodyPhantom = "HEAD_SCAN_ON_BODY_PHANTOM"
     case bodyScanOnHeadPhantom = "BODY_SCAN_ON_HEAD_PHANTOM"
@@ -51,7 +52,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
              .seriesTubeCurrentMismatch, .seriesPitchMismatch, .seriesCollimationMismatch, .seriesLongerThanScan,
              .seriesWithoutEvent, .headScanOnBodyPhantom, .bodyScanOnHeadPhantom, .mixedPhantomsSummed,
              .vendorDwMismatch, .vendorSSDEMismatch, .ctdiVolAboveNotificationValue, .dlpAboveNotificationValue,
-             .scannerDoseAlert, .reportPatientMismatch, .patientOffCentre:
+             .scannerDoseAlert, .reportPatientMismatch, .patientOffCentre, .patientPossiblyPregnant:
             return .warning
         }
     }
@@ -91,6 +92,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable, Comparable {
             return "The exam has dose-report events but no CT images at all, so no event-vs-image check was possible."
         case .reportPatientMismatch:
             return "A dose report names another patient (Patient ID, birth date or sex) than the study's images, or in a study without images than its first report: a misfiled report would put its dose on the wrong patient."
+        case .patientPossiblyPregnant:
+            return "Pregnancy Status (0010,21C0) says the patient is possibly or definitely pregnant: the exam's events are listed with their CTDIvol, for the conceptus dose assessment that a scan with the uterus in or near the beam calls for."
         case .headScanOnBodyPhantom:
             return "A head event (target region / protocol matches a head keyword) reports CTDIvol against the 32 cm body phantom."
         case .bodyScanOnHeadPhantom:

@@ -23,6 +23,7 @@ struct CTImageHeaderRecordTests {
         h.patient.qualityControlSubject = false
         h.patient.comments = "Daily phantom"
         h.patient.speciesDescription = "Homo sapiens"
+        h.patient.pregnancyStatus = 4
         h.patient.nonPatientIndication = "Patient ID has QA"
         h.studyDate = "20260101"
         h.studyTime = "101500"

@@ -93,6 +93,7 @@ struct DoseRecordTests {
         x.patient.qualityControlSubject = true
         x.patient.comments = "Water phantom"
         x.patient.speciesDescription = "Canis familiaris"
+        x.patient.pregnancyStatus = 2
         x.patient.nonPatientIndication = "Quality Control Subject is YES"
         x.studyDate = "20260101"
         x.studyTime = "101500"

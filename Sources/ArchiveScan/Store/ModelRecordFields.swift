@@ -20,11 +20,13 @@ enum ModelRecordFields {
         w.field("qualityControlSubject", p.qualityControlSubject)
         w.field("comments", p.comments)
         w.field("speciesDescription", p.speciesDescription)
+        w.field("pregnancyStatus", p.pregnancyStatus)
         w.field("nonPatientIndication", p.nonPatientIndication)
     }
 
     private static let patientKeys: [StaticString] = ["patientID", "patientName", "birthDate", "sex", "age", "sizeMeters", "weightKilograms",
-                                                      "qualityControlSubject", "comments", "speciesDescription", "nonPatientIndication"]
+                                                      "qualityControlSubject", "comments", "speciesDescription", "pregnancyStatus",
+                                                      "nonPatientIndication"]
 
     static func patient(_ record: BinaryRecordValue) throws -> PatientAttributes {
         var p = PatientAttributes()
@@ -40,7 +42,8 @@ enum ModelRecordFields {
             case 7: p.qualityControlSubject = try v.bool()
             case 8: p.comments = try v.string()
             case 9: p.speciesDescription = try v.string()
-            case 10: p.nonPatientIndication = try v.string()
+            case 10: p.pregnancyStatus = try v.int()
+            case 11: p.nonPatientIndication = try v.string()
             default: break
             }
         }
