@@ -3,8 +3,7 @@ import DoseModel
 /// PATIENT_POSSIBLY_PREGNANT: the study's Pregnancy Status (0010,21C0) is 2 (possibly pregnant) or 3
 /// (definitely pregnant). A CT of a pregnant patient calls for a conceptus dose assessment by a
 /// physicist; the finding lists the events other than localizers with their CTDIvol and DLP, which
-/// that assessment starts from (where the uterus was in the beam, the conceptus dose is of the order of
-/// the CTDIvol). It states no dose itself.
+/// that assessment starts from. It estimates no dose itself.
 enum PregnancyRule {
     static let statusText = [2: "possibly pregnant", 3: "definitely pregnant"]
 
