@@ -85,7 +85,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Millimetres the patient's centre may lie above or below the isocentre (mean over a series' whole slices) before PATIENT_OFF_CENTRE.")
     var offCentreLimit: Double = ValidationSettings().offCentreLimitMillimeters
 
-    @Option(name: .long, help: "Words of a Patient's Name or Patient ID that mark a QA phantom or test patient, looked for as files are read (names are not stored): comma-separated, whole words, any case; \"\" for none (default: the store's, else \(NonPatientWords.defaultIdentifierWords.joined(separator: ","))). Other words than the store's make every stored file be read again.")
+    @Option(name: .long, help: "Words of a Patient's Name, Patient ID or Patient Comments that mark a QA phantom or test patient, looked for as files are read (names and comments are not stored): comma-separated, whole words, any case; \"\" for none (default: the store's, else \(NonPatientWords.defaultIdentifierWords.joined(separator: ","))). Other words than the store's make every stored file be read again.")
     var nonPatientWords: String?
 
     @OptionGroup var measureArguments: MeasureArguments
