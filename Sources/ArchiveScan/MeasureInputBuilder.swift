@@ -89,13 +89,16 @@ extension MeasureInputBuilder {
     }
 
     /// Measure inputs for every exam of a scan (exams without a study date cannot be placed in a
-    /// measurement period and are left out, with their UIDs returned).
-    public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer) -> (inputs: [MeasureExamInput], undated: [String]) {
+    /// measurement period and are left out, with their UIDs returned); QA phantoms' and test patients'
+    /// by `nonPatientWords` carry their reason, as an export's do.
+    public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer, nonPatientWords: NonPatientWords = NonPatientWords())
+        -> (inputs: [MeasureExamInput], undated: [String]) {
         var inputs: [MeasureExamInput] = []
         var undated: [String] = []
         for exam in result.exams where !exam.events.isEmpty || !exam.series.isEmpty {
             let primary = ExamPixelPass.primary(exam, result.seriesMeasurements[exam.studyInstanceUID] ?? [])
-            if let input = input(for: exam, pseudonymizer: pseudonymizer, size: size(from: primary), noise: noise(from: primary)) {
+            if let input = input(for: exam, pseudonymizer: pseudonymizer, size: size(from: primary), noise: noise(from: primary),
+                                 nonPatient: nonPatientWords.reason(for: exam)) {
                 inputs.append(input)
             } else {
                 undated.append(exam.studyInstanceUID)
