@@ -4,20 +4,30 @@ import DosePhysics
 import DoseModel
 import PixelAnalysis
 
+/// What the pixel pass found for one exam.
+struct ExamPixels {
+    var series: [SeriesMeasurement] = []
+    var slices: [SliceMeasurement] = []
+    var thumbnails: [String: Data] = [:]
+    /// `StoredStudyPixels.key` of each series, when the pass was given the stored files' fingerprints.
+    var keys: [String: String] = [:]
+    /// Series measured from their pixels, and series whose stored results were taken instead.
+    var measured = 0
+    var reused = 0
+}
+
 /// The pixel pass of a scan: for every exam, the diagnostic axial series of each event (and, for the
-/// exam's size, the one of the event with the largest DLP) is measured.
+/// exam's size, the one of the event with the largest DLP) is measured, or its results are taken from
+/// the store when they were derived from the same files with the same settings.
 struct ExamPixelPass {
     let analyzer: SeriesPixelAnalyzer
+    var stored: StoredStudyPixels? = nil
 
     /// Measures the exam's diagnostic series; call from a thread that is not a large-stack worker.
-    func measure(_ exam: Exam, images: [String: [CTImageHeader]])
-        -> (series: [SeriesMeasurement], slices: [SliceMeasurement], thumbnails: [String: Data])
-    {
+    func measure(_ exam: Exam, images: [String: [CTImageHeader]]) -> ExamPixels {
         precondition(!LargeStackWorkers.currentThreadHasLargeStack, "the pixel pass waits on the workers; run it elsewhere")
         var done = Set<String>()
-        var series: [SeriesMeasurement] = []
-        var slices: [SliceMeasurement] = []
-        var thumbnails: [String: Data] = [:]
+        var pixels = ExamPixels()
         let localizersInExam = exam.series.filter(\.isLocalizer).map(\.seriesInstanceUID)
         /// The images of `first` (an event's localizer series), then those of the exam's other localizer series.
         func localizerImages(first: String?) -> [CTImageHeader] {
@@ -25,37 +35,47 @@ struct ExamPixelPass {
                 (images[uid] ?? []).sorted { ($0.instanceNumber ?? 0) < ($1.instanceNumber ?? 0) }
             }
         }
+        /// The series measured (or its stored results), with its thumbnail recorded.
+        func measure(_ uid: String, _ members: [CTImageHeader], eventUID: String?, choice: String, localizers: [CTImageHeader])
+            -> (SeriesMeasurement, [SliceMeasurement])
+        {
+            let key = stored?.key(series: members, localizers: localizers)
+            pixels.keys[uid] = key
+            var (measurement, slices, thumbnail): (SeriesMeasurement, [SliceMeasurement], Data?)
+            if let key, let reused = stored?.reusable(uid, key: key, eventUID: eventUID, choice: choice) {
+                (measurement, slices, thumbnail) = (reused.measurement, reused.slices, reused.thumbnail)
+                pixels.reused += 1
+            } else {
+                (measurement, slices, thumbnail) = analyzer.measure(series: members, eventUID: eventUID, choice: choice, localizers: localizers)
+                pixels.measured += 1
+            }
+            if let thumbnail {
+                pixels.thumbnails[uid] = thumbnail
+                measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)
+            }
+            return (measurement, slices)
+        }
         for item in exam.events {
             guard let uid = item.diagnosticSeriesUID, done.insert(uid).inserted, let members = images[uid] else { continue }
-            let localizers = localizerImages(first: item.localizerSeriesUID)
             let summary = exam.series.first { $0.seriesInstanceUID == uid }
             let choice = "diagnostic axial series of event \(item.event.irradiationEventUID ?? "(no UID)") (linked by "
                 + "\(summary?.linkMethod ?? "?")): \(item.diagnosticSeriesChoice ?? "")"
-            var (measurement, measured, thumbnail) = analyzer.measure(
-                series: members, eventUID: item.event.irradiationEventUID, choice: choice, localizers: localizers)
-            if let thumbnail {
-                thumbnails[uid] = thumbnail
-                measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: uid)
-            }
+            var (measurement, measured) = measure(uid, members, eventUID: item.event.irradiationEventUID, choice: choice,
+                                                  localizers: localizerImages(first: item.localizerSeriesUID))
             Self.addSSDE(to: &measurement, event: item.event, summary: summary)
             measured = Self.addSSDEProfile(to: &measurement, slices: measured, event: item.event, summary: summary)
-            series.append(measurement)
-            slices.append(contentsOf: measured)
+            pixels.series.append(measurement)
+            pixels.slices.append(contentsOf: measured)
         }
-        if series.isEmpty, let fallback = exam.series.filter({ $0.isAxial && !$0.isLocalizer }).max(by: { $0.imageCount < $1.imageCount }),
+        if pixels.series.isEmpty, let fallback = exam.series.filter({ $0.isAxial && !$0.isLocalizer }).max(by: { $0.imageCount < $1.imageCount }),
            let members = images[fallback.seriesInstanceUID] {
             // No event names a diagnostic series (no dose report and no CTDIvol): measure the largest axial series.
-            var (measurement, measured, thumbnail) = analyzer.measure(
-                series: members, eventUID: nil, choice: "largest axial series (no event links a series)",
-                localizers: localizerImages(first: nil))
-            if let thumbnail {
-                thumbnails[fallback.seriesInstanceUID] = thumbnail
-                measurement.midScanThumbnail = ScanOutputWriter.thumbnailPath(seriesInstanceUID: fallback.seriesInstanceUID)
-            }
-            series.append(measurement)
-            slices.append(contentsOf: measured)
+            let (measurement, measured) = measure(fallback.seriesInstanceUID, members, eventUID: nil,
+                                                  choice: "largest axial series (no event links a series)", localizers: localizerImages(first: nil))
+            pixels.series.append(measurement)
+            pixels.slices.append(contentsOf: measured)
         }
-        return (series, slices, thumbnails)
+        return pixels
     }
 
     /// SSDE of the series: mean header CTDIvol (else the event's) × f(mean Dw), with the event's phantom.

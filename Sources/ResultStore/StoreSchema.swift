@@ -108,6 +108,13 @@ public enum StoreSchema {
         Migration(version: 6, name: "CT images and dose reports read again for QA phantoms and test patients", statements: [
             "UPDATE dicom_file SET mtime_ns = -1 WHERE kind IN ('ctImage', 'doseReport')",
         ]),
+        // A series' pixel results are kept with the key of what they were derived from (the pixel
+        // settings and the fingerprints of its files), so that a study assembled again (another ctdose,
+        // other validation settings, a file of another series changed) takes them instead of decoding
+        // the images again. Results stored before have no key and are measured again once.
+        Migration(version: 7, name: "series pixel results keyed by their files and settings", statements: [
+            "ALTER TABLE series_measurement ADD COLUMN pixel_key TEXT",
+        ]),
     ]
 
     public static var currentVersion: Int { migrations.last?.version ?? 0 }

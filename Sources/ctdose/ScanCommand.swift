@@ -155,7 +155,9 @@ struct ScanCommand: ParsableCommand {
         let crashed = studiesSetAside > 0 ? ", \(studiesSetAside) studies set aside after a crash (problems.csv)" : ""
         let place = try storeArguments.location.description
         let exams = try store.examCount()
-        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(shard == nil ? "" : "\(summary.filesOfOtherShards) of other shards, ")\(summary.filesUnchanged) unchanged, \(summary.filesForgotten) gone; \(summary.studiesUpdated) exams updated (reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(crashed)\(out.map { "; results in " + $0 } ?? "")")
+        let seriesPart = summary.seriesMeasured + summary.seriesReused == 0 ? ""
+            : "\(summary.seriesMeasured) series measured from their pixels, \(summary.seriesReused) taken from the store; "
+        logger.info("\(summary.filesSeen) files: \(summary.filesRead) read, \(shard == nil ? "" : "\(summary.filesOfOtherShards) of other shards, ")\(summary.filesUnchanged) unchanged, \(summary.filesForgotten) gone; \(summary.studiesUpdated) exams updated (\(seriesPart)reading \(String(format: "%.1f", summary.readingSeconds)) s, exams \(String(format: "%.1f", summary.assemblingSeconds)) s); store \(place) holds \(exams) exams, \(failed) unreadable and \(setAside) set-aside files\(crashed)\(out.map { "; results in " + $0 } ?? "")")
         if failed + studiesSetAside > 0 { throw ExitCode(2) }
         if let failOn {
             let severities = FindingSeverity.allCases.filter { $0 >= failOn }.map(\.rawValue)

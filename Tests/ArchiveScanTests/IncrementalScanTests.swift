@@ -115,6 +115,8 @@ extension IncrementalScanTests {
         let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/upgraded"] + Self.common)
         #expect(rescan.status == 0, "\(rescan.stderr)")
         #expect(rescan.stderr.contains(reading), "\(rescan.stderr)")
+        // Files read again as they were read before keep their series' pixel results.
+        #expect(rescan.stderr.contains("(0 series measured from their pixels, 2 taken from the store;"), "\(rescan.stderr)")
         let fresh = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/fresh.sqlite", "--out", root + "/fresh"] + Self.common)
         #expect(fresh.status == 0, "\(fresh.stderr)")
         #expect(StoreFixture.differences(root + "/upgraded", root + "/fresh").isEmpty)
@@ -149,10 +151,45 @@ extension IncrementalScanTests {
         let changed = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(changed.stderr.contains("all 2 studies were assembled again"), "\(changed.stderr)")
+        // Another threshold outlines the patients differently: no stored pixel result is taken.
+        #expect(changed.stderr.contains("(2 series measured from their pixels, 0 taken from the store;"), "\(changed.stderr)")
         let same = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--threshold=-400"] + Self.common)
         #expect(same.status == 0)
         let runs = try Self.runs(db)
         #expect(runs.map(\.read) == [46, 0, 0])
         #expect(runs.map(\.updated) == [2, 2, 0])
+    }
+}
+
+extension IncrementalScanTests {
+    /// Another ctdose version assembles every study again, but a series whose files, as read, and pixel
+    /// settings are those its stored results were derived from takes them instead of decoding its
+    /// images again; the outputs equal a new store's.
+    @Test func anotherVersionReassemblesWithStoredPixelResults() throws {
+        let (root, db) = try Self.scannedTwoStudies("other-version")
+        do {
+            let database = try SQLiteDatabase(path: db)
+            try database.transaction { try $0.execute("UPDATE store_fact SET value = value || ' (an older ctdose)' WHERE name = 'exam analysis'") }
+            try database.close()
+        }
+        let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/rescan"] + Self.common)
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(rescan.stderr.contains("all 2 studies were assembled again"), "\(rescan.stderr)")
+        #expect(rescan.stderr.contains("2 exams updated (0 series measured from their pixels, 2 taken from the store;"), "\(rescan.stderr)")
+        let fresh = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/fresh.sqlite", "--out", root + "/fresh"] + Self.common)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(fresh.stderr.contains("(2 series measured from their pixels, 0 taken from the store;"), "\(fresh.stderr)")
+        #expect(StoreFixture.differences(root + "/rescan", root + "/fresh").isEmpty)
+    }
+
+    /// A changed image file changes its series' key: that series is measured again, the other study's
+    /// is not assembled at all.
+    @Test func changedImageMeasuresItsSeriesAgain() throws {
+        let (root, db) = try Self.scannedTwoStudies("changed-image")
+        let changed = root + "/archive/study1/axial/IM0005.dcm"
+        #expect(StoreFixture.run("/usr/bin/dcmodify", ["-nb", "-m", "(0008,103e)=edited", changed]).status == 0)
+        let rescan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db] + Self.common)
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(rescan.stderr.contains("1 exams updated (1 series measured from their pixels, 0 taken from the store;"), "\(rescan.stderr)")
     }
 }

@@ -89,11 +89,11 @@ extension ScanStore {
                     try session.execute(
                         """
                         INSERT INTO series_measurement (study_uid, position, series_uid, mid_scan_dw_cm, mean_dw_cm, global_noise_hu, ssde_mgy,
-                          measurement_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                          measurement_record, pixel_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [.text(uid), SQLValue(position), .text(m.seriesInstanceUID), SQLValue(m.midScan?.waterEquivalent),
                          SQLValue(m.meanWaterEquivalentDiameterCentimeters), SQLValue(m.globalNoiseTissueHounsfield), SQLValue(m.ssdeMilligray),
-                         .blob(encoded.measurements[position])])
+                         .blob(encoded.measurements[position]), SQLValue(result.pixelKeys[m.seriesInstanceUID])])
                 }
                 for (position, s) in result.slices.enumerated() {
                     try session.execute(

@@ -174,23 +174,28 @@ public struct ScanStore: Sendable {
         return try BinaryRecordDecoder().decode(type, from: data)
     }
 
-    /// Image headers and dose reports stored for one study.
-    func storedObjects(studyInstanceUID uid: String) throws -> (images: [CTImageHeader], reports: [DoseReport]) {
+    /// Image headers and dose reports stored for one study; with `fingerprints`, also each CT image
+    /// file's fingerprint (`StoredStudyPixels.fingerprint`), by path.
+    func storedObjects(studyInstanceUID uid: String, fingerprints: Bool = false) throws -> StoredStudyObjects {
         let rows = try database.read {
-            try $0.rows("SELECT kind, object_record FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
+            try $0.rows("SELECT kind, object_record, path, size_bytes, mtime_ns FROM dicom_file WHERE study_uid = ? ORDER BY path", [.text(uid)])
         }
-        var images: [CTImageHeader] = []
-        images.reserveCapacity(rows.count)  // one image a file, mostly: no copies of the large headers while growing
-        var reports: [DoseReport] = []
+        var objects = StoredStudyObjects()
+        objects.images.reserveCapacity(rows.count)  // one image a file, mostly: no copies of the large headers while growing
         for row in rows {
             guard let data = row[1].data else { continue }
             switch row[0].string {
-            case ScannedObject.ctImageKind: images += try Self.decodeObject([CTImageHeader].self, from: data, fieldByField: CTImageHeaderRecord.decode)
-            case ScannedObject.doseReportKind: reports.append(try Self.decodeObject(DoseReport.self, from: data, fieldByField: DoseReportRecord.decode))
+            case ScannedObject.ctImageKind:
+                objects.images += try Self.decodeObject([CTImageHeader].self, from: data, fieldByField: CTImageHeaderRecord.decode)
+                if fingerprints, let path = row[2].string, let size = row[3].int64, let mtime = row[4].int64 {
+                    objects.fileFingerprints[path] = StoredStudyPixels.fingerprint(record: data, sizeBytes: size, modificationNanoseconds: mtime)
+                }
+            case ScannedObject.doseReportKind:
+                objects.reports.append(try Self.decodeObject(DoseReport.self, from: data, fieldByField: DoseReportRecord.decode))
             default: continue
             }
         }
-        return (images, reports)
+        return objects
     }
 
     /// Pending studies after `uid` (in UID order), at most `limit`, with their shard keys.
@@ -201,6 +206,13 @@ public struct ScanStore: Sendable {
                 .compactMap { row in row[0].string.map { ($0, row[1].int64 ?? 0) } }
         }
     }
+}
+
+/// What the store holds of one study's files.
+struct StoredStudyObjects {
+    var images: [CTImageHeader] = []
+    var reports: [DoseReport] = []
+    var fileFingerprints: [String: Data] = [:]
 }
 
 /// What a file looked like on disk when it was read.

@@ -24,3 +24,10 @@ enum SettingsText {
         }
     }
 }
+
+extension PixelAnalysisSettings {
+    /// The settings that decide pixel results, as one text the same in every process.
+    var settingsText: String {
+        "\(SettingsText.of(slices)) \(SettingsText.of(segmentation)) \(SettingsText.of(noise)) \(SettingsText.of(centring))"
+    }
+}

@@ -25,6 +25,10 @@ public struct StoreScanSummary: Sendable {
     public var filesToReadAgain = 0
     /// Exams assembled again (new files, changed files) or removed.
     public var studiesUpdated = 0
+    /// Series of those exams measured from their pixels, and series whose pixel results were taken
+    /// from the store (derived from the same files, read the same way, with the same settings).
+    public var seriesMeasured = 0
+    public var seriesReused = 0
     /// Wall-clock seconds spent walking, reading and recording files, and assembling exams.
     public var readingSeconds = 0.0
     public var assemblingSeconds = 0.0
@@ -122,10 +126,7 @@ public struct StoreScanner: Sendable {
 
     /// What the stored exams were derived with: pixel settings, validation settings and ctdose's version.
     var analysisFingerprint: String {
-        let pixelPart = pixels.enabled
-            ? "pixels \(SettingsText.of(pixels.slices)) \(SettingsText.of(pixels.segmentation)) \(SettingsText.of(pixels.noise)) "
-                + SettingsText.of(pixels.centring)
-            : "headers only"
+        let pixelPart = pixels.enabled ? "pixels \(pixels.settingsText)" : "headers only"
         return "\(pixelPart); validation \(SettingsText.of(validation)); ctdose \(ScanRun.ctdoseVersion)"
     }
 
@@ -239,16 +240,24 @@ public struct StoreScanner: Sendable {
             // transaction (one commit each rewrote the same index pages), by whichever lane fills a batch.
             let owned = page.filter { shard?.owns(key: $0.shardKey) ?? true }.map(\.uid)
             let batch = StudyWriteBatch(size: Self.studiesPerTransaction)
-            _ = try ParallelMap.ordered(owned, lanes: jobs) { uid in
-                let (images, reports) = try store.storedObjects(studyInstanceUID: uid)
+            let counts = try ParallelMap.ordered(owned, lanes: jobs) { [pixels] uid in
+                let objects = try store.storedObjects(studyInstanceUID: uid, fingerprints: pixels.enabled)
+                let stored = pixels.enabled
+                    ? StoredStudyPixels(fileFingerprints: objects.fileFingerprints, series: try store.storedSeriesPixels(studyInstanceUID: uid),
+                                        settingsText: pixels.settingsText)
+                    : nil
                 let result = CrashJournal.during(.study(uid: uid, file: nil)) {
                     CrashInjection.trapIfAsked("assemble", uid)
-                    return processor.process(images: images, reports: reports).first { $0.exam.studyInstanceUID == uid }
+                    return processor.process(images: objects.images, reports: objects.reports, stored: stored)
+                        .first { $0.exam.studyInstanceUID == uid }
                 }
                 if let full = batch.add(try PreparedStudy(uid, result: result)) { try store.replaceStudies(full, runID: run.id) }
+                return (measured: result?.seriesMeasured ?? 0, reused: result?.seriesReused ?? 0)
             }
             try store.replaceStudies(batch.drain(), runID: run.id)
             summary.studiesUpdated += owned.count
+            summary.seriesMeasured += counts.map(\.measured).reduce(0, +)
+            summary.seriesReused += counts.map(\.reused).reduce(0, +)
         }
     }
 }

@@ -1,0 +1,105 @@
+import Crypto
+import DICOMBridge
+import DoseModel
+import Foundation
+import ResultStore
+
+/// A series' pixel results as an earlier assembly stored them (series_measurement, its slices and
+/// thumbnail), with the key of what they were derived from.
+struct StoredSeriesPixels: Sendable {
+    var key: String
+    var measurement: SeriesMeasurement
+    var slices: [SliceMeasurement]
+    var thumbnail: Data?
+}
+
+/// What a study's series may take from the store instead of decoding their pixels again: the
+/// fingerprints of the study's stored files and the pixel results its last assembly stored. A study
+/// assembled again (another ctdose, other validation settings, a new dose report, a file of another
+/// series changed) keeps a series' results when its key is the same.
+struct StoredStudyPixels: Sendable {
+    /// SHA-256 of each stored CT image file's record, size and modification time, by path.
+    var fileFingerprints: [String: Data]
+    /// The stored results, by Series Instance UID, of those stored with a key.
+    var series: [String: StoredSeriesPixels]
+    /// `PixelAnalysisSettings.settingsText` of this run.
+    var settingsText: String
+
+    /// Raise when ctdose would measure the same files, read the same way, with the same settings, to any
+    /// other pixel result (a slice's or series' value, a problem's text, the thumbnail): stored results of
+    /// another revision are then measured again. A change to how headers are read changes the stored
+    /// records, and with them the key, by itself.
+    static let revision = 1
+
+    /// The key of a series' pixel results: this revision, the pixel settings, and the fingerprints of
+    /// the files of its images (by path) and of the localizer images it is given (in the order given,
+    /// which decides the views measured). nil when an image has no stored file.
+    func key(series images: [CTImageHeader], localizers: [CTImageHeader]) -> String? {
+        var hash = SHA256()
+        hash.update(data: Data("ctdose pixel results \(Self.revision)\n\(settingsText)\n".utf8))
+        func add(_ paths: [String?]) -> Bool {
+            for path in paths {
+                guard let path, let fingerprint = fileFingerprints[path] else { return false }
+                hash.update(data: Data(path.utf8))
+                hash.update(data: fingerprint)
+            }
+            hash.update(data: Data("\n".utf8))
+            return true
+        }
+        guard images.allSatisfy({ $0.filePath != nil }), localizers.allSatisfy({ $0.filePath != nil }) else { return nil }
+        var seen = Set<String>()
+        let localizerPaths = localizers.compactMap(\.filePath).filter { seen.insert($0).inserted }
+        guard add(Set(images.compactMap(\.filePath)).sorted()), add(localizerPaths) else { return nil }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The stored results of `uid` when they were derived from what `key` describes, relabelled for
+    /// this assembly: the event and choice are this exam's, and the SSDE fields are left for the pixel
+    /// pass to compute again from this exam's dose.
+    func reusable(_ uid: String, key: String, eventUID: String?, choice: String) -> StoredSeriesPixels? {
+        guard var stored = series[uid], stored.key == key else { return nil }
+        stored.measurement.irradiationEventUID = eventUID
+        stored.measurement.choice = choice
+        stored.measurement.midScanThumbnail = nil
+        stored.measurement.ssdeMilligray = nil
+        stored.measurement.ssdeNote = nil
+        stored.measurement.meanSSDEOfSlicesMilligray = nil
+        for index in stored.slices.indices { stored.slices[index].ssdeMilligray = nil }
+        return stored
+    }
+
+    /// The fingerprint of a stored file: its record (which holds its path), size and modification time.
+    static func fingerprint(record: Data, sizeBytes: Int64, modificationNanoseconds: Int64) -> Data {
+        var hash = SHA256()
+        withUnsafeBytes(of: sizeBytes.littleEndian) { hash.update(bufferPointer: $0) }
+        withUnsafeBytes(of: modificationNanoseconds.littleEndian) { hash.update(bufferPointer: $0) }
+        hash.update(data: record)
+        return Data(hash.finalize())
+    }
+}
+
+extension ScanStore {
+    /// The pixel results the last assembly of a study stored with a key (stores of schema version 7 on).
+    func storedSeriesPixels(studyInstanceUID uid: String) throws -> [String: StoredSeriesPixels] {
+        let (measurements, slices, thumbnails) = try database.read { session in
+            let key: [SQLValue] = [.text(uid)]
+            return (try session.rows("SELECT series_uid, pixel_key, measurement_record FROM series_measurement WHERE study_uid = ? AND pixel_key IS NOT NULL", key),
+                    try session.rows("SELECT series_uid, slice_record FROM slice WHERE study_uid = ? ORDER BY position", key),
+                    try session.rows("SELECT series_uid, png FROM thumbnail WHERE study_uid = ?", key))
+        }
+        var stored: [String: StoredSeriesPixels] = [:]
+        for row in measurements {
+            guard let series = row[0].string, let pixelKey = row[1].string, let record = row[2].data else { continue }
+            stored[series] = StoredSeriesPixels(key: pixelKey, measurement: try Self.decodeObject(SeriesMeasurement.self, from: record), slices: [])
+        }
+        for row in slices {
+            guard let series = row[0].string, stored[series] != nil, let record = row[1].data else { continue }
+            stored[series]?.slices.append(try Self.decodeObject(SliceMeasurement.self, from: record))
+        }
+        for row in thumbnails {
+            guard let series = row[0].string, stored[series] != nil else { continue }
+            stored[series]?.thumbnail = row[1].data
+        }
+        return stored
+    }
+}
