@@ -15,6 +15,12 @@ public struct DwLineSums: Sendable, Equatable {
         low = min(low, x); high = max(high, x)
     }
 
+    /// The sums of both sets of points.
+    public mutating func add(_ other: DwLineSums) {
+        n += other.n; sx += other.sx; sy += other.sy; sxx += other.sxx; sxy += other.sxy; syy += other.syy
+        low = min(low, other.low); high = max(high, other.high)
+    }
+
     public var meanX: Double { sx / n }
 
     /// Slope, intercept and R², when there are enough points spread widely enough.

@@ -86,14 +86,7 @@ import Testing
         // from April (a rename); "Sinus" January to May (its last month followed by one month only);
         // "Knee" three events in January (a one-off).
         func named(_ name: String, months: ClosedRange<Int>, count: Int = 6) throws -> [ExamRecord] {
-            try months.flatMap { month in
-                try Self.records(month: "2026-0\(month)", dws: Array(Self.dws.prefix(count))).map { record in
-                    var record = record
-                    record.studyInstanceUID += ".\(name.filter(\.isLetter))"
-                    for index in record.events.indices { record.events[index].acquisitionProtocol = name }
-                    return record
-                }
-            }
+            try Self.named(name, months: months, count: count)
         }
         let records = try named("Abdomen", months: 1...6) + named("Chest", months: 1...3) + named("Chest 2026", months: 4...6)
             + named("Sinus", months: 1...5) + named("Knee", months: 1...1, count: 3)
@@ -101,10 +94,52 @@ import Testing
         #expect(uses.count == 2, "\(uses)")
         let started = try #require(uses.first { $0.acquisitionProtocol == "Chest 2026" })
         #expect(started.previousMonth == "2026-03" && started.month == "2026-04" && started.before == "not used"
-                && started.after == "first used (6 events)")
+                && started.after == "first used (6 events); renamed from Chest, last used 2026-03")
         let stopped = try #require(uses.first { $0.acquisitionProtocol == "Chest" })
         #expect(stopped.previousMonth == "2026-03" && stopped.month == "2026-04" && stopped.before == "last used (6 events)"
-                && stopped.after == "not used to 2026-06, the scanner's last month")
+                && stopped.after == "not used to 2026-06, the scanner's last month; renamed to Chest 2026, first used 2026-04")
+    }
+
+    /// Every event of `name` from `months` of 2026, `count` exams a month.
+    static func named(_ name: String, months: ClosedRange<Int>, count: Int = 12, kvp: Double = 120, scale: Double = 1,
+                      phantom: CTDIPhantom? = nil) throws -> [ExamRecord] {
+        try months.flatMap { month in
+            try Self.records(month: "2026-0\(month)", dws: Array(Self.dws.prefix(count)), kvp: kvp, scale: scale).map { record in
+                var record = record
+                record.studyInstanceUID += ".\(name.filter(\.isLetter))"
+                for index in record.events.indices {
+                    record.events[index].acquisitionProtocol = name
+                    if let phantom { record.events[index].phantom = phantom.rawValue }
+                }
+                return record
+            }
+        }
+    }
+
+    @Test func aRenamedProtocolIsFollowedAcrossItsNewName() throws {
+        // "Chest" January to March at 120 kV, renamed "Chest 2026" from April at 100 kV and 0.7 times the
+        // CTDIvol: neither name alone changed, the protocol did, in April.
+        let renamed = try Self.named("Abdomen", months: 1...6) + Self.named("Chest", months: 1...3)
+            + Self.named("Chest 2026", months: 4...6, kvp: 100, scale: 0.7)
+        let changes = Self.changes(renamed)
+        let across = changes.filter { $0.acquisitionProtocol == "Chest → Chest 2026" }
+        #expect(across.map(\.setting) == [.tubeVoltage, .ctdiVolLevel], "\(changes)")
+        #expect(across.allSatisfy { $0.previousMonth == "2026-03" && $0.month == "2026-04" && $0.comparison == .previousMonth })
+        #expect(across.first?.before == "120 kV (12 of 12)" && across.first?.after == "100 kV (12 of 12)")
+        #expect(abs(try #require(across.last?.ratio) - 0.7) < 1e-6)
+        #expect(changes.filter { !$0.acquisitionProtocol.contains("→") }.map(\.setting) == [.protocolUse, .protocolUse])
+        // Renamed in the middle of April (both names that month): the change is still found across the rename.
+        let midMonth = try Self.named("Abdomen", months: 1...6) + Self.named("Chest", months: 1...4, count: 6)
+            + Self.named("Chest 2026", months: 4...6, count: 6, kvp: 100)
+        let crossing = Self.changes(midMonth).filter { $0.acquisitionProtocol == "Chest → Chest 2026" }
+        #expect(crossing.map(\.setting) == [.tubeVoltage] && crossing.first?.previousMonth == "2026-03" && crossing.first?.month == "2026-05",
+                "\(crossing)")  // April has no 75 % majority (6 at 120 kV, 6 at 100 kV)
+        // Two protocols renamed in the same month, or a head protocol followed by a body one: no rename is taken.
+        let two = renamed + (try Self.named("Head", months: 1...3) + Self.named("Head 2026", months: 4...6))
+        #expect(!Self.changes(two).contains { $0.acquisitionProtocol.contains("→") })
+        let otherPhantom = try Self.named("Abdomen", months: 1...6) + Self.named("Chest", months: 1...3)
+            + Self.named("Chest 2026", months: 4...6, phantom: .head16cm)
+        #expect(!Self.changes(otherPhantom).contains { $0.acquisitionProtocol.contains("→") })
     }
 
     @Test func aSharperKernelAndItsNoiseAreFound() throws {

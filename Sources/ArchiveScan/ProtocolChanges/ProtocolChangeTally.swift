@@ -1,4 +1,5 @@
 import CSVFormat
+import DoseModel
 import Foundation
 import QualityMeasures
 
@@ -30,6 +31,16 @@ extension ProtocolChange {
                     } else {
                         levels[setting, default: LevelValues()].unsized.append(Float(value))
                     }
+                }
+            }
+
+            /// `other`'s events added to these (the same month of a protocol and of the one it was renamed to).
+            mutating func merge(_ other: MonthEvents) {
+                events += other.events
+                for (setting, counts) in other.techniques { techniques[setting, default: [:]].merge(counts, uniquingKeysWith: +) }
+                for (setting, values) in other.levels {
+                    levels[setting, default: LevelValues()].sized += values.sized
+                    levels[setting, default: LevelValues()].unsized += values.unsized
                 }
             }
         }
@@ -65,87 +76,163 @@ extension ProtocolChange {
         public var changes: [ProtocolChange] {
             var found: [ProtocolChange] = []
             for (key, byMonth) in months {
-                let ordered = byMonth.keys.sorted()
-                let new = { (setting: Setting, previous: String, month: String, before: String, after: String) in
-                    ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: setting, previousMonth: previous,
-                                   month: month, before: before, after: after)
-                }
-                for setting in Setting.allCases where setting.isTechnique {
-                    var previous: (month: String, value: String, text: String)?
-                    for month in ordered {
-                        guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents,
-                                                          majority: settings.majority)
-                        else { continue }
-                        if let previous, previous.value != modal.value { found.append(new(setting, previous.month, month, previous.text, modal.text)) }
-                        previous = (month, modal.value, modal.text)
-                    }
-                }
-                for setting in Setting.allCases {
-                    guard let limit = settings.ratio(of: setting) else { continue }
-                    let level = Level(setting, fit: fits[key]?[setting], minimumEvents: settings.levelMinimumEvents)
-                    // The month's level against an earlier month's: a change when the medians' ratio reaches the
-                    // limit either way and the two months' values differ significantly.
-                    func change(from earlier: (month: String, values: [Double]), to month: String, _ current: [Double]) -> ProtocolChange? {
-                        let before = DistributionSummary.quantile(earlier.values, 0.5), after = DistributionSummary.quantile(current, 0.5)
-                        let ratio = before > 0 ? after / before : 1
-                        guard ratio >= limit || ratio <= 1 / limit, let p = MannWhitneyTest.twoSidedPValue(earlier.values, current),
-                              p < settings.significance else { return nil }
-                        var change = new(setting, earlier.month, month, level.text(before, of: earlier.values.count), level.text(after, of: current.count))
-                        change.ratio = ratio
-                        change.pValue = p
-                        change.basis = level.basis
+                found += changes(of: key, byMonth: byMonth, fits: fits[key] ?? [:])
+            }
+            let renames = self.renames()
+            for rename in renames {
+                // The two protocols as one group; only the changes across the rename are its own.
+                var byMonth = months[rename.old] ?? [:]
+                for (month, events) in months[rename.new] ?? [:] { byMonth[month, default: MonthEvents()].merge(events) }
+                var sums = fits[rename.old] ?? [:]
+                for (setting, other) in fits[rename.new] ?? [:] { sums[setting, default: DwLineSums()].add(other) }
+                let first = rename.firstMonth
+                found += changes(of: rename.old, byMonth: byMonth, fits: sums)
+                    .filter { $0.previousMonth < first && $0.month >= first }
+                    .map { change in
+                        var change = change
+                        change.acquisitionProtocol = rename.old.acquisitionProtocol + " → " + rename.new.acquisitionProtocol
                         return change
                     }
-                    // Each month against the one before (a step), and against the first month since the last
-                    // change found (a drift: steps each below the limit that add up to it).
-                    var previous: (month: String, values: [Double])?
-                    var baseline: (month: String, values: [Double])?
-                    for month in ordered {
-                        guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
-                        if let step = previous.flatMap({ change(from: $0, to: month, current) }) {
-                            found.append(step)
-                            baseline = (month, current)
-                        } else if let base = baseline, base.month != previous?.month, var drift = change(from: base, to: month, current) {
-                            drift.comparison = .baseline
-                            found.append(drift)
-                            baseline = (month, current)
-                        } else if baseline == nil {
-                            baseline = (month, current)
-                        }
-                        previous = (month, current)
-                    }
-                }
             }
-            found += protocolsInUse()
+            found += protocolsInUse(renames: renames)
             let order = Dictionary(uniqueKeysWithValues: Setting.allCases.enumerated().map { ($1, $0) })
             return found.sorted {
                 ($1.month, $0.scanner, $0.acquisitionProtocol, order[$0.setting]!) < ($0.month, $1.scanner, $1.acquisitionProtocol, order[$1.setting]!)
             }
         }
 
-        /// Protocols first used after their scanner's first month, and protocols no longer used for at
-        /// least two of their scanner's months: a protocol made or dropped on the scanner (a renamed one
-        /// shows as both, in the same month). Protocols with fewer than `techniqueMinimumEvents` events
-        /// in all (a one-off) are left out.
-        private func protocolsInUse() -> [ProtocolChange] {
+        /// One group's technique and level changes, month by month.
+        private func changes(of key: Key, byMonth: [String: MonthEvents], fits: [Setting: DwLineSums]) -> [ProtocolChange] {
+            var found: [ProtocolChange] = []
+            let ordered = byMonth.keys.sorted()
+            let new = { (setting: Setting, previous: String, month: String, before: String, after: String) in
+                ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: setting, previousMonth: previous,
+                               month: month, before: before, after: after)
+            }
+            for setting in Setting.allCases where setting.isTechnique {
+                var previous: (month: String, value: String, text: String)?
+                for month in ordered {
+                    guard let modal = Self.modalValue(byMonth[month]?.techniques[setting] ?? [:], minimumEvents: settings.techniqueMinimumEvents,
+                                                      majority: settings.majority)
+                    else { continue }
+                    if let previous, previous.value != modal.value { found.append(new(setting, previous.month, month, previous.text, modal.text)) }
+                    previous = (month, modal.value, modal.text)
+                }
+            }
+            for setting in Setting.allCases {
+                guard let limit = settings.ratio(of: setting) else { continue }
+                let level = Level(setting, fit: fits[setting], minimumEvents: settings.levelMinimumEvents)
+                // The month's level against an earlier month's: a change when the medians' ratio reaches the
+                // limit either way and the two months' values differ significantly.
+                func change(from earlier: (month: String, values: [Double]), to month: String, _ current: [Double]) -> ProtocolChange? {
+                    let before = DistributionSummary.quantile(earlier.values, 0.5), after = DistributionSummary.quantile(current, 0.5)
+                    let ratio = before > 0 ? after / before : 1
+                    guard ratio >= limit || ratio <= 1 / limit, let p = MannWhitneyTest.twoSidedPValue(earlier.values, current),
+                          p < settings.significance else { return nil }
+                    var change = new(setting, earlier.month, month, level.text(before, of: earlier.values.count), level.text(after, of: current.count))
+                    change.ratio = ratio
+                    change.pValue = p
+                    change.basis = level.basis
+                    return change
+                }
+                // Each month against the one before (a step), and against the first month since the last
+                // change found (a drift: steps each below the limit that add up to it).
+                var previous: (month: String, values: [Double])?
+                var baseline: (month: String, values: [Double])?
+                for month in ordered {
+                    guard let values = byMonth[month]?.levels[setting], let current = level.values(of: values) else { continue }
+                    if let step = previous.flatMap({ change(from: $0, to: month, current) }) {
+                        found.append(step)
+                        baseline = (month, current)
+                    } else if let base = baseline, base.month != previous?.month, var drift = change(from: base, to: month, current) {
+                        drift.comparison = .baseline
+                        found.append(drift)
+                        baseline = (month, current)
+                    } else if baseline == nil {
+                        baseline = (month, current)
+                    }
+                    previous = (month, current)
+                }
+            }
+            return found
+        }
+
+        /// A protocol no longer used and one first used on the same scanner when it stopped (in its last
+        /// month or the scanner's next): taken for one protocol renamed when each is the other's only such
+        /// partner and their usual CTDI phantoms agree (ctdose's choice [U]; a scanner whose protocols were
+        /// all renamed at once pairs none of them).
+        private struct Rename {
+            var old, new: Key
+            var lastMonth, firstMonth: String
+        }
+
+        /// Per group its months, with its first use after its scanner's first month and its last use
+        /// followed by at least two of its scanner's months, for groups with `techniqueMinimumEvents`.
+        private func uses() -> [(key: Key, first: String?, last: String?, next: String?, end: String?)] {
             var scannerMonths: [String: Set<String>] = [:]
             for (key, byMonth) in months { scannerMonths[key.scanner, default: []].formUnion(byMonth.keys) }
-            var found: [ProtocolChange] = []
-            for (key, byMonth) in months {
+            return months.compactMap { key, byMonth in
                 let used = byMonth.keys.sorted()
                 let total = byMonth.values.reduce(0) { $0 + $1.events }
                 guard total >= settings.techniqueMinimumEvents, let first = used.first, let last = used.last,
-                      let scanner = scannerMonths[key.scanner]?.sorted() else { continue }
-                let events = { (month: String) in byMonth[month]?.events ?? 0 }
-                if let before = scanner.last(where: { $0 < first }) {
-                    found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
-                                                previousMonth: before, month: first, before: "not used", after: "first used (\(events(first)) events)"))
-                }
+                      let scanner = scannerMonths[key.scanner]?.sorted() else { return nil }
                 let after = scanner.filter { $0 > last }
-                if after.count >= 2, let next = after.first, let end = after.last {
+                let stopped = after.count >= 2
+                return (key, scanner.contains { $0 < first } ? first : nil, stopped ? last : nil, stopped ? after.first : nil,
+                        stopped ? after.last : nil)
+            }
+        }
+
+        private func renames() -> [Rename] {
+            let uses = self.uses()
+            let started = uses.filter { $0.first != nil }
+            var candidates: [(old: Key, new: Key, last: String, first: String)] = []
+            for stop in uses {
+                guard let last = stop.last, let next = stop.next else { continue }
+                for start in started where start.key.scanner == stop.key.scanner && start.key != stop.key
+                    && (start.first == last || start.first == next) && usualPhantomsAgree(stop.key, start.key) {
+                    candidates.append((stop.key, start.key, last, start.first!))
+                }
+            }
+            return candidates.filter { pair in
+                candidates.filter { $0.old == pair.old }.count == 1 && candidates.filter { $0.new == pair.new }.count == 1
+            }.map { Rename(old: $0.old, new: $0.new, lastMonth: $0.last, firstMonth: $0.first) }
+        }
+
+        /// Whether two groups' most used CTDI phantoms are the same, where both recorded one.
+        private func usualPhantomsAgree(_ a: Key, _ b: Key) -> Bool {
+            func usual(_ key: Key) -> String? {
+                var counts: [String: Int] = [:]
+                for events in (months[key] ?? [:]).values { counts.merge(events.techniques[.phantom] ?? [:], uniquingKeysWith: +) }
+                counts[CTDIPhantom.unknown.rawValue] = nil
+                return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            }
+            guard let first = usual(a), let second = usual(b) else { return true }
+            return first == second
+        }
+
+        /// Protocols first used after their scanner's first month, and protocols no longer used for at
+        /// least two of their scanner's months: a protocol made or dropped on the scanner; a rename
+        /// (`Rename`) names its other protocol on both. Protocols with fewer than
+        /// `techniqueMinimumEvents` events in all (a one-off) are left out.
+        private func protocolsInUse(renames: [Rename]) -> [ProtocolChange] {
+            var scannerMonths: [String: Set<String>] = [:]
+            for (key, byMonth) in months { scannerMonths[key.scanner, default: []].formUnion(byMonth.keys) }
+            var found: [ProtocolChange] = []
+            for use in uses() {
+                let key = use.key
+                let events = { (month: String) in self.months[key]?[month]?.events ?? 0 }
+                if let first = use.first, let before = scannerMonths[key.scanner]?.sorted().last(where: { $0 < first }) {
+                    let renamed = renames.first { $0.new == key }.map { "; renamed from \($0.old.acquisitionProtocol), last used \($0.lastMonth)" } ?? ""
+                    found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
+                                                previousMonth: before, month: first, before: "not used",
+                                                after: "first used (\(events(first)) events)" + renamed))
+                }
+                if let last = use.last, let next = use.next, let end = use.end {
+                    let renamed = renames.first { $0.old == key }.map { "; renamed to \($0.new.acquisitionProtocol), first used \($0.firstMonth)" } ?? ""
                     found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
                                                 previousMonth: last, month: next, before: "last used (\(events(last)) events)",
-                                                after: "not used to \(end), the scanner's last month"))
+                                                after: "not used to \(end), the scanner's last month" + renamed))
                 }
             }
             return found

@@ -24,7 +24,9 @@ enum ProtocolChangeSection {
             + "noise linearly), so that a month of larger patients is not read as a change; otherwise as measured. A level is also set "
             + "against the first month since the group's last change: smaller monthly steps that add up to the ratio show as a drift "
             + "(“Before” then names that month). Protocols first used after their scanner's first month, or no longer used for two "
-            + "or more of its months, are listed too (“Protocol in use”; a renamed protocol shows as both in one month).</p>"
+            + "or more of its months, are listed too (“Protocol in use”). A protocol no longer used and one first used on the same scanner that "
+            + "month or the next are taken for one protocol renamed when each is the other's only such partner and their usual CTDI phantoms "
+            + "agree (ctdose's choice): both rows name the other, and the changes across the rename are listed as “OLD → NEW”.</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique, CTDIvol or noise level differs between months with enough events.</p></section>"
         }
