@@ -34,6 +34,7 @@ public struct ArchiveScanner: Sendable {
     public var jobs: Int
     public var pixels: PixelAnalysisSettings
     public var validation = ValidationSettings()
+    public var seriesPolicy = DiagnosticSeriesPolicy()
     public var progress: (@Sendable (Int) -> Void)?
 
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, pixels: PixelAnalysisSettings = PixelAnalysisSettings(),
@@ -50,6 +51,7 @@ public struct ArchiveScanner: Sendable {
             let store = try ScanStore.inMemory()
             var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: .identity)
             scanner.validation = validation
+            scanner.seriesPolicy = seriesPolicy
             scanner.progress = progress
             _ = try scanner.scan(paths, into: store, run: ScanRun(command: "scan", shard: nil, settingsJSON: "{}"))
             return try store.loadResult()

@@ -27,6 +27,7 @@ public struct StudyResult: Sendable {
 struct StudyProcessor: Sendable {
     let pixels: PixelAnalysisSettings
     let validation: ValidationSettings
+    var seriesPolicy = DiagnosticSeriesPolicy()
     let workers: LargeStackWorkers
 
     /// One result per Study Instance UID found among `images` and `reports` (normally one).
@@ -36,7 +37,7 @@ struct StudyProcessor: Sendable {
         let reportsByStudy = Dictionary(grouping: reports, by: \.studyInstanceUID)
         let imagesByStudy = Dictionary(grouping: images, by: \.studyInstanceUID)
         let pass = ExamPixelPass(analyzer: SeriesPixelAnalyzer(settings: pixels, workers: workers), stored: stored)
-        return ExamAssembler.assemble(images: images, reports: reports).map { exam in
+        return ExamAssembler.assemble(images: images, reports: reports, policy: seriesPolicy).map { exam in
             var result = StudyResult(exam: exam)
             let studyReports = reportsByStudy[exam.studyInstanceUID] ?? []
             result.imageCount = imagesByStudy[exam.studyInstanceUID]?.count ?? 0

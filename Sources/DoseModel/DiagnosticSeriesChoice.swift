@@ -2,25 +2,75 @@
 /// noise). Keywords match case-insensitively on the alphanumeric tokens of the kernel or description:
 /// a keyword of one or two characters must equal a token (Philips "B", "YC"), a longer one must start a
 /// token ("B30" matches "B30f", "BONE" matches "BONEPLUS").
-public struct DiagnosticSeriesPolicy: Sendable, Equatable {
+public struct DiagnosticSeriesPolicy: Sendable, Equatable, CustomStringConvertible {
     public var softTissueKernelKeywords: [String]
     public var sharpKernelKeywords: [String]
     /// Descriptions marking reformats or non-diagnostic series, ranked below all others.
     public var reformatDescriptionKeywords: [String]
     /// Series with fewer images are not considered (a single image is not a scan).
     public var minimumNumberOfImages: Int
+    /// Which slice thickness is preferred among otherwise equal series.
+    public var thickness: ThicknessPreference = .thickest
+
+    /// The slice thickness preferred: the standard reconstruction is usually the thickest; a site that
+    /// compares noise at one thickness names it (the series nearest to it is taken).
+    public enum ThicknessPreference: Sendable, Equatable, CustomStringConvertible {
+        case thickest, thinnest
+        case nearest(millimeters: Double)
+
+        /// "thickest", "thinnest" or a thickness in millimetres ("3", "2.5").
+        public init?(parsing text: String) {
+            switch text.lowercased() {
+            case "thickest": self = .thickest
+            case "thinnest": self = .thinnest
+            default:
+                guard let millimeters = Double(text), millimeters.isFinite, millimeters > 0 else { return nil }
+                self = .nearest(millimeters: millimeters)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .thickest: "thickest"
+            case .thinnest: "thinnest"
+            case .nearest(let millimeters): "nearest to \(millimeters) mm"
+            }
+        }
+
+        /// Larger is preferred; a series without Slice Thickness comes last.
+        func score(_ thickness: Double?) -> Double {
+            guard let thickness else { return -.infinity }
+            switch self {
+            case .thickest: return thickness
+            case .thinnest: return -thickness
+            case .nearest(let millimeters): return -abs(thickness - millimeters)
+            }
+        }
+    }
 
     public init(
         softTissueKernelKeywords: [String] = DiagnosticSeriesPolicy.defaultSoftTissueKernelKeywords,
         sharpKernelKeywords: [String] = DiagnosticSeriesPolicy.defaultSharpKernelKeywords,
-        reformatDescriptionKeywords: [String] = ["MIP", "MPR", "MINIP", "VRT", "REFORMAT", "CORONAL", "SAGITTAL", "LOCALIZER", "SCOUT", "TOPOGRAM", "DOSE"],
-        minimumNumberOfImages: Int = 1
+        reformatDescriptionKeywords: [String] = DiagnosticSeriesPolicy.defaultReformatDescriptionKeywords,
+        minimumNumberOfImages: Int = 1,
+        thickness: ThicknessPreference = .thickest
     ) {
         self.softTissueKernelKeywords = softTissueKernelKeywords
         self.sharpKernelKeywords = sharpKernelKeywords
         self.reformatDescriptionKeywords = reformatDescriptionKeywords
         self.minimumNumberOfImages = minimumNumberOfImages
+        self.thickness = thickness
     }
+
+    /// The policy in words, as a scan records it.
+    public var description: String {
+        "soft-tissue kernels \(softTissueKernelKeywords.joined(separator: ",")); sharp kernels \(sharpKernelKeywords.joined(separator: ",")); "
+            + "reformat words \(reformatDescriptionKeywords.joined(separator: ",")); at least \(minimumNumberOfImages) images; \(thickness) slices"
+    }
+
+    public static let defaultReformatDescriptionKeywords = [
+        "MIP", "MPR", "MINIP", "VRT", "REFORMAT", "CORONAL", "SAGITTAL", "LOCALIZER", "SCOUT", "TOPOGRAM", "DOSE",
+    ]
 
     /// GE STANDARD/SOFT, Siemens B/Br/Bf/I/Qr 20–41, Canon FC01–FC18, Philips A–C.
     public static let defaultSoftTissueKernelKeywords = [
@@ -56,13 +106,13 @@ public struct DiagnosticSeriesPolicy: Sendable, Equatable {
     }
 
     /// The best axial, non-localizer series among `candidates` with the reason, or nil. Ranked by
-    /// original, then not a reformat, then kernel (soft tissue > unrecognised > sharp), then thicker
-    /// slices, then more images, then the smaller UID.
+    /// original, then not a reformat, then kernel (soft tissue > unrecognised > sharp), then the slice
+    /// thickness preferred (`thickness`: thicker by default), then more images, then the smaller UID.
     public func choose(_ candidates: [SeriesSummary]) -> (series: SeriesSummary, reason: String)? {
         let qualifying = candidates.filter { $0.isAxial && !$0.isLocalizer && $0.imageCount >= minimumNumberOfImages }
         func key(_ s: SeriesSummary) -> (Int, Int, Int, Double, Int) {
             (s.isOriginal ? 1 : 0, Self.matches(s.seriesDescription ?? "", reformatDescriptionKeywords) ? 0 : 1,
-             kernelClass(s.convolutionKernel).rawValue, s.sliceThicknessMillimeters ?? -1, s.imageCount)
+             kernelClass(s.convolutionKernel).rawValue, thickness.score(s.sliceThicknessMillimeters), s.imageCount)
         }
         guard let best = qualifying.max(by: { key($0) != key($1) ? key($0) < key($1) : $0.seriesInstanceUID > $1.seriesInstanceUID })
         else { return nil }
@@ -74,7 +124,8 @@ public struct DiagnosticSeriesPolicy: Sendable, Equatable {
         case .sharp: kernelText = "sharp kernel \(kernel) (no soft-tissue alternative)"
         }
         let parts = [best.isOriginal ? "original" : "derived (no original axial series)", "axial", kernelText,
-                     best.sliceThicknessMillimeters.map { "\($0) mm slices" } ?? "unknown thickness", "\(best.imageCount) images"]
+                     (best.sliceThicknessMillimeters.map { "\($0) mm slices" } ?? "unknown thickness")
+                        + (thickness == .thickest ? "" : " (\(thickness) preferred)"), "\(best.imageCount) images"]
         return (best, parts.joined(separator: ", ") + "; \(qualifying.count) of \(candidates.count) linked series qualified")
     }
 }

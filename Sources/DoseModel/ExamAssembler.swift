@@ -2,14 +2,15 @@
 /// continued reports by Irradiation Event UID so that no event counts twice; links image series to
 /// events by Irradiation Event UID, falling back to acquisition time.
 public enum ExamAssembler {
-    public static func assemble(images: [CTImageHeader], reports: [DoseReport]) -> [Exam] {
+    /// `policy` names each event's diagnostic axial series (`ctdose scan --soft-tissue-kernels` …).
+    public static func assemble(images: [CTImageHeader], reports: [DoseReport], policy: DiagnosticSeriesPolicy = DiagnosticSeriesPolicy()) -> [Exam] {
         let imagesByStudy = Dictionary(grouping: images, by: \.studyInstanceUID)
         let reportsByStudy = Dictionary(grouping: reports, by: \.studyInstanceUID)
         let studies = Set(imagesByStudy.keys).union(reportsByStudy.keys).sorted()
-        return studies.map { assembleStudy($0, images: imagesByStudy[$0] ?? [], reports: reportsByStudy[$0] ?? []) }
+        return studies.map { assembleStudy($0, images: imagesByStudy[$0] ?? [], reports: reportsByStudy[$0] ?? [], policy: policy) }
     }
 
-    static func assembleStudy(_ studyUID: String, images: [CTImageHeader], reports: [DoseReport]) -> Exam {
+    static func assembleStudy(_ studyUID: String, images: [CTImageHeader], reports: [DoseReport], policy: DiagnosticSeriesPolicy) -> Exam {
         var problems: [String] = []
         // Exact duplicates (the same SOP Instance UID received twice) are read once.
         var seenReports = Set<String>()
@@ -54,7 +55,7 @@ public enum ExamAssembler {
             }
         }
         var series = SeriesSummarizer.summarize(distinctImages)
-        SeriesEventLinker.link(&series, to: &events)
+        SeriesEventLinker.link(&series, to: &events, policy: policy)
 
         let first = distinctImages.first
         let firstReport = sources.first
@@ -79,7 +80,7 @@ public enum ExamAssembler {
                 exam.problems.append("no dose report for this study, and no image header carries CTDIvol")
             } else {
                 exam.events = derived.map { ExamEvent(event: $0, reportedBy: [], seriesUIDs: []) }
-                SeriesEventLinker.link(&exam.series, to: &exam.events)
+                SeriesEventLinker.link(&exam.series, to: &exam.events, policy: policy)
                 exam.doseSource = .computedFromImageAttributes
                 exam.problems.append("no dose report for this study: \(derived.count) event(s) computed from image attributes (DCM 113867)")
             }

@@ -31,7 +31,7 @@ enum SeriesSummarizer {
 /// localizer and diagnostic axial series.
 enum SeriesEventLinker {
     static func link(_ series: inout [SeriesSummary], to events: inout [ExamEvent],
-                     policy: DiagnosticSeriesPolicy = DiagnosticSeriesPolicy()) {
+                     policy: DiagnosticSeriesPolicy) {
         let indexByUID = Dictionary(
             events.enumerated().compactMap { pair in pair.element.event.irradiationEventUID.map { ($0, pair.offset) } },
             uniquingKeysWith: { a, _ in a })

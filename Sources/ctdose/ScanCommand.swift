@@ -31,12 +31,14 @@ struct ScanCommand: ParsableCommand {
             Exit status: 0 when no file in the store is unreadable; 2 when at least one is or a study was set aside after \
             a crash (problems.csv, severity "error"); \
             3 when --fail-on is given and a finding of that severity or worse exists; 4 when one file took longer than \
-            --file-time-limit (the next run sets it aside); 1 on a usage, store or output error.
+            --file-time-limit (the next run sets it aside); 64 on a bad option; 1 on a store or output error or an input file \
+            that cannot be used.
 
             Examples:
               ctdose scan TestData/sample-exam --out /tmp/ctdose-out
               ctdose scan /archive/2025 /archive/2026 --db results.sqlite --out results --jobs 2
               ctdose scan /archive --out results --period 2025 --care-settings settings.csv --slices every:4
+              ctdose scan /archive --out results --series-thickness 3 --soft-tissue-kernels B30,Br40,STANDARD,FC08
               ctdose scan /archive --store postgres://ctdose@db/ctdose --shard 0/4    (then: ctdose export --store … --out results)
             """
     )
@@ -88,6 +90,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Words of a Patient's Name, Patient ID or Patient Comments that mark a QA phantom or test patient, looked for as files are read (names and comments are not stored): comma-separated, whole words, any case; \"\" for none (default: the store's, else \(NonPatientWords.defaultIdentifierWords.joined(separator: ","))). Other words than the store's make every stored file be read again.")
     var nonPatientWords: String?
 
+    @OptionGroup var seriesChoice: SeriesChoiceArguments
+
     @OptionGroup var measureArguments: MeasureArguments
 
     @Option(name: .long, help: .hidden)
@@ -112,6 +116,7 @@ struct ScanCommand: ParsableCommand {
         guard window.count == 2, window[0] < window[1] else { throw ValidationError("--noise-window must be LOW:HIGH, e.g. 0:100") }
         pixels.noise.tissueWindowHounsfield = window[0]...window[1]
         guard offCentreLimit >= 0, offCentreLimit.isFinite else { throw ValidationError("--off-centre-limit must be a distance in mm, 0 or more") }
+        let seriesPolicy = try seriesChoice.policy()
         let measures = measureArguments.options
         _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
         _ = try measures.nonPatientWords()
@@ -125,11 +130,13 @@ struct ScanCommand: ParsableCommand {
         let pseudonymizer = Pseudonymizer(key: try Pseudonymizer.loadKey(keyFile: pseudonymKey), keepsIdentifiers: keepIdentifiers)
         let store = try storeArguments.open()
         try store.adoptIdentifierPolicy(pseudonymizer)
-        let settings = ScanSettingsRecord(paths: paths, jobs: jobs, slices: slices, headersOnly: headersOnly, thresholdHounsfield: threshold,
+        var settings = ScanSettingsRecord(paths: paths, jobs: jobs, slices: slices, headersOnly: headersOnly, thresholdHounsfield: threshold,
                                           noiseWindowHounsfield: noiseWindow, measures: measures, offCentreLimitMillimeters: offCentreLimit)
+        settings.seriesChoice = seriesPolicy.description
         let run = ScanRun(command: "scan", shard: studyShard, settingsJSON: settings.json)
         var scanner = StoreScanner(jobs: jobs, pixels: pixels, pseudonymizer: pseudonymizer, shard: studyShard)
         scanner.validation.offCentreLimitMillimeters = offCentreLimit
+        scanner.seriesPolicy = seriesPolicy
         scanner.batchSize = max(1, batchSize)
         scanner.nonPatientNameWords = nameWords
         let showProgress = isatty(STDERR_FILENO) == 1

@@ -71,12 +71,22 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
 
     /// The measure engine's configuration: bundled defaults with these choices.
     public func configuration() throws -> MeasureConfiguration {
-        var measures = try MeasureConfiguration.bundledDefaults(rulesURL: categoryRulesFile.map { URL(fileURLWithPath: $0) })
+        var measures: MeasureConfiguration
+        do {
+            measures = try MeasureConfiguration.bundledDefaults(rulesURL: categoryRulesFile.map { URL(fileURLWithPath: $0) })
+        } catch {
+            guard let categoryRulesFile else { throw error }
+            throw InvalidMeasureFile(option: "--category-rules", path: categoryRulesFile, error: error)
+        }
         measures.measurementPeriod = period.map(MeasurementPeriod.year)
         measures.dlpDefinition = dlpDefinition ?? .allEvents
         measures.diameterMethod = diameterMethod ?? .waterEquivalent
         if let careSettingsFile {
-            measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettingsFile, encoding: .utf8))
+            do {
+                measures.careSettings = try CareSettingMapping.parse(csv: String(contentsOfFile: careSettingsFile, encoding: .utf8))
+            } catch {
+                throw InvalidMeasureFile(option: "--care-settings", path: careSettingsFile, error: error)
+            }
         }
         measures.typicalValues = try (typicalValues ?? TypicalValueOptions()).settings(catalog: measures.catalog)
         if let effectiveDoseCoefficientFile {
@@ -85,7 +95,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
                     csv: String(contentsOfFile: effectiveDoseCoefficientFile, encoding: .utf8),
                     name: URL(fileURLWithPath: effectiveDoseCoefficientFile).lastPathComponent)
             } catch {
-                throw InvalidMeasureFile(path: effectiveDoseCoefficientFile, reason: String(describing: error))
+                throw InvalidMeasureFile(option: "--effective-dose-coefficients", path: effectiveDoseCoefficientFile, error: error)
             }
         }
         if let threshold = cumulativeDoseThresholdMillisieverts {
@@ -106,11 +116,31 @@ struct InvalidOption: Error, CustomStringConvertible {
     var description: String { text }
 }
 
-/// A measure input file (reference levels, coefficients) that cannot be used, named with the reason.
+/// A measure input file (rules, care settings, reference levels, coefficients) that cannot be used,
+/// named with its option and the reason.
 struct InvalidMeasureFile: Error, CustomStringConvertible {
+    var option: String
     var path: String
     var reason: String
-    var description: String { "\(path): \(reason)" }
+    var description: String { "\(option) \(path): \(reason)" }
+
+    /// A file that is missing, a folder or unreadable says so; one that could not be parsed, as its
+    /// parser said.
+    init(option: String, path: String, error: any Error) {
+        (self.option, self.path) = (option, path)
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            reason = "no such file"
+        } else if isFolder.boolValue {
+            reason = "a folder, not a file"
+        } else if !FileManager.default.isReadableFile(atPath: path) {
+            reason = "not readable (permission denied)"
+        } else if error is CocoaError {
+            reason = "cannot be read: " + (error as NSError).localizedDescription
+        } else {
+            reason = String(describing: error)
+        }
+    }
 }
 
 /// `--drl-table`, `--size-bands`, `--drl-minimum-exams`, `--standard-weight`: how typical-values.csv groups exams and what
@@ -150,7 +180,7 @@ public struct TypicalValueOptions: Sendable, Codable, Equatable {
                 settings.referenceLevels = try ReferenceLevelTable.parse(
                     csv: String(contentsOfFile: referenceLevelFile, encoding: .utf8), catalog: catalog, sizeBands: settings.sizeBands)
             } catch {
-                throw InvalidMeasureFile(path: referenceLevelFile, reason: String(describing: error))
+                throw InvalidMeasureFile(option: "--drl-table", path: referenceLevelFile, error: error)
             }
         }
         return settings
@@ -168,6 +198,9 @@ public struct ScanSettingsRecord: Sendable, Codable {
     public var measures: MeasureOptions
     /// The PATIENT_OFF_CENTRE limit (absent in runs recorded before 2026-11-30).
     public var offCentreLimitMillimeters: Double?
+    /// How each event's diagnostic axial series was chosen (`DiagnosticSeriesPolicy`; absent in runs
+    /// recorded before 2026-12-01).
+    public var seriesChoice: String?
 
     public init(paths: [String], jobs: Int, slices: String, headersOnly: Bool, thresholdHounsfield: Float,
                 noiseWindowHounsfield: String, measures: MeasureOptions, offCentreLimitMillimeters: Double? = nil) {

@@ -50,6 +50,8 @@ public struct StoreScanner: Sendable {
     public var jobs: Int
     public var pixels: PixelAnalysisSettings
     public var validation = ValidationSettings()
+    /// How each event's diagnostic axial series is chosen (kernels, reformat words, slice thickness).
+    public var seriesPolicy = DiagnosticSeriesPolicy()
     /// Applied to patient identifiers before anything is stored.
     public var pseudonymizer: Pseudonymizer
     public var shard: StudyShard?
@@ -124,10 +126,10 @@ public struct StoreScanner: Sendable {
         return summary
     }
 
-    /// What the stored exams were derived with: pixel settings, validation settings and ctdose's version.
+    /// What the stored exams were derived with: pixel, validation and series-choice settings and ctdose's version.
     var analysisFingerprint: String {
         let pixelPart = pixels.enabled ? "pixels \(pixels.settingsText)" : "headers only"
-        return "\(pixelPart); validation \(SettingsText.of(validation)); ctdose \(ScanRun.ctdoseVersion)"
+        return "\(pixelPart); validation \(SettingsText.of(validation)); series \(seriesPolicy.description); ctdose \(ScanRun.ctdoseVersion)"
     }
 
     /// When the exams in the store were made with other settings (or another ctdose), every study is
@@ -230,7 +232,7 @@ public struct StoreScanner: Sendable {
 
     /// Assembles, measures and validates every pending study of this shard, one transaction each.
     private func assemblePending(store: ScanStore, workers: LargeStackWorkers, run: ScanRun, summary: inout StoreScanSummary) throws {
-        let processor = StudyProcessor(pixels: pixels, validation: validation, workers: workers)
+        let processor = StudyProcessor(pixels: pixels, validation: validation, seriesPolicy: seriesPolicy, workers: workers)
         var after: String?
         while true {
             let page = try store.pendingStudies(after: after, limit: 256)

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// A measure input file that cannot be used stops the scan before anything is read, with its option,
+/// its path and the reason (not an operating-system error dump), and exit status 1.
+struct MeasureFileErrorTests {
+    @Test func unusableFilesAreNamedWithTheReason() throws {
+        let root = try StoreFixture.temporaryFolder("measure-file-errors")
+        let notJSON = root + "/rules.txt"
+        try "not json".write(toFile: notJSON, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--care-settings", root + "/missing.csv"], "--care-settings \(root)/missing.csv: no such file"),
+            (["--care-settings", root], "--care-settings \(root): a folder, not a file"),
+            (["--category-rules", root + "/missing.json"], "--category-rules \(root)/missing.json: no such file"),
+            (["--category-rules", notJSON], "--category-rules \(notJSON): DecodingError"),
+            (["--effective-dose-coefficients", root + "/missing.csv"], "--effective-dose-coefficients \(root)/missing.csv: no such file"),
+        ]
+        for (arguments, message) in cases {
+            let scan = StoreFixture.ctdose(["scan", StoreFixture.sampleExam, "--db", root + "/store.sqlite"] + arguments)
+            #expect(scan.status == 1, "\(arguments): \(scan.status)")
+            #expect(scan.stderr.contains(message), "\(scan.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/store.sqlite"))
+    }
+}
