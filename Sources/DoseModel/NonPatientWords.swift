@@ -29,10 +29,11 @@ public struct NonPatientWords: Sendable, Codable, Hashable {
 
     /// ctdose's choice [U]: the names QA phantoms and test patients are commonly registered under.
     /// TEST is only a name's word: "test bolus" is a clinical protocol.
+    /// CTDI: dosimetry phantoms ("CTDI^BODY") and their protocols ("CTDI Head 16").
     public static let defaultIdentifierWords = ["QA", "QC", "PHANTOM", "PHYSICS", "PHYSICIST", "TEST", "TESTING", "CATPHAN", "ACR",
-                                                "CALIBRATION", "CONSTANCY"]
+                                                "CALIBRATION", "CONSTANCY", "CTDI"]
     /// ctdose's choice [U].
-    public static let defaultDescriptionWords = ["QA", "QC", "PHANTOM", "PHYSICS", "CATPHAN", "CALIBRATION", "CONSTANCY"]
+    public static let defaultDescriptionWords = ["QA", "QC", "PHANTOM", "PHYSICS", "CATPHAN", "CALIBRATION", "CONSTANCY", "CTDI"]
 
     /// What a patient's own attributes say, as the store keeps it in place of the name ("Patient's
     /// Name has QA"), or nil.
