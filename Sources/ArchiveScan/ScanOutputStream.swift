@@ -30,11 +30,12 @@ final class ScanOutputStream {
         self.writer = writer
         protocolChanges = ProtocolChange.Tally(settings: writer.protocolChanges)
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
-        for name in ["exams.jsonl", "exams.csv", "events.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv"] {
+        for name in ["exams.jsonl", "exams.csv", "events.csv", "series.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv"] {
             files[name] = try OutputFile(folder: writer.folder, name: name)
         }
         files["exams.csv"]?.write(CSVTable.line(ScanOutputWriter.examColumns))
         files["events.csv"]?.write(CSVTable.line(ScanOutputWriter.eventColumns))
+        files["series.csv"]?.write(CSVTable.line(SeriesCSV.columns))
         files["slices.csv"]?.write(CSVTable.line(ScanOutputWriter.sliceColumns))
         files["findings.csv"]?.write(FindingsCSV.text([]))
         files["problems.csv"]?.write(CSVTable.line(["file", "severity", "reason"]))
@@ -77,6 +78,7 @@ final class ScanOutputStream {
         var examJSONLine: Data
         var examLine: String
         var eventLines: String
+        var seriesLines: String
         var sliceLines: String
         var findingLines: String
         var protocolObservations: [ProtocolChange.Observation]
@@ -93,6 +95,7 @@ final class ScanOutputStream {
         files["exams.jsonl"]?.write(study.examJSONLine)
         files["exams.csv"]?.write(study.examLine)
         files["events.csv"]?.write(study.eventLines)
+        files["series.csv"]?.write(study.seriesLines)
         files["slices.csv"]?.write(study.sliceLines)
         files["findings.csv"]?.write(study.findingLines)
         protocolChanges.add(study.protocolObservations)
@@ -179,6 +182,7 @@ struct StudyRenderer: Sendable {
             examJSONLine: try ScanStore.encoder().encode(record) + Data("\n".utf8),
             examLine: CSVTable.line(ScanOutputWriter.examRow(record)),
             eventLines: ScanOutputWriter.eventRows(record, effectiveDose: measure?.result.effectiveDose).map(CSVTable.line).joined(),
+            seriesLines: SeriesCSV.rows(record).map(CSVTable.line).joined(),
             sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
             findingLines: FindingsCSV.rows(study.findings),
             protocolObservations: ProtocolChange.observations(of: record), isNonPatient: nonPatient != nil,

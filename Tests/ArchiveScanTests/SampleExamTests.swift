@@ -56,6 +56,38 @@ import Testing
         #expect(abs(try #require(lateral.waterEquivalentDiameterCentimeters) - exactDw) / exactDw < 0.005)
     }
 
+    /// series.csv carries the series' values in their named columns, against the phantom's exact ones.
+    @Test func seriesCSVHasTheFiveDiametersSideBySide() throws {
+        let exam = try #require(Self.result.exams.first)
+        let record = ExamRecord(exam, pseudonymizer: .identity, measurements: Self.result.seriesMeasurements[exam.studyInstanceUID] ?? [])
+        let rows = SeriesCSV.rows(record)
+        try #require(rows.count == 1 && rows[0].count == SeriesCSV.columns.count)
+        let row = Dictionary(uniqueKeysWithValues: zip(SeriesCSV.columns, rows[0]))
+        func value(_ column: String) throws -> Double { try #require(row[column].flatMap { $0 }.flatMap(Double.init), "\(column)") }
+        let exactDw = 2 * (16.0 * 12.0).squareRoot()  // 27.7128 cm; also √(AP·LAT) of the 24 × 32 cm ellipse
+        for column in ["midScanWaterEquivalentDiameter_cm", "midScanAreaEquivalentDiameter_cm", "midScanGeometricMeanApLateral_cm",
+                       "meanWaterEquivalentDiameter_cm"] {
+            let diameter = try value(column)
+            #expect(abs(diameter - exactDw) / exactDw < 0.005, "\(column)")
+        }
+        let (arithmetic, ap, lateral) = (try value("midScanArithmeticMeanApLateral_cm"), try value("midScanAp_cm"), try value("midScanLateral_cm"))
+        #expect(abs(arithmetic - 28) / 28 < 0.005)
+        #expect(abs(ap - 24) / 24 < 0.01 && abs(lateral - 32) / 32 < 0.01)
+        // AAPM 204 LAT-only fit (../shared/reference/cms1074.md): ED = 5.899298 + 0.3270494·LAT + 0.009978896·LAT².
+        let conversion = try value("midScanLateralConversion_cm")
+        #expect(abs(conversion - (5.899298 + 0.3270494 * lateral + 0.009978896 * lateral * lateral)) < 2e-4)
+        // SSDE = 12.5 mGy × 3.704369·e^(−0.03671937·Dw) (AAPM 204/220) at the exact Dw: 16.737 mGy.
+        let ssde = try value("ssde_mGy")
+        #expect(abs(ssde - 16.737) / 16.737 < 0.005)
+        let (noise, air, width) = (try value("globalNoise_hu"), try value("airNoise_hu"), try value("localizerWidth_cm"))
+        #expect(abs(noise - 10) / 10 < 0.05 && abs(air - 10) / 10 < 0.05)
+        #expect(abs(width - 32) / 32 < 0.02 && row["localizerProjection"] == "frontal")
+        #expect(row["convolutionKernel"] == "STANDARD" && row["sliceThickness_mm"] == "5" && row["imageCount"] == "20")
+        #expect(row["analysedSliceCount"] == "20" && row["sizeMethod"] == "mid-scan axial" && row["midScanTruncated"] == "false")
+        #expect(row["irradiationEventUID"] == "2.25.127204470637056897995063342845353229790")
+        #expect(row["choice"]??.contains("soft-tissue kernel 'STANDARD', 5.0 mm slices, 20 images") == true)
+    }
+
     @Test func measureVerdictByHand() throws {
         // SAD = DLP × exp(0.087 × (30.3 − Dw)) with DLP 159.6 (all events) and Dw ≈ 27.71 cm:
         // 159.6 × e^(0.087 × 2.59) = 159.6 × 1.2529 ≈ 200.0 mGy·cm < 644 (Abdomen and Pelvis Routine),
