@@ -166,9 +166,17 @@ extension ProtocolChange {
             var lastMonth, firstMonth: String
         }
 
-        /// Per group its months, with its first use after its scanner's first month and its last use
-        /// followed by at least two of its scanner's months, for groups with `techniqueMinimumEvents`.
-        private func uses() -> [(key: Key, first: String?, last: String?, next: String?, end: String?)] {
+        /// A group's use of its protocol against its scanner's months (groups with `techniqueMinimumEvents`
+        /// events in all): its first month when the scanner ran before it (and the scanner's month before
+        /// that), its last month when at least two of the scanner's months follow (and the first and last
+        /// of them).
+        private struct Use {
+            var key: Key
+            var started: (month: String, scannerMonthBefore: String)?
+            var stopped: (month: String, scannerMonthAfter: String, scannerLastMonth: String)?
+        }
+
+        private func uses() -> [Use] {
             var scannerMonths: [String: Set<String>] = [:]
             for (key, byMonth) in months { scannerMonths[key.scanner, default: []].formUnion(byMonth.keys) }
             return months.compactMap { key, byMonth in
@@ -176,22 +184,23 @@ extension ProtocolChange {
                 let total = byMonth.values.reduce(0) { $0 + $1.events }
                 guard total >= settings.techniqueMinimumEvents, let first = used.first, let last = used.last,
                       let scanner = scannerMonths[key.scanner]?.sorted() else { return nil }
+                var use = Use(key: key)
+                if let before = scanner.last(where: { $0 < first }) { use.started = (first, before) }
                 let after = scanner.filter { $0 > last }
-                let stopped = after.count >= 2
-                return (key, scanner.contains { $0 < first } ? first : nil, stopped ? last : nil, stopped ? after.first : nil,
-                        stopped ? after.last : nil)
+                if after.count >= 2, let next = after.first, let end = after.last { use.stopped = (last, next, end) }
+                return use
             }
         }
 
         private func renames() -> [Rename] {
             let uses = self.uses()
-            let started = uses.filter { $0.first != nil }
             var candidates: [(old: Key, new: Key, last: String, first: String)] = []
             for stop in uses {
-                guard let last = stop.last, let next = stop.next else { continue }
-                for start in started where start.key.scanner == stop.key.scanner && start.key != stop.key
-                    && (start.first == last || start.first == next) && usualPhantomsAgree(stop.key, start.key) {
-                    candidates.append((stop.key, start.key, last, start.first!))
+                guard let stopped = stop.stopped else { continue }
+                for start in uses where start.key.scanner == stop.key.scanner && start.key != stop.key {
+                    guard let first = start.started?.month, first == stopped.month || first == stopped.scannerMonthAfter,
+                          usualPhantomsAgree(stop.key, start.key) else { continue }
+                    candidates.append((stop.key, start.key, stopped.month, first))
                 }
             }
             return candidates.filter { pair in
@@ -216,19 +225,17 @@ extension ProtocolChange {
         /// (`Rename`) names its other protocol on both. Protocols with fewer than
         /// `techniqueMinimumEvents` events in all (a one-off) are left out.
         private func protocolsInUse(renames: [Rename]) -> [ProtocolChange] {
-            var scannerMonths: [String: Set<String>] = [:]
-            for (key, byMonth) in months { scannerMonths[key.scanner, default: []].formUnion(byMonth.keys) }
             var found: [ProtocolChange] = []
             for use in uses() {
                 let key = use.key
                 let events = { (month: String) in self.months[key]?[month]?.events ?? 0 }
-                if let first = use.first, let before = scannerMonths[key.scanner]?.sorted().last(where: { $0 < first }) {
+                if let (first, before) = use.started {
                     let renamed = renames.first { $0.new == key }.map { "; renamed from \($0.old.acquisitionProtocol), last used \($0.lastMonth)" } ?? ""
                     found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
                                                 previousMonth: before, month: first, before: "not used",
                                                 after: "first used (\(events(first)) events)" + renamed))
                 }
-                if let last = use.last, let next = use.next, let end = use.end {
+                if let (last, next, end) = use.stopped {
                     let renamed = renames.first { $0.old == key }.map { "; renamed to \($0.new.acquisitionProtocol), first used \($0.firstMonth)" } ?? ""
                     found.append(ProtocolChange(scanner: key.scanner, acquisitionProtocol: key.acquisitionProtocol, setting: .protocolUse,
                                                 previousMonth: last, month: next, before: "last used (\(events(last)) events)",
