@@ -1,5 +1,4 @@
 import Crypto
-import DICOMBridge
 import DoseModel
 import Foundation
 import ResultStore
