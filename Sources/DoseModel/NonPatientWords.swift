@@ -21,6 +21,8 @@ public struct NonPatientWords: Sendable, Codable, Hashable {
     public var identifierWords: [String]
     /// Looked for in the Study Description and the events' protocol names.
     public var descriptionWords: [String]
+    /// Exams listed by the user (`--non-patient-list`), whatever their words.
+    public var list: NonPatientList?
 
     public init(identifierWords: [String] = Self.defaultIdentifierWords, descriptionWords: [String] = Self.defaultDescriptionWords) {
         self.identifierWords = identifierWords.map { $0.uppercased() }
@@ -52,9 +54,10 @@ public struct NonPatientWords: Sendable, Codable, Hashable {
     /// and research subjects; a few systems fill it for people too).
     static let humanSpecies: Set<String> = ["", "homo sapiens", "human", "homo sapiens sapiens"]
 
-    /// Why `exam` is not of a patient, or nil when nothing says so: its patient's indication (made
-    /// with `identifierWords` when the files were read), else `descriptionWords`.
+    /// Why `exam` is not of a patient, or nil when nothing says so: the user's list, else its patient's
+    /// indication (made with `identifierWords` when the files were read), else `descriptionWords`.
     public func reason(for exam: Exam) -> String? {
+        if let listed = list?.reason(for: exam) { return listed }
         if let indication = exam.patient.nonPatientIndication { return indication }
         if let word = Self.firstWord(of: descriptionWords, in: exam.studyDescription) { return "Study Description has \(word)" }
         let protocols = exam.events.filter { $0.event.acquisitionType != .constantAngle }.map { $0.event.acquisitionProtocol ?? "" }

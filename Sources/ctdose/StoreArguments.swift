@@ -80,6 +80,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Words of a Study Description, or of every event's protocol name, that mark a QA phantom's exam: it is kept out of the typical values, measures, patient doses and protocol changes (comma-separated, whole words, any case; \"\" for none; default \(NonPatientWords.defaultDescriptionWords.joined(separator: ","))).")
     var nonPatientDescriptionWords: String?
 
+    @Option(name: .long, help: "CSV of exams that are QA phantoms or test patients whatever their names: a header with studyInstanceUID and/or patientPseudonym (as in exams.csv), and optionally reason; they are kept out of the same statistics.")
+    var nonPatientList: String?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -92,7 +95,7 @@ struct MeasureArguments: ParsableArguments {
                               protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
                                                                      significance: changeSignificance, minimumEvents: changeMinimumEvents,
                                                                      majority: changeMajority),
-                              nonPatientDescriptionWords: nonPatientDescriptionWords)
+                              nonPatientDescriptionWords: nonPatientDescriptionWords, nonPatientListFile: absolute(nonPatientList))
     }
 }
 

@@ -69,4 +69,42 @@ struct NonPatientCommandTests {
         let badExport = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/bad", "--non-patient-description-words", "QA-1"])
         #expect(badExport.status != 0 && badExport.stderr.contains("--non-patient-description-words QA-1: give single words"), "\(badExport.stderr)")
     }
+
+    /// A phantom registered under an ordinary name is set apart by listing it: by study or by patient
+    /// (the pseudonym exams.csv shows), at export, without reading any file again; the list is kept with
+    /// the scan's measure options.
+    @Test(.timeLimit(.minutes(2))) func listedExamsAreSetApart() throws {
+        let root = try StoreFixture.temporaryFolder("non-patient-list")
+        for index in 0..<3 { try StoreFixture.writeStudyCopy(index, into: root + "/archive") }
+        let db = root + "/store.sqlite"
+        let scan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--out", root + "/scan", "--headers-only"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(try Self.column(root + "/scan", "exams.csv", "nonPatient") == ["", "", ""])
+        let pseudonyms = try Self.column(root + "/scan", "exams.csv", "patientPseudonym")
+        try #require(pseudonyms.count == 3 && pseudonyms[0].hasPrefix("P-"))
+        let list = root + "/phantoms.csv"
+        try "patientPseudonym,studyInstanceUID,reason\n\(pseudonyms[0]),,\"water phantom, 20 cm\"\n,2.25.9000002,\n"
+            .write(toFile: list, atomically: true, encoding: .utf8)
+        let export = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/listed", "--non-patient-list", list])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(try Self.column(root + "/listed", "exams.csv", "nonPatient")
+                == ["listed in phantoms.csv: water phantom, 20 cm", "", "listed in phantoms.csv"])
+        #expect(try Self.column(root + "/listed", "patient-dose.csv", "patientPseudonym") == [pseudonyms[1]])
+        #expect(export.stderr.contains("2 exams of QA phantoms or test patients left out of the population statistics"), "\(export.stderr)")
+        // A scan with the list keeps it: a later export without the option uses it too.
+        let listedScan = StoreFixture.ctdose(["scan", root + "/archive", "--db", db, "--headers-only", "--non-patient-list", list])
+        #expect(listedScan.status == 0, "\(listedScan.stderr)")
+        let later = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/later"])
+        #expect(later.status == 0)
+        #expect(try Self.column(root + "/later", "exams.csv", "nonPatient")
+                == ["listed in phantoms.csv: water phantom, 20 cm", "", "listed in phantoms.csv"])
+        // A list that names no column of either kind, or a row naming nothing, is refused with the reason.
+        try "patient,reason\nX,\n".write(toFile: root + "/wrong.csv", atomically: true, encoding: .utf8)
+        let wrong = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/wrong", "--non-patient-list", root + "/wrong.csv"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("--non-patient-list \(root)/wrong.csv: the header must name studyInstanceUID or patientPseudonym"),
+                "\(wrong.stderr)")
+        try "studyInstanceUID,patientPseudonym\n,\n".write(toFile: root + "/empty-row.csv", atomically: true, encoding: .utf8)
+        let emptyRow = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/wrong", "--non-patient-list", root + "/empty-row.csv"])
+        #expect(emptyRow.status == 1 && emptyRow.stderr.contains("row 1 names neither a studyInstanceUID nor a patientPseudonym"), "\(emptyRow.stderr)")
+    }
 }

@@ -1,3 +1,4 @@
+import CSVFormat
 import DoseModel
 import Foundation
 import QualityMeasures
@@ -25,12 +26,14 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     /// `--non-patient-description-words`: the words of a Study Description or of every event's protocol
     /// that mark a QA phantom's exam, comma-separated ("" for none; nil: `NonPatientWords`' defaults).
     public var nonPatientDescriptionWords: String?
+    /// `--non-patient-list`: a CSV of studies and patients that are QA phantoms or test patients.
+    public var nonPatientListFile: String?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
                 effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
                 cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil,
-                nonPatientDescriptionWords: String? = nil) {
+                nonPatientDescriptionWords: String? = nil, nonPatientListFile: String? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -42,6 +45,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.cumulativeDoseWindowYears = cumulativeDoseWindowYears
         self.protocolChanges = protocolChanges
         self.nonPatientDescriptionWords = nonPatientDescriptionWords
+        self.nonPatientListFile = nonPatientListFile
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -56,17 +60,28 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             cumulativeDoseThresholdMillisieverts: cumulativeDoseThresholdMillisieverts ?? stored.cumulativeDoseThresholdMillisieverts,
             cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears,
             protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges),
-            nonPatientDescriptionWords: nonPatientDescriptionWords ?? stored.nonPatientDescriptionWords)
+            nonPatientDescriptionWords: nonPatientDescriptionWords ?? stored.nonPatientDescriptionWords,
+            nonPatientListFile: nonPatientListFile ?? stored.nonPatientListFile)
     }
 
     /// The words that mark an exam as a QA phantom's by its descriptions (the patient's own words were
     /// looked at when its files were read).
     public func nonPatientWords() throws -> NonPatientWords {
-        guard let text = nonPatientDescriptionWords else { return NonPatientWords() }
-        guard let words = NonPatientWords.list(parsing: text) else {
-            throw InvalidOption(text: "--non-patient-description-words \(text): give single words of letters (or of digits) separated by commas, e.g. QA,PHANTOM")
+        var words = NonPatientWords()
+        if let text = nonPatientDescriptionWords {
+            guard let list = NonPatientWords.list(parsing: text) else {
+                throw InvalidOption(text: "--non-patient-description-words \(text): give single words of letters (or of digits) separated by commas, e.g. QA,PHANTOM")
+            }
+            words.descriptionWords = list
         }
-        return NonPatientWords(descriptionWords: words)
+        if let file = nonPatientListFile {
+            do {
+                words.list = try NonPatientList.parse(csv: String(contentsOfFile: file, encoding: .utf8), name: URL(fileURLWithPath: file).lastPathComponent)
+            } catch {
+                throw InvalidMeasureFile(option: "--non-patient-list", path: file, error: error)
+            }
+        }
+        return words
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -286,5 +301,33 @@ extension ScanStore {
         return try database.read {
             try !$0.rows("SELECT 1 FROM finding WHERE severity IN (\(marks)) LIMIT 1", severities.map(SQLValue.text)).isEmpty
         }
+    }
+}
+
+extension NonPatientList {
+    /// A CSV with a header naming `studyInstanceUID`, `patientPseudonym` or both, and optionally
+    /// `reason`; every row names a study or a patient.
+    static func parse(csv: String, name: String) throws -> NonPatientList {
+        let document = CSVDocument(parsing: csv)
+        guard document.header.contains("studyInstanceUID") || document.header.contains("patientPseudonym") else {
+            throw InvalidListFile(reason: "the header must name studyInstanceUID or patientPseudonym (and may name reason)")
+        }
+        var list = NonPatientList(name: name)
+        for (index, row) in document.namedRows.enumerated() {
+            let study = row["studyInstanceUID"].trimmingCharacters(in: .whitespaces)
+            let patient = row["patientPseudonym"].trimmingCharacters(in: .whitespaces)
+            guard !study.isEmpty || !patient.isEmpty else {
+                throw InvalidListFile(reason: "row \(index + 1) names neither a studyInstanceUID nor a patientPseudonym")
+            }
+            let reason = row["reason"].trimmingCharacters(in: .whitespaces)
+            if !study.isEmpty { list.studies[study] = reason }
+            if !patient.isEmpty { list.patients[patient] = reason }
+        }
+        return list
+    }
+
+    struct InvalidListFile: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
     }
 }
