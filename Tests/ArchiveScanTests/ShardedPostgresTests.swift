@@ -144,6 +144,22 @@ struct ShardedPostgresTests {
                 .map { $0[0].string ?? "" }
         }
         #expect(recordedBy == ["\(study3Shard)/2"])
+
+        // As after an upgrade, every study is assembled again, by its own shard: the series' stored pixel
+        // results are taken from PostgreSQL, none measured again, and the export is unchanged.
+        try database.transaction { try $0.execute("UPDATE store_fact SET value = value || ' (older)' WHERE name = 'exam analysis'", []) }
+        var taken = 0
+        for index in 0..<2 {
+            let again = StoreFixture.ctdose(["scan", archive, "--store", store, "--shard", "\(index)/2"] + common)
+            #expect(again.status == 2, "\(again.stderr)")
+            let counts = again.stderr.firstMatch(of: /\((\d+) series measured from their pixels, (\d+) taken from the store;/)
+            #expect(counts.map { Int($0.1)! } == 0, "\(again.stderr)")
+            taken += counts.map { Int($0.2)! } ?? 0
+        }
+        #expect(taken == Self.studies)
+        let upgraded = StoreFixture.ctdose(["export", "--store", store, "--out", root + "/upgraded"])
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(StoreFixture.differences(root + "/single", root + "/upgraded").isEmpty)
     }
 
     /// PostgreSQL sessions send statements without results without waiting for them: a failing one must
