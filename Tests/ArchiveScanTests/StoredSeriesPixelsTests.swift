@@ -79,5 +79,8 @@ struct StoredSeriesPixelsTests {
         #expect(reused.measurement.meanSSDEOfSlicesMilligray == nil && reused.measurement.midScanThumbnail == nil)
         #expect(reused.slices.map(\.ssdeMilligray) == [nil] && reused.slices.map(\.ctdiVolMilligray) == [10])
         #expect(reused.thumbnail == Data([1]))
+        // A thumbnail that another study's series of the same UID took over: measured again instead.
+        stored.series["1.2"]?.thumbnail = nil
+        #expect(stored.reusable("1.2", key: "k", eventUID: "new-event", choice: "new") == nil)
     }
 }

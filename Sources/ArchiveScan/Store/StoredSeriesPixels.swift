@@ -54,9 +54,11 @@ struct StoredStudyPixels: Sendable {
 
     /// The stored results of `uid` when they were derived from what `key` describes, relabelled for
     /// this assembly: the event and choice are this exam's, and the SSDE fields are left for the pixel
-    /// pass to compute again from this exam's dose.
+    /// pass to compute again from this exam's dose. Not when the thumbnail they had is gone (thumbnails
+    /// are kept by Series Instance UID: another study holding the same series took it over).
     func reusable(_ uid: String, key: String, eventUID: String?, choice: String) -> StoredSeriesPixels? {
-        guard var stored = series[uid], stored.key == key else { return nil }
+        guard var stored = series[uid], stored.key == key, stored.measurement.midScanThumbnail == nil || stored.thumbnail != nil
+        else { return nil }
         stored.measurement.irradiationEventUID = eventUID
         stored.measurement.choice = choice
         stored.measurement.midScanThumbnail = nil
