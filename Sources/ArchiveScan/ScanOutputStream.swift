@@ -17,6 +17,7 @@ final class ScanOutputStream {
     private var storing: BackgroundResult<Void>?
     private var unsentRows: [[SQLValue]] = []
     private var protocolChanges: ProtocolChange.Tally
+    private var doseOutliers: DoseForSizeOutlier.Tally
     /// Renders studies on any thread.
     let renderer: StudyRenderer
     /// Exams added so far (the next one's position is this + 1).
@@ -29,8 +30,10 @@ final class ScanOutputStream {
     init(writer: ScanOutputWriter, storingResults: (@Sendable (MeasureResultRows) throws -> Void)? = nil) throws {
         self.writer = writer
         protocolChanges = ProtocolChange.Tally(settings: writer.protocolChanges)
+        doseOutliers = DoseForSizeOutlier.Tally(settings: writer.doseOutliers)
         try FileManager.default.createDirectory(atPath: writer.folder, withIntermediateDirectories: true)
-        for name in ["exams.jsonl", "exams.csv", "events.csv", "series.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv"] {
+        for name in ["exams.jsonl", "exams.csv", "events.csv", "series.csv", "slices.csv", "findings.csv", "problems.csv", "protocol-changes.csv",
+                     "dose-outliers.csv"] {
             files[name] = try OutputFile(folder: writer.folder, name: name)
         }
         files["exams.csv"]?.write(CSVTable.line(ScanOutputWriter.examColumns))
@@ -99,6 +102,7 @@ final class ScanOutputStream {
         files["slices.csv"]?.write(study.sliceLines)
         files["findings.csv"]?.write(study.findingLines)
         protocolChanges.add(study.protocolObservations)
+        doseOutliers.add(study.protocolObservations)
         if !study.thumbnails.isEmpty {
             try FileManager.default.createDirectory(atPath: writer.folder + "/thumbnails", withIntermediateDirectories: true)
             for (uid, png) in study.thumbnails {
@@ -122,10 +126,13 @@ final class ScanOutputStream {
     }
 
     /// Ends the measure files, waits until the verdicts are stored, and renames every file into place.
+    /// `exams` gives the exams at some positions (1-based, in export order), for dose-outliers.csv.
     @discardableResult
-    func finish() throws -> ExportSummary {
+    func finish(exams: ([Int]) throws -> [Int: ExamRecord]) throws -> ExportSummary {
         let changes = protocolChanges.changes
         files["protocol-changes.csv"]?.write(ProtocolChangesCSV.text(changes))
+        let outliers = doseOutliers.outliers
+        files["dose-outliers.csv"]?.write(DoseOutliersCSV.text(outliers, exams: try exams(Set(outliers.map(\.examPosition)).sorted())))
         try measureFiles?.finish()
         if let verdicts {
             verdicts.send(unsentRows)
@@ -137,7 +144,7 @@ final class ScanOutputStream {
         }
         CrashInjection.reach("export")
         for name in files.keys.sorted() { try files[name]?.commit() }
-        return ExportSummary(protocolChanges: changes.count, nonPatientExams: nonPatients)
+        return ExportSummary(protocolChanges: changes.count, nonPatientExams: nonPatients, doseOutliers: outliers.count)
     }
 
     /// Ends an export that failed: returns once the thread that stores the verdicts has stopped.
@@ -185,7 +192,7 @@ struct StudyRenderer: Sendable {
             seriesLines: SeriesCSV.rows(record).map(CSVTable.line).joined(),
             sliceLines: ScanOutputWriter.sliceRows(study.slices).map(CSVTable.line).joined(),
             findingLines: FindingsCSV.rows(study.findings),
-            protocolObservations: ProtocolChange.observations(of: record), isNonPatient: nonPatient != nil,
+            protocolObservations: ProtocolChange.observations(of: record, position: position), isNonPatient: nonPatient != nil,
             thumbnails: study.thumbnails.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             measure: measure, measureRecord: measureRecord)
     }
@@ -254,4 +261,6 @@ public struct ExportSummary: Sendable, Equatable {
     public var protocolChanges: Int
     /// Exams of QA phantoms and test patients (exams.csv nonPatient).
     public var nonPatientExams: Int
+    /// Rows of dose-outliers.csv.
+    public var doseOutliers: Int = 0
 }

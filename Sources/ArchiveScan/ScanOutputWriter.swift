@@ -20,17 +20,20 @@ public struct ScanOutputWriter: Sendable {
     /// What marks an exam as not a patient's (its `descriptionWords`; the patient's own indication
     /// was made when its files were read).
     public let nonPatientWords: NonPatientWords
+    /// What dose-outliers.csv counts as an outlier.
+    public let doseOutliers: DoseForSizeOutlier.Settings
     /// Threads that decode and render exams (the files are still written in store order).
     public let jobs: Int
 
     public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil,
                 protocolChanges: ProtocolChange.Settings = ProtocolChange.Settings(), nonPatientWords: NonPatientWords = NonPatientWords(),
-                jobs: Int = 1) {
+                doseOutliers: DoseForSizeOutlier.Settings = DoseForSizeOutlier.Settings(), jobs: Int = 1) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
         self.measures = measures
         self.protocolChanges = protocolChanges
         self.nonPatientWords = nonPatientWords
+        self.doseOutliers = doseOutliers
         self.jobs = max(1, jobs)
     }
 
@@ -48,7 +51,11 @@ public struct ScanOutputWriter: Sendable {
             try stream.add(study)
         }
         try stream.add(result.problems)
-        try stream.finish()
+        try stream.finish { positions in
+            Dictionary(uniqueKeysWithValues: positions.filter { (1...result.exams.count).contains($0) }.map { position in
+                (position, ExamRecord(result.exams[position - 1], pseudonymizer: pseudonymizer))
+            })
+        }
     }
 
     /// Writes everything in `store`, page by page. `storingResults`, when given, runs on another thread
@@ -98,7 +105,31 @@ public struct ScanOutputWriter: Sendable {
             afterPath = last.path
         }
         try stream.add(try store.studyProblems())
-        return try stream.finish()
+        return try stream.finish { positions in try Self.exams(at: positions, in: store) }
+    }
+
+    /// The stored exams at `positions` (ascending, 1-based, in the export's order: by Study Instance UID),
+    /// found by paging through the UIDs.
+    static func exams(at positions: [Int], in store: ScanStore) throws -> [Int: ExamRecord] {
+        var wanted = positions.filter { $0 > 0 }[...]
+        var found: [Int: ExamRecord] = [:]
+        var after: String?
+        var position = 0
+        while !wanted.isEmpty {
+            let uids = try store.examUIDs(after: after, limit: 5000)
+            guard let last = uids.last else { break }
+            var page: [String: Int] = [:]
+            while let next = wanted.first, next <= position + uids.count {
+                page[uids[next - position - 1]] = next
+                wanted.removeFirst()
+            }
+            for study in try store.exams(Array(page.keys)) {
+                if let at = page[study.exam.studyInstanceUID] { found[at] = ExamRecord(study.exam, pseudonymizer: .identity) }
+            }
+            position += uids.count
+            after = last
+        }
+        return found
     }
 
     static let examColumns = [

@@ -119,6 +119,7 @@ struct ScanCommand: ParsableCommand {
         let seriesPolicy = try seriesChoice.policy()
         let measures = measureArguments.options
         _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
+        _ = try measures.doseOutlierSettings()
         _ = try measures.nonPatientWords()
         let nameWords = try nonPatientWords.map { text in
             guard let words = NonPatientWords.list(parsing: text) else {

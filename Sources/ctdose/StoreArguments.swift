@@ -80,6 +80,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Words of a Study Description, or of every event's protocol name, that mark a QA phantom's exam: it is kept out of the typical values, measures, patient doses and protocol changes (comma-separated, whole words, any case; \"\" for none; default \(NonPatientWords.defaultDescriptionWords.joined(separator: ","))).")
     var nonPatientDescriptionWords: String?
 
+    @Option(name: .long, help: "dose-outliers.csv lists diagnostic events whose CTDIvol is this many times (or 1/this) their scanner's protocol's at the same water-equivalent diameter, beyond 3 robust SDs of its spread (default 2).")
+    var outlierRatio: Double?
+
     @Option(name: .long, help: "CSV of exams that are QA phantoms or test patients whatever their names: a header with studyInstanceUID and/or patientPseudonym (as in exams.csv), and optionally reason; they are kept out of the same statistics.")
     var nonPatientList: String?
 
@@ -95,7 +98,8 @@ struct MeasureArguments: ParsableArguments {
                               protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
                                                                      significance: changeSignificance, minimumEvents: changeMinimumEvents,
                                                                      majority: changeMajority),
-                              nonPatientDescriptionWords: nonPatientDescriptionWords, nonPatientListFile: absolute(nonPatientList))
+                              nonPatientDescriptionWords: nonPatientDescriptionWords, nonPatientListFile: absolute(nonPatientList),
+                              doseOutlierRatio: outlierRatio)
     }
 }
 
@@ -108,6 +112,9 @@ extension ExportSummary {
     func log(folder: String, to logger: Logger) {
         if protocolChanges > 0 {
             logger.notice("\(protocolChanges) protocol change\(protocolChanges == 1 ? "" : "s") (technique, CTDIvol or noise): \(folder)/protocol-changes.csv")
+        }
+        if doseOutliers > 0 {
+            logger.notice("\(doseOutliers) event\(doseOutliers == 1 ? "" : "s") far from their protocol's CTDIvol for the patient's size: \(folder)/dose-outliers.csv")
         }
         if nonPatientExams > 0 {
             logger.info("\(nonPatientExams) exam\(nonPatientExams == 1 ? "" : "s") of QA phantoms or test patients left out of the population statistics: \(folder)/exams.csv nonPatient")

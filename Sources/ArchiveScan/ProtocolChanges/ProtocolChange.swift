@@ -63,19 +63,22 @@ public struct ProtocolChange: Sendable, Equatable {
         var techniques: [(Setting, String)]
         var levels: [(Setting, Double)]
         var dwCentimeters: Double?
+        /// Where the event is: its exam's 1-based position in the export, and its index among the exam's events.
+        var examPosition = 0, eventIndex = 0
     }
 
-    /// The exam's diagnostic events (not localizers); none for an undated exam or a QA phantom's or test patient's.
-    public static func observations(of exam: ExamRecord) -> [Observation] {
+    /// The exam's diagnostic events (not localizers); none for an undated exam or a QA phantom's or test
+    /// patient's. `position`: the exam's 1-based position in the export.
+    public static func observations(of exam: ExamRecord, position: Int = 0) -> [Observation] {
         let month = StudyMonth.month(exam.studyDate)
         guard month != StudyMonth.undated, exam.nonPatient == nil else { return [] }
         let scanner = ScannerName.of(exam)
-        return exam.events.filter { $0.acquisitionType != CTAcquisitionType.constantAngle.rawValue }.map { event in
+        return exam.events.enumerated().filter { $0.element.acquisitionType != CTAcquisitionType.constantAngle.rawValue }.map { index, event in
             let levels = [(Setting.ctdiVolLevel, event.ctdiVol), (.noiseLevel, exam.globalNoiseHounsfield(of: event))].compactMap { setting, value in
                 value.flatMap { $0 > 0 ? (setting, $0) : nil }
             }
             return Observation(scanner: scanner, acquisitionProtocol: event.protocolName, month: month, techniques: techniques(of: event, in: exam),
-                               levels: levels, dwCentimeters: exam.measuredDwCentimeters(of: event))
+                               levels: levels, dwCentimeters: exam.measuredDwCentimeters(of: event), examPosition: position, eventIndex: index)
         }
     }
 

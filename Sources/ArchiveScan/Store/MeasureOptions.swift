@@ -28,12 +28,14 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var nonPatientDescriptionWords: String?
     /// `--non-patient-list`: a CSV of studies and patients that are QA phantoms or test patients.
     public var nonPatientListFile: String?
+    /// `--outlier-ratio`: dose-outliers.csv's ratio to the protocol's CTDIvol at the same size.
+    public var doseOutlierRatio: Double?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
                 effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
                 cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil,
-                nonPatientDescriptionWords: String? = nil, nonPatientListFile: String? = nil) {
+                nonPatientDescriptionWords: String? = nil, nonPatientListFile: String? = nil, doseOutlierRatio: Double? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -46,6 +48,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.protocolChanges = protocolChanges
         self.nonPatientDescriptionWords = nonPatientDescriptionWords
         self.nonPatientListFile = nonPatientListFile
+        self.doseOutlierRatio = doseOutlierRatio
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -61,7 +64,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears,
             protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges),
             nonPatientDescriptionWords: nonPatientDescriptionWords ?? stored.nonPatientDescriptionWords,
-            nonPatientListFile: nonPatientListFile ?? stored.nonPatientListFile)
+            nonPatientListFile: nonPatientListFile ?? stored.nonPatientListFile, doseOutlierRatio: doseOutlierRatio ?? stored.doseOutlierRatio)
     }
 
     /// The words that mark an exam as a QA phantom's by its descriptions (the patient's own words were
@@ -82,6 +85,16 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             }
         }
         return words
+    }
+
+    /// What dose-outliers.csv counts as an outlier.
+    public func doseOutlierSettings() throws -> DoseForSizeOutlier.Settings {
+        var settings = DoseForSizeOutlier.Settings()
+        if let ratio = doseOutlierRatio {
+            guard ratio.isFinite, ratio > 1 else { throw InvalidOption(text: "--outlier-ratio \(ratio): give a ratio above 1 (2: twice or half the protocol's CTDIvol)") }
+            settings.ratio = ratio
+        }
+        return settings
     }
 
     /// The measure engine's configuration: bundled defaults with these choices.
@@ -256,7 +269,7 @@ extension ScanStore {
     public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws -> ExportSummary {
         let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(),
                                       protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(),
-                                      nonPatientWords: try measures.nonPatientWords(), jobs: jobs)
+                                      nonPatientWords: try measures.nonPatientWords(), doseOutliers: try measures.doseOutlierSettings(), jobs: jobs)
         return try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }
