@@ -16,7 +16,7 @@ public struct ScanReportPage: Sendable {
     }
 
     /// Section ids in page order (also the navigation).
-    public static let sectionIDs = ["summary", "categories", "sensitivity", "by-scanner", "by-protocol", "typical-values", "cumulative-dose", "centring", "modulation", "protocol-changes", "findings-by-scanner", "non-patients", "flagged"]
+    public static let sectionIDs = ["summary", "categories", "sensitivity", "by-scanner", "by-protocol", "typical-values", "cumulative-dose", "centring", "modulation", "protocol-changes", "dose-outliers", "findings-by-scanner", "non-patients", "flagged"]
 
     public var html: String {
         let summary = content.summary
@@ -31,12 +31,13 @@ public struct ScanReportPage: Sendable {
             CentringSection.html(content.centring),
             ModulationSection.html(content.modulation),
             ProtocolChangeSection.html(content.protocolChanges),
+            DoseOutlierSection.html(content.doseOutliers),
             FindingOverviewSection.html(content.findings),
             NonPatientSection.html(content.nonPatients),
             FlaggedExamSection.html(content),
         ]
         let titles = ["Summary", "CMS CT measure by category", "Size-method sensitivity", "Dose by scanner", "Dose by protocol", "Typical values and DRLs",
-                      "Cumulative dose per patient", "Patient centring", "CTDIvol and noise against size", "Protocol changes", "Findings by scanner", "QA phantoms and test patients", "Flagged exams (\(content.flaggedCount))"]
+                      "Cumulative dose per patient", "Patient centring", "CTDIvol and noise against size", "Protocol changes", "Dose for size outliers", "Findings by scanner", "QA phantoms and test patients", "Flagged exams (\(content.flaggedCount))"]
         let nav = zip(Self.sectionIDs, titles).map { "<li><a href=\"#\($0)\">\(HTML.escape($1))</a></li>" }.joined()
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """

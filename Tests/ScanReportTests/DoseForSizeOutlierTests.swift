@@ -1,6 +1,8 @@
 import ArchiveScan
+import CSVFormat
 import Foundation
 import Testing
+@testable import ScanReport
 
 /// dose-outliers.csv: a protocol whose 36 events follow CTDIvol = 5 mGy · e^(0.04 Dw) exactly, with two
 /// pairs of events added at Dw 25 cm whose ln deviations cancel (×2.5 and ×0.4; ×1.8 and ×1/1.8), so that
@@ -68,5 +70,21 @@ import Testing
         let nine = try Self.observations("Sinus").flatMap { $0 }.prefix(8) + (try Self.observations("Sinus", extra: [10]).last ?? [])
         tally.add(Array(nine))
         #expect(tally.outliers.isEmpty)
+    }
+
+    @Test func theReportListsThemFarthestFirst() throws {
+        let csv = """
+            studyInstanceUID,studyDate,irradiationEventUID,scanner,acquisitionProtocol,waterEquivalentDiameter_cm,ctdiVol_mGy,expectedCtdiVol_mGy,ratio,spreadFactor,groupEvents
+            2.25.37,20260415,2.25.1,ctdose SIM1,Abdomen,25.0000,34.9039,13.9616,2.5000,1.0000,40
+
+            """
+        var list = DoseOutlierList()
+        CSVDocument(parsing: csv).namedRows.forEach { list.add($0) }
+        let html = DoseOutlierSection.html(list)
+        #expect(html.contains("id=\"dose-outlier-table\"") && html.contains("<p>1 event.</p>"))
+        #expect(html.contains("<td>20260415</td><td>ctdose SIM1</td><td>Abdomen</td>"), "\(html)")
+        #expect(html.contains(">2.50<") && html.contains(">34.90<") && html.contains(">13.96<"))
+        #expect(DoseOutlierSection.html(DoseOutlierList()).contains("No outlier"))
+        #expect(DoseOutlierSection.html(nil).contains("no dose-outliers.csv"))
     }
 }

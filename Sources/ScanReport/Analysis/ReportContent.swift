@@ -42,6 +42,8 @@ public struct ReportContent: Sendable {
     public var modulation: [ModulationResponse]
     /// Month-to-month changes of each scanner's protocols.
     public var protocolChanges: [ProtocolChange]
+    /// dose-outliers.csv's first rows and count; nil when the folder has no such file.
+    public var doseOutliers: DoseOutlierList?
     /// Findings per scanner and code.
     public var findings: FindingOverview
     /// The scans of QA phantoms and test patients.
@@ -111,6 +113,11 @@ public struct ReportContent: Sendable {
             }
             typicalValues = lines
             typicalValueBands = bands
+        }
+        if folder.has(.doseOutliers) {
+            var list = DoseOutlierList()
+            try folder.forEachRow(of: .doseOutliers) { list.add($0) }
+            doseOutliers = list
         }
         if folder.has(.patientDoses) {
             var tally = CumulativeDoseOverview.Tally()

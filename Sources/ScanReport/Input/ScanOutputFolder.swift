@@ -19,6 +19,7 @@ public struct ScanOutputFolder: Sendable {
         case typicalValues = "typical-values.csv"
         case patientDoses = "patient-dose.csv"
         case protocolChanges = "protocol-changes.csv"
+        case doseOutliers = "dose-outliers.csv"
     }
 
     /// Whether the folder has this file (typical-values.csv and patient-dose.csv are absent from folders of older scans).
