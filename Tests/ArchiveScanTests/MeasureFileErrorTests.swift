@@ -22,4 +22,13 @@ struct MeasureFileErrorTests {
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/store.sqlite"))
     }
+
+    @Test func anOutlierRatioOfOneOrLessIsRefused() throws {
+        let root = try StoreFixture.temporaryFolder("outlier-ratio")
+        for ratio in ["1", "0.5", "nan"] {
+            let scan = StoreFixture.ctdose(["scan", StoreFixture.sampleExam, "--db", root + "/store.sqlite", "--outlier-ratio", ratio])
+            #expect(scan.status == 1 && scan.stderr.contains("--outlier-ratio") && scan.stderr.contains("give a ratio above 1"), "\(scan.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/store.sqlite"))
+    }
 }
