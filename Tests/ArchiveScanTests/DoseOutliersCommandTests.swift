@@ -42,5 +42,11 @@ struct DoseOutliersCommandTests {
         #expect(StoreFixture.ctdose(["report", "--from", out, "--out", root + "/report.html"]).status == 0)
         let html = try String(contentsOfFile: root + "/report.html", encoding: .utf8)
         #expect(html.contains("id=\"dose-outlier-table\"") && html.contains("<td>2.25.9000012</td>"))
+        // …and flags its exam, with the reason, and no other exam for it.
+        let flagged = try #require(html.firstMatch(of: /<li><a href="#exam-2-25-9000012"><code>2.25.9000012<\/code><\/a>: ([^<]*)<\/li>/))
+        #expect(flagged.1.contains("dose for size: CTDIvol ") && flagged.1.contains(" × its protocol") && flagged.1.hasSuffix("(Abdomen Pelvis Routine)"),
+                "\(flagged.1)")
+        // Counted apart when nothing else flags it.
+        #expect(html.contains(", 1 by dose for size only.") == !flagged.1.contains(" finding"), "\(flagged.1)")
     }
 }

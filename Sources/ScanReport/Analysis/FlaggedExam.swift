@@ -62,21 +62,27 @@ public struct FlaggedExam: Sendable {
     public struct Selection {
         public let limit: Int
         private let measures: MeasureLookup
+        /// Studies with an event in dose-outliers.csv, and why (`DoseOutlierList.reasonByStudy`).
+        private let doseOutliers: [String: String]
         private var kept: [(rank: Rank, record: ExamRecord)] = []
-        /// Flagged exams seen, and those of them out of range.
+        /// Flagged exams seen, those of them out of range, and those flagged only for a dose-for-size outlier.
         public private(set) var count = 0
         public private(set) var outOfRangeCount = 0
+        public private(set) var doseOutlierOnlyCount = 0
 
-        public init(limit: Int = FlaggedExam.defaultSectionLimit, measures: MeasureLookup) {
+        public init(limit: Int = FlaggedExam.defaultSectionLimit, measures: MeasureLookup, doseOutliers: [String: String] = [:]) {
             self.limit = max(0, limit)
             self.measures = measures
+            self.doseOutliers = doseOutliers
         }
 
         public mutating func add(_ record: ExamRecord) {
             let outOfRange = measures.isOutOfRange(record.studyInstanceUID)
-            guard outOfRange || record.findings.contains(where: { $0.severity >= FlaggedExam.flaggingSeverity }) else { return }
+            let byFindings = record.findings.contains(where: { $0.severity >= FlaggedExam.flaggingSeverity })
+            guard outOfRange || byFindings || doseOutliers[record.studyInstanceUID] != nil else { return }
             count += 1
             if outOfRange { outOfRangeCount += 1 }
+            if !outOfRange && !byFindings { doseOutlierOnlyCount += 1 }
             kept.append((Rank(record, outOfRange: outOfRange), record))
             if kept.count >= 2 * max(limit, 1) { kept = Self.first(limit, of: kept) }
         }
@@ -91,13 +97,15 @@ public struct FlaggedExam: Sendable {
 
     /// A kept exam with what its section shows: its measure.csv row, its series' slices.csv rows, the
     /// thumbnails its series name.
-    init(record: ExamRecord, measure: MeasureRow?, slicesBySeries: [String: [SliceRow]], thumbnail: (String) -> Data?) {
+    init(record: ExamRecord, measure: MeasureRow?, slicesBySeries: [String: [SliceRow]], thumbnail: (String) -> Data?,
+         doseOutlier: String? = nil) {
         var reasons: [String] = []
         if let measure, measure.isOutOfRange { reasons.append("out of range (\(measure.category)): \(measure.reason)") }
         for severity in FindingSeverity.allCases.reversed() where severity >= Self.flaggingSeverity {
             let count = record.findings.filter { $0.severity == severity }.count
             if count > 0 { reasons.append("\(count) \(severity.rawValue) finding\(count == 1 ? "" : "s")") }
         }
+        if let doseOutlier { reasons.append(doseOutlier) }
         let profiles = record.seriesMeasurements.map { m in
             SeriesProfile(
                 seriesInstanceUID: m.seriesInstanceUID,

@@ -50,9 +50,10 @@ public struct ReportContent: Sendable {
     public var nonPatients: NonPatientLog
     /// The flagged exams given a section, in rank order (out of range first, then by worst finding).
     public var flagged: [FlaggedExam]
-    /// Flagged exams in all, and those of them out of range.
+    /// Flagged exams in all, those of them out of range, and those flagged only for a dose-for-size outlier.
     public var flaggedCount: Int
     public var flaggedOutOfRangeCount: Int
+    public var flaggedDoseOutlierOnlyCount = 0
     public var limits: ReportLimits
 
     /// Reads `folder`; exams.jsonl is decoded on up to `jobs` threads.
@@ -74,7 +75,14 @@ public struct ReportContent: Sendable {
         var summary = ScanSummary.Tally()
         var byScanner = DoseDistribution.Tally(grouping: .scanner)
         var byProtocol = DoseDistribution.Tally(grouping: .acquisitionProtocol)
-        var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures)
+        // dose-outliers.csv first (a few rows): its studies are flagged too.
+        if folder.has(.doseOutliers) {
+            var list = DoseOutlierList()
+            try folder.forEachRow(of: .doseOutliers) { list.add($0) }
+            doseOutliers = list
+        }
+        var selection = FlaggedExam.Selection(limit: limits.flaggedExamSections, measures: measures,
+                                              doseOutliers: doseOutliers?.reasonByStudy ?? [:])
         var centring = CentringOverview.Tally()
         var modulation = ModulationResponse.Tally()
         var findings = FindingOverview.Tally()
@@ -114,11 +122,6 @@ public struct ReportContent: Sendable {
             typicalValues = lines
             typicalValueBands = bands
         }
-        if folder.has(.doseOutliers) {
-            var list = DoseOutlierList()
-            try folder.forEachRow(of: .doseOutliers) { list.add($0) }
-            doseOutliers = list
-        }
         if folder.has(.patientDoses) {
             var tally = CumulativeDoseOverview.Tally()
             try folder.forEachRow(of: .patientDoses) { tally.add(PatientDoseLine($0)) }
@@ -142,11 +145,12 @@ public struct ReportContent: Sendable {
         self.byProtocol = byProtocol.distributions
         flaggedCount = selection.count
         flaggedOutOfRangeCount = selection.outOfRangeCount
-        flagged = try Self.sections(of: selection.records, in: folder)
+        flaggedDoseOutlierOnlyCount = selection.doseOutlierOnlyCount
+        flagged = try Self.sections(of: selection.records, in: folder, doseOutliers: doseOutliers?.reasonByStudy ?? [:])
     }
 
     /// The flagged exams with their measure.csv rows, slices.csv rows and thumbnails.
-    static func sections(of records: [ExamRecord], in folder: ScanOutputFolder) throws -> [FlaggedExam] {
+    static func sections(of records: [ExamRecord], in folder: ScanOutputFolder, doseOutliers: [String: String] = [:]) throws -> [FlaggedExam] {
         guard !records.isEmpty else { return [] }
         let studies = Set(records.map(\.studyInstanceUID))
         var measureRows: [String: MeasureRow] = [:]
@@ -163,7 +167,8 @@ public struct ReportContent: Sendable {
             }
         }
         return records.map { record in
-            FlaggedExam(record: record, measure: measureRows[record.studyInstanceUID], slicesBySeries: slices, thumbnail: folder.contents(of:))
+            FlaggedExam(record: record, measure: measureRows[record.studyInstanceUID], slicesBySeries: slices, thumbnail: folder.contents(of:),
+                        doseOutlier: doseOutliers[record.studyInstanceUID])
         }
     }
 }

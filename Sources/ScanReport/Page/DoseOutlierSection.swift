@@ -20,13 +20,25 @@ public struct DoseOutlierList: Sendable {
 
     public var lines: [Line] = []
     public var count = 0
+    /// Why each study with an outlier is flagged: its farthest event (the file lists the farthest first).
+    public var reasonByStudy: [String: String] = [:]
 
     /// Rows kept in full; the rest are counted.
     static let listLimit = 200
 
     mutating func add(_ row: CSVRow) {
         count += 1
-        if lines.count < Self.listLimit { lines.append(Line(row)) }
+        let line = Line(row)
+        if lines.count < Self.listLimit { lines.append(line) }
+        if reasonByStudy[line.studyInstanceUID] == nil { reasonByStudy[line.studyInstanceUID] = line.reason }
+    }
+}
+
+extension DoseOutlierList.Line {
+    /// "dose for size: CTDIvol 34.90 mGy, 2.50 × its protocol's 13.96 mGy at Dw 25.0 cm (Abdomen)".
+    var reason: String {
+        "dose for size: CTDIvol \(HTML.number(ctdiVolMilligray, places: 2)) mGy, \(HTML.number(ratio, places: 2)) × its protocol's "
+            + "\(HTML.number(expectedCTDIvolMilligray, places: 2)) mGy at Dw \(HTML.number(dwCentimeters, places: 1)) cm (\(acquisitionProtocol))"
     }
 }
 

@@ -1,18 +1,21 @@
 import Foundation
 import ArchiveScan
 
-/// "Flagged exams": how many exams are out of range or have warning/error findings, and a section for
+/// "Flagged exams": how many exams are out of range, have warning/error findings or a dose-for-size
+/// outlier, and a section for
 /// each of the first `ReportLimits.flaggedExamSections` of them.
 enum FlaggedExamSection {
     static func html(_ content: ReportContent) -> String {
         let exams = content.flagged
         var out = "<section id=\"flagged\" aria-labelledby=\"flagged-heading\"><h2 id=\"flagged-heading\">Flagged exams (\(content.flaggedCount))</h2>"
-        out += "<p>Exams out of range for the CMS measure or with warning or error findings, out-of-range first: "
-            + "\(content.flaggedOutOfRangeCount) out of range, \(content.flaggedCount - content.flaggedOutOfRangeCount) flagged by findings only.</p>"
-        if exams.isEmpty { return out + "<p id=\"flagged-none\">No exam is out of range or has warning or error findings.</p></section>" }
+        let byFindings = content.flaggedCount - content.flaggedOutOfRangeCount - content.flaggedDoseOutlierOnlyCount
+        out += "<p>Exams out of range for the CMS measure, with warning or error findings, or with an event in dose-outliers.csv, "
+            + "out-of-range first: \(content.flaggedOutOfRangeCount) out of range, \(byFindings) flagged by findings"
+            + (content.flaggedDoseOutlierOnlyCount > 0 ? ", \(content.flaggedDoseOutlierOnlyCount) by dose for size only" : "") + ".</p>"
+        if exams.isEmpty { return out + "<p id=\"flagged-none\">No exam is out of range, has warning or error findings or a dose-for-size outlier.</p></section>" }
         if content.flaggedCount > exams.count {
             out += "<p id=\"flagged-unshown\">The first \(exams.count) have a section below; the other \(content.flaggedCount - exams.count) "
-                + "are in measure.csv (verdict outOfRange) and findings.csv (<code>ctdose report --flagged-exams N</code> shows more).</p>"
+                + "are in measure.csv (verdict outOfRange), findings.csv and dose-outliers.csv (<code>ctdose report --flagged-exams N</code> shows more).</p>"
         }
         out += "<ul>" + exams.map { "<li><a href=\"#\($0.anchor)\"><code>\(HTML.escape($0.record.studyInstanceUID))</code></a>: \(HTML.escape($0.reasons.joined(separator: "; ")))</li>" }.joined() + "</ul>"
         for (index, exam) in exams.enumerated() { out += section(exam, number: index + 1) }
