@@ -78,7 +78,8 @@ extension ProtocolChange {
             for (key, byMonth) in months {
                 found += changes(of: key, byMonth: byMonth, fits: fits[key] ?? [:])
             }
-            let renames = self.renames()
+            let uses = self.uses()
+            let renames = self.renames(uses)
             for rename in renames {
                 // The two protocols as one group; only the changes across the rename are its own.
                 var byMonth = months[rename.old] ?? [:]
@@ -94,7 +95,7 @@ extension ProtocolChange {
                         return change
                     }
             }
-            found += protocolsInUse(renames: renames)
+            found += protocolsInUse(uses, renames: renames)
             let order = Dictionary(uniqueKeysWithValues: Setting.allCases.enumerated().map { ($1, $0) })
             return found.sorted {
                 ($1.month, $0.scanner, $0.acquisitionProtocol, order[$0.setting]!) < ($0.month, $1.scanner, $1.acquisitionProtocol, order[$1.setting]!)
@@ -192,8 +193,7 @@ extension ProtocolChange {
             }
         }
 
-        private func renames() -> [Rename] {
-            let uses = self.uses()
+        private func renames(_ uses: [Use]) -> [Rename] {
             var candidates: [(old: Key, new: Key, last: String, first: String)] = []
             for stop in uses {
                 guard let stopped = stop.stopped else { continue }
@@ -224,9 +224,9 @@ extension ProtocolChange {
         /// least two of their scanner's months: a protocol made or dropped on the scanner; a rename
         /// (`Rename`) names its other protocol on both. Protocols with fewer than
         /// `techniqueMinimumEvents` events in all (a one-off) are left out.
-        private func protocolsInUse(renames: [Rename]) -> [ProtocolChange] {
+        private func protocolsInUse(_ uses: [Use], renames: [Rename]) -> [ProtocolChange] {
             var found: [ProtocolChange] = []
-            for use in uses() {
+            for use in uses {
                 let key = use.key
                 let events = { (month: String) in self.months[key]?[month]?.events ?? 0 }
                 if let (first, before) = use.started {
