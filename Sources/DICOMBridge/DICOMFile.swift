@@ -249,6 +249,10 @@ extension DICOMFile {
     public static func prepareInBackground() {
         Thread.detachNewThread { DCMTKRuntime.initialize() }
     }
+
+    /// Waits for `prepareInBackground` to finish (or sets DCMTK up here when that thread has not begun):
+    /// the process must not end while DCMTK is being set up, or exit's static destructors run under it.
+    public static func finishPreparing() { DCMTKRuntime.initialize() }
 }
 
 extension DICOMError {

@@ -72,8 +72,13 @@ public struct StoreScanner: Sendable {
     }
 
     /// Starts setting DCMTK up on another thread (see `DICOMFile.prepareInBackground`): call it before
-    /// opening the store, whose start-up work then overlaps DCMTK's.
+    /// opening the store, whose start-up work then overlaps DCMTK's. A program that may end before it
+    /// reads a file (a bad option, a store that will not open) must call `finishPreparingReading` first.
     public static func prepareReading() { DICOMFile.prepareInBackground() }
+
+    /// Waits until DCMTK is set up (at once when it is): ending the process while the other thread is
+    /// still setting it up runs DCMTK's static destructors under it, a crash.
+    public static func finishPreparingReading() { DICOMFile.finishPreparing() }
 
     public func scan(_ paths: [String], into store: ScanStore, run: ScanRun) throws -> StoreScanSummary {
         let paths = paths.map(CanonicalPath.of)
