@@ -77,6 +77,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "Share of a month's events a technique value needs to be the month's (default 0.75).")
     var changeMajority: Double?
 
+    @Option(name: .long, help: "Where a scanner stopped and started several protocols together, how alike two names must be (Dice coefficient of their letter pairs, above 0, at most 1) for the pair to be followed as one protocol renamed (default 0.5).")
+    var changeRenameSimilarity: Double?
+
     @Option(name: .long, help: "Words of a Study Description, or of every event's protocol name, that mark a QA phantom's exam: it is kept out of the typical values, measures, patient doses and protocol changes (comma-separated, whole words, any case; \"\" for none; default \(NonPatientWords.defaultDescriptionWords.joined(separator: ","))).")
     var nonPatientDescriptionWords: String?
 
@@ -97,7 +100,7 @@ struct MeasureArguments: ParsableArguments {
                               cumulativeDoseThresholdMillisieverts: cumulativeDoseThreshold, cumulativeDoseWindowYears: cumulativeDoseWindow,
                               protocolChanges: ProtocolChangeOptions(ctdiVolRatio: changeCtdivolRatio, noiseRatio: changeNoiseRatio,
                                                                      significance: changeSignificance, minimumEvents: changeMinimumEvents,
-                                                                     majority: changeMajority),
+                                                                     majority: changeMajority, renameSimilarity: changeRenameSimilarity),
                               nonPatientDescriptionWords: nonPatientDescriptionWords, nonPatientListFile: absolute(nonPatientList),
                               doseOutlierRatio: outlierRatio)
     }

@@ -69,11 +69,14 @@ struct ProtocolChangeOptionsTests {
                                    (ProtocolChangeOptions(significance: 0), "--change-significance 0.0: give a p-value above 0"),
                                    (ProtocolChangeOptions(minimumEvents: "5"), "--change-minimum-events 5: give TECHNIQUE:LEVEL"),
                                    (ProtocolChangeOptions(minimumEvents: "0:10"), "--change-minimum-events 0:10: give TECHNIQUE:LEVEL"),
-                                   (ProtocolChangeOptions(majority: 0.5), "--change-majority 0.5: give a share above 0.5")] {
+                                   (ProtocolChangeOptions(majority: 0.5), "--change-majority 0.5: give a share above 0.5"),
+                                   (ProtocolChangeOptions(renameSimilarity: 0), "--change-rename-similarity 0.0: give a share above 0"),
+                                   (ProtocolChangeOptions(renameSimilarity: 1.5), "--change-rename-similarity 1.5: give a share above 0, at most 1")] {
             #expect { try options.settings() } throws: { "\($0)".contains(message) }
         }
-        let stored = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.4, minimumEvents: "6:10"))
+        #expect(try ProtocolChangeOptions(renameSimilarity: 0.8).settings().renameNameSimilarity == 0.8)
+        let stored = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.4, minimumEvents: "6:10", renameSimilarity: 0.7))
         let filled = MeasureOptions(protocolChanges: ProtocolChangeOptions(ctdiVolRatio: 1.3)).filled(from: stored).protocolChanges
-        #expect(filled == ProtocolChangeOptions(ctdiVolRatio: 1.3, minimumEvents: "6:10"))
+        #expect(filled == ProtocolChangeOptions(ctdiVolRatio: 1.3, minimumEvents: "6:10", renameSimilarity: 0.7))
     }
 }

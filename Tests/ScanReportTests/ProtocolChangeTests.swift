@@ -1,4 +1,4 @@
-import ArchiveScan
+@testable import ArchiveScan
 import DoseModel
 import Foundation
 import Testing
@@ -134,12 +134,55 @@ import Testing
         let crossing = Self.changes(midMonth).filter { $0.acquisitionProtocol == "Chest → Chest 2026" }
         #expect(crossing.map(\.setting) == [.tubeVoltage] && crossing.first?.previousMonth == "2026-03" && crossing.first?.month == "2026-05",
                 "\(crossing)")  // April has no 75 % majority (6 at 120 kV, 6 at 100 kV)
-        // Two protocols renamed in the same month, or a head protocol followed by a body one: no rename is taken.
-        let two = renamed + (try Self.named("Head", months: 1...3) + Self.named("Head 2026", months: 4...6))
-        #expect(!Self.changes(two).contains { $0.acquisitionProtocol.contains("→") })
+        // A head protocol followed by a body one: no rename is taken.
         let otherPhantom = try Self.named("Abdomen", months: 1...6) + Self.named("Chest", months: 1...3)
             + Self.named("Chest 2026", months: 4...6, phantom: .head16cm)
         #expect(!Self.changes(otherPhantom).contains { $0.acquisitionProtocol.contains("→") })
+    }
+
+    @Test func protocolsRenamedTogetherArePairedByTheirNames() throws {
+        // A software upgrade in April renames three protocols at once, and one new protocol appears:
+        // "Chest" → "CHEST_ROUTINE" (similarity 0.6), "Head" → "Head Routine" (5 shared pairs of 5 and
+        // 13: 10/18), "Abdomen Pelvis" → "ABD PELVIS" (10 of 15 and 11: 20/26); "Cardiac Score" (new)
+        // is no name's most alike; the new chest protocol also runs at 100 kV.
+        let upgrade = try Self.named("Chest", months: 1...3) + Self.named("Head", months: 1...3) + Self.named("Abdomen Pelvis", months: 1...3)
+            + Self.named("CHEST_ROUTINE", months: 4...6, kvp: 100) + Self.named("Head Routine", months: 4...6)
+            + Self.named("ABD PELVIS", months: 4...6) + Self.named("Cardiac Score", months: 4...6)
+            + Self.named("Knee", months: 1...6)
+        let changes = Self.changes(upgrade)
+        let across = changes.filter { $0.acquisitionProtocol.contains("→") }
+        #expect(across.map(\.acquisitionProtocol) == ["Chest → CHEST_ROUTINE"] && across.first?.setting == .tubeVoltage, "\(across)")
+        let uses = changes.filter { $0.setting == .protocolUse }
+        func use(_ name: String) -> String? { uses.first { $0.acquisitionProtocol == name }?.after }
+        #expect(use("Head") == "not used to 2026-06, the scanner's last month; renamed to Head Routine, first used 2026-04")
+        #expect(use("ABD PELVIS") == "first used (12 events); renamed from Abdomen Pelvis, last used 2026-03")
+        #expect(use("Cardiac Score") == "first used (12 events)")
+        #expect(uses.count == 7, "\(uses)")
+
+        // One stopped and two started with names equally like it ("Chest Low", "Chest Std": 12/16): a tie pairs nothing.
+        let tie = try Self.named("Chest", months: 1...3) + Self.named("Head", months: 1...3) + Self.named("Chest Low", months: 4...6)
+            + Self.named("Chest Std", months: 4...6) + Self.named("Knee", months: 1...6)
+        #expect(!Self.changes(tie).contains { $0.after.contains("renamed") })
+        // Names unlike each other, or less alike than asked: nothing paired.
+        let unlike = try Self.named("Chest", months: 1...3) + Self.named("Head", months: 1...3) + Self.named("Protocol A", months: 4...6)
+            + Self.named("Protocol B", months: 4...6) + Self.named("Knee", months: 1...6)
+        #expect(!Self.changes(unlike).contains { $0.after.contains("renamed") })
+        var strict = ProtocolChange.Settings()
+        strict.renameNameSimilarity = 0.65
+        var tally = ProtocolChange.Tally(settings: strict)
+        upgrade.forEach { tally.add($0) }
+        #expect(tally.changes.filter { $0.after.contains("renamed") }.map(\.acquisitionProtocol).sorted()
+                == ["ABD PELVIS", "Abdomen Pelvis"])  // 0.77 ≥ 0.65; 0.6 and 0.56 below
+    }
+
+    @Test func nameSimilarityIsTheDiceCoefficientOfLetterPairs() {
+        // " C", "CH", "HE", "ES", "ST", "T " shared; "CHEST" 6 pairs, "Chest routine" 6 + 8.
+        #expect(abs(ProtocolNameSimilarity.of("CHEST", "Chest routine") - 12.0 / 20) < 1e-12)
+        #expect(ProtocolNameSimilarity.of("Thorax_Routine", "THORAX ROUTINE") == 1)
+        #expect(ProtocolNameSimilarity.of("Head", "Knee") == 0)
+        // Pairs as a multiset: "AAA" has " A", "AA" twice, "A "; "AA" has " A", "AA", "A ": 3 shared of 4 and 3.
+        #expect(abs(ProtocolNameSimilarity.of("AAA", "AA") - 6.0 / 7) < 1e-12)
+        #expect(ProtocolNameSimilarity.of("", "--") == 0)
     }
 
     @Test func aSharperKernelAndItsNoiseAreFound() throws {

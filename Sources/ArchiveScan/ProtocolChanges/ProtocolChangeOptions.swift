@@ -15,6 +15,10 @@ extension ProtocolChange {
         /// …and the two months' values differ at this two-sided significance (Mann–Whitney U), so that
         /// the spread of a few patients is not read as a change.
         public var significance = 0.01
+        /// Where a scanner stopped and started several protocols together, a stopped and a started one
+        /// are taken for one renamed only when their names are at least this alike (`ProtocolNameSimilarity`:
+        /// "Chest" and "Chest Routine" 0.6, "Head" and "Chest Routine" 0.11) [U].
+        public var renameNameSimilarity = 0.5
 
         public init() {}
 
@@ -29,7 +33,7 @@ extension ProtocolChange {
 }
 
 /// `--change-ctdivol-ratio`, `--change-noise-ratio`, `--change-significance`, `--change-minimum-events`,
-/// `--change-majority`:
+/// `--change-majority`, `--change-rename-similarity`:
 /// what protocol-changes.csv counts as a change; stored with each scan, so that `ctdose export` and
 /// `ctdose report` use the scan's unless told otherwise.
 public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
@@ -39,21 +43,23 @@ public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
     /// "TECHNIQUE:LEVEL" events a month needs ("5:10").
     public var minimumEvents: String?
     public var majority: Double?
+    public var renameSimilarity: Double?
 
     public init(ctdiVolRatio: Double? = nil, noiseRatio: Double? = nil, significance: Double? = nil, minimumEvents: String? = nil,
-                majority: Double? = nil) {
+                majority: Double? = nil, renameSimilarity: Double? = nil) {
         self.ctdiVolRatio = ctdiVolRatio
         self.noiseRatio = noiseRatio
         self.significance = significance
         self.minimumEvents = minimumEvents
         self.majority = majority
+        self.renameSimilarity = renameSimilarity
     }
 
     func filled(from stored: ProtocolChangeOptions?) -> ProtocolChangeOptions {
         guard let stored else { return self }
         return ProtocolChangeOptions(ctdiVolRatio: ctdiVolRatio ?? stored.ctdiVolRatio, noiseRatio: noiseRatio ?? stored.noiseRatio,
                                      significance: significance ?? stored.significance, minimumEvents: minimumEvents ?? stored.minimumEvents,
-                                     majority: majority ?? stored.majority)
+                                     majority: majority ?? stored.majority, renameSimilarity: renameSimilarity ?? stored.renameSimilarity)
     }
 
     /// The settings, each option checked.
@@ -72,6 +78,12 @@ public struct ProtocolChangeOptions: Sendable, Codable, Equatable {
         if let majority {
             guard majority > 0.5, majority <= 1 else { throw InvalidOption(text: "--change-majority \(majority): give a share above 0.5, at most 1") }
             settings.majority = majority
+        }
+        if let renameSimilarity {
+            guard renameSimilarity > 0, renameSimilarity <= 1 else {
+                throw InvalidOption(text: "--change-rename-similarity \(renameSimilarity): give a share above 0, at most 1 (1: names alike but for case and punctuation)")
+            }
+            settings.renameNameSimilarity = renameSimilarity
         }
         if let minimumEvents {
             let parts = minimumEvents.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }

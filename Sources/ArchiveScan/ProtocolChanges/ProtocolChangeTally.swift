@@ -159,9 +159,10 @@ extension ProtocolChange {
         }
 
         /// A protocol no longer used and one first used on the same scanner when it stopped (in its last
-        /// month or the scanner's next): taken for one protocol renamed when each is the other's only such
-        /// partner and their usual CTDI phantoms agree (ctdose's choice [U]; a scanner whose protocols were
-        /// all renamed at once pairs none of them).
+        /// month or the scanner's next), with the same usual CTDI phantom: taken for one protocol renamed
+        /// when each is the other's only such partner, or, where several stopped and started together,
+        /// when each is the other's partner of the most alike name (`ProtocolNameSimilarity`, at least
+        /// `renameNameSimilarity`; ties pair nothing). ctdose's choice [U].
         private struct Rename {
             var old, new: Key
             var lastMonth, firstMonth: String
@@ -203,8 +204,18 @@ extension ProtocolChange {
                     candidates.append((stop.key, start.key, stopped.month, first))
                 }
             }
+            let similarity = { (pair: (old: Key, new: Key, last: String, first: String)) in
+                ProtocolNameSimilarity.of(pair.old.acquisitionProtocol, pair.new.acquisitionProtocol)
+            }
             return candidates.filter { pair in
-                candidates.filter { $0.old == pair.old }.count == 1 && candidates.filter { $0.new == pair.new }.count == 1
+                let news = candidates.filter { $0.old == pair.old }, olds = candidates.filter { $0.new == pair.new }
+                if news.count == 1 && olds.count == 1 { return true }
+                // Several stopped and started together: each is paired with the partner whose name is most
+                // like its own, when that is so both ways, unique, and alike enough.
+                let score = similarity(pair)
+                return score >= settings.renameNameSimilarity
+                    && news.allSatisfy { $0.new == pair.new || similarity($0) < score }
+                    && olds.allSatisfy { $0.old == pair.old || similarity($0) < score }
             }.map { Rename(old: $0.old, new: $0.new, lastMonth: $0.last, firstMonth: $0.first) }
         }
 
