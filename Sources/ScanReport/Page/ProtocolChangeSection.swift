@@ -25,8 +25,10 @@ enum ProtocolChangeSection {
             + "against the first month since the group's last change: smaller monthly steps that add up to the ratio show as a drift "
             + "(“Before” then names that month). Protocols first used after their scanner's first month, or no longer used for two "
             + "or more of its months, are listed too (“Protocol in use”). A protocol no longer used and one first used on the same scanner that "
-            + "month or the next are taken for one protocol renamed when each is the other's only such partner and their usual CTDI phantoms "
-            + "agree (ctdose's choice): both rows name the other, and the changes across the rename are listed as “OLD → NEW”.</p>"
+            + "month or the next, with the same usual CTDI phantom, are taken for one protocol renamed when each is the other's only such "
+            + "partner or, among several stopped and started together, the other's of the most alike name (the Dice coefficient of their "
+            + "letter pairs at least \(HTML.number(defaults.renameNameSimilarity, places: 2)) by default; ctdose's choice): both rows name the other, "
+            + "and the changes across the rename are listed as “OLD → NEW”.</p>"
         guard !changes.isEmpty else {
             return out + "<p>No change: no protocol's technique, CTDIvol or noise level differs between months with enough events.</p></section>"
         }
