@@ -169,7 +169,7 @@ struct StudyRenderer: Sendable {
 
     /// `position`: the study's 1-based position among the exams written (its line in exams.jsonl).
     func render(_ study: StudyResult, position: Int) throws -> ScanOutputStream.RenderedStudy {
-        let nonPatient = writer.nonPatientWords.reason(for: study.exam)
+        let nonPatient = writer.nonPatientWords.reason(for: study.exam) ?? writer.phantomShape?.reason(study.slices)
         let record = ExamRecord(study.exam, pseudonymizer: writer.pseudonymizer, measurements: study.measurements, findings: study.findings,
                                 nonPatient: nonPatient)
         var measure: MeasureExamShare?

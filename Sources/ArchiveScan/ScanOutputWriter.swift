@@ -20,6 +20,8 @@ public struct ScanOutputWriter: Sendable {
     /// What marks an exam as not a patient's (its `descriptionWords`; the patient's own indication
     /// was made when its files were read).
     public let nonPatientWords: NonPatientWords
+    /// What shape of the images marks an exam as a QA phantom's when nothing else does (nil: not looked at).
+    public let phantomShape: PhantomShape?
     /// What dose-outliers.csv counts as an outlier.
     public let doseOutliers: DoseForSizeOutlier.Settings
     /// Threads that decode and render exams (the files are still written in store order).
@@ -27,12 +29,13 @@ public struct ScanOutputWriter: Sendable {
 
     public init(folder: String, pseudonymizer: Pseudonymizer, measures: MeasureConfiguration? = nil,
                 protocolChanges: ProtocolChange.Settings = ProtocolChange.Settings(), nonPatientWords: NonPatientWords = NonPatientWords(),
-                doseOutliers: DoseForSizeOutlier.Settings = DoseForSizeOutlier.Settings(), jobs: Int = 1) {
+                phantomShape: PhantomShape? = PhantomShape(), doseOutliers: DoseForSizeOutlier.Settings = DoseForSizeOutlier.Settings(), jobs: Int = 1) {
         self.folder = folder
         self.pseudonymizer = pseudonymizer
         self.measures = measures
         self.protocolChanges = protocolChanges
         self.nonPatientWords = nonPatientWords
+        self.phantomShape = phantomShape
         self.doseOutliers = doseOutliers
         self.jobs = max(1, jobs)
     }

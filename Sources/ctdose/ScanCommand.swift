@@ -122,6 +122,7 @@ struct ScanCommand: ParsableCommand {
         _ = try measures.configuration()  // a bad rules or care-settings file fails before any reading
         _ = try measures.doseOutlierSettings()
         _ = try measures.nonPatientWords()
+        _ = try measures.phantomShapeSettings()
         let nameWords = try nonPatientWords.map { text in
             guard let words = NonPatientWords.list(parsing: text) else {
                 throw ValidationError("--non-patient-words \(text): give single words of letters (or of digits) separated by commas, e.g. QA,PHANTOM")

@@ -89,6 +89,9 @@ struct MeasureArguments: ParsableArguments {
     @Option(name: .long, help: "CSV of exams that are QA phantoms or test patients whatever their names: a header with studyInstanceUID and/or patientPseudonym (as in exams.csv), and optionally reason; they are kept out of the same statistics.")
     var nonPatientList: String?
 
+    @Option(name: .long, help: "An exam whose measured slices show a cylinder (round, the same along at least MM of the series, within TOLERANCE) is taken for a QA phantom's: TOLERANCE:MM, or off (default 0.03:30).")
+    var phantomShape: String?
+
     var options: MeasureOptions {
         // Files by absolute path: the store keeps them for `export` and `report`, which may run elsewhere.
         let absolute = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
@@ -102,7 +105,7 @@ struct MeasureArguments: ParsableArguments {
                                                                      significance: changeSignificance, minimumEvents: changeMinimumEvents,
                                                                      majority: changeMajority, renameSimilarity: changeRenameSimilarity),
                               nonPatientDescriptionWords: nonPatientDescriptionWords, nonPatientListFile: absolute(nonPatientList),
-                              doseOutlierRatio: outlierRatio)
+                              doseOutlierRatio: outlierRatio, phantomShape: phantomShape)
     }
 }
 

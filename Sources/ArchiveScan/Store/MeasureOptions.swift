@@ -30,12 +30,15 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
     public var nonPatientListFile: String?
     /// `--outlier-ratio`: dose-outliers.csv's ratio to the protocol's CTDIvol at the same size.
     public var doseOutlierRatio: Double?
+    /// `--phantom-shape`: "off" or TOLERANCE:MM (`PhantomShape`; nil: its defaults).
+    public var phantomShape: String?
 
     public init(period: Int? = nil, careSettingsFile: String? = nil, categoryRulesFile: String? = nil,
                 dlpDefinition: DLPDefinition? = nil, diameterMethod: DiameterMethod? = nil, typicalValues: TypicalValueOptions? = nil,
                 effectiveDoseCoefficientFile: String? = nil, cumulativeDoseThresholdMillisieverts: Double? = nil,
                 cumulativeDoseWindowYears: Int? = nil, protocolChanges: ProtocolChangeOptions? = nil,
-                nonPatientDescriptionWords: String? = nil, nonPatientListFile: String? = nil, doseOutlierRatio: Double? = nil) {
+                nonPatientDescriptionWords: String? = nil, nonPatientListFile: String? = nil, doseOutlierRatio: Double? = nil,
+                phantomShape: String? = nil) {
         self.period = period
         self.careSettingsFile = careSettingsFile
         self.categoryRulesFile = categoryRulesFile
@@ -49,6 +52,7 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
         self.nonPatientDescriptionWords = nonPatientDescriptionWords
         self.nonPatientListFile = nonPatientListFile
         self.doseOutlierRatio = doseOutlierRatio
+        self.phantomShape = phantomShape
     }
 
     /// These options, with each one not given taken from `stored`.
@@ -64,7 +68,8 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             cumulativeDoseWindowYears: cumulativeDoseWindowYears ?? stored.cumulativeDoseWindowYears,
             protocolChanges: (protocolChanges ?? ProtocolChangeOptions()).filled(from: stored.protocolChanges),
             nonPatientDescriptionWords: nonPatientDescriptionWords ?? stored.nonPatientDescriptionWords,
-            nonPatientListFile: nonPatientListFile ?? stored.nonPatientListFile, doseOutlierRatio: doseOutlierRatio ?? stored.doseOutlierRatio)
+            nonPatientListFile: nonPatientListFile ?? stored.nonPatientListFile, doseOutlierRatio: doseOutlierRatio ?? stored.doseOutlierRatio,
+            phantomShape: phantomShape ?? stored.phantomShape)
     }
 
     /// The words that mark an exam as a QA phantom's by its descriptions (the patient's own words were
@@ -85,6 +90,16 @@ public struct MeasureOptions: Sendable, Codable, Equatable {
             }
         }
         return words
+    }
+
+    /// What shape of the images marks an exam as a QA phantom's, or nil when that is off.
+    public func phantomShapeSettings() throws -> PhantomShape? {
+        guard let text = phantomShape else { return PhantomShape() }
+        if text == "off" { return nil }
+        guard let shape = PhantomShape(parsing: text) else {
+            throw InvalidOption(text: "--phantom-shape \(text): give off, or TOLERANCE:MM with a tolerance above 0 and below 0.5, e.g. 0.03:30")
+        }
+        return shape
     }
 
     /// What dose-outliers.csv counts as an outlier.
@@ -269,7 +284,8 @@ extension ScanStore {
     public func export(to folder: String, measures: MeasureOptions, run: ScanRun, jobs: Int = 1) throws -> ExportSummary {
         let writer = ScanOutputWriter(folder: folder, pseudonymizer: .identity, measures: try measures.configuration(),
                                       protocolChanges: try (measures.protocolChanges ?? ProtocolChangeOptions()).settings(),
-                                      nonPatientWords: try measures.nonPatientWords(), doseOutliers: try measures.doseOutlierSettings(), jobs: jobs)
+                                      nonPatientWords: try measures.nonPatientWords(), phantomShape: try measures.phantomShapeSettings(),
+                                      doseOutliers: try measures.doseOutlierSettings(), jobs: jobs)
         return try writer.write(from: self) { [self] rows in try replaceMeasureResults(rows, runID: run.id) }
     }
 }
