@@ -27,7 +27,8 @@ struct StoredStudyPixels: Sendable {
     /// Raise when ctdose would measure the same files, read the same way, with the same settings, to any
     /// other pixel result (a slice's or series' value, a problem's text, the thumbnail): stored results of
     /// another revision are then measured again. A change to how headers are read changes the stored
-    /// records, and with them the key, by itself.
+    /// records, and with them the key, by itself. `PixelRevisionTests` fails whenever a source that makes
+    /// pixel results changes, until its recorded digest is updated beside this revision.
     static let revision = 1
 
     /// The key of a series' pixel results: this revision, the pixel settings, and the fingerprints of
