@@ -50,6 +50,56 @@ struct PhantomShapeTests {
         #expect(shape.reason(withShortSeries) != nil)
     }
 
+    /// A 32 cm PMMA CTDI phantom (120 HU [U: PMMA's CT number varies with the scanner]) with its five
+    /// 13.1 mm holes empty (air), lying on a 10 mm couch plate with no gap, σ 10 HU of noise, five
+    /// slices over 40 mm, through the segmentation and size measurement: the holes are filled into the
+    /// body (adding no water-equivalent area), the couch cut off but for a sliver where it touches, and
+    /// the exam taken for a phantom's.
+    /// Exact Dw = 2 √(1.12 (16² − 5 · 0.655²)) cm = 33.72 cm; area-equivalent 32 cm.
+    @Test func aCTDIPhantomOnTheCouchIsTakenForAPhantom() throws {
+        let size = 512, spacing = 0.8
+        let holes: [(x: Double, y: Double)] = [(0, 0), (0, -150), (0, 150), (-150, 0), (150, 0)]  // mm, 1 cm inside the surface
+        let slices = (0..<5).map { index -> SliceMeasurement in
+            var state = UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+            func gaussian() -> Double {  // Box–Muller on a splitmix64 stream
+                func uniform() -> Double {
+                    state &+= 0x9E37_79B9_7F4A_7C15
+                    var z = state
+                    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                    return (Double((z ^ (z >> 31)) >> 11) + 0.5) / Double(1 << 53)
+                }
+                return (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
+            }
+            var values = [Float](repeating: -1000, count: size * size)
+            let centre = (Double(size) - 1) / 2
+            for r in 0..<size {
+                for c in 0..<size {
+                    let x = (Double(c) - centre) * spacing, y = (Double(r) - centre) * spacing
+                    var hu = -1000.0
+                    if x * x + y * y <= 160 * 160 { hu = 120 }
+                    if holes.contains(where: { (x - $0.x) * (x - $0.x) + (y - $0.y) * (y - $0.y) <= 6.55 * 6.55 }) { hu = -1000 }
+                    if y > 160, y <= 170, abs(x) < 200 { hu = 200 }  // the couch plate, touching the phantom
+                    values[r * size + c] = Float(hu + 10 * gaussian())
+                }
+            }
+            let slice = AxialSlice(rows: size, columns: size, hounsfieldUnits: values, rowSpacingMillimeters: spacing,
+                                   columnSpacingMillimeters: spacing, zMillimeters: 10 * Double(index))
+            let measured = SliceSizeMeasurement.measure(slice, outline: PatientSegmentation.segment(slice))
+            return SliceMeasurement(seriesInstanceUID: "1.2.3", sopInstanceUID: "1.2.3.\(index)", frameNumber: nil, size: measured,
+                                    noise: SliceNoise(tissueHounsfield: nil, airHounsfield: nil, tissuePixels: 0, airPixels: 0, kernelPixels: 0))
+        }
+        let exactDw = 2 * (1.12 * (256 - 5 * 0.655 * 0.655)).squareRoot()
+        for slice in slices {
+            #expect(abs(slice.size.waterEquivalentDiameterCentimeters - exactDw) / exactDw < 0.005, "\(slice.size)")
+            // AP keeps up to 5 mm of the plate where the phantom touches it (README, Known limits).
+            #expect(abs(slice.size.areaEquivalentDiameterCentimeters - 32) / 32 < 0.005 && abs(slice.size.apCentimeters - 32.25) < 0.3
+                    && abs(slice.size.lateralCentimeters - 32) < 0.2, "\(slice.size)")
+        }
+        let reason = try #require(PhantomShape().reason(slices))
+        #expect(reason.hasPrefix("its images show a cylinder: 32.0 cm across") && reason.hasSuffix(" over 40 mm (a phantom's shape)"), "\(reason)")
+    }
+
     @Test func theOptionIsParsed() throws {
         let parsed = try #require(PhantomShape(parsing: "0.05:40"))
         #expect(parsed.tolerance == 0.05 && parsed.minimumLengthMillimeters == 40 && parsed.minimumSlices == 3)
