@@ -9,9 +9,10 @@ enum NonPatientSection {
     static func html(_ log: NonPatientLog) -> String {
         var out = "<section id=\"non-patients\" aria-labelledby=\"non-patients-heading\">"
             + "<h2 id=\"non-patients-heading\">QA phantoms and test patients</h2>"
-            + "<p>Exams whose subject is not a patient (exams.csv nonPatient: Quality Control Subject, or the words of the patient's name, "
-            + "the study description or every event's protocol; the words are ctdose's choice [U], options --non-patient-words and "
-            + "--non-patient-description-words). They are left out of every distribution, typical value, measure and protocol change "
+            + "<p>Exams whose subject is not a patient (exams.csv nonPatient: Quality Control Subject, the words of the patient's name, "
+            + "the study description or every event's protocol, your list, or images that show a cylinder, round and the same along "
+            + "the series; the words and the shape's tolerance are ctdose's choice [U], options --non-patient-words, "
+            + "--non-patient-description-words, --non-patient-list and --phantom-shape). They are left out of every distribution, typical value, measure and protocol change "
             + "above. A phantom scanned again and again with one protocol is a constancy record of its scanner: each event's CTDIvol "
             + "and global noise are shown beside the median of the same scanner, protocol and tube voltage in this folder, with the mean "
             + "CT number over the outline of its mid-scan slice, 1000 × ((Dw ÷ area-equivalent diameter)² − 1): for a water "
