@@ -6,7 +6,7 @@ import ResultStore
 /// One `ctdose scan` or `ctdose export` invocation as recorded in the store's scan_run table.
 public struct ScanRun: Sendable {
     /// Version written into every run row (bump with releases).
-    public static let ctdoseVersion = "0.11.0"
+    public static let ctdoseVersion = "0.12.0"
 
     public var id: String
     public var command: String
