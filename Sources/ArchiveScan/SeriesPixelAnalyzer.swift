@@ -215,3 +215,19 @@ private final class ResultList: @unchecked Sendable {
 extension Array where Element == Double {
     var middle: Double? { isEmpty ? nil : (first! + last!) / 2 }
 }
+
+extension CTImageHeader {
+    /// The header values the pixel pass reads (`SeriesPixelAnalyzer`, `LocalizerViews`,
+    /// `IsocentreLocation`, `ExamPixelPass`'s order of localizer images), as text: with the file's size
+    /// and modification time they key a stored pixel result (`StoredStudyPixels.key`). A field the pass
+    /// comes to read must be added here, or results measured before would be reused without it.
+    var pixelKeyText: String {
+        let values: [Any?] = [
+            sopInstanceUID, seriesInstanceUID, instanceNumber, frameNumber, imagePositionMillimeters, imageOrientation,
+            pixelSpacingMillimeters, reconstructionDiameterMillimeters, gantryTiltDegrees, tableHeightMillimeters,
+            distanceSourceToDetectorMillimeters, distanceSourceToPatientMillimeters, patientPosition, dataCollectionCenterMillimeters,
+            ctdiVolMilligray,
+        ]
+        return values.map { $0.map { "\($0)" } ?? "-" }.joined(separator: "|") + "\n"
+    }
+}

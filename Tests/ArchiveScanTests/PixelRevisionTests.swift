@@ -7,9 +7,10 @@ import Testing
 /// holds that revision) is unchanged, so a change to how pixels are decoded or measured that gives any
 /// other result must raise it. This test fails when any source that makes pixel results changes, so
 /// that whoever changed one decides: raise the revision if a slice's or series' value, a problem's text
-/// or the thumbnail can differ, then record the new digest here (the failure prints it).
+/// or the thumbnail can differ, add any header field the pass newly reads to `CTImageHeader.pixelKeyText`,
+/// then record the new digest here (the failure prints it).
 struct PixelRevisionTests {
-    static let recorded = (revision: 1, digest: "dfb0dfe9990cf0f69186812cd40c2ec1571075abd17e32760a0a29eb27df1e53")
+    static let recorded = (revision: 2, digest: "db5d4372b346afc1d0bf1db8a3d1f04eea4d7099342380887c5716105822341a")
 
     /// The sources whose change can change a stored pixel result, from the repository's root.
     static let sources = [
@@ -49,6 +50,7 @@ struct PixelRevisionTests {
         #expect(StoredStudyPixels.revision == Self.recorded.revision && digest == Self.recorded.digest, """
             The sources that make pixel results changed (or StoredStudyPixels.revision did). If any stored pixel result \
             can now differ (a slice's or series' value, a problem's text, the thumbnail), raise StoredStudyPixels.revision; \
+            if the pixel pass now reads another header field, add it to CTImageHeader.pixelKeyText; \
             then set PixelRevisionTests.recorded to (revision: \(StoredStudyPixels.revision), digest: "\(digest)").
             """)
     }

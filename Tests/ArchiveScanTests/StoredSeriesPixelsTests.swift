@@ -13,12 +13,12 @@ struct StoredSeriesPixelsTests {
         return header
     }
 
-    static func fingerprint(_ record: String, size: Int64 = 100, mtime: Int64 = 5) -> Data {
-        StoredStudyPixels.fingerprint(record: Data(record.utf8), sizeBytes: size, modificationNanoseconds: mtime)
+    static func fingerprint(size: Int64 = 100, mtime: Int64 = 5) -> Data {
+        StoredStudyPixels.fingerprint(sizeBytes: size, modificationNanoseconds: mtime)
     }
 
-    static let files = ["/a/1.dcm": fingerprint("one"), "/a/2.dcm": fingerprint("two"), "/l/1.dcm": fingerprint("front"),
-                        "/l/2.dcm": fingerprint("side")]
+    static let files = ["/a/1.dcm": fingerprint(mtime: 1), "/a/2.dcm": fingerprint(mtime: 2), "/l/1.dcm": fingerprint(mtime: 3),
+                        "/l/2.dcm": fingerprint(mtime: 4)]
 
     static func stored(_ files: [String: Data] = files, settings: String = "all") -> StoredStudyPixels {
         StoredStudyPixels(fileFingerprints: files, series: [:], settingsText: settings)
@@ -36,7 +36,7 @@ struct StoredSeriesPixelsTests {
     @Test func keyChangesWithAnyInput() throws {
         let key = try #require(Self.stored().key(series: series, localizers: localizers))
         var changed = Self.files
-        changed["/a/1.dcm"] = Self.fingerprint("one", mtime: 6)
+        changed["/a/1.dcm"] = Self.fingerprint(mtime: 6)
         let others = [
             Self.stored(settings: "mid").key(series: series, localizers: localizers),
             Self.stored(changed).key(series: series, localizers: localizers),
@@ -45,8 +45,35 @@ struct StoredSeriesPixelsTests {
             Self.stored().key(series: [series[0]], localizers: localizers),
         ]
         for other in others { #expect(other != nil && other != key) }
-        #expect(Self.fingerprint("one", size: 101) != Self.fingerprint("one"))
-        #expect(Self.fingerprint("one!") != Self.fingerprint("one"))
+        #expect(Self.fingerprint(size: 101) != Self.fingerprint())
+        #expect(Self.fingerprint(mtime: 6) != Self.fingerprint())
+    }
+
+    /// The key holds the header values the pixel pass reads, and only those: a field it reads, read
+    /// differently, gives another key; one it does not read (another ctdose may add or read such fields)
+    /// leaves the key, so the stored results are reused.
+    @Test func keyFollowsTheHeaderValuesThePixelPassReads() throws {
+        let key = try #require(Self.stored().key(series: series, localizers: localizers))
+        let read: [(inout CTImageHeader) -> Void] = [
+            { $0.pixelSpacingMillimeters = [0.7, 0.7] }, { $0.imagePositionMillimeters = [0, 0, 5] }, { $0.imageOrientation = [1, 0, 0, 0, 1, 0] },
+            { $0.reconstructionDiameterMillimeters = 350 }, { $0.tableHeightMillimeters = 120 }, { $0.gantryTiltDegrees = 10 },
+            { $0.patientPosition = "FFS" }, { $0.dataCollectionCenterMillimeters = [0, 0, 1] }, { $0.distanceSourceToPatientMillimeters = 570 },
+            { $0.distanceSourceToDetectorMillimeters = 1040 }, { $0.instanceNumber = 3 }, { $0.frameNumber = 2 }, { $0.ctdiVolMilligray = 9 },
+        ]
+        for change in read {
+            var changed = series
+            change(&changed[0])
+            #expect(Self.stored().key(series: changed, localizers: localizers) != key)
+            var changedLocalizers = localizers
+            change(&changedLocalizers[1])
+            #expect(Self.stored().key(series: series, localizers: changedLocalizers) != key)
+        }
+        var unread = series
+        unread[0].studyDescription = "CT ABDOMEN"
+        unread[0].kvp = 100
+        unread[1].seriesDescription = "edited"
+        unread[1].imageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+        #expect(Self.stored().key(series: unread, localizers: localizers) == key)
     }
 
     @Test func noKeyForAnImageWithoutAStoredFile() {

@@ -188,7 +188,7 @@ public struct ScanStore: Sendable {
             case ScannedObject.ctImageKind:
                 objects.images += try Self.decodeObject([CTImageHeader].self, from: data, fieldByField: CTImageHeaderRecord.decode)
                 if fingerprints, let path = row[2].string, let size = row[3].int64, let mtime = row[4].int64 {
-                    objects.fileFingerprints[path] = StoredStudyPixels.fingerprint(record: data, sizeBytes: size, modificationNanoseconds: mtime)
+                    objects.fileFingerprints[path] = StoredStudyPixels.fingerprint(sizeBytes: size, modificationNanoseconds: mtime)
                 }
             case ScannedObject.doseReportKind:
                 objects.reports.append(try Self.decodeObject(DoseReport.self, from: data, fieldByField: DoseReportRecord.decode))

@@ -17,7 +17,7 @@ struct StoredSeriesPixels: Sendable {
 /// assembled again (another ctdose, other validation settings, a new dose report, a file of another
 /// series changed) keeps a series' results when its key is the same.
 struct StoredStudyPixels: Sendable {
-    /// SHA-256 of each stored CT image file's record, size and modification time, by path.
+    /// SHA-256 of each stored CT image file's size and modification time, by path.
     var fileFingerprints: [String: Data]
     /// The stored results, by Series Instance UID, of those stored with a key.
     var series: [String: StoredSeriesPixels]
@@ -27,29 +27,32 @@ struct StoredStudyPixels: Sendable {
     /// Raise when ctdose would measure the same files, read the same way, with the same settings, to any
     /// other pixel result (a slice's or series' value, a problem's text, the thumbnail): stored results of
     /// another revision are then measured again. A change to how headers are read changes the stored
-    /// records, and with them the key, by itself. `PixelRevisionTests` fails whenever a source that makes
-    /// pixel results changes, until its recorded digest is updated beside this revision.
-    static let revision = 1
+    /// records, and with them the key, by itself, where the pass reads the field (`pixelKeyText`).
+    /// `PixelRevisionTests` fails whenever a source that makes pixel results changes, until its recorded
+    /// digest is updated beside this revision. 2: the key holds the header fields the pass reads, not
+    /// the whole stored header.
+    static let revision = 2
 
-    /// The key of a series' pixel results: this revision, the pixel settings, and the fingerprints of
-    /// the files of its images (by path) and of the localizer images it is given (in the order given,
-    /// which decides the views measured). nil when an image has no stored file.
+    /// The key of a series' pixel results: this revision, the pixel settings, and, for each of its images
+    /// (by path and frame) and each localizer image it is given (in the order given, which decides the
+    /// views measured), its file's fingerprint and the header values the pixel pass reads
+    /// (`pixelKeyText`). nil when an image has no stored file. Other header fields, read differently by
+    /// another ctdose, leave the key as it was.
     func key(series images: [CTImageHeader], localizers: [CTImageHeader]) -> String? {
         var hash = SHA256()
         hash.update(data: Data("ctdose pixel results \(Self.revision)\n\(settingsText)\n".utf8))
-        func add(_ paths: [String?]) -> Bool {
-            for path in paths {
-                guard let path, let fingerprint = fileFingerprints[path] else { return false }
+        func add(_ headers: [CTImageHeader]) -> Bool {
+            for header in headers {
+                guard let path = header.filePath, let fingerprint = fileFingerprints[path] else { return false }
                 hash.update(data: Data(path.utf8))
                 hash.update(data: fingerprint)
+                hash.update(data: Data(header.pixelKeyText.utf8))
             }
             hash.update(data: Data("\n".utf8))
             return true
         }
-        guard images.allSatisfy({ $0.filePath != nil }), localizers.allSatisfy({ $0.filePath != nil }) else { return nil }
-        var seen = Set<String>()
-        let localizerPaths = localizers.compactMap(\.filePath).filter { seen.insert($0).inserted }
-        guard add(Set(images.compactMap(\.filePath)).sorted()), add(localizerPaths) else { return nil }
+        let sortedImages = images.sorted { ($0.filePath ?? "", $0.frameNumber ?? 0) < ($1.filePath ?? "", $1.frameNumber ?? 0) }
+        guard add(sortedImages), add(localizers) else { return nil }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
@@ -70,12 +73,11 @@ struct StoredStudyPixels: Sendable {
         return stored
     }
 
-    /// The fingerprint of a stored file: its record (which holds its path), size and modification time.
-    static func fingerprint(record: Data, sizeBytes: Int64, modificationNanoseconds: Int64) -> Data {
+    /// The fingerprint of a stored file: its size and modification time.
+    static func fingerprint(sizeBytes: Int64, modificationNanoseconds: Int64) -> Data {
         var hash = SHA256()
         withUnsafeBytes(of: sizeBytes.littleEndian) { hash.update(bufferPointer: $0) }
         withUnsafeBytes(of: modificationNanoseconds.littleEndian) { hash.update(bufferPointer: $0) }
-        hash.update(data: record)
         return Data(hash.finalize())
     }
 }
