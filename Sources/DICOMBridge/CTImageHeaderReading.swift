@@ -36,7 +36,7 @@ extension CTImageHeader {
         totalCollimationWidthMillimeters = file.number(.totalCollimationWidth)
         tableFeedPerRotationMillimeters = file.number(.tableFeedPerRotation)
         convolutionKernel = file.string(.convolutionKernel)
-        sliceThicknessMillimeters = file.number(.sliceThickness)
+        sliceThicknessMillimeters = positiveSliceThickness(file.number(.sliceThickness))
         reconstructionDiameterMillimeters = file.number(.reconstructionDiameter)
         dataCollectionDiameterMillimeters = file.number(.dataCollectionDiameter)
         gantryTiltDegrees = file.number(.gantryDetectorTilt)
@@ -127,4 +127,10 @@ extension CTImageHeader {
             return header
         }
     }
+}
+
+/// A Slice Thickness (0018,0050) as read, or nil when it is not above 0: the nominal reconstructed
+/// thickness in mm (PS3.3 C.7.6.2), positive by meaning; a negative one would turn z ranges around.
+func positiveSliceThickness(_ value: Double?) -> Double? {
+    value.flatMap { $0 > 0 ? $0 : nil }
 }

@@ -67,7 +67,7 @@ extension DICOMFile {
         if spacing.count == 2 {
             geometry.pixelSpacingMillimeters = PixelSpacing(rowMillimeters: spacing[0], columnMillimeters: spacing[1])
         }
-        geometry.sliceThicknessMillimeters = thickness.first
+        geometry.sliceThicknessMillimeters = positiveSliceThickness(thickness.first)
         if slope.first != nil || intercept.first != nil {
             geometry.rescale = Rescale(slope: slope.first ?? 1, intercept: intercept.first ?? 0)
         }

@@ -30,7 +30,8 @@ struct ExamValidationContext {
     func imageCoverage(ofEvent index: Int) -> (ranges: [ClosedRange<Double>], seriesCount: Int) {
         let covered: [ClosedRange<Double>] = Set(exam.events[index].seriesUIDs).compactMap { uid in
             guard let series = seriesByUID[uid], !series.isLocalizer, series.isAxial, let z = series.zRangeMillimeters else { return nil }
-            let half = (series.sliceThicknessMillimeters ?? 0) / 2
+            // A stored thickness that is not above 0 (read by ctdose before 0.12) counts as none.
+            let half = max(0, series.sliceThicknessMillimeters ?? 0) / 2
             return (z.lowerBound - half)...(z.upperBound + half)
         }.sorted { $0.lowerBound < $1.lowerBound }
         var merged: [ClosedRange<Double>] = []

@@ -13,7 +13,9 @@ import Testing
         try StoreFixture.writeStudyCopy(0, into: root + "/archive") { !$0.hasPrefix("dose-report") }
         let axial = root + "/archive/study0/axial", localizer = root + "/archive/study0/localizer/IM0001.dcm"
         for name in try FileManager.default.contentsOfDirectory(atPath: axial) {
-            modify(axial + "/" + name, ["(0018,9345)=1e300"])  // CTDIvol (FD), 8 × 10^298 times any alert value
+            // CTDIvol (FD), 8 × 10^298 times any alert value; a negative Slice Thickness (DS) made the
+            // series' z-range run backwards in the validation's coverage (fuzzing, 2026-12-01).
+            modify(axial + "/" + name, ["(0018,9345)=1e300", "(0018,0050)=-99999999999"])
         }
         modify(axial + "/IM0003.dcm", ["(0028,0030)=nan\\nan", "(0020,0011)=99999999999"])  // Pixel Spacing, Series Number
         modify(localizer, ["(0028,0030)=1e-300\\1e-300"])
@@ -33,6 +35,9 @@ import Testing
         #expect(exam.contains("Pixel Spacing (0028,0030) 1e-300\\\\1e-300 mm is outside the measurable"))
         let findings = try String(contentsOfFile: out + "/findings.csv", encoding: .utf8)
         #expect(findings.contains("CTDIVOL_ABOVE_ALERT_VALUE"))
+        // The thickness is refused as read (a thickness is positive): unknown in series.csv.
+        let series = try CSVDocument(parsing: String(contentsOfFile: out + "/series.csv", encoding: .utf8)).namedRows
+        #expect(series.count == 1 && series.first?["sliceThickness_mm"] == "", "\(series)")
     }
 
     private func modify(_ path: String, _ assignments: [String]) {

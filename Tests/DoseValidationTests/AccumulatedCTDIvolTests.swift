@@ -36,6 +36,15 @@ import Testing
         #expect(finding.message.contains("1 other event(s) without images could not be placed"))
     }
 
+    @Test func aStoredNegativeSliceThicknessCountsAsNone() throws {
+        // A store written before 0.12 may hold a negative Slice Thickness as read (fuzzing found one that
+        // ran the coverage backwards, a trap): taken as no thickness, the slabs are the image positions.
+        var exam = Self.exam([(450, -20...20), (450, -10...30), (450, 10...50)])
+        for index in exam.series.indices { exam.series[index].sliceThicknessMillimeters = -99_999_999_999 }
+        let finding = try #require(Fixture.findings(.accumulatedCTDIvolAboveAlertValue, exam).first)
+        #expect(finding.actual == "1350 mGy" && finding.message.contains("z 10 mm to 20 mm"), "\(finding.message)")
+    }
+
     @Test func stationaryRunsWithoutImagesAreTakenToShareAPosition() throws {
         // An archive of dose reports only: three 400 mGy perfusion runs of the head, no images: 1200 mGy,
         // said to be assumed; a spiral without images is not placed; two regions are not added.
