@@ -40,7 +40,8 @@ public enum ImageDerivedDose {
         event.irradiationEventUID = eventUID
         event.acquisitionType = first.acquisitionType == .unknown ? (first.spiralPitchFactor != nil ? .spiral : .unknown) : first.acquisitionType
         event.acquisitionProtocol = first.protocolName ?? first.seriesDescription
-        event.ctdiVolMilligray = sorted.compactMap(\.ctdiVolMilligray).reduce(0, +) / Double(sorted.count)
+        // Each value divided first: a sum of values near the largest Double would overflow.
+        event.ctdiVolMilligray = sorted.compactMap(\.ctdiVolMilligray).reduce(0) { $0 + $1 / Double(sorted.count) }
         event.dlpMilligrayCentimeters = dlp
         event.phantom = first.ctdiPhantom ?? .unknown
         event.scanningLengthMillimeters = length(of: sorted)

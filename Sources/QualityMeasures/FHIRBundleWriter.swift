@@ -81,18 +81,20 @@ public enum FHIRBundleWriter {
         exam.reason.inInitialPopulation && exam.category != nil
     }
 
-    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    /// To 0.01; values too large for that to matter (or to multiply by 100) as they are.
+    static func rounded(_ value: Double) -> Double { abs(value) < 1e15 ? (value * 100).rounded() / 100 : value }
 
     static func observation(_ exam: ExamMeasureResult, index: Int) -> Observation? {
         guard isEmitted(exam), let category = exam.category else { return nil }
         var components: [Component] = []
-        if let noise = exam.noise {
+        // A value that overflowed (from absurd header numbers) is left out: FHIR has no infinite quantity.
+        if let noise = exam.noise, noise.valueHounsfield.isFinite {
             components.append(
                 Component(
                     code: CodeableConcept(coding: [Coding(system: loincSystem, code: globalNoiseCode, display: "Calculated CT global noise")]),
                     valueQuantity: Quantity(value: rounded(noise.valueHounsfield), unit: hounsfieldUnit, system: ucumSystem, code: hounsfieldUnit)))
         }
-        if let sad = exam.sizeAdjustedDose {
+        if let sad = exam.sizeAdjustedDose, sad.sizeAdjustedDoseMilligrayCentimeters.isFinite {
             components.append(
                 Component(
                     code: CodeableConcept(coding: [Coding(system: loincSystem, code: sizeAdjustedDoseCode, display: "Calculated CT size-adjusted dose")]),

@@ -40,6 +40,26 @@ import Testing
         #expect(series.count == 1 && series.first?["sliceThickness_mm"] == "", "\(series)")
     }
 
+    /// CTDIvol (0018,9345) at the largest Double on every slice: finite as read, but the event's DLP
+    /// (CTDIvol × length) and the SAD overflow. The export once failed whole on the infinite FHIR
+    /// quantity, and the report's axis ticks never ended; now exams.jsonl writes "Infinity", FHIR leaves
+    /// the quantity out, and the report is made.
+    @Test(.timeLimit(.minutes(2))) func overflowingDoseValuesNeitherFailTheExportNorHangTheReport() throws {
+        let root = try StoreFixture.temporaryFolder("overflowing-dose")
+        try StoreFixture.writeStudyCopy(0, into: root + "/archive") { !$0.hasPrefix("dose-report") }
+        let axial = root + "/archive/study0/axial"
+        for name in try FileManager.default.contentsOfDirectory(atPath: axial) { modify(axial + "/" + name, ["(0018,9345)=1.7976931348e308"]) }
+        let out = root + "/out"
+        let scan = StoreFixture.ctdose(["scan", root + "/archive", "--db", root + "/store.sqlite", "--out", out, "--slices", "mid"])
+        #expect(scan.status == 0, "\(scan.stderr.suffix(2000))")
+        let exams = try String(contentsOfFile: out + "/exams.jsonl", encoding: .utf8)
+        #expect(exams.contains("\"dlp\":\"Infinity\""), "\(exams.prefix(2000))")
+        let fhir = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/measure-fhir.json")))
+        #expect(fhir is [String: Any])
+        let report = StoreFixture.ctdose(["report", "--from", out, "--out", root + "/report.html"])
+        #expect(report.status == 0 && FileManager.default.fileExists(atPath: root + "/report.html"), "\(report.stderr.suffix(2000))")
+    }
+
     private func modify(_ path: String, _ assignments: [String]) {
         let status = StoreFixture.run("/usr/bin/dcmodify", ["-nb"] + assignments.flatMap { ["-m", $0] } + [path]).status
         #expect(status == 0, "dcmodify failed on \(path)")

@@ -32,6 +32,15 @@ import Testing
         #expect(LinearScale.label(200) == "200")
     }
 
+    @Test func theLargestFiniteValuesStillMakeAScale() {
+        // Header numbers are finite but may be ±1.79e308 (16 characters of DS): their difference is not.
+        let scale = LinearScale.fitting([-1.7976931348e308, 1.7976931348e308, 5], range: (0, 100))
+        #expect(scale.domainLow.isFinite && scale.domainHigh.isFinite && scale.domainLow < scale.domainHigh)
+        let ticks = scale.ticks()
+        #expect(!ticks.isEmpty && ticks.count <= 11 && ticks.allSatisfy(\.isFinite), "\(ticks)")
+        #expect(scale(5).isFinite)
+    }
+
     @Test func studyDatesBecomeISODatesAndMonths() {
         #expect(StudyMonth.isoDate("20250315") == "2025-03-15")
         #expect(StudyMonth.isoDate("00000000") == nil)

@@ -25,6 +25,9 @@ public struct ScanStore: Sendable {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // A value computed from absurd header numbers can overflow (CTDIvol 1.8e308 times a length): written
+        // as a string rather than failing the whole export.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }
 

@@ -16,7 +16,8 @@ public struct LinearScale: Sendable, Equatable {
 
     /// A scale whose domain covers the values (and `including`, e.g. a threshold) widened to nice ticks.
     public static func fitting(_ values: [Double], including extra: [Double] = [], range: (Double, Double), zeroBased: Bool = false) -> LinearScale {
-        let all = (values + extra).filter(\.isFinite)
+        // Within ±1e300, so that differences stay finite (a header number may be ±1.8e308).
+        let all = (values + extra).filter(\.isFinite).map { Swift.min(Swift.max($0, -1e300), 1e300) }
         var low = all.min() ?? 0
         var high = all.max() ?? 1
         if zeroBased { low = min(0, low) }
@@ -40,9 +41,12 @@ public struct LinearScale: Sendable, Equatable {
         let step = Self.niceStep((domainHigh - domainLow) / Double(max(count, 1)))
         var value = (domainLow / step).rounded(.up) * step
         var ticks: [Double] = []
-        while value <= domainHigh + step * 1e-9 {
+        // Bounded: a step too small to move a value as large as the domain's would never end the loop.
+        while value <= domainHigh + step * 1e-9, ticks.count <= 4 * max(count, 1) {
             ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-            value += step
+            let next = value + step
+            if next == value { break }
+            value = next
         }
         return ticks
     }

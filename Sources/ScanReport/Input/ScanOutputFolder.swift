@@ -55,7 +55,10 @@ public struct ScanOutputFolder: Sendable {
         func decodeBatch() throws {
             let exams = try ParallelMap.ordered(batch, lanes: jobs) { line, bytes in
                 do {
-                    return try JSONDecoder().decode(ExamRecord.self, from: bytes)
+                    let decoder = JSONDecoder()
+                    // As exams.jsonl writes an overflowed value (ScanStore.encoder).
+                    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                    return try decoder.decode(ExamRecord.self, from: bytes)
                 } catch {
                     throw ReadError.badExamLine(file: file, line: line, reason: "\(error)")
                 }
