@@ -99,7 +99,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         StoreScanner.prepareReading()  // DCMTK sets up while the store opens
-        defer { StoreScanner.finishPreparingReading() }  // exiting (on a bad option too) while it does would crash  // exiting (on a bad option too) while it does would crash
+        defer { StoreScanner.finishPreparingReading() }  // exiting (on a bad option too) while it does would crash
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "ctdose.scan")
         let studyShard = try shard.map(StudyShard.init(parsing:))
