@@ -90,7 +90,8 @@ extension MeasureInputBuilder {
 
     /// Measure inputs for every exam of a scan (exams without a study date cannot be placed in a
     /// measurement period and are left out, with their UIDs returned); QA phantoms' and test patients'
-    /// by `nonPatientWords` carry their reason, as an export's do.
+    /// by `nonPatientWords` (and its list) carry their reason, as an export's do. Unlike an export, the
+    /// phantom shape of the images (`PhantomShape`) is not looked at here.
     public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer, nonPatientWords: NonPatientWords = NonPatientWords())
         -> (inputs: [MeasureExamInput], undated: [String]) {
         var inputs: [MeasureExamInput] = []
