@@ -89,17 +89,21 @@ extension MeasureInputBuilder {
     }
 
     /// Measure inputs for every exam of a scan (exams without a study date cannot be placed in a
-    /// measurement period and are left out, with their UIDs returned); QA phantoms' and test patients'
-    /// by `nonPatientWords` (and its list) carry their reason, as an export's do. Unlike an export, the
-    /// phantom shape of the images (`PhantomShape`) is not looked at here.
-    public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer, nonPatientWords: NonPatientWords = NonPatientWords())
+    /// measurement period and are left out, with their UIDs returned); QA phantoms and test patients,
+    /// by `nonPatientWords` (and its list) or by the phantom shape of their images (`phantomShape`, nil
+    /// for off), carry their reason, as an export's do.
+    public static func inputs(for result: ScanResult, pseudonymizer: Pseudonymizer, nonPatientWords: NonPatientWords = NonPatientWords(),
+                              phantomShape: PhantomShape? = PhantomShape())
         -> (inputs: [MeasureExamInput], undated: [String]) {
         var inputs: [MeasureExamInput] = []
         var undated: [String] = []
+        let slicesBySeries = phantomShape == nil ? [:] : Dictionary(grouping: result.slices, by: \.seriesInstanceUID)
         for exam in result.exams where !exam.events.isEmpty || !exam.series.isEmpty {
             let primary = ExamPixelPass.primary(exam, result.seriesMeasurements[exam.studyInstanceUID] ?? [])
+            let nonPatient = nonPatientWords.reason(for: exam)
+                ?? phantomShape?.reason(exam.series.flatMap { slicesBySeries[$0.seriesInstanceUID] ?? [] })
             if let input = input(for: exam, pseudonymizer: pseudonymizer, size: size(from: primary), noise: noise(from: primary),
-                                 nonPatient: nonPatientWords.reason(for: exam)) {
+                                 nonPatient: nonPatient) {
                 inputs.append(input)
             } else {
                 undated.append(exam.studyInstanceUID)

@@ -130,5 +130,15 @@ struct PhantomShapeTests {
         let off = StoreFixture.ctdose(["export", "--db", db, "--out", root + "/off", "--phantom-shape", "off"])
         #expect(off.status == 0, "\(off.stderr)")
         #expect(try NonPatientCommandTests.column(root + "/off", "exams.csv", "nonPatient") == ["", ""])
+        // The library's measure inputs of an in-memory scan (every slice) say the same, and with the
+        // check off, nothing.
+        let result = ArchiveScanner(jobs: 2).scan([root + "/archive"])
+        let inputs = MeasureInputBuilder.inputs(for: result, pseudonymizer: .identity).inputs
+        #expect(inputs.count == 2)
+        let reason = try #require(inputs.compactMap(\.nonPatientReason).first)
+        #expect(inputs.compactMap(\.nonPatientReason).count == 1)
+        #expect(reason.hasPrefix("its images show a cylinder: 24.0 cm across (AP 24.0, lateral 24.") && reason.hasSuffix(" over 95 mm (a phantom's shape)"),
+                "\(reason)")
+        #expect(MeasureInputBuilder.inputs(for: result, pseudonymizer: .identity, phantomShape: nil).inputs.allSatisfy { $0.nonPatientReason == nil })
     }
 }
